@@ -1,0 +1,20 @@
+import { channelSchema } from './profile';
+import { z } from 'zod';
+
+export const MESSAGE_STATUSES = ['queued', 'sent', 'delivered', 'read', 'clicked', 'replied', 'failed', 'expired'] as const;
+export const messageStatusSchema = z.enum(MESSAGE_STATUSES);
+export type MessageStatus = z.infer<typeof messageStatusSchema>;
+
+/** A message status change, published on `nudge.deliveries.v1` (keyed by userId). */
+export const deliveryUpdateSchema = z.object({
+  messageId: z.string(),
+  sendId: z.string(),
+  userId: z.string(),
+  campaignId: z.string(),
+  channel: channelSchema,
+  provider: z.string(),
+  status: messageStatusSchema,
+  at: z.string().datetime({ offset: true }),
+  reason: z.string().optional(),
+});
+export type DeliveryUpdate = z.infer<typeof deliveryUpdateSchema>;

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+const nonEmptyId = z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
+
+/** An event as a client sends it to `POST /v1/events` (SPEC §3). */
+export const eventInputSchema = z
+  .object({
+    eventId: nonEmptyId.optional(),
+    userId: nonEmptyId,
+    name: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters'),
+    timestamp: z.string().datetime({ offset: true, message: 'must be an ISO-8601 date-time' }).optional(),
+    properties: z.record(z.unknown()).default({}),
+    context: z.record(z.unknown()).default({}),
+  })
+  .strict();
+
+export type EventInput = z.input<typeof eventInputSchema>;
+
+/** The event envelope on `nudge.events.v1`: every field resolved. */
+export const eventEnvelopeSchema = z.object({
+  eventId: nonEmptyId,
+  userId: nonEmptyId,
+  name: z.string().min(1),
+  timestamp: z.string().datetime({ offset: true }),
+  receivedAt: z.string().datetime({ offset: true }),
+  properties: z.record(z.unknown()),
+  context: z.record(z.unknown()),
+});
+
+export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
+
+export const MAX_BATCH_EVENTS = 1000;
+
+/** Events a message status change publishes back to `nudge.events.v1` (SPEC §2). */
+export const MESSAGE_EVENT_NAMES = {
+  sent: 'message_sent',
+  delivered: 'message_delivered',
+  read: 'message_read',
+  clicked: 'message_clicked',
+  replied: 'message_replied',
+  failed: 'message_failed',
+} as const;

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+
+export const CHANNELS = [
+  'sms',
+  'rcs',
+  'whatsapp',
+  'viber',
+  'telegram',
+  'messenger',
+  'vk',
+  'push',
+  'webpush',
+  'inapp',
+  'email',
+  'webhook',
+] as const;
+export const channelSchema = z.enum(CHANNELS);
+export type Channel = z.infer<typeof channelSchema>;
+
+export const CATEGORIES = ['marketing', 'transactional'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+const consentSchema = z
+  .object({ marketing: z.boolean().optional(), transactional: z.boolean().optional() })
+  .strict();
+
+const channelProfileSchema = z
+  .object({
+    address: z.string().trim().min(1, 'must not be empty').max(512).optional(),
+    consent: consentSchema.optional(),
+  })
+  .strict();
+
+const timezoneSchema = z.string().refine(isValidTimezone, 'must be an IANA time zone such as Europe/Madrid');
+
+/** A profile update for `PUT /v1/users/{userId}` (SPEC §4); merged into the stored profile. */
+export const profileUpdateSchema = z
+  .object({
+    attributes: z.record(z.unknown()).optional(),
+    timezone: timezoneSchema.nullable().optional(),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO-3166 alpha-2 country code such as ES')
+      .nullable()
+      .optional(),
+    locale: z.string().min(2).max(35).nullable().optional(),
+    channels: z.record(channelSchema, channelProfileSchema).optional(),
+    preferences: z
+      .object({
+        topics: z.record(z.boolean()).optional(),
+        maxPerWeek: z.number().int().min(0).nullable().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type ProfileUpdate = z.infer<typeof profileUpdateSchema>;
+
+/** When and from where a consent value was last set: the proof of opt-in. */
+export interface ConsentRecord {
+  value: boolean;
+  at: string;
+  source: string;
+}
+
+export interface ChannelProfile {
+  address?: string;
+  consent: { marketing?: boolean; transactional?: boolean };
+  consentLog?: { marketing?: ConsentRecord; transactional?: ConsentRecord };
+}
+
+/** The stored profile of one user (what `GET /v1/users/{userId}` returns). */
+export interface Profile {
+  userId: string;
+  attributes: Record<string, unknown>;
+  timezone?: string;
+  country?: string;
+  locale?: string;
+  channels: Partial<Record<Channel, ChannelProfile>>;
+  preferences: { topics: Record<string, boolean>; maxPerWeek?: number };
+  version: number;
+  updatedAt: string;
+}
+
+function isValidTimezone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An empty profile for a user seen for the first time. */
+export function emptyProfile(userId: string, at: string): Profile {
+  return { userId, attributes: {}, channels: {}, preferences: { topics: {} }, version: 0, updatedAt: at };
+}
+
+/**
+ * Merges an update into a profile (SPEC §4 "merge"): attributes and topics key by key,
+ * channels field by field, `null` clears a scalar. Every consent value that changes is
+ * logged with its time and source, the proof of opt-in.
+ */
+export function mergeProfile(current: Profile, update: ProfileUpdate, change: { at: string; source: string }): Profile {
+  const next: Profile = structuredClone(current);
+  if (update.attributes) Object.assign(next.attributes, update.attributes);
+  for (const field of ['timezone', 'country', 'locale'] as const) {
+    const value = update[field];
+    if (value === null) delete next[field];
+    else if (value !== undefined) next[field] = value;
+  }
+  for (const [channel, patch] of Object.entries(update.channels ?? {}) as [Channel, z.infer<typeof channelProfileSchema>][]) {
+    const existing: ChannelProfile = next.channels[channel] ?? { consent: {} };
+    if (patch.address !== undefined) existing.address = patch.address;
+    for (const category of CATEGORIES) {
+      const value = patch.consent?.[category];
+      if (value === undefined || value === existing.consent[category]) continue;
+      existing.consent[category] = value;
+      existing.consentLog = { ...existing.consentLog, [category]: { value, at: change.at, source: change.source } };
+    }
+    next.channels[channel] = existing;
+  }
+  if (update.preferences?.topics) Object.assign(next.preferences.topics, update.preferences.topics);
+  if (update.preferences?.maxPerWeek === null) delete next.preferences.maxPerWeek;
+  else if (update.preferences?.maxPerWeek !== undefined) next.preferences.maxPerWeek = update.preferences.maxPerWeek;
+  next.version = current.version + 1;
+  next.updatedAt = change.at;
+  return next;
+}

@@ -1,0 +1,69 @@
+import { Partitioners, type Kafka, type Producer, CompressionTypes } from 'kafkajs';
+
+export interface OutgoingRecord {
+  key: string | null;
+  /** Serialised as JSON; `null` is a tombstone (compacted topics). */
+  value: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * An idempotent producer of JSON records. `publish` resolves once the broker has
+ * acknowledged every record (acks=all), so callers may commit what depends on them.
+ */
+export class JsonProducer {
+  private readonly producer: Producer;
+
+  constructor(kafka: Kafka) {
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  connect(): Promise<void> {
+    return this.producer.connect();
+  }
+
+  disconnect(): Promise<void> {
+    return this.producer.disconnect();
+  }
+
+  async publish(topic: string, records: OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.producer.send({
+      topic,
+      acks: -1,
+      compression: CompressionTypes.None,
+      messages: records.map((r) => ({
+        key: r.key,
+        value: r.value === null ? null : JSON.stringify(r.value),
+        headers: r.headers,
+      })),
+    });
+  }
+
+  /** Publishes records whose bytes are kept as they came (dead letters). */
+  async publishRaw(topic: string, records: { key: Buffer | string | null; value: Buffer | null; headers: Record<string, string> }[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.producer.send({ topic, acks: -1, messages: records });
+  }
+
+  /** Publishes to several topics in one request per broker. */
+  async publishMany(batches: { topic: string; records: OutgoingRecord[] }[]): Promise<void> {
+    const topicMessages = batches
+      .filter((b) => b.records.length > 0)
+      .map((b) => ({
+        topic: b.topic,
+        messages: b.records.map((r) => ({
+          key: r.key,
+          value: r.value === null ? null : JSON.stringify(r.value),
+          headers: r.headers,
+        })),
+      }));
+    if (topicMessages.length === 0) return;
+    await this.producer.sendBatch({ topicMessages, acks: -1 });
+  }
+}

@@ -1,0 +1,124 @@
+import { Client } from 'pg';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ENTITIES } from './entities';
+import { InitialSchema1732460000000 } from './migrations/1732460000000-initial-schema';
+
+export const MIGRATIONS = [InitialSchema1732460000000];
+
+export interface DatabaseOptions {
+  url: string;
+  applicationName: string;
+  poolSize?: number;
+}
+
+/** A TypeORM data source for our schema; the schema comes from migrations, never `synchronize`. */
+export function createDataSource(options: DatabaseOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error'],
+    applicationName: options.applicationName,
+    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 },
+  });
+}
+
+/** Creates the database named in `url` when it does not exist yet. */
+export async function ensureDatabase(url: string): Promise<boolean> {
+  const { database, adminUrl } = splitDatabaseUrl(url);
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount) return false;
+    await client.query(`CREATE DATABASE ${quoteIdentifier(database)}`);
+    return true;
+  } catch (error) {
+    // Another process created it between our check and our CREATE.
+    if ((error as { code?: string }).code === '42P04') return false;
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops the database named in `url` (tests clean up after themselves). */
+export async function dropDatabase(url: string): Promise<void> {
+  const { database, adminUrl } = splitDatabaseUrl(url);
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(database)} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates the database if needed and applies every pending migration. */
+export async function migrateDatabase(url: string): Promise<string[]> {
+  await ensureDatabase(url);
+  const dataSource = createDataSource({ url, applicationName: 'nudge-migrate', poolSize: 1 });
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'all' });
+    return applied.map((m) => m.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+function splitDatabaseUrl(url: string): { database: string; adminUrl: string } {
+  const parsed = new URL(url);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!database) throw new Error(`DATABASE_URL names no database: ${url}`);
+  parsed.pathname = '/postgres';
+  return { database, adminUrl: parsed.toString() };
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Serialises decisions per user inside the current transaction: a transaction-scoped
+ * advisory lock per user id, taken in a fixed order so two batches cannot deadlock.
+ */
+export async function lockUsers(manager: EntityManager, userIds: Iterable<string>): Promise<void> {
+  const ids = [...new Set(userIds)].sort();
+  if (ids.length === 0) return;
+  await manager.query(
+    `SELECT pg_advisory_xact_lock(k) FROM (
+       SELECT DISTINCT hashtextextended(u, 0) AS k FROM unnest($1::text[]) AS u ORDER BY k
+     ) AS ordered`,
+    [ids],
+  );
+}
+
+const RETRYABLE = new Set(['40P01', '40001']); // deadlock detected, serialization failure
+
+/** Runs `work` in a transaction, retrying a few times when Postgres aborts it for a deadlock. */
+export async function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await dataSource.transaction(work);
+    } catch (error) {
+      const code = (error as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
+      if (!code || !RETRYABLE.has(code) || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+    }
+  }
+}
+
+/**
+ * The rows a statement returned. TypeORM answers `[rows, rowCount]` for UPDATE and
+ * DELETE (with RETURNING) but plain rows for everything else.
+ */
+export function returnedRows<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
+    return result[0] as T[];
+  }
+  return result as T[];
+}

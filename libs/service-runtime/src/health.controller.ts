@@ -1,0 +1,63 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import type { Admin, Kafka } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { DATA_SOURCE, KAFKA } from './tokens';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+/** `GET /health`: 200 when Kafka and Postgres answer, 503 otherwise (Terminus). */
+@Controller()
+export class HealthController {
+  private admin: Admin | null = null;
+
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+  ) {}
+
+  @Get('health')
+  @HealthCheck()
+  check() {
+    return this.health.check([() => this.database(), () => this.broker()]);
+  }
+
+  private async database() {
+    const indicator = this.indicators.check('database');
+    try {
+      await withTimeout(this.dataSource.query('SELECT 1'), CHECK_TIMEOUT_MS);
+      return indicator.up();
+    } catch (error) {
+      return indicator.down({ message: (error as Error).message });
+    }
+  }
+
+  private async broker() {
+    const indicator = this.indicators.check('kafka');
+    try {
+      this.admin ??= this.kafka.admin();
+      await withTimeout(this.admin.connect(), CHECK_TIMEOUT_MS);
+      const cluster = await withTimeout(this.admin.describeCluster(), CHECK_TIMEOUT_MS);
+      return indicator.up({ brokers: cluster.brokers.length });
+    } catch (error) {
+      const admin = this.admin;
+      this.admin = null; // reconnect from scratch next time
+      void admin?.disconnect().catch(() => undefined);
+      return indicator.down({ message: (error as Error).message });
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,93 @@
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { createKafka, ensureTopics, JsonProducer, TopicNames } from '@nudge/kafka';
+import { createDataSource } from '@nudge/persistence';
+import type { Kafka } from 'kafkajs';
+import { LoggerModule, PinoLogger } from 'nestjs-pino';
+import type { DataSource } from 'typeorm';
+import { ApiKeyGuard } from './api-key.guard';
+import type { RuntimeConfig } from './config';
+import { HealthController } from './health.controller';
+import { HttpErrorFilter } from './http-error.filter';
+import { MetricsController } from './metrics.controller';
+import { ServiceMetrics } from './metrics';
+import { DATA_SOURCE, KAFKA, PRODUCER, SERVICE_CONFIG, SERVICE_NAME, TOPICS } from './tokens';
+
+export interface RuntimeOptions {
+  service: 'ingest' | 'rules' | 'dispatch';
+  config: RuntimeConfig;
+  poolSize?: number;
+}
+
+/**
+ * What every Nudge service has: config, logs, Postgres, Kafka (topics created, one
+ * idempotent producer), health, metrics, API-key guard and the error mapping.
+ */
+@Global()
+@Module({})
+export class RuntimeModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(PRODUCER) private readonly producer: JsonProducer,
+  ) {}
+
+  static forRoot(options: RuntimeOptions): DynamicModule {
+    const { config, service } = options;
+    return {
+      module: RuntimeModule,
+      imports: [
+        TerminusModule.forRoot({ logger: false }),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            autoLogging: false,
+            base: { service },
+            quietReqLogger: true,
+          },
+        }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: SERVICE_NAME, useValue: service },
+        { provide: ServiceMetrics, useValue: new ServiceMetrics(service) },
+        { provide: TOPICS, useValue: new TopicNames(config.NUDGE_TOPIC_PREFIX) },
+        {
+          provide: DATA_SOURCE,
+          useFactory: async () => {
+            const dataSource = createDataSource({ url: config.DATABASE_URL, applicationName: `nudge-${service}`, poolSize: options.poolSize });
+            return dataSource.initialize();
+          },
+        },
+        {
+          provide: KAFKA,
+          inject: [PinoLogger],
+          useFactory: (logger: PinoLogger) => {
+            logger.setContext('kafka');
+            return createKafka({ brokers: config.KAFKA_BROKERS, clientId: `nudge-${service}`, topicPrefix: config.NUDGE_TOPIC_PREFIX }, logger);
+          },
+        },
+        {
+          provide: PRODUCER,
+          inject: [KAFKA, TOPICS],
+          useFactory: async (kafka: Kafka, topics: TopicNames) => {
+            await ensureTopics(kafka, topics);
+            const producer = new JsonProducer(kafka);
+            await producer.connect();
+            return producer;
+          },
+        },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+      ],
+      exports: [SERVICE_CONFIG, SERVICE_NAME, ServiceMetrics, TOPICS, DATA_SOURCE, KAFKA, PRODUCER],
+    };
+  }
+
+  /** Runs after every module's own shutdown (consumers stopped, timers released). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

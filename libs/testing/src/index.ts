@@ -1,0 +1,6 @@
+export * from './test-database';
+export * from './test-stack';
+export * from './eventually';
+export * from './http-client';
+export * from './topic-reader';
+export * from './infrastructure';
