@@ -1,0 +1,55 @@
+import { aCampaign } from './campaign.builder';
+import { CampaignIndex } from './campaign-index';
+
+const cartReminder = aCampaign('cart-reminder').compile(1);
+const cartDiscount = aCampaign('cart-discount').compile(1);
+const welcome = aCampaign('welcome').withTrigger('signed_up').compile(1);
+
+function indexOf(...campaigns: (typeof cartReminder)[]): CampaignIndex {
+  const index = new CampaignIndex();
+  campaigns.forEach((campaign) => index.put(campaign));
+  return index;
+}
+
+describe('CampaignIndex', () => {
+  it('finds the campaigns an event triggers, by name', () => {
+    const index = indexOf(cartReminder, cartDiscount, welcome);
+    expect(index.forTrigger('cart_abandoned')).toEqual([cartReminder, cartDiscount]);
+    expect(index.forTrigger('signed_up')).toEqual([welcome]);
+    expect(index.forTrigger('purchase')).toEqual([]);
+    expect(index.size).toBe(3);
+  });
+
+  it('replaces the version held for an id', () => {
+    const index = indexOf(cartReminder, cartDiscount);
+    const v2 = aCampaign('cart-reminder').withDelay('PT1H').compile(2);
+    index.put(v2);
+    expect(index.get('cart-reminder')).toBe(v2);
+    expect(index.forTrigger('cart_abandoned')).toEqual([cartDiscount, v2]);
+    expect(index.size).toBe(2);
+  });
+
+  it('moves a campaign whose new version has another trigger', () => {
+    const index = indexOf(cartReminder);
+    const retargeted = aCampaign('cart-reminder').withTrigger('checkout_started').compile(2);
+    index.put(retargeted);
+    expect(index.forTrigger('cart_abandoned')).toEqual([]);
+    expect(index.forTrigger('checkout_started')).toEqual([retargeted]);
+  });
+
+  it('forgets a removed campaign', () => {
+    const index = indexOf(cartReminder, welcome);
+    expect(index.remove('cart-reminder')).toBe(true);
+    expect(index.remove('cart-reminder')).toBe(false);
+    expect(index.get('cart-reminder')).toBeUndefined();
+    expect(index.forTrigger('cart_abandoned')).toEqual([]);
+    expect(index.all()).toEqual([welcome]);
+  });
+
+  it('a list it handed out does not change when the index does', () => {
+    const index = indexOf(cartReminder);
+    const before = index.forTrigger('cart_abandoned');
+    index.put(cartDiscount);
+    expect(before).toEqual([cartReminder]);
+  });
+});

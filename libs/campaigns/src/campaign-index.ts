@@ -1,0 +1,45 @@
+import type { CompiledCampaign } from './compile-campaign';
+
+/** The running campaigns, found by the event that triggers them: one map lookup per incoming event. */
+export class CampaignIndex {
+  private readonly byId = new Map<string, CompiledCampaign>();
+  /** Rebuilt on put/remove (rare) so forTrigger (every event) returns a ready list. */
+  private readonly byTrigger = new Map<string, readonly CompiledCampaign[]>();
+
+  /** Adds a campaign, or replaces the version held for its id (its trigger may have changed). */
+  put(campaign: CompiledCampaign): void {
+    this.remove(campaign.id);
+    this.byId.set(campaign.id, campaign);
+    this.byTrigger.set(campaign.triggerEvent, [...this.forTrigger(campaign.triggerEvent), campaign]);
+  }
+
+  /** Forgets a campaign; true when it was held. */
+  remove(id: string): boolean {
+    const held = this.byId.get(id);
+    if (!held) return false;
+    this.byId.delete(id);
+    const remaining = this.forTrigger(held.triggerEvent).filter((campaign) => campaign.id !== id);
+    if (remaining.length > 0) this.byTrigger.set(held.triggerEvent, remaining);
+    else this.byTrigger.delete(held.triggerEvent);
+    return true;
+  }
+
+  get(id: string): CompiledCampaign | undefined {
+    return this.byId.get(id);
+  }
+
+  all(): CompiledCampaign[] {
+    return [...this.byId.values()];
+  }
+
+  /** Every campaign (active or not: the decision says why not) triggered by `eventName`, in the order they were put. */
+  forTrigger(eventName: string): readonly CompiledCampaign[] {
+    return this.byTrigger.get(eventName) ?? NONE;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+}
+
+const NONE: readonly CompiledCampaign[] = Object.freeze([]);

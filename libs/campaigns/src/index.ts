@@ -1,0 +1,29 @@
+export {
+  campaignSchema,
+  CAMPAIGN_STATUSES,
+  DEFAULT_DELAY,
+  STEP_TYPES,
+  type CampaignDocument,
+  type CampaignInput,
+  type CampaignMessage,
+  type CampaignStatus,
+  type CampaignStep,
+} from './campaign.schema';
+export { WEEKDAYS } from './campaign-fields';
+export {
+  CONDITION_FACTS,
+  CONDITION_OPERATORS,
+  conditionIssues,
+  type ConditionFact,
+  type ConditionLeaf,
+  type ConditionOperator,
+  type ConditionTree,
+} from './condition-tree';
+export { validateCampaign, type CampaignValidation } from './validate-campaign';
+export { FILE_PATH, parseCampaignText, type CampaignText } from './campaign-text';
+export { compileCampaign, type CompiledCampaign } from './compile-campaign';
+export { campaignActivityAt, type CampaignActivity } from './campaign-activity';
+export type { TriggerFacts } from './trigger-conditions';
+export { distanceInMeters, isWithinRadius, type GeoCircle, type GeoPoint } from './within-radius';
+export { CampaignIndex } from './campaign-index';
+export { aCampaign, CampaignBuilder } from './campaign.builder';

@@ -1,0 +1,2 @@
+export * from './trigger-decision';
+export * from './send-decision';

@@ -1,0 +1,50 @@
+import { aCampaign } from '@nudge/campaigns';
+import { emptyProfile, type Channel, type Profile } from '@nudge/contracts';
+import { decideSend } from './send-decision';
+
+const now = new Date('2026-11-24T10:00:00.000Z');
+
+function aProfile(channels: Profile['channels'], topics: Record<string, boolean> = {}): Profile {
+  return { ...emptyProfile('u1', now.toISOString()), channels, preferences: { topics } };
+}
+
+const smsWithConsent = { sms: { address: '+34600000001', consent: { marketing: true } } };
+
+describe('decideSend', () => {
+  it.each<[string, Channel[], Profile | null, string, Channel | null]>([
+    ['an SMS user with marketing consent', ['sms'], aProfile(smsWithConsent), 'sent', 'sms'],
+    ['a user without a profile', ['sms'], null, 'no_address', null],
+    ['a user without an SMS address', ['sms'], aProfile({ email: { address: 'a@b.c', consent: { marketing: true } } }), 'no_address', null],
+    ['an SMS address without marketing consent', ['sms'], aProfile({ sms: { address: '+34600000001', consent: { transactional: true } } }), 'no_consent', null],
+    ['withdrawn marketing consent', ['sms'], aProfile({ sms: { address: '+34600000001', consent: { marketing: false } } }), 'no_consent', null],
+    [
+      'a fallback chain whose first channel has no consent',
+      ['whatsapp', 'sms'],
+      aProfile({ whatsapp: { address: '+34600000001', consent: { marketing: false } }, ...smsWithConsent }),
+      'sent',
+      'sms',
+    ],
+    ['a fallback chain whose first channel has no address', ['whatsapp', 'sms'], aProfile(smsWithConsent), 'sent', 'sms'],
+  ])('%s → %s', (_label, channels, profile, outcome, channel) => {
+    const campaign = aCampaign().withChannels(...channels).compile();
+    const verdict = decideSend({ campaign, profile, now });
+    expect(verdict.outcome).toBe(outcome);
+    if (channel) expect(verdict).toMatchObject({ channel, to: '+34600000001' });
+  });
+
+  it('refuses a campaign paused after the send was scheduled', () => {
+    const verdict = decideSend({ campaign: aCampaign().withStatus('paused').compile(), profile: aProfile(smsWithConsent), now });
+    expect(verdict.outcome).toBe('campaign_inactive');
+  });
+
+  it('refuses a topic the user switched off, naming it', () => {
+    const campaign = aCampaign().with('topic', 'promotions').compile();
+    const verdict = decideSend({ campaign, profile: aProfile(smsWithConsent, { promotions: false }), now });
+    expect(verdict).toMatchObject({ outcome: 'no_consent', reason: expect.stringContaining('promotions') });
+  });
+
+  it('needs transactional consent for a transactional campaign', () => {
+    const campaign = aCampaign().with('category', 'transactional').compile();
+    expect(decideSend({ campaign, profile: aProfile(smsWithConsent), now }).outcome).toBe('no_consent');
+  });
+});

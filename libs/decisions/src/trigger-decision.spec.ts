@@ -1,0 +1,40 @@
+import { aCampaign } from '@nudge/campaigns';
+import { emptyProfile, type EventEnvelope } from '@nudge/contracts';
+import { decideTrigger } from './trigger-decision';
+
+const now = new Date('2026-11-24T10:00:00.000Z');
+
+function anEvent(properties: Record<string, unknown> = {}, timestamp = now.toISOString()): EventEnvelope {
+  return { eventId: 'e-1', userId: 'u1', name: 'cart_abandoned', timestamp, receivedAt: now.toISOString(), properties, context: {} };
+}
+
+const bigCart = { all: [{ fact: 'event' as const, path: '$.properties.cartValue', operator: 'greaterThan' as const, value: 100 }] };
+
+describe('decideTrigger', () => {
+  it.each([
+    ['a paused campaign', aCampaign().withStatus('paused'), anEvent({ cartValue: 130 }), 'campaign_inactive'],
+    ['an archived campaign', aCampaign().withStatus('archived'), anEvent({ cartValue: 130 }), 'campaign_inactive'],
+    ['a campaign whose schedule has not started', aCampaign().withSchedule({ start: '2026-12-01T00:00:00Z' }), anEvent(), 'campaign_inactive'],
+    ['a campaign whose schedule has ended', aCampaign().withSchedule({ end: '2026-11-01T00:00:00Z' }), anEvent(), 'campaign_inactive'],
+    ['conditions that are false', aCampaign().withConditions(bigCart), anEvent({ cartValue: 50 }), 'conditions_not_met'],
+    ['a property the event lacks', aCampaign().withConditions(bigCart), anEvent({}), 'conditions_not_met'],
+    ['conditions that are true', aCampaign().withConditions(bigCart), anEvent({ cartValue: 130 }), 'scheduled'],
+    ['no conditions at all', aCampaign(), anEvent(), 'scheduled'],
+  ])('%s → %s', async (_label, builder, event, outcome) => {
+    const verdict = await decideTrigger({ event, profile: emptyProfile('u1', now.toISOString()), campaign: builder.compile(), now });
+    expect(verdict.outcome).toBe(outcome);
+    expect(verdict.reason.length).toBeGreaterThan(10);
+  });
+
+  it('schedules the send the delay after the event timestamp, not after its arrival', async () => {
+    const event = anEvent({}, '2026-11-24T09:50:00.000Z');
+    const verdict = await decideTrigger({ event, profile: null, campaign: aCampaign().withDelay('PT30M').compile(), now });
+    expect(verdict).toMatchObject({ outcome: 'scheduled', dueAt: new Date('2026-11-24T10:20:00.000Z') });
+  });
+
+  it('evaluates profile conditions against an empty profile when the user has none', async () => {
+    const goldOnly = aCampaign().withConditions({ all: [{ fact: 'profile', path: '$.attributes.tier', operator: 'equal', value: 'gold' }] });
+    const verdict = await decideTrigger({ event: anEvent(), profile: null, campaign: goldOnly.compile(), now });
+    expect(verdict.outcome).toBe('conditions_not_met');
+  });
+});
