@@ -18,6 +18,10 @@ export interface KafkaLogSink {
 export function createKafka(settings: KafkaSettings, sink?: KafkaLogSink): Kafka {
   const toSink: logCreator = () => (entry: LogEntry) => {
     if (!sink) return;
+    // Our producers retry a bounded number of times on purpose (a request must fail
+    // rather than hang); every consumer dedups by eventId / sendId, so a duplicate
+    // from a later retry is harmless and this warning is noise.
+    if (entry.log.message.startsWith('Limiting retries for the idempotent producer')) return;
     const { message, ...fields } = entry.log;
     const line = { namespace: entry.namespace, ...fields };
     if (entry.level === logLevel.ERROR) sink.error(line, `kafka: ${message}`);

@@ -1,0 +1,65 @@
+import { createDispatchApp } from '@nudge/dispatch';
+import { createIngestApp } from '@nudge/ingest';
+import { createRulesApp } from '@nudge/rules';
+import { TestStack, type StackOptions } from '@nudge/testing';
+
+/** The three services in this process, on the run's Kafka, with a database of their own. */
+export function startNudge(options: Omit<StackOptions, 'factories'> = {}): Promise<TestStack> {
+  return TestStack.start({
+    factories: { ingest: createIngestApp, rules: createRulesApp, dispatch: createDispatchApp },
+    ...options,
+  });
+}
+
+/** Builds campaign documents for tests: `aCampaign('c1').withDelay('PT2S').build()`. */
+export class CampaignBuilder {
+  private readonly document: Record<string, any>;
+
+  constructor(id: string) {
+    this.document = {
+      id,
+      name: `test campaign ${id}`,
+      category: 'marketing',
+      status: 'active',
+      trigger: { event: 'cart_abandoned' },
+      delay: 'PT0S',
+      message: { channel: 'sms', sender: 'ACME', body: 'Hi {{ profile.attributes.firstName }}, cart {{ event.properties.cartValue }}' },
+    };
+  }
+
+  triggeredBy(event: string): this {
+    this.document.trigger.event = event;
+    return this;
+  }
+  withCondition(path: string, operator: string, value: unknown): this {
+    this.document.trigger.conditions = { all: [{ fact: 'event', path, operator, value }] };
+    return this;
+  }
+  withDelay(delay: string): this {
+    this.document.delay = delay;
+    return this;
+  }
+  withStatus(status: 'active' | 'paused' | 'archived'): this {
+    this.document.status = status;
+    return this;
+  }
+  withBody(body: string): this {
+    this.document.message.body = body;
+    return this;
+  }
+  build(): Record<string, any> {
+    return structuredClone(this.document);
+  }
+}
+
+export const aCampaign = (id: string) => new CampaignBuilder(id);
+
+/** A profile with an SMS number and marketing consent. */
+export function aReachableProfile(firstName = 'Ana', phone = '+34600000001') {
+  return {
+    attributes: { firstName },
+    timezone: 'Europe/Madrid',
+    country: 'ES',
+    channels: { sms: { address: phone, consent: { marketing: true, transactional: true } } },
+  };
+}

@@ -1,0 +1,74 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { CampaignIndex, compileCampaign, validateCampaign, type CampaignDocument, type CompiledCampaign } from '@nudge/campaigns';
+import { ValidationError } from '@nudge/contracts';
+import { RULES_CONFIG, type RulesConfig } from '../config';
+import { CampaignsRepository, type SaveResult } from './campaigns.repository';
+
+/**
+ * The campaigns rules decides with: compiled once per version and indexed by trigger
+ * event name. Saves go through here; versions saved by another rules instance are
+ * picked up by polling.
+ */
+@Injectable()
+export class CampaignCatalog implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('campaigns');
+  readonly index = new CampaignIndex();
+  private refreshTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly repository: CampaignsRepository,
+    @Inject(RULES_CONFIG) private readonly config: RulesConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.refresh();
+    this.refreshTimer = setInterval(() => {
+      this.refresh().catch((error: Error) => this.logger.warn(`campaign refresh failed: ${error.message}`));
+    }, this.config.CAMPAIGN_REFRESH_MS);
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.refreshTimer);
+  }
+
+  /** Validates, saves and activates a campaign document; throws ValidationError naming each field. */
+  async save(document: unknown, source: string, expectedId?: string): Promise<SaveResult> {
+    const campaign = this.validate(document, expectedId);
+    const result = await this.repository.save(campaign.id, campaign as unknown as Record<string, unknown>, source);
+    if (result.change !== 'unchanged') {
+      this.activate(result.campaign.document as CampaignDocument, result.campaign.version);
+      this.logger.log(`campaign ${campaign.id} ${result.change} (v${result.campaign.version}, ${source})`);
+    }
+    return result;
+  }
+
+  /** Checks a document without saving it. */
+  validate(document: unknown, expectedId?: string): CampaignDocument {
+    const result = validateCampaign(document);
+    if (!result.ok) throw new ValidationError(`invalid campaign: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, result.errors);
+    if (expectedId !== undefined && result.campaign.id !== expectedId) {
+      throw new ValidationError('invalid campaign: id does not match the URL', [{ path: 'id', message: `must be "${expectedId}" as in the URL` }]);
+    }
+    return result.campaign;
+  }
+
+  get(id: string): CompiledCampaign | undefined {
+    return this.index.get(id);
+  }
+
+  /** Loads every version saved since the last look (all of them at start). */
+  async refresh(): Promise<void> {
+    const versions = await this.repository.versions();
+    for (const [id, version] of versions) {
+      if (this.index.get(id)?.version === version) continue;
+      const stored = await this.repository.find(id);
+      if (stored) this.activate(stored.document as CampaignDocument, stored.version);
+    }
+  }
+
+  private activate(document: CampaignDocument, version: number): void {
+    const current = this.index.get(document.id);
+    if (current && current.version >= version) return;
+    this.index.put(compileCampaign(document, version));
+  }
+}

@@ -1,0 +1,92 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { inTransaction } from '@nudge/persistence';
+import { DATA_SOURCE } from '@nudge/service-runtime';
+import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+
+export interface StoredCampaign {
+  id: string;
+  version: number;
+  document: Record<string, unknown>;
+  source: string;
+  updatedAt: string;
+}
+
+export type SaveResult = { change: 'created' | 'updated' | 'unchanged'; campaign: StoredCampaign };
+
+/** Campaign documents in Postgres: the running version per id and every version ever saved. */
+@Injectable()
+export class CampaignsRepository {
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  /** Saves a validated document; the version goes up only when the document changed. */
+  async save(id: string, document: Record<string, unknown>, source: string): Promise<SaveResult> {
+    const checksum = checksumOf(document);
+    return inTransaction(this.dataSource, async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 1))', [`campaign:${id}`]);
+      const [current]: { version: number; checksum: string }[] = await manager.query('SELECT version, checksum FROM campaigns WHERE id = $1', [id]);
+      if (current?.checksum === checksum) return { change: 'unchanged', campaign: await this.readIn(manager, id) };
+      const version = (current?.version ?? 0) + 1;
+      await manager.query(
+        `INSERT INTO campaigns (id, version, document, source, checksum, updated_at) VALUES ($1, $2, $3, $4, $5, now())
+         ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, document = EXCLUDED.document,
+           source = EXCLUDED.source, checksum = EXCLUDED.checksum, updated_at = EXCLUDED.updated_at`,
+        [id, version, document, source, checksum],
+      );
+      await manager.query(
+        'INSERT INTO campaign_versions (campaign_id, version, document, source, checksum) VALUES ($1, $2, $3, $4, $5)',
+        [id, version, document, source, checksum],
+      );
+      return { change: current ? 'updated' : 'created', campaign: await this.readIn(manager, id) };
+    });
+  }
+
+  async findAll(): Promise<StoredCampaign[]> {
+    const rows: CampaignRow[] = await this.dataSource.query('SELECT id, version, document, source, updated_at FROM campaigns ORDER BY id');
+    return rows.map(toStored);
+  }
+
+  async find(id: string): Promise<StoredCampaign | null> {
+    const rows: CampaignRow[] = await this.dataSource.query('SELECT id, version, document, source, updated_at FROM campaigns WHERE id = $1', [id]);
+    return rows[0] ? toStored(rows[0]) : null;
+  }
+
+  /** (id, version) of every campaign: cheap enough to poll for changes made elsewhere. */
+  async versions(): Promise<Map<string, number>> {
+    const rows: { id: string; version: number }[] = await this.dataSource.query('SELECT id, version FROM campaigns');
+    return new Map(rows.map((r) => [r.id, r.version]));
+  }
+
+  private async readIn(manager: { query: DataSource['query'] }, id: string): Promise<StoredCampaign> {
+    const rows: CampaignRow[] = await manager.query('SELECT id, version, document, source, updated_at FROM campaigns WHERE id = $1', [id]);
+    return toStored(rows[0] as CampaignRow);
+  }
+}
+
+interface CampaignRow {
+  id: string;
+  version: number;
+  document: Record<string, unknown>;
+  source: string;
+  updated_at: Date;
+}
+
+function toStored(row: CampaignRow): StoredCampaign {
+  return { id: row.id, version: row.version, document: row.document, source: row.source, updatedAt: row.updated_at.toISOString() };
+}
+
+/** Key order does not make a new version. */
+function checksumOf(document: unknown): string {
+  return createHash('sha256').update(canonicalJson(document)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,21 @@
+import { loadConfig, portSchema, sharedEnvShape } from '@nudge/service-runtime';
+import { z } from 'zod';
+
+export const rulesEnvShape = {
+  ...sharedEnvShape,
+  RULES_PORT: portSchema.default(3001),
+  /** Most timers one poller transaction fires. */
+  TIMER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /** How often an idle poller looks for due timers. */
+  TIMER_POLL_MS: z.coerce.number().int().min(5).max(10_000).default(25),
+  /** How often campaign versions saved by other instances are picked up. */
+  CAMPAIGN_REFRESH_MS: z.coerce.number().int().min(100).default(2_000),
+};
+
+export type RulesConfig = ReturnType<typeof loadRulesConfig>;
+
+export function loadRulesConfig(env: Record<string, string | undefined>) {
+  return loadConfig(rulesEnvShape, env);
+}
+
+export const RULES_CONFIG = Symbol('RULES_CONFIG');

@@ -1,0 +1,89 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Decision, DecisionOutcome } from '@nudge/contracts';
+import { DATA_SOURCE, ServiceMetrics } from '@nudge/service-runtime';
+import type { Counter } from 'prom-client';
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** A decision to record, for one user. */
+export interface DecisionRecord extends Omit<Decision, 'at' | 'scheduledFor'> {
+  userId: string;
+  at: Date;
+  scheduledFor: Date | null;
+}
+
+/** The decision log: every "sent" and every "not sent", with the reason as a sentence. */
+@Injectable()
+export class DecisionLog {
+  private readonly byOutcome: Counter<'outcome'>;
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    metrics: ServiceMetrics,
+  ) {
+    this.byOutcome = metrics.counter('nudge_decisions_total', 'Decisions recorded, by outcome', ['outcome']);
+  }
+
+  /** Records decisions in one statement, inside the caller's transaction. */
+  async record(manager: EntityManager, decisions: DecisionRecord[]): Promise<void> {
+    if (decisions.length === 0) return;
+    await manager.query(
+      `INSERT INTO decisions (user_id, campaign_id, campaign_version, trigger_event_id, step_id, outcome, reason, at, scheduled_for)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[])`,
+      [
+        decisions.map((d) => d.userId),
+        decisions.map((d) => d.campaignId),
+        decisions.map((d) => d.campaignVersion),
+        decisions.map((d) => d.triggerEventId),
+        decisions.map((d) => d.stepId),
+        decisions.map((d) => d.outcome),
+        decisions.map((d) => d.reason),
+        decisions.map((d) => d.at.toISOString()),
+        decisions.map((d) => d.scheduledFor?.toISOString() ?? null),
+      ],
+    );
+  }
+
+  /** Counts what was committed (call after the transaction). */
+  count(decisions: DecisionRecord[]): void {
+    for (const d of decisions) this.byOutcome.inc({ outcome: d.outcome });
+  }
+
+  /** A user's decisions, newest first. */
+  async forUser(userId: string, limit: number): Promise<Decision[]> {
+    const rows: DecisionRow[] = await this.dataSource.query(
+      `SELECT campaign_id, campaign_version, trigger_event_id, step_id, outcome, reason, at, scheduled_for
+       FROM decisions WHERE user_id = $1 ORDER BY id DESC LIMIT $2`,
+      [userId, limit],
+    );
+    return rows.map((r) => ({
+      campaignId: r.campaign_id,
+      campaignVersion: r.campaign_version,
+      triggerEventId: r.trigger_event_id,
+      stepId: r.step_id,
+      outcome: r.outcome,
+      reason: r.reason,
+      at: r.at.toISOString(),
+      scheduledFor: r.scheduled_for?.toISOString() ?? null,
+    }));
+  }
+
+  /** How many decisions of each outcome a campaign has had. */
+  async outcomeCounts(campaignId: string): Promise<Partial<Record<DecisionOutcome, number>>> {
+    const rows: { outcome: DecisionOutcome; n: string }[] = await this.dataSource.query(
+      'SELECT outcome, count(*) AS n FROM decisions WHERE campaign_id = $1 GROUP BY outcome',
+      [campaignId],
+    );
+    return Object.fromEntries(rows.map((r) => [r.outcome, Number(r.n)]));
+  }
+}
+
+interface DecisionRow {
+  campaign_id: string;
+  campaign_version: number;
+  trigger_event_id: string;
+  step_id: string;
+  outcome: DecisionOutcome;
+  reason: string;
+  at: Date;
+  scheduled_for: Date | null;
+}

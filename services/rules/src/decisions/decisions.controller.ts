@@ -1,0 +1,30 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { DECISION_OUTCOMES, ValidationError } from '@nudge/contracts';
+import { DecisionLog } from './decision-log';
+
+/** "Why did Ana not get it?": the decision log, per user and per campaign. */
+@Controller('v1')
+export class DecisionsController {
+  constructor(private readonly log: DecisionLog) {}
+
+  @Get('users/:userId/decisions')
+  async forUser(@Param('userId') userId: string, @Query('limit') limit?: string) {
+    return { items: await this.log.forUser(userId, parseLimit(limit)) };
+  }
+
+  @Get('campaigns/:id/stats')
+  async stats(@Param('id') campaignId: string) {
+    const counts = await this.log.outcomeCounts(campaignId);
+    const outcomes = Object.fromEntries(DECISION_OUTCOMES.map((o) => [o, counts[o] ?? 0]));
+    return { campaignId, outcomes };
+  }
+}
+
+function parseLimit(raw: string | undefined): number {
+  if (raw === undefined) return 100;
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new ValidationError('invalid query', [{ path: 'limit', message: 'must be a whole number from 1 to 1000' }]);
+  }
+  return limit;
+}

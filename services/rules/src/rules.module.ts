@@ -1,0 +1,42 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { RuntimeModule } from '@nudge/service-runtime';
+import { systemClock } from '@nudge/timing';
+import { CampaignsModule } from './campaigns/campaigns.module';
+import { CLOCK } from './clock';
+import { RULES_CONFIG, type RulesConfig } from './config';
+import { DecisionsModule } from './decisions/decisions.module';
+import { TimersModule } from './timers/timers.module';
+import { TriggersModule } from './triggers/triggers.module';
+
+@Module({})
+export class RulesModule {
+  static forRoot(config: RulesConfig): DynamicModule {
+    return {
+      module: RulesModule,
+      imports: [
+        RuntimeModule.forRoot({ service: 'rules', config, poolSize: 12 }),
+        RulesConfigModule.forRoot(config),
+        DecisionsModule,
+        CampaignsModule,
+        TimersModule,
+        TriggersModule,
+      ],
+    };
+  }
+}
+
+/** The rules config and the clock, for every rules feature. */
+@Module({})
+class RulesConfigModule {
+  static forRoot(config: RulesConfig): DynamicModule {
+    return {
+      module: RulesConfigModule,
+      global: true,
+      providers: [
+        { provide: RULES_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: systemClock },
+      ],
+      exports: [RULES_CONFIG, CLOCK],
+    };
+  }
+}

@@ -1,0 +1,72 @@
+import type { EventEnvelope } from '@nudge/contracts';
+import { returnedRows } from '@nudge/persistence';
+import type { EntityManager } from 'typeorm';
+
+/** A durable timer: one send of one campaign for one user, due at `dueAt`. */
+export interface PendingSend {
+  sendId: string;
+  userId: string;
+  campaignId: string;
+  campaignVersion: number;
+  triggerEventId: string;
+  stepId: string;
+  dueAt: Date;
+  triggerEvent: EventEnvelope;
+}
+
+/** Schedules sends in one statement; a send id already pending is left as it is (replays). */
+export async function schedulePendingSends(manager: EntityManager, sends: PendingSend[]): Promise<void> {
+  if (sends.length === 0) return;
+  await manager.query(
+    `INSERT INTO pending_sends (send_id, user_id, campaign_id, campaign_version, trigger_event_id, step_id, due_at, trigger_event)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::jsonb[])
+     ON CONFLICT (send_id) DO NOTHING`,
+    [
+      sends.map((s) => s.sendId),
+      sends.map((s) => s.userId),
+      sends.map((s) => s.campaignId),
+      sends.map((s) => s.campaignVersion),
+      sends.map((s) => s.triggerEventId),
+      sends.map((s) => s.stepId),
+      sends.map((s) => s.dueAt.toISOString()),
+      sends.map((s) => JSON.stringify(s.triggerEvent)),
+    ],
+  );
+}
+
+/**
+ * Claims up to `limit` sends due by `now`, oldest first, deleting them in the caller's
+ * transaction: if the transaction rolls back they are pending again; SKIP LOCKED lets
+ * several pollers work side by side without waiting on each other.
+ */
+export async function claimDueSends(manager: EntityManager, now: Date, limit: number): Promise<PendingSend[]> {
+  const rows = returnedRows<PendingSendRow>(
+    await manager.query(
+      `DELETE FROM pending_sends WHERE id IN (
+         SELECT id FROM pending_sends WHERE due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED
+       ) RETURNING send_id, user_id, campaign_id, campaign_version, trigger_event_id, step_id, due_at, trigger_event`,
+      [now.toISOString(), limit],
+    ),
+  );
+  return rows.map((r) => ({
+    sendId: r.send_id,
+    userId: r.user_id,
+    campaignId: r.campaign_id,
+    campaignVersion: r.campaign_version,
+    triggerEventId: r.trigger_event_id,
+    stepId: r.step_id,
+    dueAt: r.due_at,
+    triggerEvent: r.trigger_event,
+  }));
+}
+
+interface PendingSendRow {
+  send_id: string;
+  user_id: string;
+  campaign_id: string;
+  campaign_version: number;
+  trigger_event_id: string;
+  step_id: string;
+  due_at: Date;
+  trigger_event: EventEnvelope;
+}

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { CampaignsModule } from '../campaigns/campaigns.module';
+import { TimersModule } from '../timers/timers.module';
+import { TriggerConsumer } from './trigger.consumer';
+import { TriggerEvaluation } from './trigger-evaluation.service';
+
+@Module({ imports: [CampaignsModule, TimersModule], providers: [TriggerEvaluation, TriggerConsumer] })
+export class TriggersModule {}
