@@ -1,0 +1,15 @@
+import type { Channel } from '@nudge/contracts';
+
+/** A rendered message ready for a provider. */
+export interface OutboundMessage {
+  /** Our message id; passed to providers that accept an idempotency key. */
+  messageId: string;
+  channel: Channel;
+  /** The recipient's address on the channel (phone number, e-mail, device token…). */
+  to: string;
+  body: string;
+  sender?: string;
+  subject?: string;
+  /** Which attempt this is (1 on the first call); providers may log it. */
+  attempt: number;
+}

@@ -1,0 +1,56 @@
+import type { Channel } from '@nudge/contracts';
+import type { ChannelProvider } from './channel-provider';
+import { SANDBOX_PROVIDER, SandboxProvider } from './sandbox/sandbox.provider';
+
+/** The settings of one channel's provider (settings.yaml `providers.<channel>`). */
+export interface ProviderSettings {
+  provider: string;
+  [option: string]: unknown;
+}
+
+export type ProvidersSettings = Partial<Record<Channel, ProviderSettings>>;
+
+/** Builds a provider from its settings; one factory per provider name. */
+export type ProviderFactory = (settings: ProviderSettings, channel: Channel) => ChannelProvider;
+
+export const DEFAULT_PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory>> = {
+  [SANDBOX_PROVIDER]: () => new SandboxProvider(),
+};
+
+/** Which provider sends on which channel; a channel with none configured uses `sandbox`. */
+export class ProviderRegistry {
+  private constructor(
+    private readonly byChannel: ReadonlyMap<Channel, ChannelProvider>,
+    private readonly fallback: ChannelProvider,
+  ) {}
+
+  /** Builds the providers named in `settings`; an unknown provider name is a configuration error. */
+  static fromSettings(
+    settings: ProvidersSettings = {},
+    factories: Readonly<Record<string, ProviderFactory>> = DEFAULT_PROVIDER_FACTORIES,
+  ): ProviderRegistry {
+    const sandboxFactory = factories[SANDBOX_PROVIDER] ?? DEFAULT_PROVIDER_FACTORIES[SANDBOX_PROVIDER]!;
+    const fallback = sandboxFactory({ provider: SANDBOX_PROVIDER }, 'sms');
+    const byChannel = new Map<Channel, ChannelProvider>();
+    for (const [channel, channelSettings] of Object.entries(settings) as [Channel, ProviderSettings][]) {
+      const factory = factories[channelSettings.provider];
+      if (!factory) {
+        const known = Object.keys(factories).join(', ');
+        throw new Error(`providers.${channel}.provider: unknown provider "${channelSettings.provider}" (known: ${known})`);
+      }
+      byChannel.set(channel, factory(channelSettings, channel));
+    }
+    return new ProviderRegistry(byChannel, fallback);
+  }
+
+  /** The provider that sends on `channel`. */
+  forChannel(channel: Channel): ChannelProvider {
+    return this.byChannel.get(channel) ?? this.fallback;
+  }
+
+  /** The provider called `name` (for its webhooks and for messages stored with its name), if any. */
+  byName(name: string): ChannelProvider | undefined {
+    if (name === this.fallback.name) return this.fallback;
+    return [...this.byChannel.values()].find((provider) => provider.name === name);
+  }
+}

@@ -1,0 +1,30 @@
+import { loadConfig, portSchema, sharedEnvShape } from '@nudge/service-runtime';
+import { z } from 'zod';
+
+export const dispatchEnvShape = {
+  ...sharedEnvShape,
+  DISPATCH_PORT: portSchema.default(3002),
+  /** Most messages one sender batch claims. */
+  DISPATCH_SEND_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
+  /** Sender loops in this process, each working on its own batch. */
+  DISPATCH_SENDERS: z.coerce.number().int().min(1).max(32).default(2),
+  /** Most provider calls in flight at once within a batch. */
+  DISPATCH_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(64),
+  /** How often an idle sender looks for ready messages (it also wakes when messages arrive). */
+  DISPATCH_POLL_MS: z.coerce.number().int().min(5).max(10_000).default(50),
+  /** How long a claimed message stays with its sender before another may retry it. */
+  DISPATCH_LEASE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  /** Provider calls per message before a transient failure becomes `failed`. */
+  DISPATCH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
+  /** The first retry's delay; each later one doubles, up to DISPATCH_RETRY_MAX_MS. */
+  DISPATCH_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2_000),
+  DISPATCH_RETRY_MAX_MS: z.coerce.number().int().min(1).default(300_000),
+};
+
+export type DispatchConfig = ReturnType<typeof loadDispatchConfig>;
+
+export function loadDispatchConfig(env: Record<string, string | undefined>) {
+  return loadConfig(dispatchEnvShape, env);
+}
+
+export const DISPATCH_CONFIG = Symbol('DISPATCH_CONFIG');

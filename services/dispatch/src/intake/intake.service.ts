@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ProviderRegistry } from '@nudge/channels';
+import type { SendRequest } from '@nudge/contracts';
+import { PoisonRecordError, type ConsumedRecord, type RejectedRecord } from '@nudge/kafka';
+import { inTransaction } from '@nudge/persistence';
+import { DATA_SOURCE } from '@nudge/service-runtime';
+import type { Clock } from '@nudge/timing';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import type { DataSource } from 'typeorm';
+import { CLOCK } from '../clock';
+import type { NewMessage } from '../messages/message';
+import { MessageStore } from '../messages/message.store';
+import type { StatusChange } from '../messages/status-change';
+import { StatusChangesPublisher } from '../messages/status-changes.publisher';
+import { ReadyMessagesSignal } from '../sending/ready-messages.signal';
+import { MessageComposer } from './message-composer';
+
+/**
+ * Turns a batch of send requests into stored messages: compose (render, count) → insert
+ * all in one statement, skipping send ids already stored (a replay creates nothing) →
+ * publish the failures of messages that could not be composed → commit → ring the sender.
+ */
+@Injectable()
+export class IntakeService {
+  private readonly composer = new MessageComposer();
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly store: MessageStore,
+    private readonly publisher: StatusChangesPublisher,
+    private readonly registry: ProviderRegistry,
+    private readonly readyMessages: ReadyMessagesSignal,
+    @InjectPinoLogger('intake') private readonly logger: PinoLogger,
+  ) {}
+
+  /** Answers the records that can never become a message (they go to the DLQ). */
+  async accept(records: ConsumedRecord<SendRequest>[]): Promise<RejectedRecord<SendRequest>[]> {
+    const { messages, rejected } = await this.composeAll(firstOfEachSend(records));
+    const at = this.clock.now().toISOString();
+    const inserted = await inTransaction(this.dataSource, async (manager) => {
+      const rows = await this.store.insertNew(manager, messages, at);
+      const insertedIds = new Set(rows.map((row) => row.id));
+      await this.publisher.publish(messages.filter((m) => m.status === 'failed' && insertedIds.has(m.id)).map((m) => failureOf(m, at)));
+      return rows;
+    });
+    if (inserted.some((row) => row.status === 'queued')) this.readyMessages.ring();
+    return rejected;
+  }
+
+  private async composeAll(records: ConsumedRecord<SendRequest>[]) {
+    const messages: NewMessage[] = [];
+    const rejected: RejectedRecord<SendRequest>[] = [];
+    const composed = await Promise.allSettled(
+      records.map((record) => this.composer.compose(record.value, this.registry.forChannel(record.value.channel).name)),
+    );
+    composed.forEach((outcome, i) => {
+      const record = records[i]!;
+      if (outcome.status === 'rejected') {
+        const reason = outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
+        rejected.push({ record, error: new PoisonRecordError(`could not compose the message: ${reason}`, 'compose_failed') });
+        return;
+      }
+      const { message, missingVariables } = outcome.value;
+      if (missingVariables.length > 0) {
+        this.logger.warn(
+          { sendId: record.value.sendId, campaignId: record.value.campaignId, missingVariables },
+          'template variables missing; rendered empty',
+        );
+      }
+      if (message.status === 'failed') {
+        this.logger.warn(
+          { sendId: record.value.sendId, campaignId: record.value.campaignId, reason: message.failureReason },
+          'message failed: template error',
+        );
+      }
+      messages.push(message);
+    });
+    return { messages, rejected };
+  }
+}
+
+/** A send id twice in one batch is a replay: the first one stands. */
+function firstOfEachSend(records: ConsumedRecord<SendRequest>[]): ConsumedRecord<SendRequest>[] {
+  const seen = new Set<string>();
+  return records.filter((record) => !seen.has(record.value.sendId) && seen.add(record.value.sendId));
+}
+
+function failureOf(message: NewMessage, at: string): StatusChange {
+  const { request } = message;
+  return {
+    message: {
+      id: message.id,
+      sendId: request.sendId,
+      userId: request.userId,
+      campaignId: request.campaignId,
+      stepId: request.stepId,
+      channel: request.channel,
+      provider: message.provider,
+    },
+    status: 'failed',
+    at,
+    ...(message.failureReason === null ? {} : { reason: message.failureReason }),
+  };
+}

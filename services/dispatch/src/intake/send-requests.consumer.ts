@@ -1,0 +1,40 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { sendRequestSchema } from '@nudge/contracts';
+import { startBatchConsumer, type JsonProducer, type RunningConsumer, type TopicNames } from '@nudge/kafka';
+import { KAFKA, PRODUCER, ServiceMetrics, TOPICS } from '@nudge/service-runtime';
+import type { Kafka } from 'kafkajs';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { IntakeService } from './intake.service';
+
+/** Consumes `nudge.dispatch.v1`; invalid records and unusable requests go to its DLQ. */
+@Injectable()
+export class SendRequestsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private consumer: RunningConsumer | null = null;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(PRODUCER) private readonly producer: JsonProducer,
+    @Inject(TOPICS) private readonly topics: TopicNames,
+    private readonly metrics: ServiceMetrics,
+    private readonly intake: IntakeService,
+    @InjectPinoLogger('send-requests') private readonly logger: PinoLogger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.consumer = await startBatchConsumer({
+      kafka: this.kafka,
+      groupId: `${this.topics.prefix}nudge-dispatch`,
+      topics: [this.topics.dispatch],
+      schema: sendRequestSchema,
+      handle: (records) => this.intake.accept(records),
+      deadLetters: this.producer,
+      logger: this.logger,
+      onLag: (topic, partition, lag) => this.metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
+    });
+  }
+
+  /** Stops consuming before the sender and the connections stop; the batch in hand commits. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+}

@@ -1,0 +1,13 @@
+import { ConfigError, runService } from '@nudge/service-runtime';
+import { createDispatchApp } from './app';
+import { loadDispatchConfig } from './config';
+
+async function main(): Promise<void> {
+  const config = loadDispatchConfig(process.env);
+  await runService(await createDispatchApp(process.env), config.DISPATCH_PORT, 'dispatch');
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? `dispatch: ${error.message}` : error);
+  process.exit(1);
+});

@@ -1,0 +1,229 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Channel, MessageStatus } from '@nudge/contracts';
+import { returnedRows } from '@nudge/persistence';
+import { DATA_SOURCE } from '@nudge/service-runtime';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { NewMessage, StatusStamp, StoredMessage } from './message';
+
+/** A queued message a sender holds the lease of, with what the provider needs. */
+export interface ClaimedMessage extends StoredMessage {
+  sender: string | null;
+}
+
+/** What one provider call did to a claimed message. */
+export interface AttemptRecord {
+  id: string;
+  /** The attempt number the claim gave it: a stale sender's result (lease lost) is dropped. */
+  attempt: number;
+  status: MessageStatus;
+  appendHistory: StatusStamp[];
+  providerMessageId: string | null;
+  failureReason: string | null;
+  /** Set when the message goes back to `queued` for another attempt. */
+  retryInMs: number | null;
+}
+
+export interface MessageFilter {
+  userId?: string;
+  campaignId?: string;
+  limit: number;
+}
+
+const COLUMNS = `id, send_id, campaign_id, campaign_version, step_id, user_id, trigger_event_id, channel, provider,
+  recipient, body, segments, status, status_history, failure_reason, provider_message_id, attempts, created_at`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The `messages` table: every query dispatch runs on it. */
+@Injectable()
+export class MessageStore {
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  /**
+   * Stores new messages in one statement; a send id already stored is skipped. This is the
+   * exactly-once gate (DESIGN invariant 3): only the returned rows are new.
+   */
+  async insertNew(
+    manager: EntityManager,
+    messages: NewMessage[],
+    at: string,
+  ): Promise<{ id: string; sendId: string; status: MessageStatus }[]> {
+    if (messages.length === 0) return [];
+    const column = <T>(pick: (m: NewMessage) => T) => messages.map(pick);
+    const rows: { id: string; send_id: string; status: MessageStatus }[] = await manager.query(
+      `INSERT INTO messages (id, send_id, campaign_id, campaign_version, step_id, user_id, trigger_event_id, channel, provider,
+         recipient, body, segments, status, status_history, failure_reason, attempts, next_attempt_at, request, created_at, updated_at)
+       SELECT n.id, n.send_id, n.campaign_id, n.campaign_version, n.step_id, n.user_id, n.trigger_event_id, n.channel, n.provider,
+         n.recipient, n.body, n.segments, n.status, jsonb_build_array(jsonb_build_object('status', n.status, 'at', $16::text)),
+         n.failure_reason, 0, CASE WHEN n.status = 'queued' THEN now() END, n.request, $16::text::timestamptz, $16::text::timestamptz
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+         $10::text[], $11::text[], $12::int[], $13::text[], $14::text[], $15::jsonb[]) WITH ORDINALITY
+         AS n(id, send_id, campaign_id, campaign_version, step_id, user_id, trigger_event_id, channel, provider,
+              recipient, body, segments, status, failure_reason, request, ordinal)
+       ORDER BY n.ordinal
+       ON CONFLICT (send_id) DO NOTHING
+       RETURNING id, send_id, status`,
+      [
+        column((m) => m.id),
+        column((m) => m.request.sendId),
+        column((m) => m.request.campaignId),
+        column((m) => m.request.campaignVersion),
+        column((m) => m.request.stepId),
+        column((m) => m.request.userId),
+        column((m) => m.request.triggerEventId),
+        column((m) => m.request.channel),
+        column((m) => m.provider),
+        column((m) => m.request.to),
+        column((m) => m.body),
+        column((m) => m.segments),
+        column((m) => m.status),
+        column((m) => m.failureReason),
+        column((m) => JSON.stringify(m.request)),
+        at,
+      ],
+    );
+    return rows.map((r) => ({ id: r.id, sendId: r.send_id, status: r.status }));
+  }
+
+  /**
+   * Leases up to `limit` ready messages to this sender and counts the attempt. Rows another
+   * sender is claiming are skipped; a lease that runs out (a crashed sender) frees its row.
+   */
+  async claimReady(limit: number, leaseSeconds: number): Promise<ClaimedMessage[]> {
+    const result = await this.dataSource.query(
+      `UPDATE messages SET lease_until = now() + make_interval(secs => $2), attempts = attempts + 1, updated_at = now()
+       WHERE id IN (
+         SELECT id FROM messages
+         WHERE status = 'queued' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
+         ORDER BY next_attempt_at
+         LIMIT $1
+         FOR UPDATE SKIP LOCKED)
+       RETURNING ${COLUMNS}, request->'message'->>'sender' AS sender`,
+      [limit, leaseSeconds],
+    );
+    return returnedRows<MessageRow & { sender: string | null }>(result).map((row) => ({ ...fromRow(row), sender: row.sender }));
+  }
+
+  /** Writes the outcome of a batch of attempts in one statement; answers the ids it changed. */
+  async recordAttempts(manager: EntityManager, records: AttemptRecord[]): Promise<Set<string>> {
+    if (records.length === 0) return new Set();
+    const result = await manager.query(
+      `UPDATE messages AS m SET
+         status = r.status,
+         status_history = m.status_history || r.append_history,
+         provider_message_id = COALESCE(r.provider_message_id, m.provider_message_id),
+         failure_reason = r.failure_reason,
+         next_attempt_at = CASE WHEN r.retry_in_ms IS NULL THEN NULL ELSE now() + make_interval(secs => r.retry_in_ms / 1000.0) END,
+         lease_until = NULL,
+         updated_at = now()
+       FROM unnest($1::uuid[], $2::int[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::int[])
+         AS r(id, attempt, status, append_history, provider_message_id, failure_reason, retry_in_ms)
+       WHERE m.id = r.id AND m.status = 'queued' AND m.attempts = r.attempt
+       RETURNING m.id`,
+      [
+        records.map((r) => r.id),
+        records.map((r) => r.attempt),
+        records.map((r) => r.status),
+        records.map((r) => JSON.stringify(r.appendHistory)),
+        records.map((r) => r.providerMessageId),
+        records.map((r) => r.failureReason),
+        records.map((r) => r.retryInMs),
+      ],
+    );
+    return new Set(returnedRows<{ id: string }>(result).map((r) => r.id));
+  }
+
+  async findById(id: string): Promise<StoredMessage | null> {
+    if (!UUID.test(id)) return null;
+    const rows: MessageRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM messages WHERE id = $1`, [id]);
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  /** The message, locked until the transaction ends (status callbacks serialise on it). */
+  async lockById(manager: EntityManager, id: string): Promise<StoredMessage | null> {
+    if (!UUID.test(id)) return null;
+    const rows: MessageRow[] = await manager.query(`SELECT ${COLUMNS} FROM messages WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  /** The newest message a provider took for `recipient` on `channel`: what an inbound reply answers. */
+  async latestSentTo(channel: Channel, recipient: string, provider: string): Promise<StoredMessage | null> {
+    const rows: MessageRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM messages
+       WHERE recipient = $1 AND channel = $2 AND provider = $3 AND status NOT IN ('queued', 'failed')
+       ORDER BY created_at DESC LIMIT 1`,
+      [recipient, channel, provider],
+    );
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  /** Messages of a user and/or a campaign, newest first. */
+  async list(filter: MessageFilter): Promise<StoredMessage[]> {
+    const rows: MessageRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM messages
+       WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR campaign_id = $2)
+       ORDER BY created_at DESC, id DESC
+       LIMIT $3`,
+      [filter.userId ?? null, filter.campaignId ?? null, filter.limit],
+    );
+    return rows.map(fromRow);
+  }
+
+  /** Sets a reported status and appends it to the history; the caller holds the row lock. */
+  async recordStatus(manager: EntityManager, id: string, stamp: StatusStamp, failureReason: string | null): Promise<StoredMessage> {
+    const result = await manager.query(
+      `UPDATE messages SET status = $2, status_history = status_history || jsonb_build_array($3::jsonb),
+         failure_reason = COALESCE($4, failure_reason), updated_at = now()
+       WHERE id = $1
+       RETURNING ${COLUMNS}`,
+      [id, stamp.status, JSON.stringify(stamp), failureReason],
+    );
+    const [row] = returnedRows<MessageRow>(result);
+    if (!row) throw new Error(`message ${id} vanished while locked`);
+    return fromRow(row);
+  }
+}
+
+interface MessageRow {
+  id: string;
+  send_id: string;
+  campaign_id: string;
+  campaign_version: number;
+  step_id: string;
+  user_id: string;
+  trigger_event_id: string;
+  channel: Channel;
+  provider: string;
+  recipient: string;
+  body: string | null;
+  segments: number | null;
+  status: MessageStatus;
+  status_history: StatusStamp[];
+  failure_reason: string | null;
+  provider_message_id: string | null;
+  attempts: number;
+  created_at: Date;
+}
+
+function fromRow(row: MessageRow): StoredMessage {
+  return {
+    id: row.id,
+    sendId: row.send_id,
+    campaignId: row.campaign_id,
+    campaignVersion: row.campaign_version,
+    stepId: row.step_id,
+    userId: row.user_id,
+    triggerEventId: row.trigger_event_id,
+    channel: row.channel,
+    provider: row.provider,
+    recipient: row.recipient,
+    body: row.body,
+    segments: row.segments,
+    status: row.status,
+    statusHistory: row.status_history,
+    failureReason: row.failure_reason,
+    providerMessageId: row.provider_message_id,
+    attempts: row.attempts,
+    createdAt: row.created_at.toISOString(),
+  };
+}

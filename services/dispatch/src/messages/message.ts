@@ -1,0 +1,78 @@
+import type { Channel, MessageStatus, SendRequest } from '@nudge/contracts';
+
+export interface StatusStamp {
+  status: MessageStatus;
+  at: string;
+}
+
+/** A message as dispatch stores it (one row of `messages`). */
+export interface StoredMessage {
+  id: string;
+  sendId: string;
+  campaignId: string;
+  campaignVersion: number;
+  stepId: string;
+  userId: string;
+  triggerEventId: string;
+  channel: Channel;
+  provider: string;
+  recipient: string;
+  body: string | null;
+  segments: number | null;
+  status: MessageStatus;
+  statusHistory: StatusStamp[];
+  failureReason: string | null;
+  providerMessageId: string | null;
+  attempts: number;
+  createdAt: string;
+}
+
+/** A message about to be stored: `queued` to be sent, or `failed` before any send (template error). */
+export interface NewMessage {
+  id: string;
+  request: SendRequest;
+  provider: string;
+  body: string | null;
+  segments: number | null;
+  status: 'queued' | 'failed';
+  failureReason: string | null;
+}
+
+/** The API shape of a message (SPEC §7). */
+export interface MessageView {
+  id: string;
+  sendId: string;
+  campaignId: string;
+  stepId: string;
+  userId: string;
+  channel: Channel;
+  provider: string;
+  to: string;
+  body: string | null;
+  segments: number | null;
+  status: MessageStatus;
+  statusHistory: StatusStamp[];
+  failureReason: string | null;
+  triggerEventId: string;
+  createdAt: string;
+}
+
+export function toMessageView(message: StoredMessage): MessageView {
+  return {
+    id: message.id,
+    sendId: message.sendId,
+    campaignId: message.campaignId,
+    stepId: message.stepId,
+    userId: message.userId,
+    channel: message.channel,
+    provider: message.provider,
+    to: message.recipient,
+    body: message.body,
+    segments: message.segments,
+    status: message.status,
+    statusHistory: message.statusHistory,
+    failureReason: message.failureReason,
+    triggerEventId: message.triggerEventId,
+    createdAt: message.createdAt,
+  };
+}

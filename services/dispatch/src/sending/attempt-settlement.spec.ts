@@ -1,0 +1,79 @@
+import { ProviderPermanentError, ProviderTransientError } from '@nudge/channels';
+import type { ClaimedMessage } from '../messages/message.store';
+import { settleAttempt, type SettlementContext } from './attempt-settlement';
+
+const at = '2026-11-23T10:30:00.000Z';
+const context: SettlementContext = { at, policy: { maxAttempts: 3, baseMs: 1_000, maxMs: 60_000 }, random: 0 };
+
+function aClaimedMessage(attempts = 1): ClaimedMessage {
+  return {
+    id: '6f1c1c8e-58a4-4a43-a0f5-0a4f3c6b7d11',
+    sendId: 'snd_1',
+    campaignId: 'c1',
+    campaignVersion: 1,
+    stepId: 'main',
+    userId: 'u1',
+    triggerEventId: 'e1',
+    channel: 'sms',
+    provider: 'sandbox',
+    recipient: '+34600000001',
+    body: 'Hi',
+    segments: 1,
+    status: 'queued',
+    statusHistory: [{ status: 'queued', at }],
+    failureReason: null,
+    providerMessageId: null,
+    attempts,
+    createdAt: at,
+    sender: null,
+  };
+}
+
+describe('settleAttempt', () => {
+  it('a message the provider delivers at once records sent then delivered', () => {
+    const settlement = settleAttempt(aClaimedMessage(), { outcome: 'accepted', status: 'delivered', providerMessageId: 'p1' }, context);
+    expect(settlement.record).toMatchObject({
+      status: 'delivered',
+      appendHistory: [
+        { status: 'sent', at },
+        { status: 'delivered', at },
+      ],
+      providerMessageId: 'p1',
+      retryInMs: null,
+    });
+    expect(settlement.changes.map((c) => c.status)).toEqual(['sent', 'delivered']);
+  });
+
+  it('a message the provider only accepts is sent', () => {
+    const settlement = settleAttempt(aClaimedMessage(), { outcome: 'accepted', status: 'sent', providerMessageId: 'p1' }, context);
+    expect(settlement.record.status).toBe('sent');
+    expect(settlement.changes.map((c) => c.status)).toEqual(['sent']);
+  });
+
+  it('a transient failure goes back to the queue after a backoff, publishing nothing', () => {
+    const settlement = settleAttempt(aClaimedMessage(2), { outcome: 'rejected', error: new ProviderTransientError('503') }, context);
+    expect(settlement.record).toMatchObject({ status: 'queued', appendHistory: [], failureReason: '503', retryInMs: 1_000, attempt: 2 });
+    expect(settlement.changes).toEqual([]);
+    expect(settlement.outcome).toBe('retrying');
+  });
+
+  it('a transient failure on the last attempt fails the message, saying why', () => {
+    const settlement = settleAttempt(aClaimedMessage(3), { outcome: 'rejected', error: new ProviderTransientError('503') }, context);
+    expect(settlement.record).toMatchObject({ status: 'failed', failureReason: 'gave up after 3 attempts: 503', retryInMs: null });
+    expect(settlement.changes).toEqual([expect.objectContaining({ status: 'failed', reason: 'gave up after 3 attempts: 503' })]);
+  });
+
+  it('a permanent failure fails the message at once with the provider reason', () => {
+    const settlement = settleAttempt(
+      aClaimedMessage(1),
+      { outcome: 'rejected', error: new ProviderPermanentError('invalid number') },
+      context,
+    );
+    expect(settlement.record).toMatchObject({
+      status: 'failed',
+      appendHistory: [{ status: 'failed', at }],
+      failureReason: 'invalid number',
+    });
+    expect(settlement.outcome).toBe('failed');
+  });
+});

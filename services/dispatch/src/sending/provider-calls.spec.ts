@@ -1,0 +1,66 @@
+import { ProviderRegistry, type ChannelProvider, type OutboundMessage } from '@nudge/channels';
+import type { ClaimedMessage } from '../messages/message.store';
+import { callProviders } from './provider-calls';
+
+function claimed(id: string, provider = 'slow'): ClaimedMessage {
+  const at = '2026-11-23T10:00:00.000Z';
+  return {
+    id,
+    sendId: `snd_${id}`,
+    campaignId: 'c1',
+    campaignVersion: 1,
+    stepId: 'main',
+    userId: 'u1',
+    triggerEventId: 'e1',
+    channel: 'sms',
+    provider,
+    recipient: '+34600000001',
+    body: `body ${id}`,
+    segments: 1,
+    status: 'queued',
+    statusHistory: [{ status: 'queued', at }],
+    failureReason: null,
+    providerMessageId: null,
+    attempts: 2,
+    createdAt: at,
+    sender: 'ACME',
+  };
+}
+
+describe('callProviders', () => {
+  it('keeps at most `concurrency` calls in flight and answers in the order of the messages', async () => {
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const seen: OutboundMessage[] = [];
+    const slow: ChannelProvider = {
+      name: 'slow',
+      send: async (message) => {
+        seen.push(message);
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, Number(message.messageId) % 3));
+        inFlight--;
+        return { outcome: 'accepted', status: 'sent', providerMessageId: `p-${message.messageId}` };
+      },
+    };
+    const registry = ProviderRegistry.fromSettings({ sms: { provider: 'slow' } }, { sandbox: () => slow, slow: () => slow });
+    const messages = Array.from({ length: 20 }, (_, i) => claimed(String(i)));
+
+    const results = await callProviders(messages, registry, 4);
+
+    expect(mostInFlight).toBe(4);
+    expect(results.map((r) => (r.outcome === 'accepted' ? r.providerMessageId : null))).toEqual(messages.map((m) => `p-${m.id}`));
+    expect(seen.find((m) => m.messageId === '3')).toEqual({
+      messageId: '3',
+      channel: 'sms',
+      to: '+34600000001',
+      body: 'body 3',
+      sender: 'ACME',
+      attempt: 2,
+    });
+  });
+
+  it('fails a message whose provider is no longer configured', async () => {
+    const [result] = await callProviders([claimed('1', 'gone')], ProviderRegistry.fromSettings(), 4);
+    expect(result).toMatchObject({ outcome: 'rejected', error: { kind: 'permanent', message: 'provider "gone" is not configured' } });
+  });
+});

@@ -1,0 +1,34 @@
+import { ProviderPermanentError, sendThrough, type ProviderRegistry, type SendResult } from '@nudge/channels';
+import type { ClaimedMessage } from '../messages/message.store';
+
+/**
+ * Calls each message's provider, at most `concurrency` calls in flight, and answers the
+ * results in the order of `messages`. The message id is the idempotency key, so a retry
+ * after a lost result is recognised by providers that accept one.
+ */
+export async function callProviders(messages: ClaimedMessage[], registry: ProviderRegistry, concurrency: number): Promise<SendResult[]> {
+  const results = new Array<SendResult>(messages.length);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < messages.length; index = next++) {
+      results[index] = await callProvider(messages[index]!, registry);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, messages.length) }, worker));
+  return results;
+}
+
+function callProvider(message: ClaimedMessage, registry: ProviderRegistry): Promise<SendResult> {
+  const provider = registry.byName(message.provider);
+  if (!provider) {
+    return Promise.resolve({ outcome: 'rejected', error: new ProviderPermanentError(`provider "${message.provider}" is not configured`) });
+  }
+  return sendThrough(provider, {
+    messageId: message.id,
+    channel: message.channel,
+    to: message.recipient,
+    body: message.body ?? '',
+    attempt: message.attempts,
+    ...(message.sender === null ? {} : { sender: message.sender }),
+  });
+}
