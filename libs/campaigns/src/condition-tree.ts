@@ -56,7 +56,8 @@ export function conditionProblems(tree: unknown): { path: Path; message: string 
 type Report = (path: Path, message: string) => void;
 
 function visit(node: unknown, path: Path, report: Report): void {
-  if (!isRecord(node)) return report(path, 'must be a condition: { all: [...] }, { any: [...] }, { not: {...} } or { fact, operator, value }');
+  if (!isRecord(node))
+    return report(path, 'must be a condition: { all: [...] }, { any: [...] }, { not: {...} } or { fact, operator, value }');
   const booleans = BOOLEAN_KEYS.filter((key) => key in node);
   if (booleans.length === 0) return visitLeaf(node, path, report);
   if (booleans.length > 1) return report(path, `must hold exactly one of all, any or not, found ${booleans.join(' and ')}`);
@@ -96,7 +97,8 @@ function visitCircle(value: unknown, path: Path, report: Report): void {
   const { lat, lon, meters } = value;
   if (!isGeoPoint({ lat, lon: 0 })) report([...path, 'lat'], 'must be a latitude from -90 to 90');
   if (!isGeoPoint({ lat: 0, lon })) report([...path, 'lon'], 'must be a longitude from -180 to 180');
-  if (!(typeof meters === 'number' && Number.isFinite(meters) && meters > 0)) report([...path, 'meters'], 'must be a number of meters above 0');
+  if (!(typeof meters === 'number' && Number.isFinite(meters) && meters > 0))
+    report([...path, 'meters'], 'must be a number of meters above 0');
 }
 
 /** json-rules-engine compares against another fact when the value is `{ fact, path? }`. */

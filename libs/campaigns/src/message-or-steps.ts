@@ -12,7 +12,9 @@ export function messageOrStepsIssues(document: unknown): ValidationIssue[] {
     return [{ path: 'message', message: 'Required: a campaign needs either message (one message) or steps (a journey)' }];
   }
   const issues: ValidationIssue[] = [];
-  if (has('message') && has('steps')) issues.push({ path: 'steps', message: 'must not be given with message: a campaign is either one message or a journey' });
-  if (has('steps') && has('delay')) issues.push({ path: 'delay', message: 'applies to one-message campaigns; a journey waits with wait steps' });
+  if (has('message') && has('steps'))
+    issues.push({ path: 'steps', message: 'must not be given with message: a campaign is either one message or a journey' });
+  if (has('steps') && has('delay'))
+    issues.push({ path: 'delay', message: 'applies to one-message campaigns; a journey waits with wait steps' });
   return issues;
 }

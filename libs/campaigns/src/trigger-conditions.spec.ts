@@ -10,7 +10,12 @@ const bigCartOrLoyal: ConditionTree = {
     {
       any: [
         { fact: 'event', path: '$.properties.cartValue', operator: 'greaterThanInclusive', value: 200 },
-        { all: [{ fact: 'profile', path: '$.attributes.tier', operator: 'in', value: ['gold', 'platinum'] }, { not: { fact: 'profile', path: '$.attributes.churned', operator: 'equal', value: true } }] },
+        {
+          all: [
+            { fact: 'profile', path: '$.attributes.tier', operator: 'in', value: ['gold', 'platinum'] },
+            { not: { fact: 'profile', path: '$.attributes.churned', operator: 'equal', value: true } },
+          ],
+        },
       ],
     },
   ],
@@ -37,7 +42,13 @@ describe('trigger conditions', () => {
     ['a location 700 m from Sol, outside 500 m', nearSol, { lat: 40.4231, lon: -3.7038 }, {}, false],
     ['a location without coordinates', nearSol, { city: 'Madrid' }, {}, false],
     ['coordinates as strings', nearSol, { lat: '40.4168', lon: '-3.7038' }, {}, false],
-    ['a single condition without all/any', { fact: 'event', path: '$.properties.cartValue', operator: 'lessThan', value: 10 }, { cartValue: 5 }, {}, true],
+    [
+      'a single condition without all/any',
+      { fact: 'event', path: '$.properties.cartValue', operator: 'lessThan', value: 10 },
+      { cartValue: 5 },
+      {},
+      true,
+    ],
   ] as const)('%s → %s', async (_, conditions, properties, attributes, expected) => {
     const matches = compileTriggerConditions(conditions as ConditionTree | undefined);
     expect(await matches({ event: anEvent(properties), profile: aProfile(attributes) })).toBe(expected);

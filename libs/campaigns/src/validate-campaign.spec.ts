@@ -66,19 +66,109 @@ describe('validateCampaign', () => {
 
   it.each([
     ['the smallest campaign, with defaults filled in', aCampaign().build(), { category: 'marketing', status: 'active', delay: 'PT0S' }],
-    ['schedule dates a YAML parser turned into Dates', aCampaign().withSchedule({ start: new Date('2026-11-01T00:00:00Z') }).build(), { schedule: { start: '2026-11-01T00:00:00.000Z' } }],
-    ['a schedule in another zone', aCampaign().withSchedule({ end: '2027-01-31T23:59:59+01:00' }).build(), { schedule: { end: '2027-01-31T22:59:59.000Z' } }],
-    ['a fallback chain with fallbackAfter', aCampaign().withMessage({ channel: ['whatsapp', 'sms'], fallbackAfter: 'PT2H' }).build(), { message: expect.objectContaining({ channel: ['whatsapp', 'sms'] }) }],
-    ['an email with a subject', aCampaign().withMessage({ channel: 'email', subject: 'For {{ profile.attributes.firstName }}' }).build(), {}],
-    ['a time window across midnight in a named zone', aCampaign().with('timeWindow', { start: '22:00', end: '06:00', timezone: 'Europe/Madrid', outside: 'drop', days: ['sat', 'sun'] }).build(), { timeWindow: { start: '22:00', end: '06:00', timezone: 'Europe/Madrid', outside: 'drop', days: ['sat', 'sun'] } }],
-    ['a time window with defaults', aCampaign().with('timeWindow', { start: '09:00', end: '21:00' }).build(), { timeWindow: { start: '09:00', end: '21:00', timezone: 'recipient', outside: 'defer' } }],
+    [
+      'schedule dates a YAML parser turned into Dates',
+      aCampaign()
+        .withSchedule({ start: new Date('2026-11-01T00:00:00Z') })
+        .build(),
+      { schedule: { start: '2026-11-01T00:00:00.000Z' } },
+    ],
+    [
+      'a schedule in another zone',
+      aCampaign().withSchedule({ end: '2027-01-31T23:59:59+01:00' }).build(),
+      { schedule: { end: '2027-01-31T22:59:59.000Z' } },
+    ],
+    [
+      'a fallback chain with fallbackAfter',
+      aCampaign()
+        .withMessage({ channel: ['whatsapp', 'sms'], fallbackAfter: 'PT2H' })
+        .build(),
+      { message: expect.objectContaining({ channel: ['whatsapp', 'sms'] }) },
+    ],
+    [
+      'an email with a subject',
+      aCampaign().withMessage({ channel: 'email', subject: 'For {{ profile.attributes.firstName }}' }).build(),
+      {},
+    ],
+    [
+      'a time window across midnight in a named zone',
+      aCampaign()
+        .with('timeWindow', { start: '22:00', end: '06:00', timezone: 'Europe/Madrid', outside: 'drop', days: ['sat', 'sun'] })
+        .build(),
+      { timeWindow: { start: '22:00', end: '06:00', timezone: 'Europe/Madrid', outside: 'drop', days: ['sat', 'sun'] } },
+    ],
+    [
+      'a time window with defaults',
+      aCampaign().with('timeWindow', { start: '09:00', end: '21:00' }).build(),
+      { timeWindow: { start: '09:00', end: '21:00', timezone: 'recipient', outside: 'defer' } },
+    ],
     ['a transactional campaign', aCampaign().with('category', 'transactional').build(), { category: 'transactional' }],
-    ['a journey, without delay', aCampaign().without('message').with('steps', [{ id: 'wait-1', type: 'wait', duration: 'PT1H' }, { id: 'sms', type: 'message', channel: 'sms' }]).build(), { steps: [{ id: 'wait-1', type: 'wait', duration: 'PT1H' }, { id: 'sms', type: 'message', channel: 'sms' }] }],
-    ['conversion and holdout', aCampaign().with('conversion', { event: 'purchase', within: 'P3D', match: { cartId: 'cartId' } }).with('holdout', 10).build(), { holdout: 10 }],
-    ['nested all/any/not conditions', aCampaign().withConditions({ any: [{ all: [{ fact: 'profile', path: '$.attributes.tier', operator: 'in', value: ['gold', 'silver'] }] }, { not: { fact: 'event', operator: 'equal', value: 1 } }] }).build(), {}],
-    ['a geofence', aCampaign().withTrigger('location', { all: [{ fact: 'event', path: '$.properties', operator: 'withinRadius', value: { lat: 40.4168, lon: -3.7038, meters: 500 } }] }).build(), {}],
-    ['a single condition without all/any', aCampaign().withConditions({ fact: 'event', path: '$.properties.cartValue', operator: 'greaterThan', value: 100 }).build(), {}],
-    ['a comparison with another fact', aCampaign().withConditions({ all: [{ fact: 'event', path: '$.properties.cartValue', operator: 'greaterThan', value: { fact: 'profile', path: '$.attributes.minCart' } }] }).build(), {}],
+    [
+      'a journey, without delay',
+      aCampaign()
+        .without('message')
+        .with('steps', [
+          { id: 'wait-1', type: 'wait', duration: 'PT1H' },
+          { id: 'sms', type: 'message', channel: 'sms' },
+        ])
+        .build(),
+      {
+        steps: [
+          { id: 'wait-1', type: 'wait', duration: 'PT1H' },
+          { id: 'sms', type: 'message', channel: 'sms' },
+        ],
+      },
+    ],
+    [
+      'conversion and holdout',
+      aCampaign()
+        .with('conversion', { event: 'purchase', within: 'P3D', match: { cartId: 'cartId' } })
+        .with('holdout', 10)
+        .build(),
+      { holdout: 10 },
+    ],
+    [
+      'nested all/any/not conditions',
+      aCampaign()
+        .withConditions({
+          any: [
+            { all: [{ fact: 'profile', path: '$.attributes.tier', operator: 'in', value: ['gold', 'silver'] }] },
+            { not: { fact: 'event', operator: 'equal', value: 1 } },
+          ],
+        })
+        .build(),
+      {},
+    ],
+    [
+      'a geofence',
+      aCampaign()
+        .withTrigger('location', {
+          all: [{ fact: 'event', path: '$.properties', operator: 'withinRadius', value: { lat: 40.4168, lon: -3.7038, meters: 500 } }],
+        })
+        .build(),
+      {},
+    ],
+    [
+      'a single condition without all/any',
+      aCampaign().withConditions({ fact: 'event', path: '$.properties.cartValue', operator: 'greaterThan', value: 100 }).build(),
+      {},
+    ],
+    [
+      'a comparison with another fact',
+      aCampaign()
+        .withConditions({
+          all: [
+            {
+              fact: 'event',
+              path: '$.properties.cartValue',
+              operator: 'greaterThan',
+              value: { fact: 'profile', path: '$.attributes.minCart' },
+            },
+          ],
+        })
+        .build(),
+      {},
+    ],
   ])('accepts %s', (_, document, expected) => {
     const result = validateCampaign(document);
     expect(result).toEqual({ ok: true, campaign: expect.objectContaining(expected) });
@@ -91,44 +181,191 @@ describe('validateCampaign', () => {
     ['a bad delay', aCampaign().withDelay('30M'), [['delay', '"30M" is not an ISO-8601 duration']]],
     ['a negative delay', aCampaign().withDelay('-PT30M'), [['delay', 'must not be negative']]],
     ['a zero re-eligibility', aCampaign().with('reEligibility', 'PT0S'), [['reEligibility', 'must be longer than zero']]],
-    ['a bad cap period', aCampaign().with('frequencyCaps', [{ max: 1, per: 'P1D' }, { max: 2, per: 'weekly' }]), [['frequencyCaps[1].per', 'is not an ISO-8601 duration']]],
+    [
+      'a bad cap period',
+      aCampaign().with('frequencyCaps', [
+        { max: 1, per: 'P1D' },
+        { max: 2, per: 'weekly' },
+      ]),
+      [['frequencyCaps[1].per', 'is not an ISO-8601 duration']],
+    ],
     ['a cap of zero', aCampaign().with('frequencyCaps', [{ max: 0, per: 'P1D' }]), [['frequencyCaps[0].max', 'must be at least 1']]],
-    ['a bad fallbackAfter', aCampaign().withMessage({ channel: ['whatsapp', 'sms'], fallbackAfter: '2h' }), [['message.fallbackAfter', 'is not an ISO-8601 duration']]],
-    ['fallbackAfter without a chain', aCampaign().withMessage({ fallbackAfter: 'PT2H' }), [['message.fallbackAfter', 'needs a channel list of two or more']]],
+    [
+      'a bad fallbackAfter',
+      aCampaign().withMessage({ channel: ['whatsapp', 'sms'], fallbackAfter: '2h' }),
+      [['message.fallbackAfter', 'is not an ISO-8601 duration']],
+    ],
+    [
+      'fallbackAfter without a chain',
+      aCampaign().withMessage({ fallbackAfter: 'PT2H' }),
+      [['message.fallbackAfter', 'needs a channel list of two or more']],
+    ],
     ['an unknown channel', aCampaign().withMessage({ channel: 'pigeon' }), [['message.channel', "received 'pigeon'"]]],
-    ['an unknown channel in a chain', aCampaign().withMessage({ channel: ['whatsapp', 'pigeon'] }), [['message.channel[1]', "received 'pigeon'"]]],
-    ['a channel twice in a chain', aCampaign().withMessage({ channel: ['sms', 'sms'] }), [['message.channel', 'must not list a channel twice']]],
-    ['a time window starting at 25:00', aCampaign().with('timeWindow', { start: '25:00', end: '21:00' }), [['timeWindow.start', 'must be a time of day "HH:MM"']]],
-    ['a time window ending at 24:00', aCampaign().with('timeWindow', { start: '09:00', end: '24:00' }), [['timeWindow.end', 'must be a time of day']]],
-    ['an empty time window', aCampaign().with('timeWindow', { start: '09:00', end: '09:00' }), [['timeWindow.end', 'must differ from timeWindow.start']]],
-    ['an unknown time zone', aCampaign().with('timeWindow', { start: '09:00', end: '21:00', timezone: 'Europe/Atlantis' }), [['timeWindow.timezone', 'IANA time zone']]],
-    ['a bad outside', aCampaign().with('timeWindow', { start: '09:00', end: '21:00', outside: 'wait' }), [['timeWindow.outside', "received 'wait'"]]],
-    ['an unknown weekday', aCampaign().with('timeWindow', { start: '09:00', end: '21:00', days: ['mon', 'funday'] }), [['timeWindow.days[1]', "received 'funday'"]]],
-    ['a schedule that ends before it starts', aCampaign().withSchedule({ start: '2027-01-31T00:00:00Z', end: '2026-11-01T00:00:00Z' }), [['schedule.end', 'must be after schedule.start (2027-01-31T00:00:00.000Z)']]],
+    [
+      'an unknown channel in a chain',
+      aCampaign().withMessage({ channel: ['whatsapp', 'pigeon'] }),
+      [['message.channel[1]', "received 'pigeon'"]],
+    ],
+    [
+      'a channel twice in a chain',
+      aCampaign().withMessage({ channel: ['sms', 'sms'] }),
+      [['message.channel', 'must not list a channel twice']],
+    ],
+    [
+      'a time window starting at 25:00',
+      aCampaign().with('timeWindow', { start: '25:00', end: '21:00' }),
+      [['timeWindow.start', 'must be a time of day "HH:MM"']],
+    ],
+    [
+      'a time window ending at 24:00',
+      aCampaign().with('timeWindow', { start: '09:00', end: '24:00' }),
+      [['timeWindow.end', 'must be a time of day']],
+    ],
+    [
+      'an empty time window',
+      aCampaign().with('timeWindow', { start: '09:00', end: '09:00' }),
+      [['timeWindow.end', 'must differ from timeWindow.start']],
+    ],
+    [
+      'an unknown time zone',
+      aCampaign().with('timeWindow', { start: '09:00', end: '21:00', timezone: 'Europe/Atlantis' }),
+      [['timeWindow.timezone', 'IANA time zone']],
+    ],
+    [
+      'a bad outside',
+      aCampaign().with('timeWindow', { start: '09:00', end: '21:00', outside: 'wait' }),
+      [['timeWindow.outside', "received 'wait'"]],
+    ],
+    [
+      'an unknown weekday',
+      aCampaign().with('timeWindow', { start: '09:00', end: '21:00', days: ['mon', 'funday'] }),
+      [['timeWindow.days[1]', "received 'funday'"]],
+    ],
+    [
+      'a schedule that ends before it starts',
+      aCampaign().withSchedule({ start: '2027-01-31T00:00:00Z', end: '2026-11-01T00:00:00Z' }),
+      [['schedule.end', 'must be after schedule.start (2027-01-31T00:00:00.000Z)']],
+    ],
     ['a schedule without a zone', aCampaign().withSchedule({ start: '2026-11-01T00:00:00' }), [['schedule.start', 'ISO-8601 date-time']]],
-    ['a body that does not parse', aCampaign().withMessage({ body: 'Hi {{ profile.attributes.firstName' }), [['message.body', 'not closed, line:1, col:4']]],
-    ['a body with an unknown filter', aCampaign().withMessage({ body: 'Hi {{ profile.attributes.firstName | shout }}' }), [['message.body', 'undefined filter: shout']]],
-    ['a subject that does not parse', aCampaign().withMessage({ subject: '{% if %}' }), [['message.subject', 'invalid value expression: "", line:1, col:6']]],
+    [
+      'a body that does not parse',
+      aCampaign().withMessage({ body: 'Hi {{ profile.attributes.firstName' }),
+      [['message.body', 'not closed, line:1, col:4']],
+    ],
+    [
+      'a body with an unknown filter',
+      aCampaign().withMessage({ body: 'Hi {{ profile.attributes.firstName | shout }}' }),
+      [['message.body', 'undefined filter: shout']],
+    ],
+    [
+      'a subject that does not parse',
+      aCampaign().withMessage({ subject: '{% if %}' }),
+      [['message.subject', 'invalid value expression: "", line:1, col:6']],
+    ],
     ['an empty body', aCampaign().withMessage({ body: '' }), [['message.body', 'must not be empty']]],
     ['neither message nor steps', aCampaign().without('message'), [['message', 'either message (one message) or steps (a journey)']]],
-    ['neither message nor steps, beside another error', aCampaign().without('message').withDelay('soon'), [['delay', 'is not an ISO-8601 duration'], ['message', 'either message']]],
+    [
+      'neither message nor steps, beside another error',
+      aCampaign().without('message').withDelay('soon'),
+      [
+        ['delay', 'is not an ISO-8601 duration'],
+        ['message', 'either message'],
+      ],
+    ],
     ['both message and steps', aCampaign().with('steps', [{ id: 'a', type: 'exit' }]), [['steps', 'must not be given with message']]],
-    ['a journey with a delay', aCampaign().without('message').withDelay('PT1H').with('steps', [{ id: 'a', type: 'exit' }]), [['delay', 'a journey waits with wait steps']]],
-    ['a step without an id', aCampaign().without('message').with('steps', [{ type: 'wait' }]), [['steps[0].id', 'Required']]],
-    ['an unknown step type', aCampaign().without('message').with('steps', [{ id: 'a', type: 'sleep' }]), [['steps[0].type', "received 'sleep'"]]],
-    ['two steps with one id', aCampaign().without('message').with('steps', [{ id: 'a', type: 'wait' }, { id: 'a', type: 'exit' }]), [['steps[1].id', 'is the id of an earlier step']]],
-    ['a bad operator', aCampaign().withConditions({ all: [{ fact: 'event', path: '$.properties.cartValue', operator: 'greaterThen', value: 100 }] } as never), [['trigger.conditions.all[0].operator', 'unknown operator "greaterThen"']]],
-    ['an unknown fact', aCampaign().withConditions({ any: [{ fact: 'weather', operator: 'equal', value: 'rain' }] } as never), [['trigger.conditions.any[0].fact', 'must be "event" or "profile"']]],
-    ['a deep bad leaf', aCampaign().withConditions({ all: [{ any: [{ not: { fact: 'event', operator: 'equal' } }] }] } as never), [['trigger.conditions.all[0].any[0].not.value', 'Required']]],
-    ['a path that is not JSONPath', aCampaign().withConditions({ all: [{ fact: 'event', path: 'properties.cartValue', operator: 'equal', value: 1 }] }), [['trigger.conditions.all[0].path', 'must be a JSONPath']]],
-    ['a number comparison with a string', aCampaign().withConditions({ all: [{ fact: 'event', path: '$.properties.cartValue', operator: 'greaterThan', value: '100' }] }), [['trigger.conditions.all[0].value', 'must be a number for greaterThan']]],
-    ['in without a list', aCampaign().withConditions({ all: [{ fact: 'profile', path: '$.attributes.tier', operator: 'in', value: 'gold' }] }), [['trigger.conditions.all[0].value', 'must be a list for in']]],
+    [
+      'a journey with a delay',
+      aCampaign()
+        .without('message')
+        .withDelay('PT1H')
+        .with('steps', [{ id: 'a', type: 'exit' }]),
+      [['delay', 'a journey waits with wait steps']],
+    ],
+    [
+      'a step without an id',
+      aCampaign()
+        .without('message')
+        .with('steps', [{ type: 'wait' }]),
+      [['steps[0].id', 'Required']],
+    ],
+    [
+      'an unknown step type',
+      aCampaign()
+        .without('message')
+        .with('steps', [{ id: 'a', type: 'sleep' }]),
+      [['steps[0].type', "received 'sleep'"]],
+    ],
+    [
+      'two steps with one id',
+      aCampaign()
+        .without('message')
+        .with('steps', [
+          { id: 'a', type: 'wait' },
+          { id: 'a', type: 'exit' },
+        ]),
+      [['steps[1].id', 'is the id of an earlier step']],
+    ],
+    [
+      'a bad operator',
+      aCampaign().withConditions({
+        all: [{ fact: 'event', path: '$.properties.cartValue', operator: 'greaterThen', value: 100 }],
+      } as never),
+      [['trigger.conditions.all[0].operator', 'unknown operator "greaterThen"']],
+    ],
+    [
+      'an unknown fact',
+      aCampaign().withConditions({ any: [{ fact: 'weather', operator: 'equal', value: 'rain' }] } as never),
+      [['trigger.conditions.any[0].fact', 'must be "event" or "profile"']],
+    ],
+    [
+      'a deep bad leaf',
+      aCampaign().withConditions({ all: [{ any: [{ not: { fact: 'event', operator: 'equal' } }] }] } as never),
+      [['trigger.conditions.all[0].any[0].not.value', 'Required']],
+    ],
+    [
+      'a path that is not JSONPath',
+      aCampaign().withConditions({ all: [{ fact: 'event', path: 'properties.cartValue', operator: 'equal', value: 1 }] }),
+      [['trigger.conditions.all[0].path', 'must be a JSONPath']],
+    ],
+    [
+      'a number comparison with a string',
+      aCampaign().withConditions({ all: [{ fact: 'event', path: '$.properties.cartValue', operator: 'greaterThan', value: '100' }] }),
+      [['trigger.conditions.all[0].value', 'must be a number for greaterThan']],
+    ],
+    [
+      'in without a list',
+      aCampaign().withConditions({ all: [{ fact: 'profile', path: '$.attributes.tier', operator: 'in', value: 'gold' }] }),
+      [['trigger.conditions.all[0].value', 'must be a list for in']],
+    ],
     ['an empty all', aCampaign().withConditions({ all: [] }), [['trigger.conditions.all', 'must be a non-empty list']]],
-    ['all and any side by side', aCampaign().withConditions({ all: [], any: [] } as never), [['trigger.conditions', 'exactly one of all, any or not']]],
-    ['a withinRadius without meters', aCampaign().withConditions({ all: [{ fact: 'event', path: '$.properties', operator: 'withinRadius', value: { lat: 40.4, lon: -3.7 } }] }), [['trigger.conditions.all[0].value.meters', 'must be a number of meters']]],
-    ['a withinRadius off the globe', aCampaign().withConditions({ all: [{ fact: 'event', path: '$.properties', operator: 'withinRadius', value: { lat: 91, lon: 181, meters: 500 } }] }), [['trigger.conditions.all[0].value.lat', 'latitude'], ['trigger.conditions.all[0].value.lon', 'longitude']]],
+    [
+      'all and any side by side',
+      aCampaign().withConditions({ all: [], any: [] } as never),
+      [['trigger.conditions', 'exactly one of all, any or not']],
+    ],
+    [
+      'a withinRadius without meters',
+      aCampaign().withConditions({
+        all: [{ fact: 'event', path: '$.properties', operator: 'withinRadius', value: { lat: 40.4, lon: -3.7 } }],
+      }),
+      [['trigger.conditions.all[0].value.meters', 'must be a number of meters']],
+    ],
+    [
+      'a withinRadius off the globe',
+      aCampaign().withConditions({
+        all: [{ fact: 'event', path: '$.properties', operator: 'withinRadius', value: { lat: 91, lon: 181, meters: 500 } }],
+      }),
+      [
+        ['trigger.conditions.all[0].value.lat', 'latitude'],
+        ['trigger.conditions.all[0].value.lon', 'longitude'],
+      ],
+    ],
     ['a holdout over 100', aCampaign().with('holdout', 150), [['holdout', 'percentage from 0 to 100']]],
-    ['a bad exception', aCampaign().with('exceptions', [{ event: 'purchase', match: { cartId: 3 } }]), [['exceptions[0].match.cartId', 'Expected string']]],
+    [
+      'a bad exception',
+      aCampaign().with('exceptions', [{ event: 'purchase', match: { cartId: 3 } }]),
+      [['exceptions[0].match.cartId', 'Expected string']],
+    ],
     ['a missing trigger', aCampaign().without('trigger'), [['trigger', 'Required']]],
   ])('rejects %s', (_, builder, expected) => {
     const result = validateCampaign(builder.build());

@@ -57,7 +57,11 @@ export function formatPath(path: readonly (string | number)[]): string {
 
 /** Parses `value` with a zod schema, or throws a ValidationError naming every bad field. */
 export function parseOrThrow<T>(
-  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } } },
+  schema: {
+    safeParse(
+      v: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } };
+  },
   value: unknown,
   what: string,
   prefix: (string | number)[] = [],

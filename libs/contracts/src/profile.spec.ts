@@ -17,16 +17,28 @@ describe('mergeProfile', () => {
   });
 
   it('records when and from where each consent value changed (proof of opt-in)', () => {
-    const optedIn = mergeProfile(emptyProfile('u1', change.at), { channels: { sms: { address: '+34600000001', consent: { marketing: true } } } }, change);
+    const optedIn = mergeProfile(
+      emptyProfile('u1', change.at),
+      { channels: { sms: { address: '+34600000001', consent: { marketing: true } } } },
+      change,
+    );
     expect(optedIn.channels.sms?.consentLog?.marketing).toEqual({ value: true, at: change.at, source: 'api' });
     const later = { at: '2026-11-25T09:00:00.000Z', source: 'inbound:STOP' };
     const optedOut = mergeProfile(optedIn, { channels: { sms: { consent: { marketing: false } } } }, later);
-    expect(optedOut.channels.sms).toMatchObject({ address: '+34600000001', consent: { marketing: false }, consentLog: { marketing: { value: false, ...later } } });
+    expect(optedOut.channels.sms).toMatchObject({
+      address: '+34600000001',
+      consent: { marketing: false },
+      consentLog: { marketing: { value: false, ...later } },
+    });
   });
 
   it('does not log a consent value that did not change', () => {
     const once = mergeProfile(emptyProfile('u1', change.at), { channels: { sms: { consent: { marketing: true } } } }, change);
-    const again = mergeProfile(once, { channels: { sms: { consent: { marketing: true } } } }, { at: '2027-01-01T00:00:00.000Z', source: 'import' });
+    const again = mergeProfile(
+      once,
+      { channels: { sms: { consent: { marketing: true } } } },
+      { at: '2027-01-01T00:00:00.000Z', source: 'import' },
+    );
     expect(again.channels.sms?.consentLog?.marketing?.at).toBe(change.at);
   });
 });

@@ -20,9 +20,7 @@ export type Channel = z.infer<typeof channelSchema>;
 export const CATEGORIES = ['marketing', 'transactional'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-const consentSchema = z
-  .object({ marketing: z.boolean().optional(), transactional: z.boolean().optional() })
-  .strict();
+const consentSchema = z.object({ marketing: z.boolean().optional(), transactional: z.boolean().optional() }).strict();
 
 const channelProfileSchema = z
   .object({

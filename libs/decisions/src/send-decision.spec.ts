@@ -15,8 +15,20 @@ describe('decideSend', () => {
     ['an SMS user with marketing consent', ['sms'], aProfile(smsWithConsent), 'sent', 'sms'],
     ['a user without a profile', ['sms'], null, 'no_address', null],
     ['a user without an SMS address', ['sms'], aProfile({ email: { address: 'a@b.c', consent: { marketing: true } } }), 'no_address', null],
-    ['an SMS address without marketing consent', ['sms'], aProfile({ sms: { address: '+34600000001', consent: { transactional: true } } }), 'no_consent', null],
-    ['withdrawn marketing consent', ['sms'], aProfile({ sms: { address: '+34600000001', consent: { marketing: false } } }), 'no_consent', null],
+    [
+      'an SMS address without marketing consent',
+      ['sms'],
+      aProfile({ sms: { address: '+34600000001', consent: { transactional: true } } }),
+      'no_consent',
+      null,
+    ],
+    [
+      'withdrawn marketing consent',
+      ['sms'],
+      aProfile({ sms: { address: '+34600000001', consent: { marketing: false } } }),
+      'no_consent',
+      null,
+    ],
     [
       'a fallback chain whose first channel has no consent',
       ['whatsapp', 'sms'],
@@ -26,7 +38,9 @@ describe('decideSend', () => {
     ],
     ['a fallback chain whose first channel has no address', ['whatsapp', 'sms'], aProfile(smsWithConsent), 'sent', 'sms'],
   ])('%s → %s', (_label, channels, profile, outcome, channel) => {
-    const campaign = aCampaign().withChannels(...channels).compile();
+    const campaign = aCampaign()
+      .withChannels(...channels)
+      .compile();
     const verdict = decideSend({ campaign, profile, now });
     expect(verdict.outcome).toBe(outcome);
     if (channel) expect(verdict).toMatchObject({ channel, to: '+34600000001' });

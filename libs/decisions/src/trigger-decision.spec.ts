@@ -14,7 +14,12 @@ describe('decideTrigger', () => {
   it.each([
     ['a paused campaign', aCampaign().withStatus('paused'), anEvent({ cartValue: 130 }), 'campaign_inactive'],
     ['an archived campaign', aCampaign().withStatus('archived'), anEvent({ cartValue: 130 }), 'campaign_inactive'],
-    ['a campaign whose schedule has not started', aCampaign().withSchedule({ start: '2026-12-01T00:00:00Z' }), anEvent(), 'campaign_inactive'],
+    [
+      'a campaign whose schedule has not started',
+      aCampaign().withSchedule({ start: '2026-12-01T00:00:00Z' }),
+      anEvent(),
+      'campaign_inactive',
+    ],
     ['a campaign whose schedule has ended', aCampaign().withSchedule({ end: '2026-11-01T00:00:00Z' }), anEvent(), 'campaign_inactive'],
     ['conditions that are false', aCampaign().withConditions(bigCart), anEvent({ cartValue: 50 }), 'conditions_not_met'],
     ['a property the event lacks', aCampaign().withConditions(bigCart), anEvent({}), 'conditions_not_met'],
@@ -33,7 +38,9 @@ describe('decideTrigger', () => {
   });
 
   it('evaluates profile conditions against an empty profile when the user has none', async () => {
-    const goldOnly = aCampaign().withConditions({ all: [{ fact: 'profile', path: '$.attributes.tier', operator: 'equal', value: 'gold' }] });
+    const goldOnly = aCampaign().withConditions({
+      all: [{ fact: 'profile', path: '$.attributes.tier', operator: 'equal', value: 'gold' }],
+    });
     const verdict = await decideTrigger({ event: anEvent(), profile: null, campaign: goldOnly.compile(), now });
     expect(verdict.outcome).toBe('conditions_not_met');
   });

@@ -25,7 +25,10 @@ export async function decideTrigger({ event, profile, campaign, now }: TriggerIn
   if (!activity.active) return { outcome: 'campaign_inactive', reason: activity.reason };
   const matched = await campaign.matches({ event, profile: profile ?? emptyProfile(event.userId, event.timestamp) });
   if (!matched) {
-    return { outcome: 'conditions_not_met', reason: `${event.name} ${event.eventId} did not meet the conditions of ${campaign.id} v${campaign.version}` };
+    return {
+      outcome: 'conditions_not_met',
+      reason: `${event.name} ${event.eventId} did not meet the conditions of ${campaign.id} v${campaign.version}`,
+    };
   }
   const dueAt = addIsoDuration(new Date(event.timestamp), campaign.delay);
   return {

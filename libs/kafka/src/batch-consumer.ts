@@ -148,7 +148,11 @@ function fromRejected<T>(rejected: RejectedRecord<T>): DeadLetter {
   return {
     partition: record.partition,
     error: rejected.error,
-    message: { key: record.key === null ? null : Buffer.from(record.key), value: Buffer.from(JSON.stringify(record.value)), offset: record.offset },
+    message: {
+      key: record.key === null ? null : Buffer.from(record.key),
+      value: Buffer.from(JSON.stringify(record.value)),
+      offset: record.offset,
+    },
   };
 }
 

@@ -46,7 +46,10 @@ export class JsonProducer {
   }
 
   /** Publishes records whose bytes are kept as they came (dead letters). */
-  async publishRaw(topic: string, records: { key: Buffer | string | null; value: Buffer | null; headers: Record<string, string> }[]): Promise<void> {
+  async publishRaw(
+    topic: string,
+    records: { key: Buffer | string | null; value: Buffer | null; headers: Record<string, string> }[],
+  ): Promise<void> {
     if (records.length === 0) return;
     await this.producer.send({ topic, acks: -1, messages: records });
   }

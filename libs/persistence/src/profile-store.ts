@@ -1,5 +1,5 @@
 import { emptyProfile, mergeProfile, type Profile, type ProfileUpdate } from '@nudge/contracts';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { inTransaction, lockUsers, returnedRows } from './data-source';
 
 /** Reads and writes profiles; the row is the truth, the compacted topic mirrors it. */
@@ -12,13 +12,8 @@ export class ProfileStore {
   }
 
   /** Profiles of many users in one round trip, keyed by user id. */
-  async getMany(userIds: string[]): Promise<Map<string, Profile>> {
-    if (userIds.length === 0) return new Map();
-    const rows: { document: Profile }[] = await this.dataSource.query(
-      'SELECT document FROM profiles WHERE user_id = ANY($1::text[])',
-      [userIds],
-    );
-    return new Map(rows.map((r) => [r.document.userId, r.document]));
+  getMany(userIds: string[]): Promise<Map<string, Profile>> {
+    return loadProfiles(this.dataSource.manager, userIds);
   }
 
   /**
@@ -54,13 +49,19 @@ export class ProfileStore {
     return inTransaction(this.dataSource, async (manager) => {
       await lockUsers(manager, [userId]);
       const deleted = returnedRows(await manager.query('DELETE FROM profiles WHERE user_id = $1 RETURNING user_id', [userId]));
-      await manager.query(
-        `UPDATE messages SET recipient = '[erased]', body = NULL, request = '{}'::jsonb WHERE user_id = $1`,
-        [userId],
-      );
+      await manager.query(`UPDATE messages SET recipient = '[erased]', body = NULL, request = '{}'::jsonb WHERE user_id = $1`, [userId]);
       await manager.query('DELETE FROM pending_sends WHERE user_id = $1', [userId]);
       await beforeCommit();
       return deleted.length > 0;
     });
   }
+}
+
+/** Profiles of many users in one round trip (inside the caller's transaction), keyed by user id. */
+export async function loadProfiles(manager: EntityManager, userIds: string[]): Promise<Map<string, Profile>> {
+  if (userIds.length === 0) return new Map();
+  const rows: { document: Profile }[] = await manager.query('SELECT document FROM profiles WHERE user_id = ANY($1::text[])', [
+    [...new Set(userIds)],
+  ]);
+  return new Map(rows.map((r) => [r.document.userId, r.document]));
 }

@@ -12,7 +12,12 @@ const brokerList = z
   .string()
   .trim()
   .min(1)
-  .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  )
   .refine((list) => list.every((b) => /^[^\s:]+:\d{1,5}$/.test(b)), 'must be a comma-separated list of host:port');
 
 const postgresUrl = z
@@ -26,7 +31,10 @@ export const sharedEnvShape = {
   DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/nudge'),
   NUDGE_CONFIG_DIR: z.string().trim().min(1).default('./config'),
   NUDGE_API_KEY: z.string().min(1).optional(),
-  NUDGE_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'may hold letters, digits, dot, dash and underscore').default(''),
+  NUDGE_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*$/, 'may hold letters, digits, dot, dash and underscore')
+    .default(''),
   PUBLIC_URL: z.string().url().default('http://localhost:3002'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 } satisfies ZodRawShape;
@@ -34,7 +42,10 @@ export const sharedEnvShape = {
 export const portSchema = z.coerce.number().int().min(0).max(65535);
 
 /** Validates `env` against a service's schema, or throws a ConfigError naming each bad variable. */
-export function loadConfig<S extends ZodRawShape>(shape: S, env: NodeJS.ProcessEnv | Record<string, string | undefined>): z.infer<z.ZodObject<S>> {
+export function loadConfig<S extends ZodRawShape>(
+  shape: S,
+  env: NodeJS.ProcessEnv | Record<string, string | undefined>,
+): z.infer<z.ZodObject<S>> {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = z.object(shape).safeParse(present);
   if (result.success) return result.data;

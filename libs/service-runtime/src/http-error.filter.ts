@@ -39,7 +39,16 @@ export class HttpErrorFilter implements ExceptionFilter {
 export function asBodyParserError(exception: unknown): [number, ErrorBody] | null {
   const e = exception as { type?: string; status?: number; message?: string };
   if (e?.type === 'entity.parse.failed') {
-    return [400, { error: { code: 'invalid_json', message: `request body is not valid JSON: ${e.message}`, details: [{ path: '(body)', message: 'not valid JSON' }] } }];
+    return [
+      400,
+      {
+        error: {
+          code: 'invalid_json',
+          message: `request body is not valid JSON: ${e.message}`,
+          details: [{ path: '(body)', message: 'not valid JSON' }],
+        },
+      },
+    ];
   }
   if (e?.type === 'entity.too.large') return [413, { error: { code: 'payload_too_large', message: 'request body is too large' } }];
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
@@ -56,6 +65,14 @@ function messageOf(exception: HttpException): string {
 }
 
 function codeForStatus(status: number): string {
-  const codes: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests' };
+  const codes: Record<number, string> = {
+    401: 'unauthorized',
+    403: 'forbidden',
+    404: 'not_found',
+    405: 'method_not_allowed',
+    413: 'payload_too_large',
+    415: 'unsupported_media_type',
+    429: 'too_many_requests',
+  };
   return codes[status] ?? (status >= 500 ? 'internal' : 'bad_request');
 }

@@ -56,7 +56,11 @@ export class RuntimeModule implements OnApplicationShutdown {
         {
           provide: DATA_SOURCE,
           useFactory: async () => {
-            const dataSource = createDataSource({ url: config.DATABASE_URL, applicationName: `nudge-${service}`, poolSize: options.poolSize });
+            const dataSource = createDataSource({
+              url: config.DATABASE_URL,
+              applicationName: `nudge-${service}`,
+              poolSize: options.poolSize,
+            });
             return dataSource.initialize();
           },
         },
@@ -65,7 +69,10 @@ export class RuntimeModule implements OnApplicationShutdown {
           inject: [PinoLogger],
           useFactory: (logger: PinoLogger) => {
             logger.setContext('kafka');
-            return createKafka({ brokers: config.KAFKA_BROKERS, clientId: `nudge-${service}`, topicPrefix: config.NUDGE_TOPIC_PREFIX }, logger);
+            return createKafka(
+              { brokers: config.KAFKA_BROKERS, clientId: `nudge-${service}`, topicPrefix: config.NUDGE_TOPIC_PREFIX },
+              logger,
+            );
           },
         },
         {

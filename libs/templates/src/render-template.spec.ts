@@ -80,7 +80,10 @@ describe('renderTemplate', () => {
 
     it('calls the tracker once per url even when missing variables make it render again', async () => {
       const track = jest.fn(async (url: string) => `t(${url})`);
-      const result = await rendered("{{ 'https://a' | track }} {{ profile.attributes.nope }} {{ 'https://a' | track }} {{ 'https://b' | track }}", { track });
+      const result = await rendered(
+        "{{ 'https://a' | track }} {{ profile.attributes.nope }} {{ 'https://a' | track }} {{ 'https://b' | track }}",
+        { track },
+      );
       expect(result).toEqual({ text: 't(https://a)  t(https://a) t(https://b)', missingVariables: ['profile.attributes.nope'] });
       expect(track.mock.calls).toEqual([['https://a'], ['https://b']]);
     });

@@ -1,7 +1,6 @@
 import { startTestInfrastructure, type TestInfrastructure } from './infrastructure';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __NUDGE_TEST_INFRA__: TestInfrastructure | undefined;
 }
 

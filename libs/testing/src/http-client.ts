@@ -25,7 +25,13 @@ export class ApiClient {
   }
 
   /** Sends `raw` as the body as it is (for malformed-JSON tests). */
-  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, raw?: string): Promise<ApiResponse<T>> {
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    raw?: string,
+  ): Promise<ApiResponse<T>> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       redirect: 'manual',

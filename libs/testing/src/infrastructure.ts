@@ -68,7 +68,9 @@ async function resolvePostgres(stops: (() => Promise<void>)[], descriptions: str
     descriptions.push('Postgres testcontainer');
     return container.getConnectionUri();
   }
-  throw new Error('No Postgres answers on 127.0.0.1:5432 and no Docker engine: set TEST_DATABASE_URL to a server the tests may create databases on');
+  throw new Error(
+    'No Postgres answers on 127.0.0.1:5432 and no Docker engine: set TEST_DATABASE_URL to a server the tests may create databases on',
+  );
 }
 
 async function postgresAnswers(url: string): Promise<boolean> {

@@ -30,8 +30,7 @@ export class ManualClock implements Clock {
 
   /** Moves forward by an ISO-8601 duration (calendar-aware, UTC) or a number of milliseconds. */
   advance(by: string | number): void {
-    this.current =
-      typeof by === 'number' ? new Date(this.current.getTime() + by) : addIsoDuration(this.current, by);
+    this.current = typeof by === 'number' ? new Date(this.current.getTime() + by) : addIsoDuration(this.current, by);
   }
 }
 

@@ -37,12 +37,16 @@ describe('campaigns as code', () => {
 
   it('hot-reloads a changed file as a new version, and never replaces it with a bad one', async () => {
     writeFileSync(path.join(campaignsDir, 'from-file.yaml'), fileCampaign('PT2H'));
-    await eventually(async () => ((await rules().get('/v1/campaigns/from-file')).body.version === 2 ? true : undefined), { what: 'version 2' });
+    await eventually(async () => ((await rules().get('/v1/campaigns/from-file')).body.version === 2 ? true : undefined), {
+      what: 'version 2',
+    });
 
     writeFileSync(path.join(campaignsDir, 'from-file.yaml'), fileCampaign('two hours'));
     writeFileSync(path.join(campaignsDir, 'marker.yaml'), fileCampaign('PT5M').replace('id: from-file', 'id: marker'));
     // The marker is applied after the bad file in the same pass (files go in name order).
-    await eventually(async () => ((await rules().get('/v1/campaigns/marker')).status === 200 ? true : undefined), { what: 'the marker file' });
+    await eventually(async () => ((await rules().get('/v1/campaigns/marker')).status === 200 ? true : undefined), {
+      what: 'the marker file',
+    });
     const { body } = await rules().get('/v1/campaigns/from-file');
     expect(body).toMatchObject({ version: 2, document: { delay: 'PT2H' } });
   });
@@ -61,7 +65,11 @@ describe('campaigns as code', () => {
   it.each([
     ['an unknown key', { ...valid, colour: 'red' }, 'colour'],
     ['a bad duration', { ...valid, delay: '30 minutes' }, 'delay'],
-    ['an unknown operator', { ...valid, trigger: { event: 'x', conditions: { all: [{ fact: 'event', path: '$.a', operator: 'biggerThan', value: 1 }] } } }, 'trigger.conditions.all[0].operator'],
+    [
+      'an unknown operator',
+      { ...valid, trigger: { event: 'x', conditions: { all: [{ fact: 'event', path: '$.a', operator: 'biggerThan', value: 1 }] } } },
+      'trigger.conditions.all[0].operator',
+    ],
     ['a template that does not parse', { ...valid, message: { channel: 'sms', body: 'Hi {{ name ' } }, 'message.body'],
     ['an id that differs from the URL', { ...valid, id: 'other' }, 'id'],
   ])('refuses %s with a 400 naming %s, and saves nothing', async (_label, document, errorPath) => {
@@ -80,7 +88,10 @@ describe('campaigns as code', () => {
   });
 
   it('answers health and metrics', async () => {
-    expect((await rules().get('/health')).body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, kafka: { status: 'up' } } });
+    expect((await rules().get('/health')).body).toMatchObject({
+      status: 'ok',
+      info: { database: { status: 'up' }, kafka: { status: 'up' } },
+    });
     const metrics = await rules().get('/metrics');
     expect(metrics.body).toContain('nudge_timer_lateness_seconds');
     expect(metrics.body).toContain('nudge_http_requests_total');

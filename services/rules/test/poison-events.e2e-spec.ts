@@ -23,7 +23,15 @@ describe('rules and poison records', () => {
   it('dead-letters a non-JSON and a schema-invalid record and goes on', async () => {
     await producer.publishRaw(stack.topics.events, [{ key: 'pat', value: Buffer.from('{not json'), headers: {} }]);
     await producer.publish(stack.topics.events, [{ key: 'pat', value: { userId: 'pat', name: 'app_opened' } }]);
-    const good = { eventId: 'good-1', userId: 'pat', name: 'app_opened', timestamp: new Date().toISOString(), receivedAt: new Date().toISOString(), properties: {}, context: {} };
+    const good = {
+      eventId: 'good-1',
+      userId: 'pat',
+      name: 'app_opened',
+      timestamp: new Date().toISOString(),
+      receivedAt: new Date().toISOString(),
+      properties: {},
+      context: {},
+    };
     await producer.publish(stack.topics.events, [{ key: 'pat', value: good }]);
 
     const decision = await eventually(async () => (await stack.client('rules').get('/v1/users/pat/decisions')).body.items[0]);

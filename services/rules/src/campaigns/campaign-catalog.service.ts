@@ -45,9 +45,12 @@ export class CampaignCatalog implements OnApplicationBootstrap, OnModuleDestroy 
   /** Checks a document without saving it. */
   validate(document: unknown, expectedId?: string): CampaignDocument {
     const result = validateCampaign(document);
-    if (!result.ok) throw new ValidationError(`invalid campaign: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, result.errors);
+    if (!result.ok)
+      throw new ValidationError(`invalid campaign: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, result.errors);
     if (expectedId !== undefined && result.campaign.id !== expectedId) {
-      throw new ValidationError('invalid campaign: id does not match the URL', [{ path: 'id', message: `must be "${expectedId}" as in the URL` }]);
+      throw new ValidationError('invalid campaign: id does not match the URL', [
+        { path: 'id', message: `must be "${expectedId}" as in the URL` },
+      ]);
     }
     return result.campaign;
   }

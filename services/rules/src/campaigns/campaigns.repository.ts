@@ -24,7 +24,10 @@ export class CampaignsRepository {
     const checksum = checksumOf(document);
     return inTransaction(this.dataSource, async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 1))', [`campaign:${id}`]);
-      const [current]: { version: number; checksum: string }[] = await manager.query('SELECT version, checksum FROM campaigns WHERE id = $1', [id]);
+      const [current]: { version: number; checksum: string }[] = await manager.query(
+        'SELECT version, checksum FROM campaigns WHERE id = $1',
+        [id],
+      );
       if (current?.checksum === checksum) return { change: 'unchanged', campaign: await this.readIn(manager, id) };
       const version = (current?.version ?? 0) + 1;
       await manager.query(
@@ -33,10 +36,13 @@ export class CampaignsRepository {
            source = EXCLUDED.source, checksum = EXCLUDED.checksum, updated_at = EXCLUDED.updated_at`,
         [id, version, document, source, checksum],
       );
-      await manager.query(
-        'INSERT INTO campaign_versions (campaign_id, version, document, source, checksum) VALUES ($1, $2, $3, $4, $5)',
-        [id, version, document, source, checksum],
-      );
+      await manager.query('INSERT INTO campaign_versions (campaign_id, version, document, source, checksum) VALUES ($1, $2, $3, $4, $5)', [
+        id,
+        version,
+        document,
+        source,
+        checksum,
+      ]);
       return { change: current ? 'updated' : 'created', campaign: await this.readIn(manager, id) };
     });
   }
@@ -47,7 +53,10 @@ export class CampaignsRepository {
   }
 
   async find(id: string): Promise<StoredCampaign | null> {
-    const rows: CampaignRow[] = await this.dataSource.query('SELECT id, version, document, source, updated_at FROM campaigns WHERE id = $1', [id]);
+    const rows: CampaignRow[] = await this.dataSource.query(
+      'SELECT id, version, document, source, updated_at FROM campaigns WHERE id = $1',
+      [id],
+    );
     return rows[0] ? toStored(rows[0]) : null;
   }
 

@@ -3,12 +3,12 @@ import type { CompiledCampaign } from '@nudge/campaigns';
 import type { Profile, SendRequest } from '@nudge/contracts';
 import { decideSend } from '@nudge/decisions';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
-import { inTransaction, lockUsers, ProfileStore } from '@nudge/persistence';
+import { inTransaction, loadProfiles, lockUsers } from '@nudge/persistence';
 import { DATA_SOURCE, PRODUCER, ServiceMetrics, TOPICS } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import type { Histogram } from 'prom-client';
 import { Histogram as PromHistogram } from 'prom-client';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
 import { CLOCK } from '../clock';
 import { RULES_CONFIG, type RulesConfig } from '../config';
@@ -95,8 +95,14 @@ export class TimerPoller implements OnApplicationBootstrap, BeforeApplicationShu
       const now = this.clock.now();
       const due = await claimDueSends(manager, now, this.config.TIMER_BATCH_SIZE);
       if (due.length === 0) return [];
-      await lockUsers(manager, due.map((s) => s.userId));
-      const profiles = await loadProfiles(manager, due.map((s) => s.userId));
+      await lockUsers(
+        manager,
+        due.map((s) => s.userId),
+      );
+      const profiles = await loadProfiles(
+        manager,
+        due.map((s) => s.userId),
+      );
       const outcomes = due.map((send) => this.decide(send, profiles.get(send.userId) ?? null, now));
       await this.producer.publish(
         this.topics.dispatch,
@@ -113,9 +119,23 @@ export class TimerPoller implements OnApplicationBootstrap, BeforeApplicationShu
 
   private decide(send: PendingSend, profile: Profile | null, now: Date): { decision: DecisionRecord; request?: SendRequest } {
     const campaign = this.catalog.get(send.campaignId);
-    const base = { userId: send.userId, campaignId: send.campaignId, triggerEventId: send.triggerEventId, stepId: send.stepId, at: now, scheduledFor: null };
+    const base = {
+      userId: send.userId,
+      campaignId: send.campaignId,
+      triggerEventId: send.triggerEventId,
+      stepId: send.stepId,
+      at: now,
+      scheduledFor: null,
+    };
     if (!campaign) {
-      return { decision: { ...base, campaignVersion: send.campaignVersion, outcome: 'campaign_inactive', reason: `campaign ${send.campaignId} no longer exists` } };
+      return {
+        decision: {
+          ...base,
+          campaignVersion: send.campaignVersion,
+          outcome: 'campaign_inactive',
+          reason: `campaign ${send.campaignId} no longer exists`,
+        },
+      };
     }
     const verdict = decideSend({ campaign, profile, now });
     const decision: DecisionRecord = { ...base, campaignVersion: campaign.version, outcome: verdict.outcome, reason: verdict.reason };
@@ -124,7 +144,14 @@ export class TimerPoller implements OnApplicationBootstrap, BeforeApplicationShu
   }
 }
 
-function sendRequestFor(send: PendingSend, campaign: CompiledCampaign, profile: Profile | null, channel: SendRequest['channel'], to: string, now: Date): SendRequest {
+function sendRequestFor(
+  send: PendingSend,
+  campaign: CompiledCampaign,
+  profile: Profile | null,
+  channel: SendRequest['channel'],
+  to: string,
+  now: Date,
+): SendRequest {
   const message = campaign.document.message;
   return {
     sendId: send.sendId,
@@ -144,9 +171,4 @@ function sendRequestFor(send: PendingSend, campaign: CompiledCampaign, profile: 
       campaign: { id: campaign.id, name: campaign.document.name, version: campaign.version },
     },
   };
-}
-
-async function loadProfiles(manager: EntityManager, userIds: string[]): Promise<Map<string, Profile>> {
-  const rows: { document: Profile }[] = await manager.query('SELECT document FROM profiles WHERE user_id = ANY($1::text[])', [[...new Set(userIds)]]);
-  return new Map(rows.map((r) => [r.document.userId, r.document]));
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { deriveSendId, MAIN_STEP, type EventEnvelope, type Profile } from '@nudge/contracts';
 import { decideTrigger } from '@nudge/decisions';
-import { inTransaction, lockUsers } from '@nudge/persistence';
+import { inTransaction, loadProfiles, lockUsers } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -31,8 +31,14 @@ export class TriggerEvaluation {
     if (triggering.length === 0) return;
     const { decisions, sendsDueNow } = await inTransaction(this.dataSource, async (manager) => {
       const fresh = await markProcessed(manager, triggering);
-      await lockUsers(manager, fresh.map((e) => e.userId));
-      const profiles = await loadProfiles(manager, fresh.map((e) => e.userId));
+      await lockUsers(
+        manager,
+        fresh.map((e) => e.userId),
+      );
+      const profiles = await loadProfiles(
+        manager,
+        fresh.map((e) => e.userId),
+      );
       const now = this.clock.now();
       const decisions: DecisionRecord[] = [];
       const sends: PendingSend[] = [];
@@ -54,7 +60,14 @@ export class TriggerEvaluation {
     const sends: PendingSend[] = [];
     for (const campaign of this.catalog.index.forTrigger(event.name)) {
       const verdict = await decideTrigger({ event, profile, campaign, now });
-      const base = { userId: event.userId, campaignId: campaign.id, campaignVersion: campaign.version, triggerEventId: event.eventId, stepId: MAIN_STEP, at: now };
+      const base = {
+        userId: event.userId,
+        campaignId: campaign.id,
+        campaignVersion: campaign.version,
+        triggerEventId: event.eventId,
+        stepId: MAIN_STEP,
+        at: now,
+      };
       if (verdict.outcome !== 'scheduled') {
         decisions.push({ ...base, outcome: verdict.outcome, reason: verdict.reason, scheduledFor: null });
         continue;
@@ -84,12 +97,6 @@ async function markProcessed(manager: EntityManager, events: EventEnvelope[]): P
   );
   const fresh = new Set(rows.map((r) => r.event_id));
   return events.filter((e) => fresh.has(e.eventId));
-}
-
-async function loadProfiles(manager: EntityManager, userIds: string[]): Promise<Map<string, Profile>> {
-  if (userIds.length === 0) return new Map();
-  const rows: { document: Profile }[] = await manager.query('SELECT document FROM profiles WHERE user_id = ANY($1::text[])', [[...new Set(userIds)]]);
-  return new Map(rows.map((r) => [r.document.userId, r.document]));
 }
 
 function uniqueById(events: EventEnvelope[]): EventEnvelope[] {

@@ -26,7 +26,10 @@ export class TriggerConsumer implements OnApplicationBootstrap, BeforeApplicatio
       topics: [this.topics.events],
       schema: eventEnvelopeSchema,
       deadLetters: this.producer,
-      logger: { warn: (o, m) => this.logger.warn(`${m} ${JSON.stringify(o)}`), error: (o, m) => this.logger.error(`${m} ${JSON.stringify(o)}`) },
+      logger: {
+        warn: (o, m) => this.logger.warn(`${m} ${JSON.stringify(o)}`),
+        error: (o, m) => this.logger.error(`${m} ${JSON.stringify(o)}`),
+      },
       onLag: (topic, partition, lag) => this.metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
       handle: async (records) => {
         await this.evaluation.evaluate(records.map((r) => r.value));
