@@ -23,6 +23,11 @@ export class ServiceMetrics {
     });
   }
 
+  /** For a batch consumer's `onLag`: records how far behind a partition is. */
+  readonly recordConsumerLag = (topic: string, partition: number, lag: number): void => {
+    this.consumerLag.set({ topic, partition: String(partition) }, lag);
+  };
+
   counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
   }

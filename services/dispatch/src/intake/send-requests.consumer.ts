@@ -29,7 +29,7 @@ export class SendRequestsConsumer implements OnApplicationBootstrap, BeforeAppli
       handle: (records) => this.intake.accept(records),
       deadLetters: this.producer,
       logger: this.logger,
-      onLag: (topic, partition, lag) => this.metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
+      onLag: this.metrics.recordConsumerLag,
     });
   }
 

@@ -1,14 +1,14 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { eventEnvelopeSchema } from '@nudge/contracts';
 import { startBatchConsumer, type JsonProducer, type RunningConsumer, type TopicNames } from '@nudge/kafka';
 import { KAFKA, PRODUCER, ServiceMetrics, TOPICS } from '@nudge/service-runtime';
 import type { Kafka } from 'kafkajs';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { TriggerEvaluation } from './trigger-evaluation.service';
 
 /** Consumes `nudge.events.v1`: one consumer group for all rules instances, keyed by user. */
 @Injectable()
 export class TriggerConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('trigger-consumer');
   private consumer: RunningConsumer | undefined;
 
   constructor(
@@ -17,6 +17,7 @@ export class TriggerConsumer implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(TOPICS) private readonly topics: TopicNames,
     private readonly evaluation: TriggerEvaluation,
     private readonly metrics: ServiceMetrics,
+    @InjectPinoLogger('trigger-consumer') private readonly logger: PinoLogger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -26,11 +27,8 @@ export class TriggerConsumer implements OnApplicationBootstrap, BeforeApplicatio
       topics: [this.topics.events],
       schema: eventEnvelopeSchema,
       deadLetters: this.producer,
-      logger: {
-        warn: (o, m) => this.logger.warn(`${m} ${JSON.stringify(o)}`),
-        error: (o, m) => this.logger.error(`${m} ${JSON.stringify(o)}`),
-      },
-      onLag: (topic, partition, lag) => this.metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
+      logger: this.logger,
+      onLag: this.metrics.recordConsumerLag,
       handle: async (records) => {
         await this.evaluation.evaluate(records.map((r) => r.value));
       },
