@@ -53,3 +53,19 @@ describe('CampaignIndex', () => {
     expect(before).toEqual([cartReminder]);
   });
 });
+
+describe('CampaignIndex exceptions', () => {
+  it('finds campaigns by the events that cancel them, and forgets them on remove', () => {
+    const index = new CampaignIndex();
+    const withException = aCampaign('cart')
+      .with('exceptions', [{ event: 'purchase', match: { cartId: 'cartId' } }])
+      .compile();
+    index.put(withException);
+    index.put(aCampaign('other').compile());
+    expect(index.forException('purchase').map((c) => c.id)).toEqual(['cart']);
+    expect(index.isRelevant('purchase')).toBe(true);
+    expect(index.isRelevant('app_opened')).toBe(false);
+    index.remove('cart');
+    expect(index.forException('purchase')).toEqual([]);
+  });
+});

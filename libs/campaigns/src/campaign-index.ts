@@ -5,12 +5,15 @@ export class CampaignIndex {
   private readonly byId = new Map<string, CompiledCampaign>();
   /** Rebuilt on put/remove (rare) so forTrigger (every event) returns a ready list. */
   private readonly byTrigger = new Map<string, readonly CompiledCampaign[]>();
+  /** Campaigns whose pending sends an event of this name may cancel (their `exceptions`). */
+  private readonly byException = new Map<string, readonly CompiledCampaign[]>();
 
   /** Adds a campaign, or replaces the version held for its id (its trigger may have changed). */
   put(campaign: CompiledCampaign): void {
     this.remove(campaign.id);
     this.byId.set(campaign.id, campaign);
     this.byTrigger.set(campaign.triggerEvent, [...this.forTrigger(campaign.triggerEvent), campaign]);
+    for (const name of exceptionNames(campaign)) this.byException.set(name, [...this.forException(name), campaign]);
   }
 
   /** Forgets a campaign; true when it was held. */
@@ -21,6 +24,11 @@ export class CampaignIndex {
     const remaining = this.forTrigger(held.triggerEvent).filter((campaign) => campaign.id !== id);
     if (remaining.length > 0) this.byTrigger.set(held.triggerEvent, remaining);
     else this.byTrigger.delete(held.triggerEvent);
+    for (const name of exceptionNames(held)) {
+      const others = this.forException(name).filter((campaign) => campaign.id !== id);
+      if (others.length > 0) this.byException.set(name, others);
+      else this.byException.delete(name);
+    }
     return true;
   }
 
@@ -37,9 +45,23 @@ export class CampaignIndex {
     return this.byTrigger.get(eventName) ?? NONE;
   }
 
+  /** Every campaign that lists `eventName` among its exceptions. */
+  forException(eventName: string): readonly CompiledCampaign[] {
+    return this.byException.get(eventName) ?? NONE;
+  }
+
+  /** True when an event of this name matters to any campaign, as trigger or as exception. */
+  isRelevant(eventName: string): boolean {
+    return this.byTrigger.has(eventName) || this.byException.has(eventName);
+  }
+
   get size(): number {
     return this.byId.size;
   }
 }
 
 const NONE: readonly CompiledCampaign[] = Object.freeze([]);
+
+function exceptionNames(campaign: CompiledCampaign): Set<string> {
+  return new Set((campaign.document.exceptions ?? []).map((exception) => exception.event));
+}

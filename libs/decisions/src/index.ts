@@ -1,2 +1,4 @@
 export * from './trigger-decision';
 export * from './send-decision';
+export * from './exception-decision';
+export * from './send-time';

@@ -1,5 +1,6 @@
 import { aCampaign } from '@nudge/campaigns';
 import { emptyProfile, type Channel, type Profile } from '@nudge/contracts';
+import { DEFAULT_SETTINGS, type Settings } from '@nudge/settings';
 import { decideSend } from './send-decision';
 
 const now = new Date('2026-11-24T10:00:00.000Z');
@@ -41,24 +42,81 @@ describe('decideSend', () => {
     const campaign = aCampaign()
       .withChannels(...channels)
       .compile();
-    const verdict = decideSend({ campaign, profile, now });
+    const verdict = decideSend({ campaign, profile, now, settings: DEFAULT_SETTINGS, ledger: [] });
     expect(verdict.outcome).toBe(outcome);
     if (channel) expect(verdict).toMatchObject({ channel, to: '+34600000001' });
   });
 
   it('refuses a campaign paused after the send was scheduled', () => {
-    const verdict = decideSend({ campaign: aCampaign().withStatus('paused').compile(), profile: aProfile(smsWithConsent), now });
+    const verdict = decideSend({
+      campaign: aCampaign().withStatus('paused').compile(),
+      profile: aProfile(smsWithConsent),
+      now,
+      settings: DEFAULT_SETTINGS,
+      ledger: [],
+    });
     expect(verdict.outcome).toBe('campaign_inactive');
   });
 
   it('refuses a topic the user switched off, naming it', () => {
     const campaign = aCampaign().with('topic', 'promotions').compile();
-    const verdict = decideSend({ campaign, profile: aProfile(smsWithConsent, { promotions: false }), now });
+    const verdict = decideSend({
+      campaign,
+      profile: aProfile(smsWithConsent, { promotions: false }),
+      now,
+      settings: DEFAULT_SETTINGS,
+      ledger: [],
+    });
     expect(verdict).toMatchObject({ outcome: 'no_consent', reason: expect.stringContaining('promotions') });
   });
 
   it('needs transactional consent for a transactional campaign', () => {
     const campaign = aCampaign().with('category', 'transactional').compile();
-    expect(decideSend({ campaign, profile: aProfile(smsWithConsent), now }).outcome).toBe('no_consent');
+    expect(decideSend({ campaign, profile: aProfile(smsWithConsent), now, settings: DEFAULT_SETTINGS, ledger: [] }).outcome).toBe(
+      'no_consent',
+    );
+  });
+});
+
+describe('decideSend: frequency caps', () => {
+  const marketingCap: Settings = { ...DEFAULT_SETTINGS, frequencyCaps: [{ category: 'marketing', channel: 'any', max: 2, per: 'P7D' }] };
+  const sent = (campaignId: string, hoursAgo: number) => ({
+    campaignId,
+    channel: 'sms' as const,
+    category: 'marketing' as const,
+    sentAt: new Date(now.getTime() - hoursAgo * 3_600_000),
+  });
+
+  it.each([
+    ['one send below the global cap', [sent('a', 1)], DEFAULT_SETTINGS, 'sent'],
+    ['at the global cap', [sent('a', 1), sent('b', 2)], marketingCap, 'capped'],
+    ['with the older send out of the window', [sent('a', 1), sent('b', 24 * 7)], marketingCap, 'sent'],
+  ])('%s → %s', (_label, ledger, settings, outcome) => {
+    const verdict = decideSend({ campaign: aCampaign().compile(), profile: aProfile(smsWithConsent), now, settings, ledger });
+    expect(verdict.outcome).toBe(outcome);
+  });
+
+  it('names the cap that refused', () => {
+    const verdict = decideSend({
+      campaign: aCampaign().compile(),
+      profile: aProfile(smsWithConsent),
+      now,
+      settings: marketingCap,
+      ledger: [sent('a', 1), sent('b', 2)],
+    });
+    expect(verdict.reason).toMatch(/global marketing cap 2 per P7D/);
+  });
+
+  it('lets a transactional message through a marketing cap', () => {
+    const campaign = aCampaign().with('category', 'transactional').compile();
+    const profile = aProfile({ sms: { address: '+34600000001', consent: { transactional: true } } });
+    expect(decideSend({ campaign, profile, now, settings: marketingCap, ledger: [sent('a', 1), sent('b', 2)] }).outcome).toBe('sent');
+  });
+
+  it("applies the user's own weekly limit", () => {
+    const profile = { ...aProfile(smsWithConsent), preferences: { topics: {}, maxPerWeek: 1 } };
+    expect(decideSend({ campaign: aCampaign().compile(), profile, now, settings: DEFAULT_SETTINGS, ledger: [sent('a', 30)] }).outcome).toBe(
+      'capped',
+    );
   });
 });

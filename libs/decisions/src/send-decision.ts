@@ -1,35 +1,58 @@
 import type { CompiledCampaign } from '@nudge/campaigns';
+import { capVerdict, type LedgerEntry } from '@nudge/capping';
 import type { Category, Channel, Profile } from '@nudge/contracts';
+import type { Settings } from '@nudge/settings';
+import { sendTimeVerdict } from './send-time';
 
 /** What happens when a pending send falls due. */
 export type SendVerdict =
   | { outcome: 'sent'; reason: string; channel: Channel; to: string }
-  | { outcome: 'campaign_inactive' | 'no_consent' | 'no_address'; reason: string };
+  | { outcome: 'deferred_window'; reason: string; scheduledFor: Date }
+  | { outcome: 'campaign_inactive' | 'no_consent' | 'no_address' | 'dropped_window' | 'capped'; reason: string };
+
+/** The channel a send goes out on, or why it cannot go out on any. */
+export type ChannelChoice =
+  { outcome: 'sent'; reason: string; channel: Channel; to: string } | { outcome: 'no_consent' | 'no_address'; reason: string };
 
 export interface SendInput {
   campaign: CompiledCampaign;
   profile: Profile | null;
   now: Date;
+  settings: Settings;
+  /** This user's recent sends, for frequency caps. */
+  ledger: readonly LedgerEntry[];
 }
 
 /**
- * Decides, at the moment a send is due, whether it may go and on which channel: the
- * campaign must still be active, and the first channel of the campaign's list on which
- * the recipient has an address and consent for the campaign's category is used.
- * Consent is read now, so a withdrawal after scheduling still stops the send.
+ * Decides, at the moment a send is due, whether it may go and on which channel. In
+ * order: the campaign is still active; the user has not switched the topic off; a
+ * channel of the campaign's list has an address and consent for the category (read
+ * now, so a withdrawal after scheduling still stops the send); it is an allowed time in
+ * the recipient's zone (window, country rules) — else deferred or dropped; no frequency
+ * cap is exceeded.
  */
-export function decideSend({ campaign, profile, now }: SendInput): SendVerdict {
+export function decideSend({ campaign, profile, now, settings, ledger }: SendInput): SendVerdict {
   const activity = campaign.isActiveAt(now);
   if (!activity.active) return { outcome: 'campaign_inactive', reason: activity.reason };
   const topic = campaign.document.topic;
   if (topic && profile?.preferences.topics[topic] === false) {
     return { outcome: 'no_consent', reason: `the user switched off the topic "${topic}"` };
   }
-  return chooseChannel(campaign.channels, campaign.category, profile);
+  const channel = chooseChannel(campaign.channels, campaign.category, profile);
+  if (channel.outcome !== 'sent') return channel;
+  const timing = sendTimeVerdict({ campaign, profile, now, settings });
+  if (timing) return timing;
+  const cap = capVerdict({ campaignId: campaign.id, channel: channel.channel, category: campaign.category, at: now }, ledger, {
+    campaign: campaign.document.frequencyCaps ?? [],
+    global: settings.frequencyCaps,
+    userMaxPerWeek: profile?.preferences.maxPerWeek,
+  });
+  if (!cap.allowed) return { outcome: 'capped', reason: cap.reason };
+  return channel;
 }
 
 /** The first channel the user can receive this category of message on, or why there is none. */
-export function chooseChannel(channels: readonly Channel[], category: Category, profile: Profile | null): SendVerdict {
+export function chooseChannel(channels: readonly Channel[], category: Category, profile: Profile | null): ChannelChoice {
   const withoutConsent: Channel[] = [];
   for (const channel of channels) {
     const entry = profile?.channels[channel];

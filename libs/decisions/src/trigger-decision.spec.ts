@@ -45,3 +45,33 @@ describe('decideTrigger', () => {
     expect(verdict.outcome).toBe('conditions_not_met');
   });
 });
+
+describe('decideTrigger: re-eligibility and exceptions', () => {
+  const daily = aCampaign().with('reEligibility', 'P1D').compile();
+
+  it.each([
+    ['never touched', null, 'scheduled'],
+    ['touched 23 h 59 min ago', new Date('2026-11-23T10:01:00.000Z'), 'not_eligible'],
+    ['touched exactly 1 day ago', new Date('2026-11-23T10:00:00.000Z'), 'scheduled'],
+    ['touched 2 days ago', new Date('2026-11-22T10:00:00.000Z'), 'scheduled'],
+  ])('with reEligibility P1D, a user %s → %s', async (_label, lastTouchedAt, outcome) => {
+    const verdict = await decideTrigger({ event: anEvent(), profile: null, campaign: daily, now, lastTouchedAt });
+    expect(verdict.outcome).toBe(outcome);
+  });
+
+  it('without reEligibility every trigger is eligible', async () => {
+    const verdict = await decideTrigger({ event: anEvent(), profile: null, campaign: aCampaign().compile(), now, lastTouchedAt: now });
+    expect(verdict.outcome).toBe('scheduled');
+  });
+
+  it('cancels at once when the exception arrived before its (earlier) trigger', async () => {
+    const campaign = aCampaign()
+      .with('exceptions', [{ event: 'purchase', match: { cartId: 'cartId' } }])
+      .withDelay('PT30M')
+      .compile();
+    const trigger = anEvent({ cartId: 'c9' }, '2026-11-24T09:58:00.000Z');
+    const purchase = { eventId: 'p-1', name: 'purchase', timestamp: '2026-11-24T09:59:00.000Z', properties: { cartId: 'c9' } };
+    const verdict = await decideTrigger({ event: trigger, profile: null, campaign, now, knownExceptions: [purchase] });
+    expect(verdict).toMatchObject({ outcome: 'cancelled_exception', reason: expect.stringContaining('p-1') });
+  });
+});

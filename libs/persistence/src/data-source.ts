@@ -2,8 +2,9 @@ import { Client } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ENTITIES } from './entities';
 import { InitialSchema1732460000000 } from './migrations/1732460000000-initial-schema';
+import { RulesLedgers1732470000000 } from './migrations/1732470000000-rules-ledgers';
 
-export const MIGRATIONS = [InitialSchema1732460000000];
+export const MIGRATIONS = [InitialSchema1732460000000, RulesLedgers1732470000000];
 
 export interface DatabaseOptions {
   url: string;

@@ -1,4 +1,16 @@
 export type { Clock } from './clock';
 export { ManualClock, systemClock } from './clock';
+export type { CountryRule, CountryRuleIssue, DailyHours } from './country-rule';
+export { countryRuleIssues, parseCountryRule } from './country-rule';
+export type { CountryRuleVerdict } from './country-rule-verdict';
+export { countryRuleVerdict } from './country-rule-verdict';
 export { addIsoDuration, durationToMillis, isIsoDuration, parseIsoDuration } from './iso-duration';
+export type { AllowedTime, SendConstraint } from './next-allowed-time';
+export { nextAllowedTime } from './next-allowed-time';
+export { hasHolidayCalendar, publicHolidaysOn } from './public-holidays';
+export { resolveZone } from './recipient-zone';
 export { isIanaZone, isTimeOfDay } from './time-of-day';
+export type { TimeWindow, WindowVerdict } from './time-window';
+export { windowVerdict } from './time-window';
+export type { Weekday } from './weekday';
+export { WEEKDAYS, isWeekday } from './weekday';

@@ -2,9 +2,11 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { RuntimeModule } from '@nudge/service-runtime';
 import { systemClock } from '@nudge/timing';
 import { CampaignsModule } from './campaigns/campaigns.module';
+import { ConfigFilesModule } from './config-files/config-files.module';
 import { CLOCK } from './clock';
 import { RULES_CONFIG, type RulesConfig } from './config';
 import { DecisionsModule } from './decisions/decisions.module';
+import { SettingsModule } from './settings/settings.module';
 import { TimersModule } from './timers/timers.module';
 import { TriggersModule } from './triggers/triggers.module';
 
@@ -17,7 +19,9 @@ export class RulesModule {
         RuntimeModule.forRoot({ service: 'rules', config, poolSize: 12 }),
         RulesConfigModule.forRoot(config),
         DecisionsModule,
+        SettingsModule,
         CampaignsModule,
+        ConfigFilesModule,
         TimersModule,
         TriggersModule,
       ],

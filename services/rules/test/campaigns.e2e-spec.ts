@@ -32,7 +32,7 @@ describe('campaigns as code', () => {
   it('applies campaign files at start', async () => {
     const { status, body } = await rules().get('/v1/campaigns/from-file');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ id: 'from-file', version: 1, source: 'file:from-file.yaml', document: { delay: 'PT1H' } });
+    expect(body).toMatchObject({ id: 'from-file', version: 1, source: 'file:campaigns/from-file.yaml', document: { delay: 'PT1H' } });
   });
 
   it('hot-reloads a changed file as a new version, and never replaces it with a bad one', async () => {

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CampaignCatalog } from './campaign-catalog.service';
-import { CampaignFilesWatcher } from './campaign-files.watcher';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsRepository } from './campaigns.repository';
 
 @Module({
   controllers: [CampaignsController],
-  providers: [CampaignsRepository, CampaignCatalog, CampaignFilesWatcher],
+  providers: [CampaignsRepository, CampaignCatalog],
   exports: [CampaignCatalog],
 })
 export class CampaignsModule {}

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { inTransaction } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
-import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { checksumOf } from './document-checksum';
 
 export interface StoredCampaign {
   id: string;
@@ -82,20 +82,4 @@ interface CampaignRow {
 
 function toStored(row: CampaignRow): StoredCampaign {
   return { id: row.id, version: row.version, document: row.document, source: row.source, updatedAt: row.updated_at.toISOString() };
-}
-
-/** Key order does not make a new version. */
-function checksumOf(document: unknown): string {
-  return createHash('sha256').update(canonicalJson(document)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

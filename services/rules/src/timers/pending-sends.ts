@@ -48,7 +48,11 @@ export async function claimDueSends(manager: EntityManager, now: Date, limit: nu
       [now.toISOString(), limit],
     ),
   );
-  return rows.map((r) => ({
+  return rows.map(toPendingSend);
+}
+
+function toPendingSend(r: PendingSendRow): PendingSend {
+  return {
     sendId: r.send_id,
     userId: r.user_id,
     campaignId: r.campaign_id,
@@ -57,7 +61,7 @@ export async function claimDueSends(manager: EntityManager, now: Date, limit: nu
     stepId: r.step_id,
     dueAt: r.due_at,
     triggerEvent: r.trigger_event,
-  }));
+  };
 }
 
 interface PendingSendRow {
@@ -69,4 +73,21 @@ interface PendingSendRow {
   step_id: string;
   due_at: Date;
   trigger_event: EventEnvelope;
+}
+
+/** The pending sends of these users for these campaigns. */
+export async function pendingSendsOf(manager: EntityManager, userIds: string[], campaignIds: string[]): Promise<PendingSend[]> {
+  if (userIds.length === 0 || campaignIds.length === 0) return [];
+  const rows: PendingSendRow[] = await manager.query(
+    `SELECT send_id, user_id, campaign_id, campaign_version, trigger_event_id, step_id, due_at, trigger_event
+     FROM pending_sends WHERE user_id = ANY($1::text[]) AND campaign_id = ANY($2::text[])`,
+    [[...new Set(userIds)], [...new Set(campaignIds)]],
+  );
+  return rows.map(toPendingSend);
+}
+
+/** Removes pending sends (cancelled); their timers will never fire. */
+export async function cancelPendingSends(manager: EntityManager, sendIds: string[]): Promise<void> {
+  if (sendIds.length === 0) return;
+  await manager.query('DELETE FROM pending_sends WHERE send_id = ANY($1::text[])', [sendIds]);
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { CompiledCampaign } from '@nudge/campaigns';
 import { deriveSendId, MAIN_STEP, type EventEnvelope, type Profile } from '@nudge/contracts';
-import { decideTrigger } from '@nudge/decisions';
+import { decideTrigger, findCancellation, type ExceptionEvent } from '@nudge/decisions';
 import { inTransaction, loadProfiles, lockUsers } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
@@ -8,13 +9,24 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
 import { CLOCK } from '../clock';
 import { DecisionLog, type DecisionRecord } from '../decisions/decision-log';
-import { schedulePendingSends, type PendingSend } from '../timers/pending-sends';
+import { cancelPendingSends, pendingSendsOf, schedulePendingSends, type PendingSend } from '../timers/pending-sends';
 import { TimerPoller } from '../timers/timer-poller.service';
+import { lastTouches, touchCampaigns, touchKey, type Touch } from './campaign-touches';
+import { exceptionEventsSince, storeExceptionEvents } from './exception-events';
+
+/** What one batch decided, before it is written. */
+interface BatchOutcome {
+  decisions: DecisionRecord[];
+  sends: PendingSend[];
+  cancelledSendIds: string[];
+  touches: Touch[];
+}
 
 /**
- * Turns a batch of events into decisions: for each event, every campaign it triggers is
- * evaluated; eligible sends become durable timers. One transaction per batch, with the
- * batch's users locked, so an event is evaluated once even when Kafka redelivers it.
+ * Turns a batch of events into decisions. An event may cancel pending sends (it is one
+ * of their campaigns' exceptions) and may trigger campaigns; eligible sends become
+ * durable timers. One transaction per batch, with the batch's users locked, so an event
+ * is evaluated once even when Kafka redelivers it.
  */
 @Injectable()
 export class TriggerEvaluation {
@@ -27,65 +39,142 @@ export class TriggerEvaluation {
   ) {}
 
   async evaluate(events: EventEnvelope[]): Promise<void> {
-    const triggering = uniqueById(events.filter((e) => this.catalog.index.forTrigger(e.name).length > 0));
-    if (triggering.length === 0) return;
+    const index = this.catalog.index;
+    const relevant = uniqueById(events.filter((e) => index.isRelevant(e.name)));
+    if (relevant.length === 0) return;
     const { decisions, sendsDueNow } = await inTransaction(this.dataSource, async (manager) => {
-      const fresh = await markProcessed(manager, triggering);
+      const fresh = await markProcessed(manager, relevant);
       await lockUsers(
         manager,
         fresh.map((e) => e.userId),
       );
-      const profiles = await loadProfiles(
-        manager,
-        fresh.map((e) => e.userId),
-      );
       const now = this.clock.now();
-      const decisions: DecisionRecord[] = [];
-      const sends: PendingSend[] = [];
-      for (const event of fresh) {
-        const outcome = await this.decideFor(event, profiles.get(event.userId) ?? null, now);
-        decisions.push(...outcome.decisions);
-        sends.push(...outcome.sends);
-      }
-      await schedulePendingSends(manager, sends);
-      await this.decisions.record(manager, decisions);
-      return { decisions, sendsDueNow: sends.some((s) => s.dueAt <= now) };
+      const outcome: BatchOutcome = { decisions: [], sends: [], cancelledSendIds: [], touches: [] };
+      await this.applyExceptions(manager, fresh, now, outcome);
+      await this.applyTriggers(manager, fresh, now, outcome);
+      await cancelPendingSends(manager, outcome.cancelledSendIds);
+      await schedulePendingSends(manager, outcome.sends);
+      await touchCampaigns(manager, outcome.touches);
+      await this.decisions.record(manager, outcome.decisions);
+      return { decisions: outcome.decisions, sendsDueNow: outcome.sends.some((s) => s.dueAt <= now) };
     });
     this.decisions.count(decisions);
     if (sendsDueNow) this.timers.wake();
   }
 
-  private async decideFor(event: EventEnvelope, profile: Profile | null, now: Date) {
-    const decisions: DecisionRecord[] = [];
-    const sends: PendingSend[] = [];
-    for (const campaign of this.catalog.index.forTrigger(event.name)) {
-      const verdict = await decideTrigger({ event, profile, campaign, now });
-      const base = {
-        userId: event.userId,
-        campaignId: campaign.id,
+  /** Exception events cancel the matching pending sends, and are kept for late triggers. */
+  private async applyExceptions(manager: EntityManager, events: EventEnvelope[], now: Date, outcome: BatchOutcome): Promise<void> {
+    const exceptions = events.filter((e) => this.catalog.index.forException(e.name).length > 0);
+    if (exceptions.length === 0) return;
+    await storeExceptionEvents(manager, exceptions);
+    const campaignIds = exceptions.flatMap((e) => this.catalog.index.forException(e.name).map((c) => c.id));
+    const pending = await pendingSendsOf(
+      manager,
+      exceptions.map((e) => e.userId),
+      campaignIds,
+    );
+    for (const send of pending) {
+      const campaign = this.catalog.get(send.campaignId);
+      const candidates = exceptions.filter((e) => e.userId === send.userId);
+      const sendAt = new Date(Math.max(send.dueAt.getTime(), now.getTime()));
+      const cancellation = campaign ? findCancellation(campaign, send.triggerEvent, candidates, sendAt) : null;
+      if (!campaign || !cancellation) continue;
+      outcome.cancelledSendIds.push(send.sendId);
+      outcome.decisions.push({
+        userId: send.userId,
+        campaignId: send.campaignId,
         campaignVersion: campaign.version,
-        triggerEventId: event.eventId,
-        stepId: MAIN_STEP,
+        triggerEventId: send.triggerEventId,
+        stepId: send.stepId,
+        outcome: 'cancelled_exception',
+        reason: cancellation.reason,
         at: now,
-      };
-      if (verdict.outcome !== 'scheduled') {
-        decisions.push({ ...base, outcome: verdict.outcome, reason: verdict.reason, scheduledFor: null });
-        continue;
-      }
-      sends.push({
-        sendId: deriveSendId({ campaignId: campaign.id, triggerEventId: event.eventId, stepId: MAIN_STEP }),
-        userId: event.userId,
-        campaignId: campaign.id,
-        campaignVersion: campaign.version,
-        triggerEventId: event.eventId,
-        stepId: MAIN_STEP,
-        dueAt: verdict.dueAt,
-        triggerEvent: event,
+        scheduledFor: null,
       });
-      // A send due right away is decided when it fires; only a real wait is worth a line.
-      if (verdict.dueAt > now) decisions.push({ ...base, outcome: 'scheduled', reason: verdict.reason, scheduledFor: verdict.dueAt });
     }
-    return { decisions, sends };
+  }
+
+  private async applyTriggers(manager: EntityManager, events: EventEnvelope[], now: Date, outcome: BatchOutcome): Promise<void> {
+    const triggering = events.filter((e) => this.catalog.index.forTrigger(e.name).length > 0);
+    if (triggering.length === 0) return;
+    const userIds = triggering.map((e) => e.userId);
+    const profiles = await loadProfiles(manager, userIds);
+    const touches = await lastTouches(manager, userIds);
+    const exceptions = await this.knownExceptions(manager, triggering);
+    for (const event of triggering) {
+      for (const campaign of this.catalog.index.forTrigger(event.name)) {
+        const verdict = await this.verdict(event, campaign, profiles, touches, exceptions, now);
+        this.decideOne(event, campaign, verdict, now, outcome);
+        // A second trigger in the same batch must see this one's touch.
+        if (verdict.outcome === 'scheduled') touches.set(touchKey(event.userId, campaign.id), now);
+      }
+    }
+  }
+
+  private verdict(
+    event: EventEnvelope,
+    campaign: CompiledCampaign,
+    profiles: Map<string, Profile>,
+    touches: Map<string, Date>,
+    exceptions: Map<string, ExceptionEvent[]>,
+    now: Date,
+  ) {
+    return decideTrigger({
+      event,
+      campaign,
+      now,
+      profile: profiles.get(event.userId) ?? null,
+      lastTouchedAt: touches.get(touchKey(event.userId, campaign.id)) ?? null,
+      knownExceptions: exceptions.get(event.userId) ?? [],
+    });
+  }
+
+  private decideOne(
+    event: EventEnvelope,
+    campaign: CompiledCampaign,
+    verdict: Awaited<ReturnType<typeof decideTrigger>>,
+    now: Date,
+    outcome: BatchOutcome,
+  ): void {
+    const base = {
+      userId: event.userId,
+      campaignId: campaign.id,
+      campaignVersion: campaign.version,
+      triggerEventId: event.eventId,
+      stepId: MAIN_STEP,
+      at: now,
+    };
+    if (verdict.outcome !== 'scheduled') {
+      outcome.decisions.push({ ...base, outcome: verdict.outcome, reason: verdict.reason, scheduledFor: null });
+      return;
+    }
+    outcome.sends.push({
+      sendId: deriveSendId({ campaignId: campaign.id, triggerEventId: event.eventId, stepId: MAIN_STEP }),
+      userId: event.userId,
+      campaignId: campaign.id,
+      campaignVersion: campaign.version,
+      triggerEventId: event.eventId,
+      stepId: MAIN_STEP,
+      dueAt: verdict.dueAt,
+      triggerEvent: event,
+    });
+    outcome.touches.push({ userId: event.userId, campaignId: campaign.id, at: now });
+    // A send due right away is decided when it fires; only a real wait is worth a line.
+    if (verdict.dueAt > now) outcome.decisions.push({ ...base, outcome: 'scheduled', reason: verdict.reason, scheduledFor: verdict.dueAt });
+  }
+
+  /** Exceptions already seen for these triggers' users (only if a campaign involved has any). */
+  private async knownExceptions(manager: EntityManager, triggering: EventEnvelope[]): Promise<Map<string, ExceptionEvent[]>> {
+    const withExceptions = triggering.filter((e) =>
+      this.catalog.index.forTrigger(e.name).some((c) => (c.document.exceptions ?? []).length > 0),
+    );
+    if (withExceptions.length === 0) return new Map();
+    const earliest = Math.min(...withExceptions.map((e) => Date.parse(e.timestamp)));
+    return exceptionEventsSince(
+      manager,
+      withExceptions.map((e) => e.userId),
+      new Date(earliest),
+    );
   }
 }
 

@@ -1,0 +1,2 @@
+export * from './frequency-caps';
+export * from './re-eligibility';

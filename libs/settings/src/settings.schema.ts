@@ -1,0 +1,64 @@
+import { CATEGORIES, channelSchema, issuesFromZod, type ValidationIssue } from '@nudge/contracts';
+import { isIanaZone, isIsoDuration, durationToMillis } from '@nudge/timing';
+import { z } from 'zod';
+
+const positiveDuration = z
+  .string()
+  .refine((v) => isIsoDuration(v) && durationToMillis(v) > 0, 'must be a positive ISO-8601 duration such as P7D or PT12H');
+
+/** A global cap: at most `max` messages of a category on a channel per rolling `per`. */
+export const globalCapSchema = z
+  .object({
+    category: z.enum([...CATEGORIES, 'any']).default('marketing'),
+    channel: z.union([channelSchema, z.literal('any')]).default('any'),
+    max: z.number().int().min(0),
+    per: positiveDuration,
+  })
+  .strict();
+
+/** Per-country marketing rules: allowed hours per weekday, Sundays, public holidays. */
+export const countryRuleSchema = z
+  .object({
+    category: z.enum(CATEGORIES).default('marketing'),
+    hours: z.record(z.string(), z.string()).optional(),
+    sundays: z.boolean().default(true),
+    holidays: z.boolean().default(true),
+  })
+  .strict();
+
+const rateLimitSchema = z.string().regex(/^\d+(\.\d+)?\/(s|m|h)$/, 'must be a rate such as 50/s, 600/m or 10000/h');
+
+/** A channel's provider and its settings; credentials are named env variables, never values. */
+export const providerSettingsSchema = z.object({ provider: z.string().min(1), rateLimit: rateLimitSchema.optional() }).passthrough();
+
+export const settingsSchema = z
+  .object({
+    defaultTimezone: z.string().refine(isIanaZone, 'must be an IANA time zone such as Europe/Madrid').default('UTC'),
+    frequencyCaps: z.array(globalCapSchema).default([]),
+    countryRules: z
+      .record(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO-3166 alpha-2 country code such as FR'), countryRuleSchema)
+      .default({}),
+    providers: z.record(channelSchema, providerSettingsSchema).default({}),
+  })
+  .strict();
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type GlobalCap = z.infer<typeof globalCapSchema>;
+export type CountryRuleSettings = z.infer<typeof countryRuleSchema>;
+export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
+
+/** The settings when none were ever given. */
+export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
+
+export type SettingsValidation = { ok: true; settings: Settings } | { ok: false; errors: ValidationIssue[] };
+
+/** Validates a settings document; every error names its path (`countryRules.FR.hours`). */
+export function validateSettings(document: unknown, extraChecks: SettingsCheck[] = []): SettingsValidation {
+  const parsed = settingsSchema.safeParse(document ?? {});
+  if (!parsed.success) return { ok: false, errors: issuesFromZod(parsed.error.issues) };
+  const errors = extraChecks.flatMap((check) => check(parsed.data));
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, settings: parsed.data };
+}
+
+/** A semantic check beyond the shape, reporting issues with paths. */
+export type SettingsCheck = (settings: Settings) => ValidationIssue[];

@@ -1,0 +1,62 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { ValidationError } from '@nudge/contracts';
+import { DEFAULT_SETTINGS, validateSettings, type Settings } from '@nudge/settings';
+import { RULES_CONFIG, type RulesConfig } from '../config';
+import { settingsChecks } from './settings-checks';
+import { SettingsRepository, type StoredSettings } from './settings.repository';
+
+/** The global settings rules decides with; saved versions from other instances are polled. */
+@Injectable()
+export class SettingsStore implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('settings');
+  private stored: StoredSettings | null = null;
+  private refreshTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly repository: SettingsRepository,
+    @Inject(RULES_CONFIG) private readonly config: RulesConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.refresh();
+    this.refreshTimer = setInterval(() => {
+      this.refresh().catch((error: Error) => this.logger.warn(`settings refresh failed: ${error.message}`));
+    }, this.config.CAMPAIGN_REFRESH_MS);
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.refreshTimer);
+  }
+
+  /** The settings in force (defaults until any were saved). */
+  current(): Settings {
+    return this.stored?.document ?? DEFAULT_SETTINGS;
+  }
+
+  describe(): StoredSettings {
+    return this.stored ?? { version: 0, document: DEFAULT_SETTINGS, source: 'defaults', updatedAt: new Date(0).toISOString() };
+  }
+
+  /** Checks a settings document without saving it; throws ValidationError naming each field. */
+  validate(document: unknown): Settings {
+    const result = validateSettings(document, settingsChecks);
+    if (!result.ok)
+      throw new ValidationError(`invalid settings: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, result.errors);
+    return result.settings;
+  }
+
+  async save(document: unknown, source: string) {
+    const settings = this.validate(document);
+    const result = await this.repository.save(settings, source);
+    if (result.change !== 'unchanged') {
+      this.stored = result.settings;
+      this.logger.log(`settings ${result.change} (v${result.settings.version}, ${source})`);
+    }
+    return result;
+  }
+
+  async refresh(): Promise<void> {
+    const stored = await this.repository.find();
+    if (stored && stored.version !== this.stored?.version) this.stored = stored;
+  }
+}

@@ -1,0 +1,43 @@
+import type { LedgerEntry } from '@nudge/capping';
+import type { Category, Channel } from '@nudge/contracts';
+import type { EntityManager } from 'typeorm';
+
+export interface LedgerRow extends LedgerEntry {
+  userId: string;
+  sendId: string;
+}
+
+/** Each user's sends since `since`, oldest first, for frequency caps. */
+export async function ledgerSince(manager: EntityManager, userIds: string[], since: Date): Promise<Map<string, LedgerEntry[]>> {
+  const byUser = new Map<string, LedgerEntry[]>();
+  if (userIds.length === 0) return byUser;
+  const rows: { user_id: string; campaign_id: string; channel: Channel; category: Category; sent_at: Date }[] = await manager.query(
+    `SELECT user_id, campaign_id, channel, category, sent_at FROM send_ledger
+     WHERE user_id = ANY($1::text[]) AND sent_at > $2 ORDER BY sent_at`,
+    [[...new Set(userIds)], since.toISOString()],
+  );
+  for (const row of rows) {
+    const entries = byUser.get(row.user_id) ?? [];
+    entries.push({ campaignId: row.campaign_id, channel: row.channel, category: row.category, sentAt: row.sent_at });
+    byUser.set(row.user_id, entries);
+  }
+  return byUser;
+}
+
+/** Counts sends against caps from now on; a send id is counted once. */
+export async function recordSends(manager: EntityManager, rows: LedgerRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await manager.query(
+    `INSERT INTO send_ledger (send_id, user_id, campaign_id, channel, category, sent_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+     ON CONFLICT (send_id) DO NOTHING`,
+    [
+      rows.map((r) => r.sendId),
+      rows.map((r) => r.userId),
+      rows.map((r) => r.campaignId),
+      rows.map((r) => r.channel),
+      rows.map((r) => r.category),
+      rows.map((r) => r.sentAt.toISOString()),
+    ],
+  );
+}

@@ -1,0 +1,38 @@
+import type { EntityManager } from 'typeorm';
+
+/** A user was scheduled for (or sent) a campaign at `at`: the clock of re-eligibility. */
+export interface Touch {
+  userId: string;
+  campaignId: string;
+  at: Date;
+}
+
+export function touchKey(userId: string, campaignId: string): string {
+  return `${userId}\u0000${campaignId}`;
+}
+
+export async function touchCampaigns(manager: EntityManager, all: Touch[]): Promise<void> {
+  // One row per (user, campaign): an upsert may not touch the same row twice.
+  const latest = new Map<string, Touch>();
+  for (const touch of all) {
+    const key = touchKey(touch.userId, touch.campaignId);
+    if (!latest.has(key) || (latest.get(key) as Touch).at < touch.at) latest.set(key, touch);
+  }
+  const touches = [...latest.values()];
+  if (touches.length === 0) return;
+  await manager.query(
+    `INSERT INTO campaign_touches (user_id, campaign_id, touched_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
+     ON CONFLICT (user_id, campaign_id) DO UPDATE SET touched_at = GREATEST(campaign_touches.touched_at, EXCLUDED.touched_at)`,
+    [touches.map((t) => t.userId), touches.map((t) => t.campaignId), touches.map((t) => t.at.toISOString())],
+  );
+}
+
+/** When each of these users last touched each campaign, keyed `userId\0campaignId`. */
+export async function lastTouches(manager: EntityManager, userIds: string[]): Promise<Map<string, Date>> {
+  const rows: { user_id: string; campaign_id: string; touched_at: Date }[] = await manager.query(
+    'SELECT user_id, campaign_id, touched_at FROM campaign_touches WHERE user_id = ANY($1::text[])',
+    [[...new Set(userIds)]],
+  );
+  return new Map(rows.map((r) => [touchKey(r.user_id, r.campaign_id), r.touched_at]));
+}
