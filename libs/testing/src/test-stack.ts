@@ -1,5 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
+import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { TopicNames } from '@nudge/kafka';
 import { ApiClient } from './http-client';
 import { createTestDatabase, testKafkaBrokers, uniqueTopicPrefix, type TestDatabase } from './test-database';
@@ -41,7 +44,8 @@ export class TestStack {
       DATABASE_URL: database.url,
       NUDGE_TOPIC_PREFIX: topicPrefix,
       LOG_LEVEL: process.env.NUDGE_TEST_LOG_LEVEL ?? 'warn',
-      ...(options.configDir ? { NUDGE_CONFIG_DIR: options.configDir } : {}),
+      // No config directory unless the test names one: the repo's config/ stays out of it.
+      NUDGE_CONFIG_DIR: options.configDir ?? mkdtempSync(path.join(tmpdir(), 'nudge-no-config-')),
       ...options.env,
     };
     const stack = new TestStack(options, database, env, new TopicNames(topicPrefix));

@@ -75,5 +75,7 @@ function nextAllowedAfter(local: DateTime, rule: CountryRule, country: string): 
     const span = allowedSpanOn(day, rule);
     if (span && local < span.closes) return span.opens > local ? span.opens : local;
   }
-  throw new Error(`${country} ${rule.category} rules allow no time within ${SEARCH_HORIZON_DAYS} days of ${local.toJSDate().toISOString()}`);
+  throw new Error(
+    `${country} ${rule.category} rules allow no time within ${SEARCH_HORIZON_DAYS} days of ${local.toJSDate().toISOString()}`,
+  );
 }

@@ -51,7 +51,10 @@ function readCountryRule(raw: unknown, prefix: string, country: string | undefin
   const at = (field: string): string => (prefix ? `${prefix}.${field}` : field);
   const rule: CountryRule = { category: 'marketing', sundays: true, holidays: true };
   if (!isRecord(raw)) {
-    issues.push({ path: prefix, message: 'must be an object such as { hours: { mon-sat: "08:00-20:00" }, sundays: false, holidays: false }' });
+    issues.push({
+      path: prefix,
+      message: 'must be an object such as { hours: { mon-sat: "08:00-20:00" }, sundays: false, holidays: false }',
+    });
     return { rule, issues };
   }
 
@@ -62,14 +65,16 @@ function readCountryRule(raw: unknown, prefix: string, country: string | undefin
     if (raw.category === 'marketing' || raw.category === 'transactional') rule.category = raw.category;
     else issues.push({ path: at('category'), message: 'must be marketing or transactional' });
   }
+  const issuesBeforeHours = issues.length;
+  if (raw.hours !== undefined) rule.hours = readHours(raw.hours, at('hours'), issues);
+  const hoursAreReadable = issues.length === issuesBeforeHours;
   for (const flag of ['sundays', 'holidays'] as const) {
     const value = raw[flag];
     if (typeof value === 'boolean') rule[flag] = value;
     else if (value !== undefined) issues.push({ path: at(flag), message: 'must be true or false' });
   }
-  if (raw.hours !== undefined) rule.hours = readHours(raw.hours, at('hours'), issues);
 
-  if (rule.hours && !WEEKDAYS.some((day) => rule.hours?.[day] && (day !== 'sun' || rule.sundays))) {
+  if (hoursAreReadable && rule.hours && !WEEKDAYS.some((day) => rule.hours?.[day] && (day !== 'sun' || rule.sundays))) {
     issues.push({ path: at('hours'), message: 'allows no day of the week; name at least one day such as mon-fri' });
   }
   if (!rule.holidays && country !== undefined && !hasHolidayCalendar(country)) {

@@ -7,8 +7,7 @@ import { windowVerdict, type TimeWindow } from './time-window';
  * `nextAllowedTime`, e.g. a campaign window fixed to `Europe/Madrid`.
  */
 export type SendConstraint =
-  | { kind: 'timeWindow'; window: TimeWindow; zone?: string }
-  | { kind: 'countryRule'; country: string; rule: CountryRule; zone?: string };
+  { kind: 'timeWindow'; window: TimeWindow; zone?: string } | { kind: 'countryRule'; country: string; rule: CountryRule; zone?: string };
 
 /**
  * The earliest allowed instant, and why it is not `instant`: each constraint that refused on the
@@ -44,7 +43,9 @@ export function nextAllowedTime(instant: Date, constraints: readonly SendConstra
     // No constraint allows anything before its own next try, so the latest of them is the next candidate.
     candidate = new Date(Math.max(...refusals.map((refusal) => refusal.nextTry.getTime())));
   }
-  throw new Error(`no allowed time within ${SEARCH_HORIZON_DAYS} days of ${instant.toISOString()}: ${[...firstRefusals.values()].join('; ')}`);
+  throw new Error(
+    `no allowed time within ${SEARCH_HORIZON_DAYS} days of ${instant.toISOString()}: ${[...firstRefusals.values()].join('; ')}`,
+  );
 }
 
 function refusalOf(instant: Date, constraint: SendConstraint, recipientZone: string): Refusal | undefined {

@@ -14,7 +14,12 @@ describe('a same-day window 09:00–21:00', () => {
     ['is open a minute before its end', '2026-11-24T19:59:00Z', 'Europe/Madrid', 'inside'],
     ['is closed at exactly its end, until the next morning', '2026-11-24T20:00:00Z', 'Europe/Madrid', '2026-11-25T08:00:00.000Z'],
     ['is closed a minute before its start, until that start', '2026-11-24T07:59:00Z', 'Europe/Madrid', '2026-11-24T08:00:00.000Z'],
-    ['is closed after midnight local while UTC is still on the day before', '2026-11-24T23:30:00Z', 'Europe/Madrid', '2026-11-25T08:00:00.000Z'],
+    [
+      'is closed after midnight local while UTC is still on the day before',
+      '2026-11-24T23:30:00Z',
+      'Europe/Madrid',
+      '2026-11-25T08:00:00.000Z',
+    ],
     ['is read on the recipient’s wall clock, not UTC', '2026-11-24T14:30:00Z', 'America/New_York', 'inside'],
     ['is closed in New York when it is open in Madrid', '2026-11-24T12:00:00Z', 'America/New_York', '2026-11-24T14:00:00.000Z'],
     ['opens at 09:00 west of UTC on the next UTC day', '2026-11-25T06:00:00Z', 'America/Los_Angeles', '2026-11-25T17:00:00.000Z'],
@@ -54,16 +59,35 @@ describe('a window opening on a day the clocks change opens at 09:00 local', () 
 
 describe('an opening time skipped by spring forward moves to the first instant after the gap', () => {
   it.each([
-    ['Madrid 02:30 opens at 03:30 CEST', { start: '02:30', end: '05:00' }, '2026-03-28T23:00:00Z', 'Europe/Madrid', '2026-03-29T01:30:00.000Z'],
-    ['New York 02:30 opens at 03:30 EDT', { start: '02:30', end: '04:00' }, '2026-03-08T05:00:00Z', 'America/New_York', '2026-03-08T07:30:00.000Z'],
+    [
+      'Madrid 02:30 opens at 03:30 CEST',
+      { start: '02:30', end: '05:00' },
+      '2026-03-28T23:00:00Z',
+      'Europe/Madrid',
+      '2026-03-29T01:30:00.000Z',
+    ],
+    [
+      'New York 02:30 opens at 03:30 EDT',
+      { start: '02:30', end: '04:00' },
+      '2026-03-08T05:00:00Z',
+      'America/New_York',
+      '2026-03-08T07:30:00.000Z',
+    ],
     ['and is open at that instant', { start: '02:30', end: '05:00' }, '2026-03-29T01:30:00Z', 'Europe/Madrid', 'inside'],
     ['but not before it', { start: '02:30', end: '05:00' }, '2026-03-29T01:29:00Z', 'Europe/Madrid', '2026-03-29T01:30:00.000Z'],
   ])('%s', (_behaviour, window, instant, zone, expected) => {
     expect(nextOpening(instant, window, zone)).toBe(expected);
   });
 
-  it('a window that falls entirely into the gap does not open that day', () => {
-    expect(nextOpening('2026-03-28T23:00:00Z', { start: '02:15', end: '02:45' }, 'Europe/Madrid')).toBe('2026-03-30T00:15:00.000Z');
+  it.each([
+    [
+      'a window entirely inside the gap moves forward by the gap (03:15 CEST)',
+      { start: '02:15', end: '02:45' },
+      '2026-03-29T01:15:00.000Z',
+    ],
+    ['a window whose start is pushed past its end does not open that day', { start: '02:30', end: '03:10' }, '2026-03-30T00:30:00.000Z'],
+  ])('%s', (_behaviour, window, expected) => {
+    expect(nextOpening('2026-03-28T23:00:00Z', window, 'Europe/Madrid')).toBe(expected);
   });
 });
 
@@ -95,7 +119,12 @@ describe('a window restricted to days', () => {
     ['after closing on a listed day waits for the next listed one', weekdaysOnly, '2026-11-25T20:00:00Z', '2026-11-30T08:00:00.000Z'],
     ['across midnight, is open on Saturday 05:00 (the Friday-night window)', weekendNights, '2026-11-28T04:00:00Z', 'inside'],
     ['across midnight, is open on Sunday 05:00 (the Saturday-night window)', weekendNights, '2026-11-29T04:00:00Z', 'inside'],
-    ['across midnight, is closed on Monday 05:00 (Sunday opens no window)', weekendNights, '2026-11-30T04:00:00Z', '2026-12-04T21:00:00.000Z'],
+    [
+      'across midnight, is closed on Monday 05:00 (Sunday opens no window)',
+      weekendNights,
+      '2026-11-30T04:00:00Z',
+      '2026-12-04T21:00:00.000Z',
+    ],
     ['across midnight, is closed on Thursday night', weekendNights, '2026-11-26T22:00:00Z', '2026-11-27T21:00:00.000Z'],
   ])('%s', (_behaviour, window, instant, expected) => {
     expect(nextOpening(instant, window, 'Europe/Madrid')).toBe(expected);

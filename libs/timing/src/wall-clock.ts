@@ -12,7 +12,8 @@ export function isEndOfSpan(text: unknown): text is WallTime {
 /** The recipient's wall clock at `instant`; throws when `zone` is not an IANA zone. */
 export function wallClockAt(instant: Date, zone: string): DateTime {
   const local = DateTime.fromJSDate(instant, { zone });
-  if (!local.isValid) throw new Error(`"${zone}" is not an IANA time zone (${local.invalidExplanation ?? local.invalidReason ?? 'invalid'})`);
+  if (!local.isValid)
+    throw new Error(`"${zone}" is not an IANA time zone (${local.invalidExplanation ?? local.invalidReason ?? 'invalid'})`);
   return local;
 }
 

@@ -87,6 +87,17 @@ describe('campaigns as code', () => {
     expect((await rules().get('/v1/campaigns/dry-run')).status).toBe(404);
   });
 
+  it('keeps a change made through the API when rules restarts with the file unchanged', async () => {
+    writeFileSync(path.join(campaignsDir, 'kept.yaml'), fileCampaign('PT1H').replace('id: from-file', 'id: kept'));
+    await eventually(async () => ((await rules().get('/v1/campaigns/kept')).status === 200 ? true : undefined), { what: 'kept.yaml' });
+    const { body: edited } = await rules().put('/v1/campaigns/kept', { ...valid, delay: 'PT5M' });
+    expect(edited.version).toBe(2);
+    await stack.stopService('rules');
+    await stack.startService('rules');
+    const { body } = await rules().get('/v1/campaigns/kept');
+    expect(body).toMatchObject({ version: 2, source: 'api', document: { delay: 'PT5M' } });
+  });
+
   it('answers health and metrics', async () => {
     expect((await rules().get('/health')).body).toMatchObject({
       status: 'ok',

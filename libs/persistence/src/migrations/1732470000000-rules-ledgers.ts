@@ -15,6 +15,14 @@ export class RulesLedgers1732470000000 implements MigrationInterface {
         checksum text NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
+    // Config files already applied, so a restart does not re-apply an unchanged file over
+    // a newer change made through the API.
+    await db.query(`
+      CREATE TABLE applied_config_files (
+        path text PRIMARY KEY,
+        checksum text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`);
     // The cap ledger: one row per send handed to dispatch, counted in rolling windows.
     await db.query(`
       CREATE TABLE send_ledger (
@@ -48,7 +56,7 @@ export class RulesLedgers1732470000000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    for (const table of ['exception_events', 'campaign_touches', 'send_ledger', 'settings']) {
+    for (const table of ['exception_events', 'campaign_touches', 'send_ledger', 'applied_config_files', 'settings']) {
       await db.query(`DROP TABLE IF EXISTS ${table}`);
     }
   }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
 import { RULES_CONFIG, type RulesConfig } from '../config';
 import { SettingsStore } from '../settings/settings-store.service';
+import { AppliedFilesRepository } from './applied-files.repository';
 
 const CAMPAIGN_FILE = /\.(ya?ml|json)$/i;
 const SETTINGS_FILES = ['settings.yaml', 'settings.yml', 'settings.json'];
@@ -15,7 +16,9 @@ const SETTLE_MS = 200;
 /**
  * Applies NUDGE_CONFIG_DIR — `settings.yaml` and `campaigns/*` — at start and whenever a
  * file changes. A file that does not validate is reported with every error's path and
- * never replaces the running version.
+ * never replaces the running version. A file is applied when its content changed since
+ * it was last applied, so restarting rules never undoes a later change made through the
+ * API; editing the file again does (the file wins when it changes).
  */
 @Injectable()
 export class ConfigFilesWatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -28,6 +31,7 @@ export class ConfigFilesWatcher implements OnApplicationBootstrap, OnModuleDestr
   constructor(
     private readonly catalog: CampaignCatalog,
     private readonly settings: SettingsStore,
+    private readonly appliedFiles: AppliedFilesRepository,
     @Inject(RULES_CONFIG) config: RulesConfig,
   ) {
     this.configDir = path.resolve(config.NUDGE_CONFIG_DIR);
@@ -73,10 +77,13 @@ export class ConfigFilesWatcher implements OnApplicationBootstrap, OnModuleDestr
 
   private async applyFile(file: string, apply: (document: unknown, source: string) => Promise<unknown>): Promise<void> {
     const name = path.relative(this.configDir, file);
+    const content = await readFile(file, 'utf8');
+    if (await this.appliedFiles.alreadyApplied(name, content)) return;
     try {
-      const parsed = parseCampaignText(await readFile(file, 'utf8'), path.basename(file));
+      const parsed = parseCampaignText(content, path.basename(file));
       if (!parsed.ok) throw new ValidationError(`${name} does not parse`, parsed.errors);
       await apply(parsed.value, `file:${name}`);
+      await this.appliedFiles.markApplied(name, content);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       const lines = error.details.map((d) => `  ${d.path || '(root)'}: ${d.message}`).join('\n');
