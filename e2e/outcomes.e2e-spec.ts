@@ -128,6 +128,37 @@ describe('decision outcomes on the real stack', () => {
     expect(await messagesOf('cp-1')).toHaveLength(1);
   });
 
+  it('deferred_window and dropped_window: outside the time window in the recipient zone', async () => {
+    const hhmm = (hoursFromNow: number) => new Date(Date.now() + hoursFromNow * 3_600_000).toISOString().slice(11, 16);
+    const window = { start: hhmm(2), end: hhmm(3), timezone: 'recipient' };
+    await putCampaign({ ...aCampaign('windowed').triggeredBy('looked').build(), timeWindow: { ...window, outside: 'defer' } });
+    await putCampaign({ ...aCampaign('windowed-drop').triggeredBy('looked').build(), timeWindow: { ...window, outside: 'drop' } });
+    await ingest().put('/v1/users/tw-1', { ...aReachableProfile('Tina', '+34600000107'), timezone: 'UTC' });
+    await ingest().post('/v1/events', { userId: 'tw-1', name: 'looked' });
+
+    const [deferred] = await decisionsOf('tw-1', 'windowed', (o) => o.includes('deferred_window'));
+    expect(deferred.scheduledFor.slice(11, 16)).toBe(window.start);
+    expect(new Date(deferred.scheduledFor).getTime()).toBeGreaterThan(Date.now());
+    expect(deferred.reason).toContain('window');
+    const [dropped] = await decisionsOf('tw-1', 'windowed-drop', (o) => o.length > 0);
+    expect(dropped).toMatchObject({ outcome: 'dropped_window', scheduledFor: null });
+    expect(await messagesOf('tw-1')).toEqual([]);
+  });
+
+  it('settings are validated with paths and nothing is saved on error', async () => {
+    const bad = await rules().put('/v1/settings', {
+      countryRules: { FR: { hours: { 'mon-sat': '25:00-20:00' } } },
+      frequencyCaps: [{ max: 1, per: 'soon' }],
+    });
+    expect(bad.status).toBe(400);
+    const paths = bad.body.error.details.map((d: { path: string }) => d.path);
+    expect(paths).toContain('frequencyCaps[0].per');
+    const countryOnly = await rules().put('/v1/settings', { countryRules: { FR: { hours: { 'mon-sat': '25:00-20:00' } } } });
+    expect(countryOnly.status).toBe(400);
+    expect(countryOnly.body.error.details[0].path).toMatch(/^countryRules\.FR\.hours/);
+    expect((await rules().get('/v1/settings')).body.version).toBe(0);
+  });
+
   it('stats count the outcomes of a campaign', async () => {
     const { body } = await rules().get('/v1/campaigns/capped-one/stats');
     expect(body.outcomes).toMatchObject({ sent: 1, capped: 1, no_consent: 0 });

@@ -65,7 +65,7 @@ export const channelChoiceSchema = z.union(
 /** Exception `match` and conversion `match`: later event's property → trigger event's property. */
 export const propertyMatchSchema = z.record(z.string().min(1, 'must name a property of the trigger event'));
 
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export { WEEKDAYS } from '@nudge/timing';
 
 /** Not `instanceof`: a Date made in another realm (a vm, a worker's structuredClone) is a Date too. */
 function isValidDate(value: unknown): value is Date {
