@@ -69,6 +69,13 @@ export class TestStack {
     return new ApiClient(url, apiKey);
   }
 
+  /** The running Nest app of a service, to reach its providers in a test. */
+  app(name: ServiceName): INestApplication {
+    const app = this.apps.get(name);
+    if (!app) throw new Error(`${name} is not running in this stack`);
+    return app;
+  }
+
   url(name: ServiceName): string {
     const url = this.urls.get(name);
     if (!url) throw new Error(`${name} is not running in this stack`);

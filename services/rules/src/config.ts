@@ -10,6 +10,9 @@ export const rulesEnvShape = {
   TIMER_POLL_MS: z.coerce.number().int().min(5).max(10_000).default(25),
   /** How often campaign versions saved by other instances are picked up. */
   CAMPAIGN_REFRESH_MS: z.coerce.number().int().min(100).default(2_000),
+  /** Days kept of seen event ids, exception events and the cap ledger: longer than any delay, cap or re-eligibility period. */
+  RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
 };
 
 export type RulesConfig = ReturnType<typeof loadRulesConfig>;

@@ -6,6 +6,7 @@ import { ConfigFilesModule } from './config-files/config-files.module';
 import { CLOCK } from './clock';
 import { RULES_CONFIG, type RulesConfig } from './config';
 import { DecisionsModule } from './decisions/decisions.module';
+import { RetentionService } from './retention/retention.service';
 import { SettingsModule } from './settings/settings.module';
 import { TimersModule } from './timers/timers.module';
 import { TriggersModule } from './triggers/triggers.module';
@@ -15,6 +16,7 @@ export class RulesModule {
   static forRoot(config: RulesConfig): DynamicModule {
     return {
       module: RulesModule,
+      providers: [RetentionService],
       imports: [
         RuntimeModule.forRoot({ service: 'rules', config, poolSize: 12 }),
         RulesConfigModule.forRoot(config),
