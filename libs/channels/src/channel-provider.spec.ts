@@ -3,9 +3,19 @@ import type { OutboundMessage } from './outbound-message';
 import { ProviderPermanentError, ProviderTransientError } from './provider-errors';
 import { SandboxProvider } from './sandbox/sandbox.provider';
 
-const message: OutboundMessage = { messageId: 'm-1', channel: 'sms', to: '+34600000001', body: 'Hi', attempt: 1 };
+const message: OutboundMessage = {
+  messageId: 'm-1',
+  channel: 'sms',
+  to: '+34600000001',
+  body: 'Hi',
+  attempt: 1,
+  category: 'marketing',
+  campaignId: 'c',
+  now: new Date('2026-11-24T10:00:00Z'),
+};
 const throwing = (error: unknown): ChannelProvider => ({
   name: 'flaky',
+  capabilities: { idempotencyKey: false },
   send: async () => {
     throw error;
   },

@@ -1,4 +1,5 @@
 import type { OutboundMessage } from './outbound-message';
+import type { WebhookHandler } from './webhooks';
 import { ProviderPermanentError, ProviderTransientError, type ProviderError } from './provider-errors';
 
 /** The provider took the message; `delivered` when it confirms delivery at once (sandbox, in-app). */
@@ -15,10 +16,26 @@ export interface SendRejected {
 
 export type SendResult = SendAccepted | SendRejected;
 
+/** What a provider can do, for the pipeline to respect. */
+export interface ProviderCapabilities {
+  /** The longest body it takes, in characters; longer bodies fail with a clear reason. */
+  maxLength?: number;
+  /** It accepts our message id as an idempotency key, so a retry cannot send twice. */
+  idempotencyKey: boolean;
+  /**
+   * A customer-service window (WhatsApp, Messenger: 24 h since the user last wrote):
+   * outside it only what the provider allows may be sent (templates, transactional tags).
+   */
+  sessionWindowHours?: number;
+}
+
 /** One way of sending on one or more channels (sandbox, Twilio, WhatsApp Cloud…). */
 export interface ChannelProvider {
   readonly name: string;
+  readonly capabilities: ProviderCapabilities;
   send(message: OutboundMessage): Promise<SendResult>;
+  /** Status callbacks and inbound messages, for providers that send them. */
+  readonly webhooks?: WebhookHandler;
 }
 
 /**

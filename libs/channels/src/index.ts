@@ -5,3 +5,4 @@ export * from './sandbox/sandbox.provider';
 export * from './provider-registry';
 export * from './sms-segments';
 export * from './delivery-status';
+export * from './webhooks';

@@ -1,4 +1,4 @@
-import type { Channel } from '@nudge/contracts';
+import type { Category, Channel } from '@nudge/contracts';
 
 /** A rendered message ready for a provider. */
 export interface OutboundMessage {
@@ -12,4 +12,10 @@ export interface OutboundMessage {
   subject?: string;
   /** Which attempt this is (1 on the first call); providers may log it. */
   attempt: number;
+  category: Category;
+  campaignId: string;
+  /** When the recipient last wrote to us on this channel (session-window policies), if ever. */
+  lastInboundAt?: Date;
+  /** The send time, for session-window checks (from the injected clock). */
+  now: Date;
 }

@@ -3,6 +3,7 @@ import { ProviderRegistry } from './provider-registry';
 
 const fakeProvider = (name: string): ChannelProvider => ({
   name,
+  capabilities: { idempotencyKey: false },
   send: async () => ({ outcome: 'accepted', status: 'sent', providerMessageId: `${name}-1` }),
 });
 

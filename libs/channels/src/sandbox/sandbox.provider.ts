@@ -15,6 +15,7 @@ export const SANDBOX_PROVIDER = 'sandbox';
  */
 export class SandboxProvider implements ChannelProvider {
   readonly name = SANDBOX_PROVIDER;
+  readonly capabilities = { idempotencyKey: true };
 
   async send(message: OutboundMessage): Promise<SendResult> {
     if (message.to.endsWith('#fail')) {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Channel, MessageStatus } from '@nudge/contracts';
+import type { Category, Channel, MessageStatus } from '@nudge/contracts';
 import { returnedRows } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -8,6 +8,7 @@ import type { NewMessage, StatusStamp, StoredMessage } from './message';
 /** A queued message a sender holds the lease of, with what the provider needs. */
 export interface ClaimedMessage extends StoredMessage {
   sender: string | null;
+  category: Category;
 }
 
 /** What one provider call did to a claimed message. */
@@ -98,10 +99,14 @@ export class MessageStore {
          ORDER BY next_attempt_at
          LIMIT $1
          FOR UPDATE SKIP LOCKED)
-       RETURNING ${COLUMNS}, request->'message'->>'sender' AS sender`,
+       RETURNING ${COLUMNS}, request->'message'->>'sender' AS sender, request->>'category' AS category`,
       [limit, leaseSeconds],
     );
-    return returnedRows<MessageRow & { sender: string | null }>(result).map((row) => ({ ...fromRow(row), sender: row.sender }));
+    return returnedRows<MessageRow & { sender: string | null; category: Category }>(result).map((row) => ({
+      ...fromRow(row),
+      sender: row.sender,
+      category: row.category,
+    }));
   }
 
   /** Writes the outcome of a batch of attempts in one statement; answers the ids it changed. */

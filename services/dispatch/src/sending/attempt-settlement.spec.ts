@@ -10,6 +10,7 @@ function aClaimedMessage(attempts = 1): ClaimedMessage {
     id: '6f1c1c8e-58a4-4a43-a0f5-0a4f3c6b7d11',
     sendId: 'snd_1',
     campaignId: 'c1',
+    category: 'marketing',
     campaignVersion: 1,
     stepId: 'main',
     userId: 'u1',

@@ -8,6 +8,7 @@ function claimed(id: string, provider = 'slow'): ClaimedMessage {
     id,
     sendId: `snd_${id}`,
     campaignId: 'c1',
+    category: 'marketing',
     campaignVersion: 1,
     stepId: 'main',
     userId: 'u1',
@@ -27,6 +28,8 @@ function claimed(id: string, provider = 'slow'): ClaimedMessage {
   };
 }
 
+const now = new Date('2026-11-24T10:00:00.000Z');
+
 describe('callProviders', () => {
   it('keeps at most `concurrency` calls in flight and answers in the order of the messages', async () => {
     let inFlight = 0;
@@ -34,6 +37,7 @@ describe('callProviders', () => {
     const seen: OutboundMessage[] = [];
     const slow: ChannelProvider = {
       name: 'slow',
+      capabilities: { idempotencyKey: false },
       send: async (message) => {
         seen.push(message);
         mostInFlight = Math.max(mostInFlight, ++inFlight);
@@ -45,7 +49,7 @@ describe('callProviders', () => {
     const registry = ProviderRegistry.fromSettings({ sms: { provider: 'slow' } }, { sandbox: () => slow, slow: () => slow });
     const messages = Array.from({ length: 20 }, (_, i) => claimed(String(i)));
 
-    const results = await callProviders(messages, registry, 4);
+    const results = await callProviders(messages, registry, 4, now);
 
     expect(mostInFlight).toBe(4);
     expect(results.map((r) => (r.outcome === 'accepted' ? r.providerMessageId : null))).toEqual(messages.map((m) => `p-${m.id}`));
@@ -56,11 +60,14 @@ describe('callProviders', () => {
       body: 'body 3',
       sender: 'ACME',
       attempt: 2,
+      category: 'marketing',
+      campaignId: 'c1',
+      now,
     });
   });
 
   it('fails a message whose provider is no longer configured', async () => {
-    const [result] = await callProviders([claimed('1', 'gone')], ProviderRegistry.fromSettings(), 4);
+    const [result] = await callProviders([claimed('1', 'gone')], ProviderRegistry.fromSettings(), 4, now);
     expect(result).toMatchObject({ outcome: 'rejected', error: { kind: 'permanent', message: 'provider "gone" is not configured' } });
   });
 });

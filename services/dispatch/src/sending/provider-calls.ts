@@ -6,19 +6,24 @@ import type { ClaimedMessage } from '../messages/message.store';
  * results in the order of `messages`. The message id is the idempotency key, so a retry
  * after a lost result is recognised by providers that accept one.
  */
-export async function callProviders(messages: ClaimedMessage[], registry: ProviderRegistry, concurrency: number): Promise<SendResult[]> {
+export async function callProviders(
+  messages: ClaimedMessage[],
+  registry: ProviderRegistry,
+  concurrency: number,
+  now: Date,
+): Promise<SendResult[]> {
   const results = new Array<SendResult>(messages.length);
   let next = 0;
   const worker = async () => {
     for (let index = next++; index < messages.length; index = next++) {
-      results[index] = await callProvider(messages[index]!, registry);
+      results[index] = await callProvider(messages[index]!, registry, now);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, messages.length) }, worker));
   return results;
 }
 
-function callProvider(message: ClaimedMessage, registry: ProviderRegistry): Promise<SendResult> {
+function callProvider(message: ClaimedMessage, registry: ProviderRegistry, now: Date): Promise<SendResult> {
   const provider = registry.byName(message.provider);
   if (!provider) {
     return Promise.resolve({ outcome: 'rejected', error: new ProviderPermanentError(`provider "${message.provider}" is not configured`) });
@@ -29,6 +34,9 @@ function callProvider(message: ClaimedMessage, registry: ProviderRegistry): Prom
     to: message.recipient,
     body: message.body ?? '',
     attempt: message.attempts,
+    category: message.category,
+    campaignId: message.campaignId,
+    now,
     ...(message.sender === null ? {} : { sender: message.sender }),
   });
 }

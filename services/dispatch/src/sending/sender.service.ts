@@ -40,7 +40,7 @@ export class SenderService {
   async sendReadyBatch(): Promise<number> {
     const claimed = await this.store.claimReady(this.config.DISPATCH_SEND_BATCH_SIZE, this.config.DISPATCH_LEASE_SECONDS);
     if (claimed.length === 0) return 0;
-    const results = await callProviders(claimed, this.registry, this.config.DISPATCH_SEND_CONCURRENCY);
+    const results = await callProviders(claimed, this.registry, this.config.DISPATCH_SEND_CONCURRENCY, this.clock.now());
     const at = this.clock.now().toISOString();
     const settlements = claimed.map((message, i) =>
       settleAttempt(message, results[i]!, { at, policy: this.policy, random: Math.random() }),

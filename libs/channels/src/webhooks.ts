@@ -1,0 +1,50 @@
+import type { Channel, MessageStatus } from '@nudge/contracts';
+
+/** A provider's HTTP callback as it reached us, with what a signature check needs. */
+export interface WebhookRequest {
+  /** The full URL the provider called (PUBLIC_URL + path + query): Twilio signs it. */
+  url: string;
+  method: string;
+  /** Header names lower-cased. */
+  headers: Record<string, string | undefined>;
+  /** The body bytes exactly as received: HMAC signatures are over these. */
+  rawBody: Buffer;
+  /** The body parsed from JSON or form encoding. */
+  body: unknown;
+  query: Record<string, string | undefined>;
+}
+
+/** A status change a provider reported for one of our messages. */
+export interface StatusReport {
+  providerMessageId: string;
+  status: Extract<MessageStatus, 'sent' | 'delivered' | 'read' | 'failed' | 'expired' | 'clicked'>;
+  at?: string;
+  reason?: string;
+}
+
+/** A message a recipient sent us (a reply, STOP…). */
+export interface InboundReport {
+  channel: Channel;
+  /** The sender's address on the channel, as the provider gives it. */
+  from: string;
+  text: string;
+  at?: string;
+  providerMessageId?: string;
+}
+
+/** What a provider's webhook carried: status reports, inbound messages, or both. */
+export interface WebhookContent {
+  statuses: StatusReport[];
+  inbound: InboundReport[];
+}
+
+/**
+ * The webhook side of a provider. `verify` checks the provider's signature scheme (false:
+ * answer 401, process nothing); `parse` maps the provider's own states and fields to ours.
+ */
+export interface WebhookHandler {
+  verify(request: WebhookRequest): boolean;
+  parse(request: WebhookRequest): WebhookContent;
+  /** Some providers check the endpoint with a GET handshake (WhatsApp, Messenger): the answer body, or null when refused. */
+  handshake?(request: WebhookRequest): string | null;
+}
