@@ -6,3 +6,4 @@ export * from './provider-registry';
 export * from './sms-segments';
 export * from './delivery-status';
 export * from './webhooks';
+export * from './providers';

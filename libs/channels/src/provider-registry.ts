@@ -1,5 +1,6 @@
 import type { Channel } from '@nudge/contracts';
 import type { ChannelProvider } from './channel-provider';
+import { PROVIDER_FACTORIES } from './providers';
 import { SANDBOX_PROVIDER, SandboxProvider } from './sandbox/sandbox.provider';
 
 /** The settings of one channel's provider (settings.yaml `providers.<channel>`). */
@@ -10,12 +11,16 @@ export interface ProviderSettings {
 
 export type ProvidersSettings = Partial<Record<Channel, ProviderSettings>>;
 
-/** Builds a provider from its settings; one factory per provider name. */
-export type ProviderFactory = (settings: ProviderSettings, channel: Channel) => ChannelProvider;
+/** What a provider may need beyond its settings. Credentials come from `env` by the names settings give. */
+export interface ProviderContext {
+  env: Record<string, string | undefined>;
+  /** Base of our public URL (status callbacks that providers are told to call). */
+  publicUrl: string;
+}
 
-export const DEFAULT_PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory>> = {
-  [SANDBOX_PROVIDER]: () => new SandboxProvider(),
-};
+/** Builds a provider from its settings; one factory per provider name. */
+export type ProviderFactory = (settings: ProviderSettings, channel: Channel, context: ProviderContext) => ChannelProvider;
+
 
 /** Which provider sends on which channel; a channel with none configured uses `sandbox`. */
 export class ProviderRegistry {
@@ -27,10 +32,11 @@ export class ProviderRegistry {
   /** Builds the providers named in `settings`; an unknown provider name is a configuration error. */
   static fromSettings(
     settings: ProvidersSettings = {},
-    factories: Readonly<Record<string, ProviderFactory>> = DEFAULT_PROVIDER_FACTORIES,
+    factories: Readonly<Record<string, ProviderFactory>> = PROVIDER_FACTORIES,
+    context: ProviderContext = { env: {}, publicUrl: 'http://localhost:3002' },
   ): ProviderRegistry {
-    const sandboxFactory = factories[SANDBOX_PROVIDER] ?? DEFAULT_PROVIDER_FACTORIES[SANDBOX_PROVIDER]!;
-    const fallback = sandboxFactory({ provider: SANDBOX_PROVIDER }, 'sms');
+    const sandboxFactory = factories[SANDBOX_PROVIDER] ?? (() => new SandboxProvider());
+    const fallback = sandboxFactory({ provider: SANDBOX_PROVIDER }, 'sms', context);
     const byChannel = new Map<Channel, ChannelProvider>();
     for (const [channel, channelSettings] of Object.entries(settings) as [Channel, ProviderSettings][]) {
       const factory = factories[channelSettings.provider];
@@ -38,7 +44,7 @@ export class ProviderRegistry {
         const known = Object.keys(factories).join(', ');
         throw new Error(`providers.${channel}.provider: unknown provider "${channelSettings.provider}" (known: ${known})`);
       }
-      byChannel.set(channel, factory(channelSettings, channel));
+      byChannel.set(channel, factory(channelSettings, channel, context));
     }
     return new ProviderRegistry(byChannel, fallback);
   }

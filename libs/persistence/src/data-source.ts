@@ -3,8 +3,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ENTITIES } from './entities';
 import { InitialSchema1732460000000 } from './migrations/1732460000000-initial-schema';
 import { RulesLedgers1732470000000 } from './migrations/1732470000000-rules-ledgers';
+import { DispatchChannels1732480000000 } from './migrations/1732480000000-dispatch-channels';
 
-export const MIGRATIONS = [InitialSchema1732460000000, RulesLedgers1732470000000];
+export const MIGRATIONS = [InitialSchema1732460000000, RulesLedgers1732470000000, DispatchChannels1732480000000];
 
 export interface DatabaseOptions {
   url: string;
