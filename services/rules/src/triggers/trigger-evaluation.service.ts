@@ -10,7 +10,7 @@ import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
 import { CLOCK } from '../clock';
 import { DecisionLog, type DecisionRecord } from '../decisions/decision-log';
 import { cancelPendingSends, pendingSendsOf, schedulePendingSends, type PendingSend } from '../timers/pending-sends';
-import { TimerPoller } from '../timers/timer-poller.service';
+import { SendFiring } from '../timers/send-firing.service';
 import { lastTouches, touchCampaigns, touchKey, type Touch } from './campaign-touches';
 import { exceptionEventsSince, storeExceptionEvents } from './exception-events';
 
@@ -35,14 +35,14 @@ export class TriggerEvaluation {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly catalog: CampaignCatalog,
     private readonly decisions: DecisionLog,
-    private readonly timers: TimerPoller,
+    private readonly firing: SendFiring,
   ) {}
 
   async evaluate(events: EventEnvelope[]): Promise<void> {
     const index = this.catalog.index;
     const relevant = uniqueById(events.filter((e) => index.isRelevant(e.name)));
     if (relevant.length === 0) return;
-    const { decisions, sendsDueNow } = await inTransaction(this.dataSource, async (manager) => {
+    const { decisions } = await inTransaction(this.dataSource, async (manager) => {
       const fresh = await markProcessed(manager, relevant);
       await lockUsers(
         manager,
@@ -53,13 +53,19 @@ export class TriggerEvaluation {
       await this.applyExceptions(manager, fresh, now, outcome);
       await this.applyTriggers(manager, fresh, now, outcome);
       await cancelPendingSends(manager, outcome.cancelledSendIds);
-      await schedulePendingSends(manager, outcome.sends);
+      // A send already due is fired in this transaction, under the same locks: no timer
+      // row, no second transaction, no wait for the poller.
+      const dueNow = outcome.sends.filter((s) => s.dueAt <= now);
+      await schedulePendingSends(
+        manager,
+        outcome.sends.filter((s) => s.dueAt > now),
+      );
       await touchCampaigns(manager, outcome.touches);
       await this.decisions.record(manager, outcome.decisions);
-      return { decisions: outcome.decisions, sendsDueNow: outcome.sends.some((s) => s.dueAt <= now) };
+      const fired = await this.firing.fire(manager, dueNow, now);
+      return { decisions: [...outcome.decisions, ...fired] };
     });
     this.decisions.count(decisions);
-    if (sendsDueNow) this.timers.wake();
   }
 
   /** Exception events cancel the matching pending sends, and are kept for late triggers. */

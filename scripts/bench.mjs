@@ -1,0 +1,854 @@
+#!/usr/bin/env node
+// `npm run bench`: figures, not tests. Builds the code, starts the three services against a
+// fresh Postgres database and an isolated set of Kafka topics on this machine, and measures
+//   1. end-to-end throughput (HTTP batches → ingest → rules → dispatch → sandbox `delivered`),
+//   2. trigger→sent latency at a paced load,
+//   3. durable timers: firing rate and lateness with many far-future timers pending.
+// Everything it creates (database, topics, consumer groups, temp dir, processes and, when it
+// started it, the Kafka broker) is removed at the end, also on failure or Ctrl-C.
+// Node built-ins plus the repo's own `pg` and `kafkajs`; every loop is bounded in count and time.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDependencies } from './dependencies.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(path.join(root, 'package.json'));
+const log = (line) => console.log(`[bench] ${line}`);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------
+// Flags
+
+const FLAGS = {
+  events: { value: 20_000, max: 2_000_000, help: 'phase 1: events posted as fast as ingest takes them' },
+  users: { value: 1_000, max: 200_000, help: 'bench users (profiles with an SMS address), shared by all phases' },
+  rate: { value: 2_500, max: 100_000, help: 'phase 2: paced load in events/s (batches of 50)' },
+  seconds: { value: 10, max: 600, help: 'phase 2: how long the paced load lasts' },
+  timers: { value: 100_000, max: 5_000_000, help: 'phase 3: timers due over a 10 s window starting 5 s after insert' },
+  pending: { value: 1_000_000, max: 50_000_000, help: 'phase 3: far-future timers (due in 30 days) pending alongside' },
+  'ingest-port': { value: 3100, max: 65_535, help: 'ingest HTTP port' },
+  'rules-port': { value: 3101, max: 65_535, help: 'rules HTTP port' },
+  'dispatch-port': { value: 3102, max: 65_535, help: 'dispatch HTTP port' },
+};
+const PHASES = ['e2e', 'paced', 'timers'];
+
+function usage() {
+  const lines = [
+    'usage: node scripts/bench.mjs [--flag value ...]',
+    '',
+    ...Object.entries(FLAGS).map(([name, f]) => `  --${name.padEnd(14)} ${String(f.value).padStart(8)}  ${f.help}`),
+    `  --${'phases'.padEnd(14)} ${'all'.padStart(8)}  comma-separated subset of ${PHASES.join(',')}`,
+    `  --${'help'.padEnd(14)} ${''.padStart(8)}  this text`,
+    '',
+    'quick try: node scripts/bench.mjs --events 2000 --rate 500 --seconds 3 --timers 5000 --pending 10000',
+  ];
+  return lines.join('\n');
+}
+
+function parseFlags(argv) {
+  const opts = Object.fromEntries(Object.entries(FLAGS).map(([k, f]) => [k, f.value]));
+  opts.phases = new Set(PHASES);
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      console.log(usage());
+      process.exit(0);
+    }
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg}\n\n${usage()}`);
+    arg = arg.slice(2);
+    let value;
+    const eq = arg.indexOf('=');
+    if (eq >= 0) [arg, value] = [arg.slice(0, eq), arg.slice(eq + 1)];
+    else value = argv[++i];
+    if (value === undefined) throw new Error(`--${arg} needs a value`);
+    if (arg === 'phases') {
+      const list = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const bad = list.filter((p) => !PHASES.includes(p));
+      if (bad.length || !list.length) throw new Error(`--phases: unknown ${bad.join(', ') || '(empty)'}; known: ${PHASES.join(', ')}`);
+      opts.phases = new Set(list);
+      continue;
+    }
+    const flag = FLAGS[arg];
+    if (!flag) throw new Error(`unknown flag --${arg}\n\n${usage()}`);
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > flag.max) throw new Error(`--${arg} must be an integer in 1..${flag.max} (got ${value})`);
+    opts[arg] = n;
+  }
+  return opts;
+}
+
+// ---------------------------------------------------------------------------
+// State and cleanup
+
+const runId = randomBytes(4).toString('hex');
+const state = {
+  children: new Map(), // name -> { child, pid, tail: string[] }
+  dbUrl: null,
+  dbCreated: false,
+  db: null,
+  kafka: null,
+  topicPrefix: `bench-${runId}.`,
+  configDir: null,
+  stopping: false,
+  failed: null, // an Error when a service died
+};
+
+function kill(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => (clearTimeout(timer), resolve()));
+    child.kill('SIGTERM');
+  });
+}
+
+async function withTimeout(promise, ms, what) {
+  let timer;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+let cleanupDone = null;
+
+/** Stops and removes everything this run made; every caller waits for the same one cleanup. */
+function cleanup(options) {
+  cleanupDone ??= doCleanup(options);
+  return cleanupDone;
+}
+
+async function doCleanup({ showServiceOutput }) {
+  state.stopping = true;
+  const step = async (what, fn) => {
+    try {
+      await fn();
+    } catch (error) {
+      log(`cleanup: ${what} failed: ${error.message}`);
+    }
+  };
+  if (showServiceOutput) {
+    for (const [name, s] of state.children) {
+      if (!s.tail.length) continue;
+      console.error(`\n---- last ${s.tail.length} lines of ${name} ----`);
+      console.error(s.tail.join('\n'));
+    }
+  }
+  if (state.children.size) log('stopping the services ...');
+  await Promise.all([...state.children.values()].map((s) => kill(s.child)));
+  if (state.db) await step('closing the database client', () => state.db.end());
+  if (state.dbCreated) {
+    await step(`dropping ${state.dbUrl}`, async () => {
+      const { dropDatabase } = require('./libs/persistence/dist/index.js');
+      await withTimeout(dropDatabase(state.dbUrl), 60_000, 'dropping the database');
+      log(`dropped database ${new URL(state.dbUrl).pathname.slice(1)}`);
+    });
+  }
+  if (state.kafka) await step('deleting the bench topics', () => withTimeout(deleteBenchTopics(), 30_000, 'deleting topics'));
+  if (state.configDir) await step('removing the temp dir', async () => fs.rmSync(state.configDir, { recursive: true, force: true }));
+  if (state.kafka?.startedByUs) await step('stopping Kafka', () => state.kafka.stop());
+}
+
+async function deleteBenchTopics() {
+  const { Kafka, logLevel } = require('kafkajs');
+  const admin = new Kafka({ clientId: 'nudge-bench', brokers: state.kafka.brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(state.topicPrefix));
+    if (topics.length) await admin.deleteTopics({ topics, timeout: 20_000 });
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(state.topicPrefix));
+    if (groups.length) await admin.deleteGroups(groups).catch(() => {});
+    log(`deleted ${topics.length} topics and ${groups.length} consumer groups with prefix ${state.topicPrefix}`);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+let interrupted = 0;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    interrupted++;
+    if (interrupted > 1) {
+      log('second interrupt: exiting without cleaning up');
+      process.exit(130);
+    }
+    log(`${signal}: cleaning up (again to force) ...`);
+    void cleanup({ showServiceOutput: false }).then(() => process.exit(130));
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Services
+
+function portAnswers(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.setTimeout(1_000);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function startService(name, env) {
+  const child = spawn(process.execPath, [path.join(root, 'services', name, 'dist', 'main.js')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const entry = { child, pid: child.pid, tail: [] };
+  state.children.set(name, entry);
+  for (const stream of [child.stdout, child.stderr]) {
+    let rest = '';
+    stream.on('data', (chunk) => {
+      const lines = (rest + chunk.toString()).split('\n');
+      rest = lines.pop() ?? '';
+      entry.tail.push(...lines.map((l) => (l.length > 2000 ? `${l.slice(0, 2000)}…` : l)));
+      if (entry.tail.length > 60) entry.tail.splice(0, entry.tail.length - 60);
+    });
+  }
+  child.on('exit', (code, signal) => {
+    if (state.stopping) return;
+    state.failed ??= new Error(`${name} exited (${signal ?? `code ${code}`}) during the bench`);
+  });
+}
+
+function assertAlive() {
+  if (state.failed) throw state.failed;
+  if (state.stopping) throw new Error('interrupted');
+}
+
+// ---------------------------------------------------------------------------
+// HTTP, SQL and timing helpers
+
+const apiHeaders = { 'content-type': 'application/json' };
+if (process.env.NUDGE_API_KEY) apiHeaders.authorization = `Bearer ${process.env.NUDGE_API_KEY}`;
+
+async function call(method, url, body, expect) {
+  const response = await fetch(url, {
+    method,
+    headers: apiHeaders,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(60_000),
+  });
+  const text = await response.text();
+  if (expect !== undefined && response.status !== expect) {
+    throw new Error(`${method} ${url} answered ${response.status} (expected ${expect}): ${text.slice(0, 500)}`);
+  }
+  return { status: response.status, json: text ? JSON.parse(text) : null };
+}
+
+/** Runs `fn` over `items` with at most `concurrency` in flight. */
+async function pool(items, concurrency, fn) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      assertAlive();
+      const i = next++;
+      await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+/** Polls `probe` every `everyMs` until it answers true; throws after `timeoutMs`. */
+async function waitUntil(what, probe, timeoutMs, everyMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  for (let i = 0; ; i++) {
+    assertAlive();
+    if (await probe()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+async function q(sql, params) {
+  return (await state.db.query(sql, params)).rows;
+}
+
+const countDelivered = async (campaignId) =>
+  (await q(`SELECT count(*)::int AS n FROM messages WHERE campaign_id = $1 AND status = 'delivered'`, [campaignId]))[0].n;
+
+/** Per-message latency figures (ms) of a campaign's messages, from what dispatch stored. */
+async function latencyStats(campaignId) {
+  const [row] = await q(
+    `WITH m AS (
+       SELECT (request->'scope'->'event'->>'timestamp')::timestamptz AS trigger_at,
+              (request->>'decidedAt')::timestamptz AS decided_at,
+              created_at AS queued_at,
+              (SELECT (h->>'at')::timestamptz FROM jsonb_array_elements(status_history) WITH ORDINALITY AS x(h, i)
+                WHERE h->>'status' = 'sent' ORDER BY i LIMIT 1) AS sent_at
+       FROM messages WHERE campaign_id = $1),
+     l AS (
+       SELECT extract(epoch FROM sent_at - trigger_at) * 1000 AS total,
+              extract(epoch FROM decided_at - trigger_at) * 1000 AS to_decided,
+              extract(epoch FROM queued_at - decided_at) * 1000 AS to_queued,
+              extract(epoch FROM sent_at - queued_at) * 1000 AS to_sent
+       FROM m WHERE sent_at IS NOT NULL)
+     SELECT count(*)::int AS n,
+       percentile_cont(array[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY total) AS total,
+       max(total) AS total_max, min(total) AS total_min,
+       percentile_cont(array[0.5, 0.99]) WITHIN GROUP (ORDER BY to_decided) AS to_decided,
+       percentile_cont(array[0.5, 0.99]) WITHIN GROUP (ORDER BY to_queued) AS to_queued,
+       percentile_cont(array[0.5, 0.99]) WITHIN GROUP (ORDER BY to_sent) AS to_sent
+     FROM l`,
+    [campaignId],
+  );
+  const [p50, p95, p99] = row.total ?? [NaN, NaN, NaN];
+  return {
+    n: row.n,
+    p50,
+    p95,
+    p99,
+    max: Number(row.total_max),
+    min: Number(row.total_min),
+    stages: { decided: row.to_decided, queued: row.to_queued, sent: row.to_sent },
+  };
+}
+
+const ms = (v) => (Number.isFinite(Number(v)) ? `${Math.round(Number(v))} ms` : 'n/a');
+const secs = (v) => `${(v / 1000).toFixed(1)} s`;
+const int = (v) => String(Math.round(v));
+
+function describeLatency(label, s) {
+  log(
+    `${label}: ${s.n} messages, trigger→sent p50 ${ms(s.p50)} p95 ${ms(s.p95)} p99 ${ms(s.p99)} max ${ms(s.max)} ` +
+      `(stages p50/p99: event→decided ${ms(s.stages.decided?.[0])}/${ms(s.stages.decided?.[1])}, ` +
+      `decided→queued ${ms(s.stages.queued?.[0])}/${ms(s.stages.queued?.[1])}, ` +
+      `queued→sent ${ms(s.stages.sent?.[0])}/${ms(s.stages.sent?.[1])})`,
+  );
+}
+
+// ---------------------------------------------------------------------------
+// CPU accounting from /proc (Linux): per process group, averaged over a phase.
+
+let clockTicks = 100;
+let kafkaPid = null;
+let benchBackendPid = null;
+
+function readProcStat(pid) {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = text.lastIndexOf(')');
+    const comm = text.slice(text.indexOf('(') + 1, close);
+    const fields = text.slice(close + 2).split(' ');
+    // fields[0] is state (field 3); utime/stime are fields 14/15 → indexes 11/12.
+    return { comm, ticks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return null;
+  }
+}
+
+function readCmdline(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+function cpuSnapshot() {
+  if (!fs.existsSync('/proc/stat')) return null;
+  const groups = {};
+  const add = (group, ticks) => (groups[group] = (groups[group] ?? 0) + ticks);
+  for (const [name, s] of state.children) {
+    const st = readProcStat(s.pid);
+    if (st) add(name, st.ticks);
+  }
+  if (kafkaPid) {
+    const st = readProcStat(kafkaPid);
+    if (st) add('kafka', st.ticks);
+  }
+  const dbName = state.dbUrl ? new URL(state.dbUrl).pathname.slice(1) : '\0';
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const st = readProcStat(entry);
+    if (!st || st.comm !== 'postgres') continue;
+    if (Number(entry) === benchBackendPid) {
+      add('postgres (bench queries)', st.ticks);
+      continue;
+    }
+    const cmd = readCmdline(entry);
+    add(cmd.includes(` ${dbName} `) ? 'postgres (services)' : 'postgres (other dbs)', st.ticks);
+  }
+  const usage = process.cpuUsage();
+  groups['bench (this script)'] = ((usage.user + usage.system) / 1e6) * clockTicks;
+  const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = cpu.reduce((a, b) => a + b, 0);
+  const idle = cpu[3] + (cpu[4] ?? 0);
+  // irq + softirq (loopback networking is mostly softirq) and steal belong to no process.
+  const kernel = (cpu[5] ?? 0) + (cpu[6] ?? 0) + (cpu[7] ?? 0);
+  return { at: Date.now(), groups, total, idle, kernel };
+}
+
+/** CPU of each group between two snapshots, in % of one core (the machine has os.cpus().length). */
+function cpuBetween(a, b) {
+  if (!a || !b) return null;
+  const seconds = (b.at - a.at) / 1000;
+  const out = {};
+  for (const [group, ticks] of Object.entries(b.groups)) {
+    const used = ticks - (a.groups[group] ?? 0);
+    out[group] = (used / clockTicks / seconds) * 100;
+  }
+  const busy = 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total);
+  // Whatever ran that is none of the above (other sessions' builds or tests, the OS).
+  const busyOneCore = ((b.total - a.total - (b.idle - a.idle)) / clockTicks / seconds) * 100;
+  out['kernel irq/softirq/steal'] = ((b.kernel - a.kernel) / clockTicks / seconds) * 100;
+  const attributed = Object.values(out).reduce((x, y) => x + y, 0);
+  out['other processes'] = Math.max(0, busyOneCore - attributed);
+  return { perGroup: out, machineBusy: busy * 100 };
+}
+
+function describeCpu(label, cpu) {
+  if (!cpu) return;
+  const parts = Object.entries(cpu.perGroup)
+    .filter(([, v]) => v >= 0.5)
+    .sort((x, y) => y[1] - x[1])
+    .map(([g, v]) => `${g} ${Math.round(v)}%`);
+  log(`${label} CPU (% of one core, ${os.cpus().length} cores): ${parts.join(', ')}; machine busy ${Math.round(cpu.machineBusy)}%`);
+}
+
+// ---------------------------------------------------------------------------
+// Phases
+
+const results = {};
+
+function eventsUrl(opts) {
+  return `http://127.0.0.1:${opts['ingest-port']}/v1/events/batch`;
+}
+
+async function putCampaign(opts, id, event, extra = {}) {
+  const body = {
+    id,
+    name: 'bench',
+    category: 'transactional',
+    trigger: { event },
+    delay: 'PT0S',
+    message: { channel: 'sms', body: 'Hi {{ profile.attributes.firstName }} #{{ event.properties.n }}' },
+    ...extra,
+  };
+  const { json } = await call('PUT', `http://127.0.0.1:${opts['rules-port']}/v1/campaigns/${id}`, body, 200);
+  return json;
+}
+
+const userId = (i) => `bench-u${i}`;
+
+async function createUsers(opts) {
+  const t0 = Date.now();
+  const ids = Array.from({ length: opts.users }, (_, i) => i);
+  await pool(ids, 20, (i) =>
+    call(
+      'PUT',
+      `http://127.0.0.1:${opts['ingest-port']}/v1/users/${userId(i)}`,
+      {
+        attributes: { firstName: `U${i}` },
+        channels: {
+          sms: { address: `+3460000${String(i).padStart(5, '0')}`, consent: { transactional: true, marketing: true } },
+        },
+      },
+      200,
+    ),
+  );
+  log(`created ${opts.users} users in ${secs(Date.now() - t0)}`);
+}
+
+async function postBatch(opts, events) {
+  const { status, json } = await call('POST', eventsUrl(opts), { events });
+  if (status !== 202) throw new Error(`POST /v1/events/batch answered ${status}: ${JSON.stringify(json).slice(0, 500)}`);
+}
+
+/** A few events through the whole pipeline first: consumers joined, code paths warm. */
+async function warmUp(opts) {
+  const t0 = Date.now();
+  await putCampaign(opts, 'bench-warm', 'bench_warm');
+  const n = Math.min(200, opts.users);
+  const now = new Date().toISOString();
+  await postBatch(
+    opts,
+    Array.from({ length: n }, (_, i) => ({ userId: userId(i), name: 'bench_warm', timestamp: now, properties: { n: i } })),
+  );
+  await waitUntil('the warm-up messages', async () => (await countDelivered('bench-warm')) >= n, 120_000, 100);
+  log(`warm-up: ${n} events through the pipeline in ${secs(Date.now() - t0)}`);
+}
+
+async function phaseEndToEnd(opts) {
+  const N = opts.events;
+  log(`phase 1: end-to-end throughput, ${N} events in batches of 500, 4 in flight`);
+  await putCampaign(opts, 'bench-now', 'bench_trigger');
+  const batchSize = 500;
+  const batches = Array.from({ length: Math.ceil(N / batchSize) }, (_, b) => b);
+  const cpu0 = cpuSnapshot();
+  const t0 = Date.now();
+  await pool(batches, 4, async (b) => {
+    const timestamp = new Date().toISOString();
+    const events = [];
+    for (let n = b * batchSize; n < Math.min(N, (b + 1) * batchSize); n++) {
+      events.push({ userId: userId(n % opts.users), name: 'bench_trigger', timestamp, properties: { n } });
+    }
+    await postBatch(opts, events);
+  });
+  const posted = Date.now() - t0;
+  log(`all ${N} events accepted by ingest in ${secs(posted)} (${int(N / (posted / 1000))} events/s into Kafka)`);
+  let last = 0;
+  let lastLog = Date.now();
+  await waitUntil(
+    `${N} delivered messages of bench-now`,
+    async () => {
+      last = await countDelivered('bench-now');
+      if (Date.now() - lastLog > 5_000) {
+        lastLog = Date.now();
+        log(`  ${last}/${N} delivered after ${secs(Date.now() - t0)}`);
+      }
+      return last >= N;
+    },
+    300_000,
+    100,
+  );
+  const wall = Date.now() - t0;
+  const cpu = cpuBetween(cpu0, cpuSnapshot());
+  const latency = await latencyStats('bench-now');
+  results.e2e = { N, wall, posted, rate: N / (wall / 1000), latency, cpu };
+  log(`phase 1: ${N} delivered in ${secs(wall)} → ${int(results.e2e.rate)} events/s end to end`);
+  describeLatency('phase 1', latency);
+  describeCpu('phase 1', cpu);
+}
+
+async function phasePaced(opts) {
+  const total = opts.rate * opts.seconds;
+  const batchSize = Math.min(50, opts.rate);
+  const intervalMs = (1000 * batchSize) / opts.rate;
+  const batches = Math.ceil(total / batchSize);
+  log(
+    `phase 2: paced load, ${opts.rate} events/s for ${opts.seconds} s: ${batches} batches of ${batchSize} every ${intervalMs.toFixed(1)} ms`,
+  );
+  await putCampaign(opts, 'bench-paced', 'bench_paced');
+  const inFlight = new Set();
+  const maxInFlight = 64;
+  let late = 0;
+  let worstLag = 0;
+  let firstError = null;
+  const cpu0 = cpuSnapshot();
+  const t0 = performance.now();
+  const wallStart = Date.now();
+  for (let b = 0; b < batches; b++) {
+    assertAlive();
+    if (firstError) throw firstError;
+    const target = t0 + b * intervalMs;
+    const wait = target - performance.now();
+    if (wait > 1) await sleep(wait);
+    const lag = performance.now() - target;
+    worstLag = Math.max(worstLag, lag);
+    if (lag > intervalMs) late++;
+    while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+    const timestamp = new Date().toISOString();
+    const events = [];
+    for (let n = b * batchSize; n < Math.min(total, (b + 1) * batchSize); n++) {
+      events.push({ userId: userId(n % opts.users), name: 'bench_paced', timestamp, properties: { n } });
+    }
+    const p = postBatch(opts, events)
+      .catch((error) => (firstError ??= error))
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  }
+  const sendSpan = performance.now() - t0;
+  await withTimeout(Promise.all(inFlight), 120_000, 'the last paced batches');
+  if (firstError) throw firstError;
+  const offered = total / (sendSpan / 1000 + intervalMs / 1000);
+  log(
+    `phase 2: sent ${total} events in ${secs(sendSpan)} (offered ${int(offered)} events/s; ${late} batches more than one interval late, worst ${ms(worstLag)})`,
+  );
+  await waitUntil(`${total} delivered messages of bench-paced`, async () => (await countDelivered('bench-paced')) >= total, 120_000, 100);
+  const drained = Date.now() - wallStart;
+  const cpu = cpuBetween(cpu0, cpuSnapshot());
+  const latency = await latencyStats('bench-paced');
+  results.paced = { rate: opts.rate, seconds: opts.seconds, total, offered, drained, late, latency, cpu };
+  log(`phase 2: all delivered ${secs(drained)} after the first batch`);
+  describeLatency('phase 2', latency);
+  describeCpu('phase 2', cpu);
+}
+
+async function phaseTimers(opts) {
+  const T = opts.timers;
+  const P = opts.pending;
+  const windowS = 10;
+  log(`phase 3: durable timers, ${P} pending in 30 days, then ${T} due over ${windowS} s starting 5 s after insert`);
+  const campaign = await putCampaign(opts, 'bench-timer', 'bench_never');
+  const version = campaign.version ?? 1;
+  const envelope = (idExpr, userExpr, tsExpr) =>
+    `jsonb_build_object('eventId', ${idExpr}, 'userId', ${userExpr}, 'name', 'bench_never',
+       'timestamp', ${tsExpr}, 'receivedAt', ${tsExpr}, 'properties', jsonb_build_object('bench', true),
+       'context', jsonb_build_object('source', 'bench'))`;
+  const nowIso = new Date().toISOString();
+
+  let t = Date.now();
+  await q(
+    `INSERT INTO pending_sends (send_id, user_id, campaign_id, campaign_version, trigger_event_id, step_id, due_at, trigger_event)
+     SELECT 'far-' || g, 'bench-u' || (g % $2), 'bench-timer', $3, 'far-' || g, 'main',
+            now() + interval '30 days' + make_interval(secs => (g % 86400)),
+            ${envelope(`'far-' || g`, `'bench-u' || (g % $2)`, '$4::text')}
+     FROM generate_series(1, $1::int) AS g`,
+    [P, opts.users, version, nowIso],
+  );
+  const pendingInsertMs = Date.now() - t;
+  log(`inserted ${P} far-future pending sends in ${secs(pendingInsertMs)}`);
+  t = Date.now();
+  await q('ANALYZE pending_sends');
+  log(`ANALYZE pending_sends: ${secs(Date.now() - t)}`);
+
+  await q(`CREATE TABLE bench_due (trigger_event_id text PRIMARY KEY, user_id text NOT NULL, due_at timestamptz NOT NULL)`);
+  const cpu0 = cpuSnapshot();
+  const base = new Date(Date.now() + 5_000);
+  t = Date.now();
+  await q(
+    `WITH d AS (
+       INSERT INTO bench_due (trigger_event_id, user_id, due_at)
+       SELECT 'tmr-' || g, 'bench-u' || ((g - 1) % $2), $3::timestamptz + make_interval(secs => (g - 1) * $4::float8 / $1)
+       FROM generate_series(1, $1::int) AS g
+       RETURNING trigger_event_id, user_id, due_at)
+     INSERT INTO pending_sends (send_id, user_id, campaign_id, campaign_version, trigger_event_id, step_id, due_at, trigger_event)
+     SELECT 'snd-' || trigger_event_id, user_id, 'bench-timer', $5, trigger_event_id, 'main', due_at,
+            ${envelope('trigger_event_id', 'user_id', '$6::text')}
+     FROM d`,
+    [T, opts.users, base.toISOString(), windowS, version, nowIso],
+  );
+  const timerInsertMs = Date.now() - t;
+  log(
+    `inserted ${T} timers due from ${base.toISOString()} in ${secs(timerInsertMs)}${timerInsertMs > 5_000 ? ' (longer than the 5 s lead: the first ones are late from the start)' : ''}`,
+  );
+
+  const decided = async () =>
+    (
+      await q(
+        `SELECT count(*) FILTER (WHERE outcome = 'sent')::int AS sent, count(*)::int AS all
+         FROM decisions WHERE campaign_id = 'bench-timer' AND trigger_event_id LIKE 'tmr-%'`,
+      )
+    )[0];
+  // Cheap probe every 100 ms (the due_at index): a timer leaves pending_sends in the same
+  // transaction that records its decision, so none left in the window means all decided.
+  // Counting decisions (heavier, it grows with T) only every 5 s for progress.
+  const windowEnd = new Date(base.getTime() + windowS * 1000 + 1_000).toISOString();
+  let lastLog = Date.now();
+  await waitUntil(
+    `${T} 'sent' decisions of bench-timer`,
+    async () => {
+      const [{ left }] = await q(`SELECT EXISTS (SELECT 1 FROM pending_sends WHERE due_at <= $1::timestamptz) AS left`, [windowEnd]);
+      if (Date.now() - lastLog > 5_000) {
+        lastLog = Date.now();
+        log(`  ${(await decided()).sent}/${T} timers fired`);
+      }
+      return !left;
+    },
+    5_000 + windowS * 1000 + 300_000,
+    100,
+  );
+  const d = await decided();
+  if (d.sent < T) throw new Error(`only ${d.sent} of ${T} timers were sent (${d.all} decided); the other outcomes were not 'sent'`);
+  const cpu = cpuBetween(cpu0, cpuSnapshot());
+  const [row] = await q(
+    `SELECT count(*)::int AS n,
+       percentile_cont(array[0.5, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM d.at - b.due_at) * 1000) AS p,
+       max(extract(epoch FROM d.at - b.due_at) * 1000) AS max,
+       min(extract(epoch FROM d.at - b.due_at) * 1000) AS min,
+       extract(epoch FROM max(d.at) - min(d.at)) * 1000 AS span
+     FROM decisions d JOIN bench_due b USING (trigger_event_id)
+     WHERE d.campaign_id = 'bench-timer' AND d.outcome = 'sent'`,
+  );
+  const [{ left }] = await q(`SELECT count(*)::int AS left FROM pending_sends WHERE campaign_id = 'bench-timer'`);
+  const span = Number(row.span);
+  results.timers = {
+    T,
+    P,
+    pendingInsertMs,
+    timerInsertMs,
+    p50: row.p[0],
+    p99: row.p[1],
+    max: Number(row.max),
+    min: Number(row.min),
+    span,
+    rate: span > 0 ? T / (span / 1000) : NaN,
+    offered: T / windowS,
+    left,
+    cpu,
+  };
+  const r = results.timers;
+  log(
+    `phase 3: ${row.n} timers fired over ${secs(span)} → ${int(r.rate)} firings/s (due at ${int(r.offered)}/s); ` +
+      `lateness p50 ${ms(r.p50)} p99 ${ms(r.p99)} max ${ms(r.max)} (min ${ms(r.min)}); ${left} still pending (the far-future ones)`,
+  );
+  describeCpu('phase 3', cpu);
+}
+
+// ---------------------------------------------------------------------------
+
+function summary(opts) {
+  const cores = os.cpus().length;
+  const lines = [`Nudge bench (${cores} cores, Kafka + Postgres + 3 services on this machine)`];
+  const { e2e, paced, timers } = results;
+  if (e2e) {
+    lines.push(
+      `end-to-end  ${`${e2e.N} events`.padEnd(13)} ${`${int(e2e.rate)} events/s`.padEnd(16)} ` +
+        `trigger→sent p50 ${ms(e2e.latency.p50)}  p95 ${ms(e2e.latency.p95)}  p99 ${ms(e2e.latency.p99)}  max ${ms(e2e.latency.max)}` +
+        `  (${secs(e2e.wall)} wall, ${opts.users} users)`,
+    );
+  }
+  if (paced) {
+    lines.push(
+      `paced       ${`${paced.rate}/s x ${paced.seconds} s`.padEnd(13)} ${''.padEnd(16)} ` +
+        `trigger→sent p50 ${ms(paced.latency.p50)}  p95 ${ms(paced.latency.p95)}  p99 ${ms(paced.latency.p99)}  max ${ms(paced.latency.max)}`,
+    );
+  }
+  if (timers) {
+    lines.push(
+      `timers      ${timers.T} due, ${timers.P} pending   ${int(timers.rate)} firings/s  ` +
+        `lateness p50 ${ms(timers.p50)}  p99 ${ms(timers.p99)}  max ${ms(timers.max)}  (${timers.P} pending inserted in ${secs(timers.pendingInsertMs)})`,
+    );
+  }
+  const cpuLine = (label, cpu) => {
+    if (!cpu) return;
+    const top = Object.entries(cpu.perGroup)
+      .filter(([, v]) => v >= 1)
+      .sort((x, y) => y[1] - x[1])
+      .map(([g, v]) => `${g} ${Math.round(v)}%`)
+      .join(', ');
+    lines.push(`  ${label.padEnd(10)}  ${top} (machine ${Math.round(cpu.machineBusy)}% busy)`);
+    const foreign = cpu.perGroup['other processes'] + (cpu.perGroup['postgres (other dbs)'] ?? 0);
+    if (foreign >= 15)
+      lines.push(
+        `  ${''.padEnd(10)}  ! other work on this machine took ${Math.round(foreign)}% of a core: this phase's figures are pessimistic`,
+      );
+  };
+  if (e2e?.cpu || paced?.cpu || timers?.cpu) lines.push(`cpu per phase, % of one core (${cores * 100}% = all ${cores} cores):`);
+  cpuLine('end-to-end', e2e?.cpu);
+  cpuLine('paced', paced?.cpu);
+  cpuLine('timers', timers?.cpu);
+  return lines.join('\n');
+}
+
+async function main(opts) {
+  const started = Date.now();
+  ensureDependencies(root, log);
+
+  const { ensureKafka } = await import('../deploy/kafka-local/kafka-local.mjs');
+  state.kafka = await ensureKafka({ log });
+  log(`Kafka: ${state.kafka.brokers}${state.kafka.startedByUs ? ' (started for this run)' : ' (already running)'}`);
+
+  log('building ...');
+  const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) throw new Error('the build failed (see above)');
+
+  try {
+    clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  } catch {
+    clockTicks = 100;
+  }
+  if (fs.existsSync('/proc')) {
+    for (const entry of fs.readdirSync('/proc')) {
+      if (/^\d+$/.test(entry) && readCmdline(entry).includes('kafka.Kafka')) {
+        kafkaPid = entry;
+        break;
+      }
+    }
+  }
+
+  const base = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const dbUrl = new URL(base);
+  dbUrl.pathname = `/nudge_bench_${runId}`;
+  state.dbUrl = dbUrl.toString();
+  const { migrateDatabase } = require('./libs/persistence/dist/index.js');
+  state.dbCreated = true; // from here on, drop it whatever happens (IF EXISTS)
+  await migrateDatabase(state.dbUrl);
+  log(`database ${dbUrl.pathname.slice(1)} created and migrated`);
+  const { Client } = require('pg');
+  state.db = new Client({ connectionString: state.dbUrl, application_name: 'nudge-bench' });
+  await state.db.connect();
+  benchBackendPid = (await q('SELECT pg_backend_pid() AS pid'))[0].pid;
+
+  state.configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nudge-bench-config-'));
+  const services = [
+    ['ingest', 'INGEST_PORT', opts['ingest-port']],
+    ['rules', 'RULES_PORT', opts['rules-port']],
+    ['dispatch', 'DISPATCH_PORT', opts['dispatch-port']],
+  ];
+  for (const [name, , port] of services) {
+    if (await portAnswers(port)) throw new Error(`port ${port} (${name}) is already taken; pick another with --${name}-port`);
+  }
+  const env = {
+    ...process.env,
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    KAFKA_BROKERS: state.kafka.brokers,
+    DATABASE_URL: state.dbUrl,
+    NUDGE_TOPIC_PREFIX: state.topicPrefix,
+    NUDGE_CONFIG_DIR: state.configDir,
+    LOG_LEVEL: 'warn',
+    INGEST_PORT: String(opts['ingest-port']),
+    RULES_PORT: String(opts['rules-port']),
+    DISPATCH_PORT: String(opts['dispatch-port']),
+  };
+  for (const [name] of services) startService(name, env);
+  const healthStart = Date.now();
+  for (const [name, , port] of services) {
+    await waitUntil(
+      `${name} to answer GET /health on :${port}`,
+      async () => {
+        try {
+          return (await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(5_000) })).ok;
+        } catch {
+          return false;
+        }
+      },
+      90_000,
+      250,
+    );
+  }
+  log(
+    `services healthy in ${secs(Date.now() - healthStart)} (ports ${services.map((s) => s[2]).join('/')}, topic prefix ${state.topicPrefix})`,
+  );
+
+  await createUsers(opts);
+  await warmUp(opts);
+  if (opts.phases.has('e2e')) await phaseEndToEnd(opts);
+  if (opts.phases.has('paced')) await phasePaced(opts);
+  if (opts.phases.has('timers')) await phaseTimers(opts);
+
+  await cleanup({ showServiceOutput: false });
+  console.log(`\n${summary(opts)}\n`);
+  log(`done in ${secs(Date.now() - started)}`);
+}
+
+let parsed;
+try {
+  parsed = parseFlags(process.argv.slice(2));
+} catch (error) {
+  console.error(`[bench] ${error.message}`);
+  process.exit(2);
+}
+
+main(parsed).then(
+  () => process.exit(0),
+  async (error) => {
+    if (interrupted) {
+      await cleanup({ showServiceOutput: false });
+      process.exit(130);
+    }
+    console.error(`[bench] failed: ${error.stack ?? error.message}`);
+    if (Object.keys(results).length) console.error(`\npartial results:\n${summary(parsed)}`);
+    await cleanup({ showServiceOutput: true });
+    process.exit(1);
+  },
+);

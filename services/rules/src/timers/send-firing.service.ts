@@ -1,0 +1,148 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CompiledCampaign } from '@nudge/campaigns';
+import { longestCapWindow, type LedgerEntry } from '@nudge/capping';
+import type { Profile, SendRequest } from '@nudge/contracts';
+import { decideSend } from '@nudge/decisions';
+import type { JsonProducer, TopicNames } from '@nudge/kafka';
+import { loadProfiles } from '@nudge/persistence';
+import { PRODUCER, TOPICS } from '@nudge/service-runtime';
+import type { Settings } from '@nudge/settings';
+import type { EntityManager } from 'typeorm';
+import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
+import { DecisionLog, type DecisionRecord } from '../decisions/decision-log';
+import { SettingsStore } from '../settings/settings-store.service';
+import { touchCampaigns, type Touch } from '../triggers/campaign-touches';
+import { schedulePendingSends, type PendingSend } from './pending-sends';
+import { ledgerSince, recordSends, type LedgerRow } from './send-ledger';
+
+/** What firing a batch of due sends decided, before it is written. */
+interface FiringOutcome {
+  decisions: DecisionRecord[];
+  requests: SendRequest[];
+  deferred: PendingSend[];
+  sent: LedgerRow[];
+  touches: Touch[];
+}
+
+/**
+ * Sends that are due: each is decided again at send time (campaign, consent, allowed
+ * hours, caps), the send requests are published, and the decisions, the cap ledger and
+ * the deferrals are written — inside the caller's transaction, with the users locked.
+ * Used by the timer poller and, for sends due at once, by trigger evaluation.
+ */
+@Injectable()
+export class SendFiring {
+  constructor(
+    @Inject(PRODUCER) private readonly producer: JsonProducer,
+    @Inject(TOPICS) private readonly topics: TopicNames,
+    private readonly catalog: CampaignCatalog,
+    private readonly settings: SettingsStore,
+    private readonly decisions: DecisionLog,
+  ) {}
+
+  /** Fires `due` (their users already locked by the caller); returns the decisions to count after commit. */
+  async fire(manager: EntityManager, due: PendingSend[], now: Date): Promise<DecisionRecord[]> {
+    if (due.length === 0) return [];
+    const profiles = await loadProfiles(
+      manager,
+      due.map((s) => s.userId),
+    );
+    const settings = this.settings.current();
+    const ledgers = await this.loadLedgers(manager, due, profiles, settings, now);
+    const outcome: FiringOutcome = { decisions: [], requests: [], deferred: [], sent: [], touches: [] };
+    for (const send of due) this.decide(send, profiles.get(send.userId) ?? null, settings, ledgers, now, outcome);
+    await this.producer.publish(
+      this.topics.dispatch,
+      outcome.requests.map((request) => ({ key: request.userId, value: request })),
+    );
+    await schedulePendingSends(manager, outcome.deferred);
+    await recordSends(manager, outcome.sent);
+    await touchCampaigns(manager, outcome.touches);
+    await this.decisions.record(manager, outcome.decisions);
+    return outcome.decisions;
+  }
+
+  private decide(
+    send: PendingSend,
+    profile: Profile | null,
+    settings: Settings,
+    ledgers: Map<string, LedgerEntry[]>,
+    now: Date,
+    outcome: FiringOutcome,
+  ): void {
+    const campaign = this.catalog.get(send.campaignId);
+    const base = { userId: send.userId, campaignId: send.campaignId, triggerEventId: send.triggerEventId, stepId: send.stepId, at: now };
+    if (!campaign) {
+      const reason = `campaign ${send.campaignId} no longer exists`;
+      outcome.decisions.push({ ...base, campaignVersion: send.campaignVersion, outcome: 'campaign_inactive', reason, scheduledFor: null });
+      return;
+    }
+    const ledger = ledgers.get(send.userId) ?? [];
+    const verdict = decideSend({ campaign, profile, now, settings, ledger });
+    const scheduledFor = verdict.outcome === 'deferred_window' ? verdict.scheduledFor : null;
+    outcome.decisions.push({ ...base, campaignVersion: campaign.version, outcome: verdict.outcome, reason: verdict.reason, scheduledFor });
+    if (verdict.outcome === 'deferred_window') {
+      outcome.deferred.push({ ...send, dueAt: verdict.scheduledFor });
+      return;
+    }
+    if (verdict.outcome !== 'sent') return;
+    const entry = { campaignId: campaign.id, channel: verdict.channel, category: campaign.category, sentAt: now };
+    // Later sends in this batch for the same user count this one against their caps.
+    ledgers.set(send.userId, [...ledger, entry]);
+    outcome.sent.push({ ...entry, userId: send.userId, sendId: send.sendId });
+    outcome.touches.push({ userId: send.userId, campaignId: campaign.id, at: now });
+    outcome.requests.push(sendRequestFor(send, campaign, profile, verdict.channel, verdict.to, now));
+  }
+
+  /** Recent sends of the batch's users, as far back as the longest cap that applies. */
+  private async loadLedgers(
+    manager: EntityManager,
+    due: PendingSend[],
+    profiles: Map<string, Profile>,
+    settings: Settings,
+    now: Date,
+  ): Promise<Map<string, LedgerEntry[]>> {
+    const campaignCaps = due.flatMap((s) => this.catalog.get(s.campaignId)?.document.frequencyCaps ?? []);
+    const anyWeeklyLimit = [...profiles.values()].some((p) => p.preferences.maxPerWeek !== undefined);
+    const window = longestCapWindow({
+      campaign: campaignCaps,
+      global: settings.frequencyCaps,
+      userMaxPerWeek: anyWeeklyLimit ? 1 : undefined,
+    });
+    if (window === 0) return new Map();
+    return ledgerSince(
+      manager,
+      due.map((s) => s.userId),
+      new Date(now.getTime() - window),
+    );
+  }
+}
+
+function sendRequestFor(
+  send: PendingSend,
+  campaign: CompiledCampaign,
+  profile: Profile | null,
+  channel: SendRequest['channel'],
+  to: string,
+  now: Date,
+): SendRequest {
+  const message = campaign.document.message;
+  return {
+    sendId: send.sendId,
+    campaignId: campaign.id,
+    campaignVersion: campaign.version,
+    category: campaign.category,
+    stepId: send.stepId,
+    userId: send.userId,
+    triggerEventId: send.triggerEventId,
+    decidedAt: now.toISOString(),
+    channel,
+    to,
+    message: { sender: message?.sender, subject: message?.subject, body: message?.body ?? '' },
+    scope: {
+      event: send.triggerEvent,
+      profile: (profile ?? { userId: send.userId }) as unknown as Record<string, unknown>,
+      campaign: { id: campaign.id, name: campaign.document.name, version: campaign.version },
+    },
+  };
+}
