@@ -1,0 +1,63 @@
+import { aCampaign } from '@nudge/campaigns';
+import { emptyProfile, type EventEnvelope, type Profile } from '@nudge/contracts';
+import { DEFAULT_SETTINGS } from '@nudge/settings';
+import { simulate } from './simulate';
+
+const ana: Profile = {
+  ...emptyProfile('ana', '2026-11-01T00:00:00.000Z'),
+  timezone: 'Europe/Madrid',
+  attributes: { firstName: 'Ana' },
+  channels: { sms: { address: '+34600000001', consent: { marketing: true } } },
+};
+
+function anEvent(eventId: string, name: string, timestamp: string, properties: Record<string, unknown> = {}): EventEnvelope {
+  return { eventId, userId: 'ana', name, timestamp, receivedAt: timestamp, properties, context: {} };
+}
+
+describe('simulate', () => {
+  it('runs a 7-day delay on virtual time and renders the message', async () => {
+    const campaign = aCampaign('winback').withDelay('P7D').withMessage({ body: 'We miss you, {{ profile.attributes.firstName }}' }).compile();
+    const started = Date.now();
+    const decisions = await simulate({
+      campaigns: [campaign],
+      settings: DEFAULT_SETTINGS,
+      profiles: [ana],
+      events: [anEvent('e1', 'cart_abandoned', '2026-11-02T10:00:00.000Z')],
+    });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(decisions.map((d) => [d.at, d.outcome])).toEqual([
+      ['2026-11-02T10:00:00.000Z', 'scheduled'],
+      ['2026-11-09T10:00:00.000Z', 'sent'],
+    ]);
+    expect(decisions[1]).toMatchObject({ channel: 'sms', to: '+34600000001', body: 'We miss you, Ana' });
+  });
+
+  it('cancels on an exception, defers to the window, and caps — as rules would', async () => {
+    const reminder = aCampaign('reminder')
+      .withDelay('PT1H')
+      .with('exceptions', [{ event: 'purchase', match: { cartId: 'cartId' } }])
+      .with('timeWindow', { start: '09:00', end: '21:00' })
+      .with('frequencyCaps', [{ max: 1, per: 'P1D' }])
+      .compile();
+    const decisions = await simulate({
+      campaigns: [reminder],
+      settings: DEFAULT_SETTINGS,
+      profiles: [ana],
+      events: [
+        anEvent('c1', 'cart_abandoned', '2026-11-02T10:00:00.000Z', { cartId: 'a' }),
+        anEvent('p1', 'purchase', '2026-11-02T10:30:00.000Z', { cartId: 'a' }),
+        anEvent('c2', 'cart_abandoned', '2026-11-02T20:30:00.000Z', { cartId: 'b' }),
+        anEvent('c3', 'cart_abandoned', '2026-11-03T09:30:00.000Z', { cartId: 'c' }),
+      ],
+    });
+    expect(decisions.map((d) => `${d.triggerEventId} ${d.outcome} ${d.at}`)).toEqual([
+      'c1 scheduled 2026-11-02T10:00:00.000Z',
+      'c1 cancelled_exception 2026-11-02T10:30:00.000Z',
+      'c2 scheduled 2026-11-02T20:30:00.000Z',
+      'c2 deferred_window 2026-11-02T21:30:00.000Z',
+      'c2 sent 2026-11-03T08:00:00.000Z',
+      'c3 scheduled 2026-11-03T09:30:00.000Z',
+      'c3 capped 2026-11-03T10:30:00.000Z',
+    ]);
+  });
+});

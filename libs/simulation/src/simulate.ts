@@ -1,0 +1,167 @@
+import { CampaignIndex, type CompiledCampaign } from '@nudge/campaigns';
+import type { LedgerEntry } from '@nudge/capping';
+import { deriveSendId, emptyProfile, MAIN_STEP, type DecisionOutcome, type EventEnvelope, type Profile } from '@nudge/contracts';
+import { decideSend, decideTrigger, findCancellation, type ExceptionEvent } from '@nudge/decisions';
+import type { Settings } from '@nudge/settings';
+import { renderTemplate, TemplateCache } from '@nudge/templates';
+
+export interface SimulationInput {
+  campaigns: readonly CompiledCampaign[];
+  settings: Settings;
+  profiles: readonly Profile[];
+  events: readonly EventEnvelope[];
+}
+
+/** One decision the live stack would have made, at the virtual time it would have made it. */
+export interface SimulatedDecision {
+  at: string;
+  userId: string;
+  campaignId: string;
+  triggerEventId: string;
+  outcome: DecisionOutcome;
+  reason: string;
+  scheduledFor?: string;
+  channel?: string;
+  to?: string;
+  body?: string;
+}
+
+interface PendingSend {
+  sendId: string;
+  campaignId: string;
+  trigger: EventEnvelope;
+  dueAt: Date;
+}
+
+/** Deferrals always move forward; this only bounds a broken rule set. */
+const MAX_FIRINGS = 1_000_000;
+
+/**
+ * Replays events through the same pure decisions the rules service makes — triggers,
+ * exceptions, re-eligibility, then at send time consent, windows, country rules and
+ * caps — on virtual time: a 7-day delay takes no time at all. Events are taken in
+ * timestamp order; a pending send fires when the clock passes its due time.
+ */
+export async function simulate(input: SimulationInput): Promise<SimulatedDecision[]> {
+  return new Simulation(input).run();
+}
+
+class Simulation {
+  private readonly index = new CampaignIndex();
+  private readonly profiles: Map<string, Profile>;
+  private readonly pending: PendingSend[] = [];
+  private readonly touches = new Map<string, Date>();
+  private readonly ledgers = new Map<string, LedgerEntry[]>();
+  private readonly exceptions = new Map<string, ExceptionEvent[]>();
+  private readonly templates = new TemplateCache();
+  private readonly decisions: SimulatedDecision[] = [];
+  private firings = 0;
+
+  constructor(private readonly input: SimulationInput) {
+    for (const campaign of input.campaigns) this.index.put(campaign);
+    this.profiles = new Map(input.profiles.map((p) => [p.userId, p]));
+  }
+
+  async run(): Promise<SimulatedDecision[]> {
+    const events = [...this.input.events].sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+    for (const event of events) {
+      const now = new Date(event.timestamp);
+      await this.fireUntil(now);
+      this.applyExceptions(event, now);
+      await this.applyTriggers(event, now);
+      await this.fireUntil(now);
+    }
+    await this.fireUntil(new Date(8.64e15));
+    return this.decisions;
+  }
+
+  private applyExceptions(event: EventEnvelope, now: Date): void {
+    const campaigns = this.index.forException(event.name);
+    if (campaigns.length === 0) return;
+    this.exceptions.set(event.userId, [...(this.exceptions.get(event.userId) ?? []), event]);
+    for (const send of [...this.pending]) {
+      const campaign = campaigns.find((c) => c.id === send.campaignId);
+      if (!campaign || send.trigger.userId !== event.userId) continue;
+      const sendAt = new Date(Math.max(send.dueAt.getTime(), now.getTime()));
+      const cancellation = findCancellation(campaign, send.trigger, [event], sendAt);
+      if (!cancellation) continue;
+      this.pending.splice(this.pending.indexOf(send), 1);
+      this.record(now, send.trigger, campaign.id, 'cancelled_exception', cancellation.reason);
+    }
+  }
+
+  private async applyTriggers(event: EventEnvelope, now: Date): Promise<void> {
+    for (const campaign of this.index.forTrigger(event.name)) {
+      const verdict = await decideTrigger({
+        event,
+        campaign,
+        now,
+        profile: this.profiles.get(event.userId) ?? null,
+        lastTouchedAt: this.touches.get(touchKey(event.userId, campaign.id)) ?? null,
+        knownExceptions: this.exceptions.get(event.userId) ?? [],
+      });
+      if (verdict.outcome !== 'scheduled') {
+        this.record(now, event, campaign.id, verdict.outcome, verdict.reason);
+        continue;
+      }
+      this.touches.set(touchKey(event.userId, campaign.id), now);
+      const sendId = deriveSendId({ campaignId: campaign.id, triggerEventId: event.eventId, stepId: MAIN_STEP });
+      this.enqueue({ sendId, campaignId: campaign.id, trigger: event, dueAt: verdict.dueAt });
+      if (verdict.dueAt > now) this.record(now, event, campaign.id, 'scheduled', verdict.reason, { scheduledFor: verdict.dueAt.toISOString() });
+    }
+  }
+
+  private async fireUntil(until: Date): Promise<void> {
+    while (this.pending[0] && this.pending[0].dueAt <= until) {
+      if (++this.firings > MAX_FIRINGS) throw new Error(`simulation stopped after ${MAX_FIRINGS} firings: do the rules defer forever?`);
+      const send = this.pending.shift() as PendingSend;
+      await this.fire(send, send.dueAt);
+    }
+  }
+
+  private async fire(send: PendingSend, now: Date): Promise<void> {
+    const campaign = this.index.get(send.campaignId) as CompiledCampaign;
+    const userId = send.trigger.userId;
+    const profile = this.profiles.get(userId) ?? null;
+    const ledger = this.ledgers.get(userId) ?? [];
+    const verdict = decideSend({ campaign, profile, now, settings: this.input.settings, ledger });
+    if (verdict.outcome === 'deferred_window') {
+      this.enqueue({ ...send, dueAt: verdict.scheduledFor });
+      this.record(now, send.trigger, campaign.id, verdict.outcome, verdict.reason, { scheduledFor: verdict.scheduledFor.toISOString() });
+      return;
+    }
+    if (verdict.outcome !== 'sent') {
+      this.record(now, send.trigger, campaign.id, verdict.outcome, verdict.reason);
+      return;
+    }
+    this.ledgers.set(userId, [...ledger, { campaignId: campaign.id, channel: verdict.channel, category: campaign.category, sentAt: now }]);
+    this.touches.set(touchKey(userId, campaign.id), now);
+    const scope = {
+      event: send.trigger,
+      profile: profile ?? emptyProfile(userId, now.toISOString()),
+      campaign: { id: campaign.id, name: campaign.document.name, version: campaign.version },
+    };
+    const rendered = await renderTemplate(this.templates.get(campaign.document.message?.body ?? ''), scope);
+    this.record(now, send.trigger, campaign.id, 'sent', verdict.reason, { channel: verdict.channel, to: verdict.to, body: rendered.text });
+  }
+
+  private enqueue(send: PendingSend): void {
+    const at = this.pending.findIndex((other) => other.dueAt > send.dueAt);
+    this.pending.splice(at === -1 ? this.pending.length : at, 0, send);
+  }
+
+  private record(
+    at: Date,
+    trigger: EventEnvelope,
+    campaignId: string,
+    outcome: DecisionOutcome,
+    reason: string,
+    extra: Partial<SimulatedDecision> = {},
+  ): void {
+    this.decisions.push({ at: at.toISOString(), userId: trigger.userId, campaignId, triggerEventId: trigger.eventId, outcome, reason, ...extra });
+  }
+}
+
+function touchKey(userId: string, campaignId: string): string {
+  return `${userId}\u0000${campaignId}`;
+}

@@ -1,0 +1,117 @@
+import { compileCampaign } from '@nudge/campaigns';
+import {
+  emptyProfile,
+  eventInputSchema,
+  issuesFromZod,
+  mergeProfile,
+  profileUpdateSchema,
+  type EventEnvelope,
+  type Profile,
+} from '@nudge/contracts';
+import { simulate, type SimulatedDecision } from '@nudge/simulation';
+import { readFile } from 'node:fs/promises';
+import { readConfigDir } from '../config-dir';
+import { formatIssue } from './validate';
+
+export interface SimulateOptions {
+  events: string;
+  profiles?: string;
+  json: boolean;
+}
+
+/**
+ * `nudge simulate <dir> --events file.ndjson [--profiles file]`: replays the events
+ * through the same pure decisions rules makes, on virtual time, and prints every
+ * decision — what would be sent, when, on which channel, and every non-send with why.
+ */
+export async function simulateCommand(
+  dir: string,
+  options: SimulateOptions,
+  out: (line: string) => void,
+  progress: (line: string) => void,
+): Promise<number> {
+  const config = await readConfigDir(dir);
+  if (config.issues.length > 0) {
+    for (const issue of config.issues) out(formatIssue(issue));
+    return 1;
+  }
+  const events = parseEvents(await readFile(options.events, 'utf8'), options.events);
+  const profiles = options.profiles ? parseProfiles(await readFile(options.profiles, 'utf8'), options.profiles) : [];
+  progress(`simulating ${events.length} events for ${profiles.length} profiles through ${config.campaigns.length} campaigns`);
+  const decisions = await simulate({
+    campaigns: config.campaigns.map((c) => compileCampaign(c.document, 1)),
+    settings: config.settings,
+    profiles,
+    events,
+  });
+  if (options.json) out(JSON.stringify(decisions, null, 2));
+  else for (const decision of decisions) out(formatDecision(decision));
+  const sent = decisions.filter((d) => d.outcome === 'sent').length;
+  progress(`${sent} sent, ${decisions.length - sent} other decisions`);
+  return 0;
+}
+
+function formatDecision(d: SimulatedDecision): string {
+  const head = `${d.at}  ${d.outcome.padEnd(19)} ${d.campaignId}  ${d.userId}  ${d.triggerEventId}`;
+  if (d.outcome === 'sent') return `${head}  ${d.channel} ${d.to}: ${JSON.stringify(d.body)}`;
+  return `${head}  ${d.reason}`;
+}
+
+/** One event per line (blank lines and `#` comments skipped); every event needs a timestamp. */
+export function parseEvents(text: string, file: string): EventEnvelope[] {
+  return nonEmptyLines(text).map(({ line, value }) => {
+    const parsed = eventInputSchema.safeParse(parseJsonLine(value, file, line));
+    if (!parsed.success) throw new Error(`${file}:${line}: ${describe(parsed.error.issues)}`);
+    if (!parsed.data.timestamp)
+      throw new Error(`${file}:${line}: timestamp: required to simulate (virtual time comes from event timestamps)`);
+    const timestamp = new Date(parsed.data.timestamp).toISOString();
+    return {
+      eventId: parsed.data.eventId ?? `line-${line}`,
+      userId: parsed.data.userId,
+      name: parsed.data.name,
+      timestamp,
+      receivedAt: timestamp,
+      properties: parsed.data.properties,
+      context: parsed.data.context,
+    };
+  });
+}
+
+/** Profiles as a JSON array or one per line: `{ "userId": "ana", ...PUT /v1/users body }`. */
+export function parseProfiles(text: string, file: string): Profile[] {
+  const trimmed = text.trim();
+  const entries: { line: number; value: unknown }[] = trimmed.startsWith('[')
+    ? (JSON.parse(trimmed) as unknown[]).map((value, i) => ({ line: i + 1, value }))
+    : nonEmptyLines(text).map(({ line, value }) => ({ line, value: parseJsonLine(value, file, line) }));
+  return entries.map(({ line, value }) => {
+    const { userId, ...update } = (value ?? {}) as { userId?: unknown };
+    if (typeof userId !== 'string' || !userId) throw new Error(`${file}:${line}: userId: required`);
+    const parsed = profileUpdateSchema.safeParse(update);
+    if (!parsed.success) throw new Error(`${file}:${line}: ${describe(parsed.error.issues)}`);
+    return mergeProfile(emptyProfile(userId, '1970-01-01T00:00:00.000Z'), parsed.data, {
+      at: '1970-01-01T00:00:00.000Z',
+      source: `file:${file}`,
+    });
+  });
+}
+
+function nonEmptyLines(text: string): { line: number; value: string }[] {
+  return text
+    .split('\n')
+    .map((value, i) => ({ line: i + 1, value: value.trim() }))
+    .filter(({ value }) => value !== '' && !value.startsWith('#'));
+}
+
+function parseJsonLine(value: string, file: string, line: number): unknown {
+  try {
+    return JSON.parse(value);
+  } catch (error) {
+    throw new Error(`${file}:${line}: not JSON: ${(error as Error).message}`);
+  }
+}
+
+function describe(issues: { path: (string | number)[]; message: string }[]): string {
+  return issuesFromZod(issues)
+    .map((i) => `${i.path || '(root)'}: ${i.message}`)
+    .join('; ');
+}

@@ -1,0 +1,66 @@
+import { Command, CommanderError } from 'commander';
+import { applyCommand } from './commands/apply';
+import { simulateCommand } from './commands/simulate';
+import { validateCommand } from './commands/validate';
+
+/** Where the CLI writes: results to `out`, progress and errors to `err`. */
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const STDIO: CliOutput = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Runs the `nudge` CLI; resolves to the exit code. */
+export async function main(argv: string[], io: CliOutput = STDIO): Promise<number> {
+  const out = io.out;
+  const progress = io.err;
+  let code = 0;
+  const program = new Command()
+    .name('nudge')
+    .description('Check, apply and simulate Nudge campaigns as code')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
+    .showHelpAfterError();
+
+  program
+    .command('validate')
+    .argument('<dir>', 'config directory (settings.yaml and campaigns/)')
+    .description('check campaign and settings files offline; exit 1 on any error')
+    .action(async (dir: string) => {
+      code = await validateCommand(dir, out);
+    });
+
+  program
+    .command('apply')
+    .argument('<dir>', 'config directory')
+    .description('push campaigns and settings to a running rules service, showing what changes')
+    .option('--url <url>', 'rules base URL', process.env.NUDGE_RULES_URL ?? 'http://localhost:3001')
+    .option('--api-key <key>', 'API key (default: NUDGE_API_KEY)', process.env.NUDGE_API_KEY)
+    .option('--dry-run', 'show the changes without applying them', false)
+    .action(async (dir: string, options: { url: string; apiKey?: string; dryRun: boolean }) => {
+      code = await applyCommand(dir, options, out);
+    });
+
+  program
+    .command('simulate')
+    .argument('<dir>', 'config directory')
+    .description('replay events through the decision logic on virtual time and print what would be sent')
+    .requiredOption('--events <file>', 'events, one JSON object per line (ndjson), each with a timestamp')
+    .option('--profiles <file>', 'profiles: a JSON array or ndjson of { userId, ...profile }')
+    .option('--json', 'machine-readable output', false)
+    .action(async (dir: string, options: { events: string; profiles?: string; json: boolean }) => {
+      code = await simulateCommand(dir, options, out, progress);
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+}
