@@ -37,18 +37,24 @@ describe('message and location triggers', () => {
       return body.items[0];
     });
     expect(second.body).toBe('Thanks for clicking');
+
+    const { body: stats } = await stack.client('rules').get('/v1/campaigns/first-touch/stats');
+    expect(stats.funnel).toEqual({
+      sent: { count: 1, rate: 1 },
+      delivered: { count: 1, rate: 1 },
+      read: { count: 1, rate: 1 },
+      clicked: { count: 1, rate: 1 },
+    });
   });
 
   it('a location event inside the radius triggers; one outside does not', async () => {
     const nearStore = {
       all: [{ fact: 'event', path: '$.properties', operator: 'withinRadius', value: { lat: 40.4168, lon: -3.7038, meters: 500 } }],
     };
-    await stack
-      .client('rules')
-      .put('/v1/campaigns/near-store', {
-        ...aCampaign('near-store').triggeredBy('location').withBody('You are near our store').build(),
-        trigger: { event: 'location', conditions: nearStore },
-      });
+    await stack.client('rules').put('/v1/campaigns/near-store', {
+      ...aCampaign('near-store').triggeredBy('location').withBody('You are near our store').build(),
+      trigger: { event: 'location', conditions: nearStore },
+    });
     await stack.client('ingest').put('/v1/users/lo-1', aReachableProfile('Lola', '+34600000202'));
     await stack.client('ingest').post('/v1/events/batch', {
       events: [

@@ -48,6 +48,33 @@ export class DecisionLog {
     for (const d of decisions) this.byOutcome.inc({ outcome: d.outcome });
   }
 
+  /**
+   * The delivery funnel of a campaign's messages: how many reached each status at some
+   * point (a clicked message was also read and delivered, even if the provider never said).
+   */
+  async deliveryFunnel(campaignId: string): Promise<Record<(typeof FUNNEL_STEPS)[number], FunnelStep>> {
+    const [row]: Record<string, string>[] = await this.dataSource.query(
+      `SELECT
+         count(*) FILTER (WHERE reached >= 1) AS sent,
+         count(*) FILTER (WHERE reached >= 2) AS delivered,
+         count(*) FILTER (WHERE reached >= 3) AS read,
+         count(*) FILTER (WHERE reached >= 4) AS clicked
+       FROM (
+         SELECT (SELECT max(CASE h->>'status' WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'clicked' THEN 4 ELSE 0 END)
+                 FROM jsonb_array_elements(status_history) AS h) AS reached
+         FROM messages WHERE campaign_id = $1
+       ) AS reached_by_message`,
+      [campaignId],
+    );
+    const sent = Number(row?.sent ?? 0);
+    return Object.fromEntries(
+      FUNNEL_STEPS.map((step) => {
+        const count = Number(row?.[step] ?? 0);
+        return [step, { count, rate: sent === 0 ? null : Math.round((count / sent) * 10_000) / 10_000 }];
+      }),
+    ) as Record<(typeof FUNNEL_STEPS)[number], FunnelStep>;
+  }
+
   /** A user's decisions, newest first. */
   async forUser(userId: string, limit: number): Promise<Decision[]> {
     const rows: DecisionRow[] = await this.dataSource.query(
@@ -76,6 +103,14 @@ export class DecisionLog {
     return Object.fromEntries(rows.map((r) => [r.outcome, Number(r.n)]));
   }
 }
+
+export interface FunnelStep {
+  count: number;
+  /** Share of the messages sent that reached this step (null before any send). */
+  rate: number | null;
+}
+
+const FUNNEL_STEPS = ['sent', 'delivered', 'read', 'clicked'] as const;
 
 interface DecisionRow {
   campaign_id: string;

@@ -14,9 +14,9 @@ export class DecisionsController {
 
   @Get('campaigns/:id/stats')
   async stats(@Param('id') campaignId: string) {
-    const counts = await this.log.outcomeCounts(campaignId);
+    const [counts, funnel] = await Promise.all([this.log.outcomeCounts(campaignId), this.log.deliveryFunnel(campaignId)]);
     const outcomes = Object.fromEntries(DECISION_OUTCOMES.map((o) => [o, counts[o] ?? 0]));
-    return { campaignId, outcomes };
+    return { campaignId, outcomes, funnel };
   }
 }
 
