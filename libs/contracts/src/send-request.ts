@@ -34,6 +34,11 @@ export const sendRequestSchema = z.object({
     body: z.string(),
     subject: z.string().optional(),
   }),
+  /**
+   * A fallback chain: if the message is not `read` within `after`, dispatch sends it on
+   * the first of `channels` the user can still receive (only one channel in flight).
+   */
+  fallback: z.object({ channels: z.array(channelSchema).min(1), after: z.string().min(1) }).optional(),
   /** What the template sees: the trigger event, the profile at decision time, the campaign. */
   scope: z.object({
     event: eventEnvelopeSchema,

@@ -139,10 +139,18 @@ function sendRequestFor(
     channel,
     to,
     message: { sender: message?.sender, subject: message?.subject, body: message?.body ?? '' },
+    ...fallbackAfter(campaign, channel),
     scope: {
       event: send.triggerEvent,
       profile: (profile ?? { userId: send.userId }) as unknown as Record<string, unknown>,
       campaign: { id: campaign.id, name: campaign.document.name, version: campaign.version },
     },
   };
+}
+
+/** The channels after the chosen one, for dispatch to fall back through if it is not read in time. */
+function fallbackAfter(campaign: CompiledCampaign, chosen: SendRequest['channel']): Pick<SendRequest, 'fallback'> {
+  const after = campaign.document.message?.fallbackAfter;
+  const rest = campaign.channels.slice(campaign.channels.indexOf(chosen) + 1);
+  return after && rest.length > 0 ? { fallback: { channels: [...rest], after } } : {};
 }
