@@ -7,3 +7,6 @@ export * from './sms-segments';
 export * from './delivery-status';
 export * from './webhooks';
 export * from './providers';
+export * from './phone-numbers';
+export * from './unsubscribe-keywords';
+export * from './rate-limit';

@@ -1,7 +1,10 @@
 import type { Channel } from '@nudge/contracts';
 import type { ChannelProvider } from './channel-provider';
+import type { InboxWriter } from './providers/inapp/inbox-writer';
 import { PROVIDER_FACTORIES } from './providers';
 import { SANDBOX_PROVIDER, SandboxProvider } from './sandbox/sandbox.provider';
+
+export type { InboxItem, InboxWriter } from './providers/inapp/inbox-writer';
 
 /** The settings of one channel's provider (settings.yaml `providers.<channel>`). */
 export interface ProviderSettings {
@@ -16,11 +19,12 @@ export interface ProviderContext {
   env: Record<string, string | undefined>;
   /** Base of our public URL (status callbacks that providers are told to call). */
   publicUrl: string;
+  /** Where the `inapp` provider files messages; dispatch gives it (the provider has no database of its own). */
+  inbox?: InboxWriter;
 }
 
 /** Builds a provider from its settings; one factory per provider name. */
 export type ProviderFactory = (settings: ProviderSettings, channel: Channel, context: ProviderContext) => ChannelProvider;
-
 
 /** Which provider sends on which channel; a channel with none configured uses `sandbox`. */
 export class ProviderRegistry {

@@ -42,6 +42,8 @@ export class DispatchChannels1732480000000 implements MigrationInterface {
         clicked_at timestamptz
       )`);
     await db.query(`CREATE INDEX inbox_items_user ON inbox_items (user_id, created_at DESC)`);
+    // Who replied: the latest message sent to an address on a channel.
+    await db.query(`CREATE INDEX messages_recipient ON messages (channel, recipient, created_at DESC)`);
     // Fallback chains: the channels left to try, and when to try the next one if unread.
     await db.query(`ALTER TABLE messages ADD COLUMN fallback_channels jsonb NOT NULL DEFAULT '[]'::jsonb`);
     await db.query(`ALTER TABLE messages ADD COLUMN fallback_at timestamptz`);
@@ -51,7 +53,9 @@ export class DispatchChannels1732480000000 implements MigrationInterface {
 
   async down(db: QueryRunner): Promise<void> {
     await db.query(`DROP INDEX IF EXISTS messages_fallback_due`);
-    for (const column of ['fallback_of', 'fallback_at', 'fallback_channels']) await db.query(`ALTER TABLE messages DROP COLUMN IF EXISTS ${column}`);
+    await db.query(`DROP INDEX IF EXISTS messages_recipient`);
+    for (const column of ['fallback_of', 'fallback_at', 'fallback_channels'])
+      await db.query(`ALTER TABLE messages DROP COLUMN IF EXISTS ${column}`);
     for (const table of ['inbox_items', 'inbound_messages', 'tracked_links']) await db.query(`DROP TABLE IF EXISTS ${table}`);
   }
 }

@@ -1,0 +1,85 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { InboundReport, StatusReport, WebhookContent, WebhookHandler, WebhookRequest } from '../../webhooks';
+import type { MessengerReadLedger } from './messenger-read-ledger';
+import type { MessengerConfig } from './messenger.settings';
+
+const SIGNATURE_HEADER = 'x-hub-signature-256';
+
+const pageNotification = z.object({
+  object: z.literal('page'),
+  entry: z.array(z.object({ messaging: z.array(z.unknown()).optional() })),
+});
+
+const messagingEvent = z.object({
+  sender: z.object({ id: z.string() }),
+  timestamp: z.number().optional(),
+  message: z.object({ mid: z.string(), text: z.string().optional(), is_echo: z.boolean().optional() }).optional(),
+  delivery: z.object({ mids: z.array(z.string()).optional(), watermark: z.number() }).optional(),
+  read: z.object({ watermark: z.number() }).optional(),
+});
+type MessagingEvent = z.infer<typeof messagingEvent>;
+
+/**
+ * Messenger's webhook: a GET handshake (`hub.verify_token` → `hub.challenge`) when it is
+ * set up, then POSTs signed in `X-Hub-Signature-256` (`sha256=` hex HMAC of the raw body,
+ * keyed by the app secret). `message` events are replies (echoes of our own sends are
+ * skipped); `delivery.mids` are deliveries; `read` watermarks become reads through the
+ * read ledger. A delivery carrying only a watermark (old clients) is not mapped.
+ */
+export class MessengerWebhooks implements WebhookHandler {
+  constructor(
+    private readonly config: Pick<MessengerConfig, 'appSecret' | 'verifyToken' | 'channel'>,
+    private readonly readLedger: MessengerReadLedger,
+  ) {}
+
+  handshake(request: WebhookRequest): string | null {
+    const { 'hub.mode': mode, 'hub.verify_token': verifyToken, 'hub.challenge': challenge } = request.query;
+    if (request.method !== 'GET' || mode !== 'subscribe' || verifyToken === undefined || !challenge) return null;
+    return sameText(verifyToken, this.config.verifyToken) ? challenge : null;
+  }
+
+  verify(request: WebhookRequest): boolean {
+    const given = request.headers[SIGNATURE_HEADER];
+    if (given === undefined) return false;
+    const expected = `sha256=${createHmac('sha256', this.config.appSecret).update(request.rawBody).digest('hex')}`;
+    return sameText(given.toLowerCase(), expected);
+  }
+
+  parse(request: WebhookRequest): WebhookContent {
+    const content: WebhookContent = { statuses: [], inbound: [] };
+    const notification = pageNotification.safeParse(request.body);
+    if (!notification.success) return content;
+    for (const entry of notification.data.entry) {
+      for (const raw of entry.messaging ?? []) {
+        const event = messagingEvent.safeParse(raw);
+        if (event.success) this.collect(event.data, content);
+      }
+    }
+    return content;
+  }
+
+  private collect(event: MessagingEvent, content: WebhookContent): void {
+    const { sender, timestamp, message, delivery, read } = event;
+    if (message?.text !== undefined && !message.is_echo) {
+      const inbound: InboundReport = { channel: this.config.channel, from: sender.id, text: message.text, providerMessageId: message.mid };
+      if (timestamp !== undefined) inbound.at = new Date(timestamp).toISOString();
+      content.inbound.push(inbound);
+    }
+    if (delivery) {
+      const at = new Date(timestamp ?? delivery.watermark).toISOString();
+      for (const mid of delivery.mids ?? []) content.statuses.push({ providerMessageId: mid, status: 'delivered', at });
+    }
+    if (read) {
+      const at = new Date(timestamp ?? read.watermark).toISOString();
+      const reads = this.readLedger.readUpTo(sender.id, read.watermark);
+      content.statuses.push(...reads.map((mid): StatusReport => ({ providerMessageId: mid, status: 'read', at })));
+    }
+  }
+}
+
+function sameText(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

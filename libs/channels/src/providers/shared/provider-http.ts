@@ -1,0 +1,78 @@
+import { ProviderPermanentError, ProviderTransientError, type ProviderError } from '../../provider-errors';
+
+/** What a provider answered: its status, its headers, and its body as text (JSON or not; see `parseJson`). */
+export interface ProviderAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/**
+ * One call to a provider's HTTP API, ended by the adapter's timeout. Every adapter needs the
+ * same contract, so it lives here once: any answer, whatever its status, comes back for the
+ * adapter to judge with its own error codes; no answer at all (timeout, refused connection,
+ * DNS, a body cut off) throws a ProviderTransientError naming `provider`, so the message is
+ * retried rather than lost: `<provider> did not answer within <timeoutMs> ms` or
+ * `<provider> could not be reached: <cause>`.
+ */
+export async function callProvider(
+  provider: string,
+  url: string,
+  init: Omit<RequestInit, 'signal'>,
+  timeoutMs: number,
+): Promise<ProviderAnswer> {
+  try {
+    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    return { status: response.status, headers: response.headers, text: await response.text() };
+  } catch (error) {
+    throw unreachable(provider, error, timeoutMs);
+  }
+}
+
+/**
+ * Whether fetch gave up because `AbortSignal.timeout` fired. Read by its `name`, never by
+ * instanceof: the DOMException may come from another realm than this module's classes (in
+ * Jest's VM context it is not even an `Error`).
+ */
+export function isTimeoutError(error: unknown): boolean {
+  return errorField(error, 'name') === 'TimeoutError';
+}
+
+/**
+ * Throttling (429) and the provider's own failures (5xx) pass, so they are retried; any other
+ * status is the provider's final word. One rule for every adapter; each adds its own codes.
+ */
+export function isTransientStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/**
+ * The error for an answer an adapter cannot read (not JSON, not the documented shape), where
+ * only the HTTP status can say whether a retry may help:
+ * `<provider> answered HTTP <status> with an unreadable body`.
+ */
+export function unreadableAnswer(provider: string, status: number): ProviderError {
+  const text = `${provider} answered HTTP ${status} with an unreadable body`;
+  return isTransientStatus(status) ? new ProviderTransientError(text) : new ProviderPermanentError(text);
+}
+
+/** A provider's answer as JSON, or undefined when it is none (an HTML error page, an empty body), for the adapter's schema to refuse. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+// fetch rejects with a DOMException (a timeout) or a TypeError whose `cause` says why (ECONNREFUSED,
+// ENOTFOUND…); either may come from another realm than this module's Error, so they are read by shape.
+function unreachable(provider: string, error: unknown, timeoutMs: number): ProviderTransientError {
+  if (isTimeoutError(error)) return new ProviderTransientError(`${provider} did not answer within ${timeoutMs} ms`);
+  const cause = errorField(errorField(error, 'cause'), 'message') ?? errorField(error, 'message') ?? String(error);
+  return new ProviderTransientError(`${provider} could not be reached: ${String(cause)}`);
+}
+
+function errorField(error: unknown, field: 'name' | 'message' | 'cause'): unknown {
+  return typeof error === 'object' && error !== null && field in error ? (error as Record<string, unknown>)[field] : undefined;
+}

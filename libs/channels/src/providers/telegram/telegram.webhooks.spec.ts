@@ -1,0 +1,55 @@
+import type { WebhookRequest } from '../../webhooks';
+import { TelegramWebhooks } from './telegram.webhooks';
+
+const webhooks = new TelegramWebhooks({ secretToken: 'hook-secret', channel: 'telegram' });
+
+const anUpdate = (
+  body: unknown,
+  headers: Record<string, string> = { 'x-telegram-bot-api-secret-token': 'hook-secret' },
+): WebhookRequest => ({
+  url: 'https://nudge.example/v1/providers/telegram/inbound',
+  method: 'POST',
+  headers,
+  rawBody: Buffer.from(JSON.stringify(body)),
+  body,
+  query: {},
+});
+
+const textUpdate = {
+  update_id: 10001,
+  message: {
+    message_id: 77,
+    from: { id: 42, is_bot: false, first_name: 'Ana' },
+    chat: { id: 42, type: 'private', first_name: 'Ana' },
+    date: 1764000000,
+    text: 'STOP',
+  },
+};
+
+describe('TelegramWebhooks', () => {
+  it('accepts an update carrying the secret token', () => {
+    expect(webhooks.verify(anUpdate(textUpdate))).toBe(true);
+  });
+
+  it('refuses an update with a different secret token', () => {
+    expect(webhooks.verify(anUpdate(textUpdate, { 'x-telegram-bot-api-secret-token': 'hook-secreT' }))).toBe(false);
+  });
+
+  it('refuses an update without the secret token header', () => {
+    expect(webhooks.verify(anUpdate(textUpdate, {}))).toBe(false);
+  });
+
+  it('maps a text message to an inbound report from the chat id', () => {
+    expect(webhooks.parse(anUpdate(textUpdate))).toEqual({
+      statuses: [],
+      inbound: [{ channel: 'telegram', from: '42', text: 'STOP', at: '2025-11-24T16:00:00.000Z', providerMessageId: '42:77' }],
+    });
+  });
+
+  it('reports no statuses: Telegram sends no delivery receipts, and non-text updates carry nothing for us', () => {
+    const sticker = { update_id: 10002, message: { message_id: 78, chat: { id: 42, type: 'private' }, date: 1764000000, sticker: {} } };
+    const edited = { update_id: 10003, edited_message: textUpdate.message };
+    expect(webhooks.parse(anUpdate(sticker))).toEqual({ statuses: [], inbound: [] });
+    expect(webhooks.parse(anUpdate(edited))).toEqual({ statuses: [], inbound: [] });
+  });
+});
