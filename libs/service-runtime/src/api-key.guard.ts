@@ -1,15 +1,34 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata, type Type, UnauthorizedException } from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { SERVICE_CONFIG } from './tokens';
 import type { RuntimeConfig } from './config';
 
-/** When NUDGE_API_KEY is set, every `/v1` route needs `Authorization: Bearer <key>`. */
+const API_KEY_EXEMPTION = 'nudge:api-key-exemption';
+
+/** Decides, per request, whether a route marked `@ApiKeyExempt(policy)` may be called without the API key. */
+export interface ApiKeyExemptionPolicy {
+  exempts(request: Request): boolean;
+}
+
+/**
+ * Lets callers that cannot send our bearer key reach a route (a provider's webhook, which
+ * proves itself with its own signature instead). With a policy (a provider of the app),
+ * only the requests it `exempts` skip the key; the others still need it.
+ */
+export const ApiKeyExempt = (policy?: Type<ApiKeyExemptionPolicy>) => SetMetadata(API_KEY_EXEMPTION, policy ?? true);
+
+/** When NUDGE_API_KEY is set, every `/v1` route needs `Authorization: Bearer <key>`, except what `@ApiKeyExempt` lets through. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   private readonly expected: Buffer | null;
 
-  constructor(@Inject(SERVICE_CONFIG) config: RuntimeConfig) {
+  constructor(
+    @Inject(SERVICE_CONFIG) config: RuntimeConfig,
+    private readonly reflector: Reflector,
+    private readonly moduleRef: ModuleRef,
+  ) {
     this.expected = config.NUDGE_API_KEY ? Buffer.from(config.NUDGE_API_KEY) : null;
   }
 
@@ -17,9 +36,20 @@ export class ApiKeyGuard implements CanActivate {
     if (!this.expected || context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<Request>();
     if (!request.path.startsWith('/v1/')) return true;
+    if (this.isExempt(context, request)) return true;
     const presented = /^Bearer (.+)$/i.exec(request.header('authorization') ?? '')?.[1];
     if (presented && this.matches(Buffer.from(presented))) return true;
     throw new UnauthorizedException('missing or wrong API key: send header Authorization: Bearer <NUDGE_API_KEY>');
+  }
+
+  private isExempt(context: ExecutionContext, request: Request): boolean {
+    const exemption = this.reflector.getAllAndOverride<true | Type<ApiKeyExemptionPolicy> | undefined>(API_KEY_EXEMPTION, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (exemption === undefined) return false;
+    if (exemption === true) return true;
+    return this.moduleRef.get(exemption, { strict: false }).exempts(request);
   }
 
   private matches(presented: Buffer): boolean {

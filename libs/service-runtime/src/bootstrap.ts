@@ -5,13 +5,33 @@ import { Logger } from 'nestjs-pino';
 import { asBodyParserError } from './http-error.filter';
 import { ServiceMetrics } from './metrics';
 
+export interface ServiceAppOptions {
+  /**
+   * Keep each request's body bytes as `req.rawBody` (a Buffer), as signature checks over
+   * the exact bytes need; a body neither JSON nor form-encoded is then kept as bytes too.
+   */
+  keepRawBody?: boolean;
+}
+
+/** A request whose body bytes were kept (`ServiceAppOptions.keepRawBody`). */
+export type RequestWithRawBody = Request & { rawBody?: Buffer };
+
 /** Builds a service's Nest app with our logger, body limits and request metrics. */
-export async function createServiceApp(module: Parameters<typeof NestFactory.create>[0]): Promise<INestApplication> {
+export async function createServiceApp(
+  module: Parameters<typeof NestFactory.create>[0],
+  options: ServiceAppOptions = {},
+): Promise<INestApplication> {
   const app = await NestFactory.create(module, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   const express = await import('express');
-  app.use(express.json({ limit: '5mb' }));
-  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  const verify = options.keepRawBody
+    ? (req: RequestWithRawBody, _res: unknown, bytes: Buffer) => {
+        req.rawBody = bytes;
+      }
+    : undefined;
+  app.use(express.json({ limit: '5mb', verify }));
+  app.use(express.urlencoded({ extended: false, limit: '1mb', verify }));
+  if (options.keepRawBody) app.use(express.raw({ type: () => true, limit: '1mb', verify }));
   // Body-parser errors happen before Nest's filters see the request: map them here.
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     const mapped = asBodyParserError(error);

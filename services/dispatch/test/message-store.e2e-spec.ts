@@ -24,15 +24,23 @@ describe('MessageStore', () => {
     await database?.drop();
   });
 
-  const aNewMessage = (userId: string, triggerEventId: string): NewMessage => ({
+  const aNewMessage = (userId: string, triggerEventId: string, links: NewMessage['links'] = []): NewMessage => ({
     id: randomUUID(),
     request: aSendRequest({ userId, triggerEventId: `${userId}-${triggerEventId}` }),
     provider: 'sandbox',
+    recipient: '+34600000001',
     body: 'Hi',
     segments: 1,
+    links,
     status: 'queued',
     failureReason: null,
   });
+
+  const linksOf = async (messageId: string) =>
+    (await dataSource.query('SELECT code, target FROM tracked_links WHERE message_id = $1 ORDER BY code', [messageId])) as {
+      code: string;
+      target: string;
+    }[];
 
   it('stores a send id once, however often it is inserted', async () => {
     const first = aNewMessage('ana', 'e1');
@@ -46,6 +54,33 @@ describe('MessageStore', () => {
     ]);
     expect(replayed).toEqual([]);
     expect((await store.list({ userId: 'ana', limit: 10 })).map((m) => m.id).sort()).toEqual([first.id, inserted[1]!.id].sort());
+  });
+
+  it('stores the tracked links of a new message, and none of a replayed one', async () => {
+    const first = aNewMessage('dan', 'e1', [{ code: 'dan0000001', target: 'https://shop.example/a' }]);
+    const replay = { ...aNewMessage('dan', 'e1', [{ code: 'dan0000002', target: 'https://shop.example/a' }]), id: randomUUID() };
+    await dataSource.transaction((m) => store.insertNew(m, [first], at));
+    expect(await dataSource.transaction((m) => store.insertNew(m, [replay], at))).toEqual([]);
+
+    expect(await linksOf(first.id)).toEqual([{ code: 'dan0000001', target: 'https://shop.example/a' }]);
+    expect(await linksOf(replay.id)).toEqual([]);
+    expect(await dataSource.query(`SELECT code FROM tracked_links WHERE code = 'dan0000002'`)).toEqual([]);
+  });
+
+  it('a rate-limited provider gives up only its allowance of ready messages; the others are claimed as usual', async () => {
+    const limited = ['e1', 'e2', 'e3'].map((e) => ({ ...aNewMessage('eli', e), provider: 'limited' }));
+    const free = aNewMessage('eli', 'e4');
+    await dataSource.transaction((m) => store.insertNew(m, [...limited, free], at));
+
+    const claimed = await store.claimReady(100, 30, [{ channel: 'sms', provider: 'limited', allowance: 2 }]);
+    const mine = claimed.filter((c) => c.userId === 'eli');
+    expect(mine.filter((c) => c.provider === 'limited')).toHaveLength(2);
+    expect(mine.map((c) => c.id)).toContain(free.id);
+
+    const none = await store.claimReady(100, 30, [{ channel: 'sms', provider: 'limited', allowance: 0 }]);
+    expect(none.filter((c) => c.userId === 'eli')).toEqual([]);
+    const rest = await store.claimReady(100, 30, [{ channel: 'sms', provider: 'limited', allowance: 5 }]);
+    expect(rest.filter((c) => c.userId === 'eli')).toHaveLength(1);
   });
 
   it('a claimed message is not claimed again until its lease runs out, then it is retried with the same id', async () => {

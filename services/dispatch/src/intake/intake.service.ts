@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ProviderRegistry } from '@nudge/channels';
 import type { SendRequest } from '@nudge/contracts';
 import { PoisonRecordError, type ConsumedRecord, type RejectedRecord } from '@nudge/kafka';
 import { inTransaction } from '@nudge/persistence';
@@ -8,31 +7,37 @@ import type { Clock } from '@nudge/timing';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { DataSource } from 'typeorm';
 import { CLOCK } from '../clock';
+import { DISPATCH_CONFIG, type DispatchConfig } from '../config';
 import type { NewMessage } from '../messages/message';
 import { MessageStore } from '../messages/message.store';
 import type { StatusChange } from '../messages/status-change';
 import { StatusChangesPublisher } from '../messages/status-changes.publisher';
+import { ActiveProviders } from '../providers/active-providers';
 import { ReadyMessagesSignal } from '../sending/ready-messages.signal';
 import { MessageComposer } from './message-composer';
 
 /**
- * Turns a batch of send requests into stored messages: compose (render, count) → insert
- * all in one statement, skipping send ids already stored (a replay creates nothing) →
- * publish the failures of messages that could not be composed → commit → ring the sender.
+ * Turns a batch of send requests into stored messages: compose (provider chosen, address
+ * checked, body rendered with its tracked links, counted) → insert all in one statement,
+ * skipping send ids already stored (a replay creates nothing, links included) → publish
+ * the failures of messages that could not be composed → commit → ring the sender.
  */
 @Injectable()
 export class IntakeService {
-  private readonly composer = new MessageComposer();
+  private readonly composer: MessageComposer;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(DISPATCH_CONFIG) config: DispatchConfig,
     private readonly store: MessageStore,
     private readonly publisher: StatusChangesPublisher,
-    private readonly registry: ProviderRegistry,
+    private readonly providers: ActiveProviders,
     private readonly readyMessages: ReadyMessagesSignal,
     @InjectPinoLogger('intake') private readonly logger: PinoLogger,
-  ) {}
+  ) {
+    this.composer = new MessageComposer({ publicUrl: config.PUBLIC_URL });
+  }
 
   /** Answers the records that can never become a message (they go to the DLQ). */
   async accept(records: ConsumedRecord<SendRequest>[]): Promise<RejectedRecord<SendRequest>[]> {
@@ -51,8 +56,9 @@ export class IntakeService {
   private async composeAll(records: ConsumedRecord<SendRequest>[]) {
     const messages: NewMessage[] = [];
     const rejected: RejectedRecord<SendRequest>[] = [];
+    const registry = this.providers.registry();
     const composed = await Promise.allSettled(
-      records.map((record) => this.composer.compose(record.value, this.registry.forChannel(record.value.channel).name)),
+      records.map((record) => this.composer.compose(record.value, registry.forChannel(record.value.channel))),
     );
     composed.forEach((outcome, i) => {
       const record = records[i]!;
@@ -71,7 +77,7 @@ export class IntakeService {
       if (message.status === 'failed') {
         this.logger.warn(
           { sendId: record.value.sendId, campaignId: record.value.campaignId, reason: message.failureReason },
-          'message failed: template error',
+          'message failed at intake',
         );
       }
       messages.push(message);

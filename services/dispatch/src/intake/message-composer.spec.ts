@@ -1,7 +1,9 @@
 import type { SendRequest } from '@nudge/contracts';
 import { MessageComposer } from './message-composer';
 
-function aSendRequest(overrides: { body?: string; channel?: SendRequest['channel'] } = {}): SendRequest {
+const sandbox = { name: 'sandbox', capabilities: { idempotencyKey: true } };
+
+function aSendRequest(overrides: { body?: string; channel?: SendRequest['channel']; to?: string } = {}): SendRequest {
   const at = '2026-11-23T10:00:00.000Z';
   return {
     sendId: 'snd_1',
@@ -13,7 +15,7 @@ function aSendRequest(overrides: { body?: string; channel?: SendRequest['channel
     triggerEventId: 'e1',
     decidedAt: at,
     channel: overrides.channel ?? 'sms',
-    to: '+34600000001',
+    to: overrides.to ?? '+34600000001',
     message: {
       sender: 'ACME',
       body: overrides.body ?? 'Hi {{ profile.attributes.firstName }}, your cart of {{ event.properties.cartValue }} € is waiting',
@@ -35,10 +37,14 @@ function aSendRequest(overrides: { body?: string; channel?: SendRequest['channel
 }
 
 describe('MessageComposer', () => {
-  const composer = new MessageComposer();
+  let codes = 0;
+  const composer = new MessageComposer({
+    publicUrl: 'https://nudge.example/',
+    newLinkCode: () => `code${String(++codes).padStart(6, '0')}`,
+  });
 
   it('personalises the body and counts SMS segments', async () => {
-    const { message, missingVariables } = await composer.compose(aSendRequest(), 'sandbox');
+    const { message, missingVariables } = await composer.compose(aSendRequest(), sandbox);
     expect(message).toMatchObject({
       body: 'Hi Ana, your cart of 129.9 € is waiting',
       segments: 1,
@@ -50,28 +56,70 @@ describe('MessageComposer', () => {
   });
 
   it('renders a missing variable empty and names it', async () => {
-    const { message, missingVariables } = await composer.compose(
-      aSendRequest({ body: 'Hi {{ profile.attributes.lastName }}!' }),
-      'sandbox',
-    );
+    const { message, missingVariables } = await composer.compose(aSendRequest({ body: 'Hi {{ profile.attributes.lastName }}!' }), sandbox);
     expect(message.body).toBe('Hi !');
     expect(missingVariables).toEqual(['profile.attributes.lastName']);
   });
 
   it('counts segments only for SMS', async () => {
-    const { message } = await composer.compose(aSendRequest({ channel: 'whatsapp' }), 'sandbox');
+    const { message } = await composer.compose(aSendRequest({ channel: 'whatsapp' }), sandbox);
     expect(message.segments).toBeNull();
   });
 
   it('a template that does not parse makes a failed message with the reason', async () => {
-    const { message } = await composer.compose(aSendRequest({ body: 'Hi {{ profile | nope }}' }), 'sandbox');
+    const { message } = await composer.compose(aSendRequest({ body: 'Hi {{ profile | nope }}' }), sandbox);
     expect(message.status).toBe('failed');
     expect(message.body).toBeNull();
     expect(message.failureReason).toMatch(/^template error: .*nope/);
   });
 
   it('gives every message its own id', async () => {
-    const [first, second] = await Promise.all([composer.compose(aSendRequest(), 'sandbox'), composer.compose(aSendRequest(), 'sandbox')]);
+    const [first, second] = await Promise.all([composer.compose(aSendRequest(), sandbox), composer.compose(aSendRequest(), sandbox)]);
     expect(first.message.id).not.toBe(second.message.id);
+  });
+
+  it('makes one tracked link per distinct target, with UTM parameters on the stored target', async () => {
+    const { message } = await composer.compose(
+      aSendRequest({
+        body: "{{ 'https://shop.example/cart?id=9#top' | track }} {{ 'https://shop.example/cart?id=9#top' | track }} {{ 'mailto:help@shop.example' | track }}",
+      }),
+      sandbox,
+    );
+    const [cart, mail] = message.links;
+    expect(message.links).toHaveLength(2);
+    expect(message.body).toBe(
+      `https://nudge.example/c/${cart?.code} https://nudge.example/c/${cart?.code} https://nudge.example/c/${mail?.code}`,
+    );
+    expect(cart?.target).toBe('https://shop.example/cart?id=9&utm_source=nudge&utm_medium=sms&utm_campaign=cart-abandon-sms#top');
+    expect(mail?.target).toBe('mailto:help@shop.example');
+  });
+
+  it('a tracked link to a relative URL fails the message', async () => {
+    const { message } = await composer.compose(aSendRequest({ body: "{{ 'cart' | track }}" }), sandbox);
+    expect(message).toMatchObject({ status: 'failed', links: [] });
+    expect(message.failureReason).toMatch(/^template error: .*\| track needs an absolute URL/);
+  });
+
+  it('puts the number in E.164', async () => {
+    const { message } = await composer.compose(aSendRequest({ to: '+34 600 00 00 01' }), sandbox);
+    expect(message.recipient).toBe('+34600000001');
+  });
+
+  it('an invalid number makes a failed message, nothing rendered', async () => {
+    const { message } = await composer.compose(aSendRequest({ to: '+34600', body: "{{ 'https://a.example' | track }}" }), sandbox);
+    expect(message).toMatchObject({
+      status: 'failed',
+      body: null,
+      links: [],
+      recipient: '+34600',
+      failureReason: 'invalid phone number "+34600": not a valid number',
+    });
+  });
+
+  it('a body longer than the provider takes fails with both lengths', async () => {
+    const short = { name: 'tiny', capabilities: { idempotencyKey: false, maxLength: 10 } };
+    const { message } = await composer.compose(aSendRequest({ body: "Hello world! {{ 'https://a.example' | track }}" }), short);
+    expect(message).toMatchObject({ status: 'failed', links: [] });
+    expect(message.failureReason).toMatch(/^the body has \d+ characters; tiny takes at most 10$/);
   });
 });

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { countSmsSegments } from '@nudge/channels';
+import { countSmsSegments, type ChannelProvider } from '@nudge/channels';
 import type { SendRequest } from '@nudge/contracts';
 import { renderTemplate, TemplateCache, TemplateError } from '@nudge/templates';
+import { MessageLinks, newLinkCode } from '../links/message-links';
 import type { NewMessage } from '../messages/message';
+import { recipientAddress } from './recipient-address';
 
 export interface ComposedMessage {
   message: NewMessage;
@@ -10,31 +12,61 @@ export interface ComposedMessage {
   missingVariables: string[];
 }
 
+export interface ComposerOptions {
+  /** Base of tracked links (PUBLIC_URL). */
+  publicUrl: string;
+  newLinkCode?: () => string;
+  templates?: TemplateCache;
+}
+
 /**
- * Turns a send request into the message to store: the body rendered with the request's
- * scope (each template source compiled once), SMS segments counted. A template that does
- * not parse or render makes a `failed` message carrying the reason, never a retry.
+ * Turns a send request into the message to store: the recipient's address checked (phone
+ * numbers in E.164), the body rendered with the request's scope (each template source
+ * compiled once; `| track` links made for this message), its length checked against the
+ * provider's, SMS segments counted. What can never be sent (a bad number, a template
+ * error, a body too long) makes a `failed` message carrying the reason, never a retry.
  */
 export class MessageComposer {
-  constructor(private readonly templates = new TemplateCache()) {}
+  private readonly templates: TemplateCache;
+  private readonly newLinkCode: () => string;
 
-  async compose(request: SendRequest, provider: string): Promise<ComposedMessage> {
-    const base = { id: randomUUID(), request, provider };
+  constructor(private readonly options: ComposerOptions) {
+    this.templates = options.templates ?? new TemplateCache();
+    this.newLinkCode = options.newLinkCode ?? newLinkCode;
+  }
+
+  async compose(request: SendRequest, provider: Pick<ChannelProvider, 'name' | 'capabilities'>): Promise<ComposedMessage> {
+    const recipient = recipientAddress(request, provider.name);
+    const base = { id: randomUUID(), request, provider: provider.name, recipient: recipient.ok ? recipient.address : request.to };
+    const failed = (failureReason: string, body: string | null = null): NewMessage => ({
+      ...base,
+      body,
+      segments: null,
+      links: [],
+      status: 'failed',
+      failureReason,
+    });
+    if (!recipient.ok) return { message: failed(recipient.reason), missingVariables: [] };
+    const links = new MessageLinks(this.options.publicUrl, { medium: request.channel, campaign: request.campaignId }, this.newLinkCode);
+    let rendered: { text: string; missingVariables: string[] };
     try {
-      const compiled = this.templates.get(request.message.body);
-      const { text, missingVariables } = await renderTemplate(compiled, request.scope);
-      const segments = request.channel === 'sms' ? countSmsSegments(text).segments : null;
-      return { message: { ...base, body: text, segments, status: 'queued', failureReason: null }, missingVariables };
+      rendered = await renderTemplate(this.templates.get(request.message.body), request.scope, { track: links.track });
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
-      const message: NewMessage = {
-        ...base,
-        body: null,
-        segments: null,
-        status: 'failed',
-        failureReason: `template error: ${error.message}`,
-      };
-      return { message, missingVariables: [] };
+      return { message: failed(`template error: ${error.message}`), missingVariables: [] };
     }
+    const { text, missingVariables } = rendered;
+    const maxLength = provider.capabilities.maxLength;
+    if (maxLength !== undefined && text.length > maxLength) {
+      return {
+        message: failed(`the body has ${text.length} characters; ${provider.name} takes at most ${maxLength}`, text),
+        missingVariables,
+      };
+    }
+    const segments = request.channel === 'sms' ? countSmsSegments(text).segments : null;
+    return {
+      message: { ...base, body: text, segments, links: links.links, status: 'queued', failureReason: null },
+      missingVariables,
+    };
   }
 }

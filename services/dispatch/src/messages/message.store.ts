@@ -8,7 +8,24 @@ import type { NewMessage, StatusStamp, StoredMessage } from './message';
 /** A queued message a sender holds the lease of, with what the provider needs. */
 export interface ClaimedMessage extends StoredMessage {
   sender: string | null;
+  subject: string | null;
   category: Category;
+}
+
+/** How many ready messages of a rate-limited provider on a channel one claim may take. */
+export interface ClaimAllowance {
+  channel: Channel;
+  provider: string;
+  allowance: number;
+}
+
+/** A reported status written to a locked message: its new status and the stamps to append. */
+export interface StatusUpdate {
+  id: string;
+  status: MessageStatus;
+  appendHistory: StatusStamp[];
+  /** Set for `failed` / `expired` when the provider said why; otherwise the stored reason stays. */
+  failureReason: string | null;
 }
 
 /** What one provider call did to a claimed message. */
@@ -33,6 +50,8 @@ export interface MessageFilter {
 const COLUMNS = `id, send_id, campaign_id, campaign_version, step_id, user_id, trigger_event_id, channel, provider,
   recipient, body, segments, status, status_history, failure_reason, provider_message_id, attempts, created_at`;
 
+const READY = `m.status = 'queued' AND m.next_attempt_at <= now() AND (m.lease_until IS NULL OR m.lease_until < now())`;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The `messages` table: every query dispatch runs on it. */
@@ -42,7 +61,9 @@ export class MessageStore {
 
   /**
    * Stores new messages in one statement; a send id already stored is skipped. This is the
-   * exactly-once gate (DESIGN invariant 3): only the returned rows are new.
+   * exactly-once gate (DESIGN invariant 3): only the returned rows are new. The tracked
+   * links of the same statement are stored only for the rows it inserted, so a replayed
+   * send request creates no links.
    */
   async insertNew(
     manager: EntityManager,
@@ -51,19 +72,33 @@ export class MessageStore {
   ): Promise<{ id: string; sendId: string; status: MessageStatus }[]> {
     if (messages.length === 0) return [];
     const column = <T>(pick: (m: NewMessage) => T) => messages.map(pick);
+    const links = messages.flatMap((m) => m.links.map((link) => ({ ...link, messageId: m.id })));
     const rows: { id: string; send_id: string; status: MessageStatus }[] = await manager.query(
-      `INSERT INTO messages (id, send_id, campaign_id, campaign_version, step_id, user_id, trigger_event_id, channel, provider,
-         recipient, body, segments, status, status_history, failure_reason, attempts, next_attempt_at, request, created_at, updated_at)
-       SELECT n.id, n.send_id, n.campaign_id, n.campaign_version, n.step_id, n.user_id, n.trigger_event_id, n.channel, n.provider,
-         n.recipient, n.body, n.segments, n.status, jsonb_build_array(jsonb_build_object('status', n.status, 'at', $16::text)),
-         n.failure_reason, 0, CASE WHEN n.status = 'queued' THEN now() END, n.request, $16::text::timestamptz, $16::text::timestamptz
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-         $10::text[], $11::text[], $12::int[], $13::text[], $14::text[], $15::jsonb[]) WITH ORDINALITY
-         AS n(id, send_id, campaign_id, campaign_version, step_id, user_id, trigger_event_id, channel, provider,
-              recipient, body, segments, status, failure_reason, request, ordinal)
-       ORDER BY n.ordinal
-       ON CONFLICT (send_id) DO NOTHING
-       RETURNING id, send_id, status`,
+      `WITH inserted AS (
+         INSERT INTO messages (id, send_id, campaign_id, campaign_version, step_id, user_id, trigger_event_id, channel, provider,
+           recipient, body, segments, status, status_history, failure_reason, attempts, next_attempt_at, request, created_at, updated_at,
+           fallback_channels, fallback_at)
+         SELECT n.id, n.send_id, n.campaign_id, n.campaign_version, n.step_id, n.user_id, n.trigger_event_id, n.channel, n.provider,
+           n.recipient, n.body, n.segments, n.status, jsonb_build_array(jsonb_build_object('status', n.status, 'at', $16::text)),
+           n.failure_reason, 0, CASE WHEN n.status = 'queued' THEN now() END, n.request, $16::text::timestamptz, $16::text::timestamptz,
+           -- A fallback chain waits \`after\` (ISO-8601, which Postgres reads as an interval) for a read.
+           COALESCE(n.request->'fallback'->'channels', '[]'::jsonb),
+           CASE WHEN n.status = 'queued' AND n.request ? 'fallback'
+             THEN $16::text::timestamptz + (n.request->'fallback'->>'after')::interval END
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+           $10::text[], $11::text[], $12::int[], $13::text[], $14::text[], $15::jsonb[]) WITH ORDINALITY
+           AS n(id, send_id, campaign_id, campaign_version, step_id, user_id, trigger_event_id, channel, provider,
+                recipient, body, segments, status, failure_reason, request, ordinal)
+         ORDER BY n.ordinal
+         ON CONFLICT (send_id) DO NOTHING
+         RETURNING id, send_id, status
+       ), links AS (
+         INSERT INTO tracked_links (code, message_id, target, created_at)
+         SELECT l.code, l.message_id, l.target, $16::text::timestamptz
+         FROM unnest($17::text[], $18::uuid[], $19::text[]) AS l(code, message_id, target)
+         JOIN inserted ON inserted.id = l.message_id
+       )
+       SELECT id, send_id, status FROM inserted`,
       [
         column((m) => m.id),
         column((m) => m.request.sendId),
@@ -74,37 +109,56 @@ export class MessageStore {
         column((m) => m.request.triggerEventId),
         column((m) => m.request.channel),
         column((m) => m.provider),
-        column((m) => m.request.to),
+        column((m) => m.recipient),
         column((m) => m.body),
         column((m) => m.segments),
         column((m) => m.status),
         column((m) => m.failureReason),
         column((m) => JSON.stringify(m.request)),
         at,
+        links.map((l) => l.code),
+        links.map((l) => l.messageId),
+        links.map((l) => l.target),
       ],
     );
     return rows.map((r) => ({ id: r.id, sendId: r.send_id, status: r.status }));
   }
 
   /**
-   * Leases up to `limit` ready messages to this sender and counts the attempt. Rows another
-   * sender is claiming are skipped; a lease that runs out (a crashed sender) frees its row.
+   * Leases ready messages to this sender and counts the attempt: up to `limit` of providers
+   * without a rate limit, and for each rate-limited (channel, provider) at most its
+   * `allowance`, oldest first. Rows another sender is claiming are skipped; a lease that
+   * runs out (a crashed sender) frees its row.
    */
-  async claimReady(limit: number, leaseSeconds: number): Promise<ClaimedMessage[]> {
+  async claimReady(limit: number, leaseSeconds: number, throttled: ClaimAllowance[] = []): Promise<ClaimedMessage[]> {
     const result = await this.dataSource.query(
-      `UPDATE messages SET lease_until = now() + make_interval(secs => $2), attempts = attempts + 1, updated_at = now()
-       WHERE id IN (
-         SELECT id FROM messages
-         WHERE status = 'queued' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
+      `WITH throttled AS (
+         SELECT * FROM unnest($3::text[], $4::text[], $5::int[]) AS t(channel, provider, allowance)
+       ), unthrottled AS (
+         SELECT id FROM messages m
+         WHERE ${READY} AND NOT EXISTS (SELECT 1 FROM throttled t WHERE t.channel = m.channel AND t.provider = m.provider)
          ORDER BY next_attempt_at
          LIMIT $1
-         FOR UPDATE SKIP LOCKED)
-       RETURNING ${COLUMNS}, request->'message'->>'sender' AS sender, request->>'category' AS category`,
-      [limit, leaseSeconds],
+         FOR UPDATE SKIP LOCKED
+       ), allowed AS (
+         SELECT a.id FROM throttled t CROSS JOIN LATERAL (
+           SELECT id FROM messages m
+           WHERE ${READY} AND m.channel = t.channel AND m.provider = t.provider
+           ORDER BY next_attempt_at
+           LIMIT t.allowance
+           FOR UPDATE SKIP LOCKED
+         ) AS a
+       )
+       UPDATE messages SET lease_until = now() + make_interval(secs => $2), attempts = attempts + 1, updated_at = now()
+       WHERE id IN (SELECT id FROM unthrottled UNION ALL SELECT id FROM allowed)
+       RETURNING ${COLUMNS}, request->'message'->>'sender' AS sender, request->'message'->>'subject' AS subject,
+         request->>'category' AS category`,
+      [limit, leaseSeconds, throttled.map((t) => t.channel), throttled.map((t) => t.provider), throttled.map((t) => t.allowance)],
     );
-    return returnedRows<MessageRow & { sender: string | null; category: Category }>(result).map((row) => ({
+    return returnedRows<MessageRow & { sender: string | null; subject: string | null; category: Category }>(result).map((row) => ({
       ...fromRow(row),
       sender: row.sender,
+      subject: row.subject,
       category: row.category,
     }));
   }
@@ -151,15 +205,42 @@ export class MessageStore {
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
-  /** The newest message a provider took for `recipient` on `channel`: what an inbound reply answers. */
-  async latestSentTo(channel: Channel, recipient: string, provider: string): Promise<StoredMessage | null> {
+  /** The newest message a provider took for `recipient` on `channel`: what an inbound reply answers, and whose user wrote. */
+  async latestSentTo(channel: Channel, recipient: string): Promise<StoredMessage | null> {
     const rows: MessageRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM messages
-       WHERE recipient = $1 AND channel = $2 AND provider = $3 AND status NOT IN ('queued', 'failed')
+       WHERE recipient = $1 AND channel = $2 AND status NOT IN ('queued', 'failed')
        ORDER BY created_at DESC LIMIT 1`,
-      [recipient, channel, provider],
+      [recipient, channel],
     );
     return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  /** The messages a provider knows by these ids, locked until the transaction ends (in id order: no deadlocks). */
+  async lockByProviderIds(manager: EntityManager, provider: string, providerMessageIds: string[]): Promise<StoredMessage[]> {
+    if (providerMessageIds.length === 0) return [];
+    const rows: MessageRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM messages WHERE provider = $1 AND provider_message_id = ANY($2::text[]) ORDER BY id FOR UPDATE`,
+      [provider, [...new Set(providerMessageIds)]],
+    );
+    return rows.map(fromRow);
+  }
+
+  /** Writes reported statuses to locked messages in one statement. */
+  async recordStatuses(manager: EntityManager, updates: StatusUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    await manager.query(
+      `UPDATE messages AS m SET status = u.status, status_history = m.status_history || u.append_history,
+         failure_reason = COALESCE(u.failure_reason, m.failure_reason), updated_at = now()
+       FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[]) AS u(id, status, append_history, failure_reason)
+       WHERE m.id = u.id`,
+      [
+        updates.map((u) => u.id),
+        updates.map((u) => u.status),
+        updates.map((u) => JSON.stringify(u.appendHistory)),
+        updates.map((u) => u.failureReason),
+      ],
+    );
   }
 
   /** Messages of a user and/or a campaign, newest first. */
@@ -172,20 +253,6 @@ export class MessageStore {
       [filter.userId ?? null, filter.campaignId ?? null, filter.limit],
     );
     return rows.map(fromRow);
-  }
-
-  /** Sets a reported status and appends it to the history; the caller holds the row lock. */
-  async recordStatus(manager: EntityManager, id: string, stamp: StatusStamp, failureReason: string | null): Promise<StoredMessage> {
-    const result = await manager.query(
-      `UPDATE messages SET status = $2, status_history = status_history || jsonb_build_array($3::jsonb),
-         failure_reason = COALESCE($4, failure_reason), updated_at = now()
-       WHERE id = $1
-       RETURNING ${COLUMNS}`,
-      [id, stamp.status, JSON.stringify(stamp), failureReason],
-    );
-    const [row] = returnedRows<MessageRow>(result);
-    if (!row) throw new Error(`message ${id} vanished while locked`);
-    return fromRow(row);
   }
 }
 

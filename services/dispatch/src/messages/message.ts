@@ -1,4 +1,5 @@
 import type { Channel, MessageStatus, SendRequest } from '@nudge/contracts';
+import type { TrackedLink } from '../links/message-links';
 
 export interface StatusStamp {
   status: MessageStatus;
@@ -27,12 +28,16 @@ export interface StoredMessage {
   createdAt: string;
 }
 
-/** A message about to be stored: `queued` to be sent, or `failed` before any send (template error). */
+/** A message about to be stored: `queued` to be sent, or `failed` before any send (template error, bad address…). */
 export interface NewMessage {
   id: string;
   request: SendRequest;
   provider: string;
+  /** The request's `to` as the provider takes it (phone numbers in E.164). */
+  recipient: string;
   body: string | null;
+  /** The `| track` links of the body, stored with the message when it is new. */
+  links: TrackedLink[];
   segments: number | null;
   status: 'queued' | 'failed';
   failureReason: string | null;

@@ -46,3 +46,19 @@ describe('status change records', () => {
     expect(deliveryUpdateOf({ message, status: 'expired', at }).status).toBe('expired');
   });
 });
+
+describe('a reply event', () => {
+  it('carries the text and an id of its own, so every reply is an event', () => {
+    const event = messageEventOf({
+      message,
+      status: 'replied',
+      at,
+      event: { id: `${message.id}:replied:41`, properties: { text: 'thanks!' } },
+    });
+    expect(event).toMatchObject({
+      eventId: `${message.id}:replied:41`,
+      name: 'message_replied',
+      properties: { messageId: message.id, campaignId: 'cart-abandon-sms', channel: 'sms', text: 'thanks!' },
+    });
+  });
+});

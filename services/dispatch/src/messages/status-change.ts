@@ -7,6 +7,8 @@ export interface StatusChange {
   status: MessageStatus;
   at: string;
   reason?: string;
+  /** More for the `message_*` event: a reply's text, and its own id (every reply is an event of its own). */
+  event?: { id: string; properties: Record<string, unknown> };
 }
 
 /** The record of a status change on `nudge.deliveries.v1`. */
@@ -35,7 +37,7 @@ export function messageEventOf(change: StatusChange): EventEnvelope | null {
   if (!name) return null;
   const { message } = change;
   return {
-    eventId: `${message.id}:${change.status}`,
+    eventId: change.event?.id ?? `${message.id}:${change.status}`,
     userId: message.userId,
     name,
     timestamp: change.at,
@@ -47,6 +49,7 @@ export function messageEventOf(change: StatusChange): EventEnvelope | null {
       sendId: message.sendId,
       stepId: message.stepId,
       ...(change.reason === undefined ? {} : { reason: change.reason }),
+      ...change.event?.properties,
     },
     context: { source: 'dispatch' },
   };

@@ -1,16 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { reportStatus } from '@nudge/channels';
+import { reportStatus, type StatusReport as ProviderStatusReport } from '@nudge/channels';
 import { ConflictError, NotFoundError, type MessageStatus } from '@nudge/contracts';
 import { inTransaction } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { CLOCK } from '../clock';
-import { toMessageView, type MessageView } from '../messages/message';
+import { toMessageView, type MessageView, type StoredMessage } from '../messages/message';
 import { MessageStore } from '../messages/message.store';
 import { StatusChangesPublisher } from '../messages/status-changes.publisher';
+import { afterUpdate, applyReports, type ReportedStatus, type ReportsOutcome } from '../messages/status-reports';
 
-/** A status a provider (or the app) reports for a message it took. */
+/** A status reported for one of our messages by our id (the sandbox, the in-app inbox). */
 export interface StatusReport {
   provider: string;
   messageId: string;
@@ -18,10 +19,18 @@ export interface StatusReport {
   reason?: string;
 }
 
+/** What a provider's status reports did: moved a message on, changed nothing, or named no message of ours. */
+export interface ProviderReportsOutcome {
+  applied: number;
+  ignored: number;
+  unknown: number;
+}
+
 /**
- * Applies reported statuses: lock the message → decide (statuses only move forward) →
- * record → publish the change before committing. A report that does not move the message
- * on (a late `delivered` after `read`, a duplicate) changes and publishes nothing.
+ * The one path every status change of a sent message takes: lock the message → decide
+ * (statuses only move forward, `applyReports`) → record → publish the changes before
+ * committing. A report that does not move the message on (a late `delivered` after
+ * `read`, a duplicate) changes and publishes nothing.
  */
 @Injectable()
 export class DeliveryReceiptsService {
@@ -32,23 +41,79 @@ export class DeliveryReceiptsService {
     private readonly publisher: StatusChangesPublisher,
   ) {}
 
-  /** Answers the message as it is after the report. */
+  /** Applies a report by our message id; answers the message as it is after it. */
   async report(report: StatusReport): Promise<MessageView> {
     return inTransaction(this.dataSource, async (manager) => {
       const message = await this.store.lockById(manager, report.messageId);
       if (!message || message.provider !== report.provider)
         throw new NotFoundError(`no message ${report.messageId} sent through ${report.provider}`);
       const verdict = reportStatus(message.status, report.status);
-      if (verdict.outcome === 'ignored') {
-        if (verdict.reason === 'not_sent_yet')
-          throw new ConflictError(`message ${message.id} is still queued: ${report.provider} has not taken it yet`);
-        return toMessageView(message);
-      }
-      const stamp = { status: verdict.status, at: this.clock.now().toISOString() };
-      const reason = verdict.status === 'failed' || verdict.status === 'expired' ? (report.reason ?? null) : null;
-      const updated = await this.store.recordStatus(manager, message.id, stamp, reason);
-      await this.publisher.publish([{ message, ...stamp, ...(reason === null ? {} : { reason }) }]);
-      return toMessageView(updated);
+      if (verdict.outcome === 'ignored' && verdict.reason === 'not_sent_yet')
+        throw new ConflictError(`message ${message.id} is still queued: ${report.provider} has not taken it yet`);
+      const { update, changes } = await this.applyLocked(manager, message, [
+        { status: report.status, ...(report.reason === undefined ? {} : { reason: report.reason }) },
+      ]);
+      await this.publisher.publish(changes);
+      return toMessageView(afterUpdate(message, update));
     });
+  }
+
+  /**
+   * Applies a provider's reports by its own message ids, in one transaction: the messages
+   * are locked and written in one statement each. Ids naming no message of ours (another
+   * system's, or a send whose result is not recorded yet) are counted and ignored.
+   */
+  async reportByProviderIds(provider: string, reports: ProviderStatusReport[]): Promise<ProviderReportsOutcome> {
+    if (reports.length === 0) return { applied: 0, ignored: 0, unknown: 0 };
+    return inTransaction(this.dataSource, async (manager) => {
+      const messages = await this.store.lockByProviderIds(
+        manager,
+        provider,
+        reports.map((r) => r.providerMessageId),
+      );
+      const byProviderId = new Map(messages.map((m) => [m.providerMessageId, m]));
+      const reportsOf = new Map<StoredMessage, ReportedStatus[]>();
+      let unknown = 0;
+      for (const report of reports) {
+        const message = byProviderId.get(report.providerMessageId);
+        if (!message) {
+          unknown++;
+          continue;
+        }
+        reportsOf.set(message, [
+          ...(reportsOf.get(message) ?? []),
+          { status: report.status, ...(report.reason === undefined ? {} : { reason: report.reason }) },
+        ]);
+      }
+      const outcomes = [...reportsOf].map(([message, reported]) => applyReports(message, reported, this.at()));
+      await this.record(manager, outcomes);
+      await this.publisher.publish(outcomes.flatMap((o) => o.changes));
+      return {
+        applied: outcomes.reduce((sum, o) => sum + o.applied, 0),
+        ignored: outcomes.reduce((sum, o) => sum + o.ignored, 0),
+        unknown,
+      };
+    });
+  }
+
+  /**
+   * Applies reports to a message the caller has locked in its transaction and records
+   * them; answers what changed, for the caller to publish (StatusChangesPublisher) before it commits.
+   */
+  async applyLocked(manager: EntityManager, message: StoredMessage, reports: ReportedStatus[]): Promise<ReportsOutcome> {
+    const outcome = applyReports(message, reports, this.at());
+    await this.record(manager, [outcome]);
+    return outcome;
+  }
+
+  private record(manager: EntityManager, outcomes: ReportsOutcome[]): Promise<void> {
+    return this.store.recordStatuses(
+      manager,
+      outcomes.flatMap((o) => (o.update ? [o.update] : [])),
+    );
+  }
+
+  private at(): string {
+    return this.clock.now().toISOString();
   }
 }

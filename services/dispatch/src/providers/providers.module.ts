@@ -1,22 +1,34 @@
 import { Module } from '@nestjs/common';
-import { ProviderRegistry } from '@nudge/channels';
+import type { ProviderContext } from '@nudge/channels';
+import { DISPATCH_CONFIG, type DispatchConfig } from '../config';
+import { InboxStorageModule } from '../inbox/inbox-storage.module';
+import { InboxWriterService } from '../inbox/inbox.writer';
 import { MessagesModule } from '../messages/messages.module';
+import { ActiveProviders } from './active-providers';
 import { DeliveryReceiptsService } from './delivery-receipts.service';
-import { InboundMessagesService } from './inbound-messages.service';
-import { SandboxCallbacksController } from './sandbox/sandbox-callbacks.controller';
+import { PROVIDER_CONTEXT } from './provider-tokens';
+import { ProviderSettingsRepository } from './provider-settings.repository';
 
 /**
- * The channel providers and their callbacks. Every channel uses `sandbox` for now; the
- * registry is where settings.yaml's `providers` will plug in.
+ * The channel providers in force (built from the settings rules saves, with their rate
+ * limits) and the one path by which a sent message's status changes.
  */
 @Module({
-  imports: [MessagesModule],
-  controllers: [SandboxCallbacksController],
+  imports: [MessagesModule, InboxStorageModule],
   providers: [
-    { provide: ProviderRegistry, useFactory: () => ProviderRegistry.fromSettings() },
+    {
+      provide: PROVIDER_CONTEXT,
+      inject: [DISPATCH_CONFIG, InboxWriterService],
+      useFactory: (config: DispatchConfig, inbox: InboxWriterService): ProviderContext => ({
+        env: config.providerEnv,
+        publicUrl: config.PUBLIC_URL,
+        inbox: inbox.write,
+      }),
+    },
+    ProviderSettingsRepository,
+    ActiveProviders,
     DeliveryReceiptsService,
-    InboundMessagesService,
   ],
-  exports: [ProviderRegistry],
+  exports: [ActiveProviders, DeliveryReceiptsService],
 })
 export class ProvidersModule {}

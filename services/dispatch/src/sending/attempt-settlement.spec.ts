@@ -27,6 +27,7 @@ function aClaimedMessage(attempts = 1): ClaimedMessage {
     attempts,
     createdAt: at,
     sender: null,
+    subject: null,
   };
 }
 

@@ -25,10 +25,12 @@ function claimed(id: string, provider = 'slow'): ClaimedMessage {
     attempts: 2,
     createdAt: at,
     sender: 'ACME',
+    subject: null,
   };
 }
 
 const now = new Date('2026-11-24T10:00:00.000Z');
+const context = { now, lastInboundAt: () => undefined };
 
 describe('callProviders', () => {
   it('keeps at most `concurrency` calls in flight and answers in the order of the messages', async () => {
@@ -49,7 +51,7 @@ describe('callProviders', () => {
     const registry = ProviderRegistry.fromSettings({ sms: { provider: 'slow' } }, { sandbox: () => slow, slow: () => slow });
     const messages = Array.from({ length: 20 }, (_, i) => claimed(String(i)));
 
-    const results = await callProviders(messages, registry, 4, now);
+    const results = await callProviders(messages, registry, 4, context);
 
     expect(mostInFlight).toBe(4);
     expect(results.map((r) => (r.outcome === 'accepted' ? r.providerMessageId : null))).toEqual(messages.map((m) => `p-${m.id}`));
@@ -67,7 +69,27 @@ describe('callProviders', () => {
   });
 
   it('fails a message whose provider is no longer configured', async () => {
-    const [result] = await callProviders([claimed('1', 'gone')], ProviderRegistry.fromSettings(), 4, now);
+    const [result] = await callProviders([claimed('1', 'gone')], ProviderRegistry.fromSettings(), 4, context);
     expect(result).toMatchObject({ outcome: 'rejected', error: { kind: 'permanent', message: 'provider "gone" is not configured' } });
+  });
+
+  it('tells providers with a session window when the recipient last wrote, and no one else', async () => {
+    const seen: OutboundMessage[] = [];
+    const provider = (name: string, sessionWindowHours?: number): ChannelProvider => ({
+      name,
+      capabilities: { idempotencyKey: false, ...(sessionWindowHours === undefined ? {} : { sessionWindowHours }) },
+      send: async (message) => {
+        seen.push(message);
+        return { outcome: 'accepted', status: 'sent', providerMessageId: `p-${message.messageId}` };
+      },
+    });
+    const registry = ProviderRegistry.fromSettings(
+      { whatsapp: { provider: 'wa' }, sms: { provider: 'plain' } },
+      { sandbox: () => provider('sandbox'), wa: () => provider('wa', 24), plain: () => provider('plain') },
+    );
+    const wrote = new Date('2026-11-24T08:00:00.000Z');
+    await callProviders([claimed('1', 'wa'), claimed('2', 'plain')], registry, 4, { now, lastInboundAt: () => wrote });
+    expect(seen.find((m) => m.messageId === '1')?.lastInboundAt).toEqual(wrote);
+    expect(seen.find((m) => m.messageId === '2')).not.toHaveProperty('lastInboundAt');
   });
 });

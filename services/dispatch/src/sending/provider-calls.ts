@@ -1,5 +1,12 @@
-import { ProviderPermanentError, sendThrough, type ProviderRegistry, type SendResult } from '@nudge/channels';
+import { ProviderPermanentError, sendThrough, type OutboundMessage, type ProviderRegistry, type SendResult } from '@nudge/channels';
 import type { ClaimedMessage } from '../messages/message.store';
+
+/** What every call of one batch shares: the send time and when recipients last wrote to us. */
+export interface BatchContext {
+  now: Date;
+  /** When the recipient last wrote, for providers with a session window (`lastInboundAt`). */
+  lastInboundAt: (message: ClaimedMessage) => Date | undefined;
+}
 
 /**
  * Calls each message's provider, at most `concurrency` calls in flight, and answers the
@@ -10,25 +17,26 @@ export async function callProviders(
   messages: ClaimedMessage[],
   registry: ProviderRegistry,
   concurrency: number,
-  now: Date,
+  context: BatchContext,
 ): Promise<SendResult[]> {
   const results = new Array<SendResult>(messages.length);
   let next = 0;
   const worker = async () => {
     for (let index = next++; index < messages.length; index = next++) {
-      results[index] = await callProvider(messages[index]!, registry, now);
+      results[index] = await callProvider(messages[index]!, registry, context);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, messages.length) }, worker));
   return results;
 }
 
-function callProvider(message: ClaimedMessage, registry: ProviderRegistry, now: Date): Promise<SendResult> {
+function callProvider(message: ClaimedMessage, registry: ProviderRegistry, context: BatchContext): Promise<SendResult> {
   const provider = registry.byName(message.provider);
   if (!provider) {
     return Promise.resolve({ outcome: 'rejected', error: new ProviderPermanentError(`provider "${message.provider}" is not configured`) });
   }
-  return sendThrough(provider, {
+  const lastInboundAt = provider.capabilities.sessionWindowHours === undefined ? undefined : context.lastInboundAt(message);
+  const outbound: OutboundMessage = {
     messageId: message.id,
     channel: message.channel,
     to: message.recipient,
@@ -36,7 +44,10 @@ function callProvider(message: ClaimedMessage, registry: ProviderRegistry, now: 
     attempt: message.attempts,
     category: message.category,
     campaignId: message.campaignId,
-    now,
+    now: context.now,
     ...(message.sender === null ? {} : { sender: message.sender }),
-  });
+    ...(message.subject === null ? {} : { subject: message.subject }),
+    ...(lastInboundAt === undefined ? {} : { lastInboundAt }),
+  };
+  return sendThrough(provider, outbound);
 }

@@ -1,7 +1,11 @@
 import { createDispatchApp } from '@nudge/dispatch';
 import { deriveSendId, type SendRequest } from '@nudge/contracts';
 import { createKafka, JsonProducer } from '@nudge/kafka';
+import { DATA_SOURCE } from '@nudge/service-runtime';
 import { eventually, readTopic, TestStack, type ReadRecord } from '@nudge/testing';
+import type { DataSource } from 'typeorm';
+import type { DispatchAppOptions } from '../../src/dispatch.module';
+import { ActiveProviders } from '../../src/providers/active-providers';
 
 /** Dispatch alone on the run's Kafka, with a producer standing in for rules. */
 export interface DispatchHarness {
@@ -10,8 +14,12 @@ export interface DispatchHarness {
   stop(): Promise<void>;
 }
 
-export async function startDispatch(label: string, env: Record<string, string> = {}): Promise<DispatchHarness> {
-  const stack = await TestStack.start({ factories: { dispatch: createDispatchApp }, label, env });
+export async function startDispatch(
+  label: string,
+  env: Record<string, string> = {},
+  options: DispatchAppOptions = {},
+): Promise<DispatchHarness> {
+  const stack = await TestStack.start({ factories: { dispatch: (appEnv) => createDispatchApp(appEnv, options) }, label, env });
   const rules = new JsonProducer(
     createKafka({ brokers: stack.brokers.split(','), clientId: `${label}-rules`, topicPrefix: stack.topics.prefix }),
   );
@@ -24,6 +32,21 @@ export async function startDispatch(label: string, env: Record<string, string> =
       await stack.stop();
     },
   };
+}
+
+/** Saves a settings document as rules does, and waits until dispatch builds its providers from it. */
+export async function saveSettings(harness: DispatchHarness, document: Record<string, unknown>): Promise<void> {
+  const app = harness.stack.app('dispatch');
+  const rows: { version: number }[] = await app.get<symbol, DataSource>(DATA_SOURCE).query(
+    `INSERT INTO settings (id, version, document, source, checksum) VALUES (1, 1, $1::jsonb, 'test', md5($1::text))
+     ON CONFLICT (id) DO UPDATE SET version = settings.version + 1, document = EXCLUDED.document, checksum = EXCLUDED.checksum
+     RETURNING version`,
+    [document],
+  );
+  const version = rows[0]?.version;
+  await eventually(() => (app.get(ActiveProviders).current().version === version ? true : undefined), {
+    what: `dispatch to apply settings v${version}`,
+  });
 }
 
 /** Publishes send requests on the dispatch topic as rules does, keyed by userId. */

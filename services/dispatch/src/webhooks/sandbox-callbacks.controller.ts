@@ -1,11 +1,14 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { SANDBOX_PROVIDER } from '@nudge/channels';
-import type { MessageView } from '../../messages/message';
-import { DeliveryReceiptsService } from '../delivery-receipts.service';
-import { InboundMessagesService } from '../inbound-messages.service';
+import { InboundMessagesService, type InboundOutcome } from '../inbound/inbound-messages.service';
+import type { MessageView } from '../messages/message';
+import { DeliveryReceiptsService } from '../providers/delivery-receipts.service';
 import { parseSandboxInbound, parseSandboxStatus } from './sandbox-callbacks.input';
 
-/** The sandbox provider's webhooks: tests move messages on and reply through them (SPEC §7). */
+/**
+ * The sandbox provider's webhooks: tests move messages on by our message id and reply
+ * through them (SPEC §7). They carry no signature, so they keep needing the API key.
+ */
 @Controller(`v1/providers/${SANDBOX_PROVIDER}`)
 export class SandboxCallbacksController {
   constructor(
@@ -22,8 +25,8 @@ export class SandboxCallbacksController {
 
   @Post('inbound')
   @HttpCode(200)
-  async receive(@Body() body: unknown): Promise<{ repliedTo: MessageView | null }> {
+  receive(@Body() body: unknown): Promise<InboundOutcome> {
     const input = parseSandboxInbound(body);
-    return { repliedTo: await this.inbound.receive({ provider: SANDBOX_PROVIDER, ...input }) };
+    return this.inbound.receive({ provider: SANDBOX_PROVIDER, ...input });
   }
 }

@@ -1,0 +1,97 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { SendRequest } from '@nudge/contracts';
+import type { JsonProducer, TopicNames } from '@nudge/kafka';
+import { inTransaction, loadProfiles, returnedRows } from '@nudge/persistence';
+import { DATA_SOURCE, PRODUCER, TOPICS } from '@nudge/service-runtime';
+import type { Clock } from '@nudge/timing';
+import type { DataSource, EntityManager } from 'typeorm';
+import { CLOCK } from '../clock';
+import { DISPATCH_CONFIG, type DispatchConfig } from '../config';
+import { decideFallback, type FallbackCandidate } from './fallback-requests';
+
+const BATCH = 200;
+
+/**
+ * Fallback chains (`channel: [whatsapp, sms]`, `fallbackAfter`): when a message's
+ * fallback time comes — or it failed — and it was not read, a send request for the next
+ * channel goes back through intake. Claimed with SKIP LOCKED and published before the
+ * claim commits, so a crash re-publishes at worst, and the derived send id makes that a
+ * no-op. A message still queued (retrying) is left until it settles: one channel in flight.
+ */
+@Injectable()
+export class FallbackPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('fallback');
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(PRODUCER) private readonly producer: JsonProducer,
+    @Inject(TOPICS) private readonly topics: TopicNames,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(DISPATCH_CONFIG) private readonly config: DispatchConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.fallBackDue()
+        .catch((error: Error) => {
+          this.logger.error(`fallback check failed, retrying: ${error.message}`);
+          return 0;
+        })
+        .then((claimed) => (claimed === BATCH ? this.fallBackDue().then(() => undefined) : undefined))
+        .finally(() => this.schedule());
+    }, this.config.DISPATCH_FALLBACK_POLL_MS);
+  }
+
+  /** Handles one batch of due fallbacks; returns how many messages it claimed. */
+  async fallBackDue(): Promise<number> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const now = this.clock.now();
+      const due = await claimDueFallbacks(manager, now);
+      if (due.length === 0) return 0;
+      const profiles = await loadProfiles(
+        manager,
+        due.map((c) => c.request.userId),
+      );
+      const requests: SendRequest[] = [];
+      for (const candidate of due) {
+        const verdict = decideFallback(candidate, profiles.get(candidate.request.userId) ?? null, now);
+        this.logger.log(`message ${candidate.messageId}: ${verdict.reason}`);
+        if (verdict.action === 'send') requests.push(verdict.request);
+      }
+      await this.producer.publish(
+        this.topics.dispatch,
+        requests.map((request) => ({ key: request.userId, value: request })),
+      );
+      return due.length;
+    });
+  }
+}
+
+/** Takes the messages whose fallback is due (or that failed) off the fallback schedule. */
+async function claimDueFallbacks(manager: EntityManager, now: Date): Promise<FallbackCandidate[]> {
+  const rows = returnedRows<{ id: string; status: string; request: SendRequest }>(
+    await manager.query(
+      `UPDATE messages SET fallback_at = NULL WHERE id IN (
+         SELECT id FROM messages
+         WHERE fallback_at IS NOT NULL AND status <> 'queued' AND (fallback_at <= $1 OR status IN ('failed', 'expired'))
+         ORDER BY fallback_at LIMIT $2 FOR UPDATE SKIP LOCKED
+       ) RETURNING id, status, request`,
+      [now.toISOString(), BATCH],
+    ),
+  );
+  return rows.map((r) => ({ messageId: r.id, status: r.status, request: r.request }));
+}

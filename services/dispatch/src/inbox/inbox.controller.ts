@@ -1,0 +1,38 @@
+import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import type { InboxItemView } from './inbox-item';
+import { InboxService } from './inbox.service';
+import { InboxStreams } from './inbox-streams';
+import { parseListInboxQuery } from './list-inbox.query';
+
+/** The in-app inbox the app reads and reports back to (SPEC §7). */
+@Controller('v1/users/:userId/inbox')
+export class InboxController {
+  constructor(
+    private readonly inbox: InboxService,
+    private readonly streams: InboxStreams,
+  ) {}
+
+  @Get()
+  async list(@Param('userId') userId: string, @Query() query: Record<string, unknown>): Promise<{ items: InboxItemView[] }> {
+    return { items: await this.inbox.list(userId, parseListInboxQuery(query)) };
+  }
+
+  /** Server-sent events: the response stays open, written by InboxStreams. */
+  @Get('stream')
+  stream(@Param('userId') userId: string, @Res() response: Response): void {
+    this.streams.stream(userId, response);
+  }
+
+  @Post(':messageId/read')
+  @HttpCode(200)
+  read(@Param('userId') userId: string, @Param('messageId') messageId: string): Promise<InboxItemView> {
+    return this.inbox.report(userId, messageId, 'read');
+  }
+
+  @Post(':messageId/clicked')
+  @HttpCode(200)
+  clicked(@Param('userId') userId: string, @Param('messageId') messageId: string): Promise<InboxItemView> {
+    return this.inbox.report(userId, messageId, 'clicked');
+  }
+}

@@ -1,0 +1,46 @@
+import type { ChannelProvider, ProviderFactory } from '@nudge/channels';
+import { DEFAULT_SETTINGS } from '@nudge/settings';
+import { providersFromSettings } from './providers-from-settings';
+
+const fake =
+  (name: string): ProviderFactory =>
+  (): ChannelProvider => ({
+    name,
+    capabilities: { idempotencyKey: false },
+    send: async () => ({ outcome: 'accepted', status: 'sent', providerMessageId: `${name}-1` }),
+  });
+const factories = { sandbox: fake('sandbox'), inapp: fake('inapp'), twilio: fake('twilio') };
+const context = { env: {}, publicUrl: 'https://nudge.example' };
+
+describe('providersFromSettings', () => {
+  it('with no settings every channel uses sandbox, and inapp its inbox', () => {
+    const { registry, rateLimits, version } = providersFromSettings(DEFAULT_SETTINGS, 0, factories, context);
+    expect(registry.forChannel('sms').name).toBe('sandbox');
+    expect(registry.forChannel('inapp').name).toBe('inapp');
+    expect(rateLimits).toEqual([]);
+    expect(version).toBe(0);
+  });
+
+  it('builds the configured providers and their rate limits', () => {
+    const { registry, rateLimits } = providersFromSettings(
+      { providers: { sms: { provider: 'twilio', rateLimit: '600/m' }, whatsapp: { provider: 'sandbox' } } },
+      3,
+      factories,
+      context,
+    );
+    expect(registry.forChannel('sms').name).toBe('twilio');
+    expect(rateLimits).toEqual([{ channel: 'sms', provider: 'twilio', limit: { messages: 600, perMs: 60_000 } }]);
+  });
+
+  it('names the setting of an unknown provider', () => {
+    expect(() => providersFromSettings({ providers: { sms: { provider: 'pigeon' } } }, 2, factories, context)).toThrow(
+      /^providers\.sms\.provider: unknown provider "pigeon"/,
+    );
+  });
+
+  it('names the setting of a bad rate limit', () => {
+    expect(() => providersFromSettings({ providers: { sms: { provider: 'twilio', rateLimit: 'fast' } } }, 2, factories, context)).toThrow(
+      /^providers\.sms\.rateLimit: must be a rate such as 50\/s/,
+    );
+  });
+});

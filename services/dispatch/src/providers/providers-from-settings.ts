@@ -1,0 +1,53 @@
+import {
+  parseRateLimit,
+  ProviderRegistry,
+  type ProviderContext,
+  type ProviderFactory,
+  type ProvidersSettings,
+  type RateLimit,
+} from '@nudge/channels';
+import { formatPath, type Channel } from '@nudge/contracts';
+import { settingsSchema } from '@nudge/settings';
+
+/** In-app has no external provider: channel `inapp` files into dispatch's own inbox unless settings name another. */
+export const DEFAULT_PROVIDERS: ProvidersSettings = { inapp: { provider: 'inapp' } };
+
+/** The rate limit of the provider configured for a channel (`providers.<channel>.rateLimit`). */
+export interface ChannelRateLimit {
+  channel: Channel;
+  provider: string;
+  limit: RateLimit;
+}
+
+/** The providers dispatch sends through, as one settings version configures them. */
+export interface ProvidersInForce {
+  /** The settings version they come from; 0 when none was ever saved (defaults). */
+  version: number;
+  registry: ProviderRegistry;
+  rateLimits: ChannelRateLimit[];
+}
+
+/**
+ * Builds the providers and rate limits a settings document names. Throws an Error whose
+ * message starts with the setting at fault (`providers.sms.provider: unknown provider…`).
+ */
+export function providersFromSettings(
+  document: unknown,
+  version: number,
+  factories: Readonly<Record<string, ProviderFactory>>,
+  context: ProviderContext,
+): ProvidersInForce {
+  const parsed = settingsSchema.safeParse(document ?? {});
+  if (!parsed.success) {
+    const [issue] = parsed.error.issues;
+    throw new Error(`${issue ? formatPath(issue.path) : '(settings)'}: ${issue?.message ?? 'invalid settings'}`);
+  }
+  const settings: ProvidersSettings = { ...DEFAULT_PROVIDERS, ...(parsed.data.providers as ProvidersSettings) };
+  const registry = ProviderRegistry.fromSettings(settings, factories, context);
+  const rateLimits = Object.entries(parsed.data.providers).flatMap(([channel, channelSettings]) => {
+    if (channelSettings?.rateLimit === undefined) return [];
+    const limit = parseRateLimit(channelSettings.rateLimit);
+    return [{ channel: channel as Channel, provider: registry.forChannel(channel as Channel).name, limit }];
+  });
+  return { version, registry, rateLimits };
+}

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { SANDBOX_PROVIDER, type ChannelProvider, type WebhookContent, type WebhookHandler, type WebhookRequest } from '@nudge/channels';
+import { NotFoundError, ValidationError } from '@nudge/contracts';
+import { InboundMessagesService } from '../inbound/inbound-messages.service';
+import { ActiveProviders } from '../providers/active-providers';
+import { DeliveryReceiptsService, type ProviderReportsOutcome } from '../providers/delivery-receipts.service';
+
+/** What one webhook call did. */
+export interface WebhookOutcome {
+  statuses: ProviderReportsOutcome;
+  inbound: { received: number; unsubscribed: number };
+}
+
+export type WebhookVerdict = { outcome: 'processed'; processed: WebhookOutcome } | { outcome: 'invalid_signature' };
+
+/**
+ * A provider's webhook: find the provider → verify its signature (refused: nothing is
+ * processed) → parse → apply the status reports by the provider's message ids → handle
+ * each inbound message like any reply (STOP included).
+ */
+@Injectable()
+export class ProviderWebhooksService {
+  constructor(
+    private readonly providers: ActiveProviders,
+    private readonly receipts: DeliveryReceiptsService,
+    private readonly inbound: InboundMessagesService,
+  ) {}
+
+  async receive(providerName: string, request: WebhookRequest): Promise<WebhookVerdict> {
+    const { provider, webhooks } = this.withWebhooks(providerName);
+    if (!webhooks.verify(request)) return { outcome: 'invalid_signature' };
+    const content = parseContent(provider, webhooks, request);
+    const statuses = await this.receipts.reportByProviderIds(provider.name, content.statuses);
+    let unsubscribed = 0;
+    for (const message of content.inbound) {
+      const outcome = await this.inbound.receive({ provider: provider.name, ...message });
+      if (outcome.unsubscribed) unsubscribed++;
+    }
+    return { outcome: 'processed', processed: { statuses, inbound: { received: content.inbound.length, unsubscribed } } };
+  }
+
+  /** The answer to a provider's GET check of the endpoint, or null when it is refused (wrong verify token). */
+  handshake(providerName: string, request: WebhookRequest): string | null {
+    const { provider, webhooks } = this.withWebhooks(providerName);
+    if (!webhooks.handshake) throw new NotFoundError(`provider "${provider.name}" has no webhook handshake`);
+    return webhooks.handshake(request);
+  }
+
+  /** Whether a provider's webhooks prove themselves with a signature, so they need no API key (all but sandbox's). */
+  verifiesSignatures(providerName: string): boolean {
+    const provider = this.providers.registry().byName(providerName);
+    return provider !== undefined && provider.name !== SANDBOX_PROVIDER && provider.webhooks !== undefined;
+  }
+
+  private withWebhooks(providerName: string): { provider: ChannelProvider; webhooks: WebhookHandler } {
+    const provider = this.providers.registry().byName(providerName);
+    if (!provider?.webhooks) throw new NotFoundError(`no configured provider "${providerName}" takes webhooks`);
+    return { provider, webhooks: provider.webhooks };
+  }
+}
+
+/** An adapter that cannot make sense of a verified body says so by throwing: a 400 naming the body. */
+function parseContent(provider: ChannelProvider, webhooks: WebhookHandler, request: WebhookRequest): WebhookContent {
+  try {
+    return webhooks.parse(request);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ValidationError(`${provider.name} webhook not understood: ${reason}`, [{ path: '(body)', message: reason }]);
+  }
+}
