@@ -16,7 +16,10 @@ function anEvent(eventId: string, name: string, timestamp: string, properties: R
 
 describe('simulate', () => {
   it('runs a 7-day delay on virtual time and renders the message', async () => {
-    const campaign = aCampaign('winback').withDelay('P7D').withMessage({ body: 'We miss you, {{ profile.attributes.firstName }}' }).compile();
+    const campaign = aCampaign('winback')
+      .withDelay('P7D')
+      .withMessage({ body: 'We miss you, {{ profile.attributes.firstName }}' })
+      .compile();
     const started = Date.now();
     const decisions = await simulate({
       campaigns: [campaign],

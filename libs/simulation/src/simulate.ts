@@ -107,7 +107,8 @@ class Simulation {
       this.touches.set(touchKey(event.userId, campaign.id), now);
       const sendId = deriveSendId({ campaignId: campaign.id, triggerEventId: event.eventId, stepId: MAIN_STEP });
       this.enqueue({ sendId, campaignId: campaign.id, trigger: event, dueAt: verdict.dueAt });
-      if (verdict.dueAt > now) this.record(now, event, campaign.id, 'scheduled', verdict.reason, { scheduledFor: verdict.dueAt.toISOString() });
+      if (verdict.dueAt > now)
+        this.record(now, event, campaign.id, 'scheduled', verdict.reason, { scheduledFor: verdict.dueAt.toISOString() });
     }
   }
 
@@ -158,7 +159,15 @@ class Simulation {
     reason: string,
     extra: Partial<SimulatedDecision> = {},
   ): void {
-    this.decisions.push({ at: at.toISOString(), userId: trigger.userId, campaignId, triggerEventId: trigger.eventId, outcome, reason, ...extra });
+    this.decisions.push({
+      at: at.toISOString(),
+      userId: trigger.userId,
+      campaignId,
+      triggerEventId: trigger.eventId,
+      outcome,
+      reason,
+      ...extra,
+    });
   }
 }
 
