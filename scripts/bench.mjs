@@ -456,7 +456,8 @@ async function createUsers(opts) {
       {
         attributes: { firstName: `U${i}` },
         channels: {
-          sms: { address: `+3460000${String(i).padStart(5, '0')}`, consent: { transactional: true, marketing: true } },
+          // A valid Spanish mobile number (+34 6xx xxx xxx): dispatch validates numbers.
+          sms: { address: `+346${String(10_000_000 + i).padStart(8, '0')}`, consent: { transactional: true, marketing: true } },
         },
       },
       200,
