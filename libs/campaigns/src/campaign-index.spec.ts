@@ -69,3 +69,14 @@ describe('CampaignIndex exceptions', () => {
     expect(index.forException('purchase')).toEqual([]);
   });
 });
+
+describe('CampaignIndex conversions', () => {
+  it('finds campaigns by their conversion event', () => {
+    const index = new CampaignIndex();
+    index.put(aCampaign('cart').with('conversion', { event: 'purchase', within: 'P3D' }).compile());
+    expect(index.forConversion('purchase').map((c) => c.id)).toEqual(['cart']);
+    expect(index.isRelevant('purchase')).toBe(true);
+    index.remove('cart');
+    expect(index.forConversion('purchase')).toEqual([]);
+  });
+});

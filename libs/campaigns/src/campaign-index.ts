@@ -7,6 +7,8 @@ export class CampaignIndex {
   private readonly byTrigger = new Map<string, readonly CompiledCampaign[]>();
   /** Campaigns whose pending sends an event of this name may cancel (their `exceptions`). */
   private readonly byException = new Map<string, readonly CompiledCampaign[]>();
+  /** Campaigns whose `conversion.event` is this name. */
+  private readonly byConversion = new Map<string, readonly CompiledCampaign[]>();
 
   /** Adds a campaign, or replaces the version held for its id (its trigger may have changed). */
   put(campaign: CompiledCampaign): void {
@@ -14,6 +16,8 @@ export class CampaignIndex {
     this.byId.set(campaign.id, campaign);
     this.byTrigger.set(campaign.triggerEvent, [...this.forTrigger(campaign.triggerEvent), campaign]);
     for (const name of exceptionNames(campaign)) this.byException.set(name, [...this.forException(name), campaign]);
+    const conversion = campaign.document.conversion?.event;
+    if (conversion) this.byConversion.set(conversion, [...this.forConversion(conversion), campaign]);
   }
 
   /** Forgets a campaign; true when it was held. */
@@ -24,6 +28,12 @@ export class CampaignIndex {
     const remaining = this.forTrigger(held.triggerEvent).filter((campaign) => campaign.id !== id);
     if (remaining.length > 0) this.byTrigger.set(held.triggerEvent, remaining);
     else this.byTrigger.delete(held.triggerEvent);
+    const conversion = held.document.conversion?.event;
+    if (conversion) {
+      const others = this.forConversion(conversion).filter((campaign) => campaign.id !== id);
+      if (others.length > 0) this.byConversion.set(conversion, others);
+      else this.byConversion.delete(conversion);
+    }
     for (const name of exceptionNames(held)) {
       const others = this.forException(name).filter((campaign) => campaign.id !== id);
       if (others.length > 0) this.byException.set(name, others);
@@ -50,9 +60,14 @@ export class CampaignIndex {
     return this.byException.get(eventName) ?? NONE;
   }
 
-  /** True when an event of this name matters to any campaign, as trigger or as exception. */
+  /** Every campaign that counts `eventName` as its conversion. */
+  forConversion(eventName: string): readonly CompiledCampaign[] {
+    return this.byConversion.get(eventName) ?? NONE;
+  }
+
+  /** True when an event of this name matters to any campaign: trigger, exception or conversion. */
   isRelevant(eventName: string): boolean {
-    return this.byTrigger.has(eventName) || this.byException.has(eventName);
+    return this.byTrigger.has(eventName) || this.byException.has(eventName) || this.byConversion.has(eventName);
   }
 
   get size(): number {

@@ -11,6 +11,8 @@ export const DECISION_OUTCOMES = [
   'capped',
   'no_consent',
   'no_address',
+  // Extension: the user is in the campaign's control group (`holdout`), so nothing is sent.
+  'held_out',
 ] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 

@@ -2,12 +2,14 @@ import type { CompiledCampaign } from '@nudge/campaigns';
 import { capVerdict, type LedgerEntry } from '@nudge/capping';
 import type { Category, Channel, Profile } from '@nudge/contracts';
 import type { Settings } from '@nudge/settings';
+import { isHeldOut } from './holdout';
 import { sendTimeVerdict } from './send-time';
 
 /** What happens when a pending send falls due. */
 export type SendVerdict =
   | { outcome: 'sent'; reason: string; channel: Channel; to: string }
   | { outcome: 'deferred_window'; reason: string; scheduledFor: Date }
+  | { outcome: 'held_out'; reason: string; channel: Channel }
   | { outcome: 'campaign_inactive' | 'no_consent' | 'no_address' | 'dropped_window' | 'capped'; reason: string };
 
 /** The channel a send goes out on, or why it cannot go out on any. */
@@ -29,7 +31,7 @@ export interface SendInput {
  * channel of the campaign's list has an address and consent for the category (read
  * now, so a withdrawal after scheduling still stops the send); it is an allowed time in
  * the recipient's zone (window, country rules) — else deferred or dropped; no frequency
- * cap is exceeded.
+ * cap is exceeded; and the user is not in the campaign's control group (`holdout`).
  */
 export function decideSend({ campaign, profile, now, settings, ledger }: SendInput): SendVerdict {
   const activity = campaign.isActiveAt(now);
@@ -48,6 +50,14 @@ export function decideSend({ campaign, profile, now, settings, ledger }: SendInp
     userMaxPerWeek: profile?.preferences.maxPerWeek,
   });
   if (!cap.allowed) return { outcome: 'capped', reason: cap.reason };
+  // Last: the control group is made of users who would have been sent the message.
+  if (isHeldOut(profile?.userId ?? '', campaign.id, campaign.document.holdout)) {
+    return {
+      outcome: 'held_out',
+      channel: channel.channel,
+      reason: `in the ${campaign.document.holdout}% control group of ${campaign.id}: not sent, counted for uplift`,
+    };
+  }
   return channel;
 }
 

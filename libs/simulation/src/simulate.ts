@@ -131,6 +131,7 @@ class Simulation {
       this.record(now, send.trigger, campaign.id, verdict.outcome, verdict.reason, { scheduledFor: verdict.scheduledFor.toISOString() });
       return;
     }
+    if (verdict.outcome === 'held_out') this.touches.set(touchKey(userId, campaign.id), now);
     if (verdict.outcome !== 'sent') {
       this.record(now, send.trigger, campaign.id, verdict.outcome, verdict.reason);
       return;

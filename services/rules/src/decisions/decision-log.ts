@@ -75,6 +75,21 @@ export class DecisionLog {
     ) as Record<(typeof FUNNEL_STEPS)[number], FunnelStep>;
   }
 
+  /** Sends and conversions of a campaign by group: treated (sent) and held out (control). */
+  async conversionsByGroup(campaignId: string): Promise<Record<'treated' | 'held_out', { sends: number; conversions: number }>> {
+    const rows: { grp: 'treated' | 'held_out'; sends: string; conversions: string }[] = await this.dataSource.query(
+      `SELECT a.grp, count(*) AS sends, count(c.send_id) AS conversions
+       FROM attributions a LEFT JOIN conversions c ON c.send_id = a.send_id
+       WHERE a.campaign_id = $1 GROUP BY a.grp`,
+      [campaignId],
+    );
+    const of = (grp: 'treated' | 'held_out') => {
+      const row = rows.find((r) => r.grp === grp);
+      return { sends: Number(row?.sends ?? 0), conversions: Number(row?.conversions ?? 0) };
+    };
+    return { treated: of('treated'), held_out: of('held_out') };
+  }
+
   /** A user's decisions, newest first. */
   async forUser(userId: string, limit: number): Promise<Decision[]> {
     const rows: DecisionRow[] = await this.dataSource.query(

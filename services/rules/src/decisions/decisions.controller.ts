@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { DECISION_OUTCOMES, ValidationError } from '@nudge/contracts';
+import { groupResult, uplift } from '@nudge/decisions';
 import { DecisionLog } from './decision-log';
 
 /** "Why did Ana not get it?": the decision log, per user and per campaign. */
@@ -14,9 +15,17 @@ export class DecisionsController {
 
   @Get('campaigns/:id/stats')
   async stats(@Param('id') campaignId: string) {
-    const [counts, funnel] = await Promise.all([this.log.outcomeCounts(campaignId), this.log.deliveryFunnel(campaignId)]);
+    const [counts, funnel, groups] = await Promise.all([
+      this.log.outcomeCounts(campaignId),
+      this.log.deliveryFunnel(campaignId),
+      this.log.conversionsByGroup(campaignId),
+    ]);
     const outcomes = Object.fromEntries(DECISION_OUTCOMES.map((o) => [o, counts[o] ?? 0]));
-    return { campaignId, outcomes, funnel };
+    const treated = groupResult(groups.treated.sends, groups.treated.conversions);
+    const heldOut = groupResult(groups.held_out.sends, groups.held_out.conversions);
+    const sent = funnel.sent.count;
+    const converted = { count: treated.conversions, rate: sent === 0 ? null : Math.round((treated.conversions / sent) * 10_000) / 10_000 };
+    return { campaignId, outcomes, funnel: { ...funnel, converted }, holdout: { treated, heldOut, uplift: uplift(treated, heldOut) } };
   }
 }
 

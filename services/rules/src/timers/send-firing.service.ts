@@ -9,6 +9,7 @@ import { PRODUCER, TOPICS } from '@nudge/service-runtime';
 import type { Settings } from '@nudge/settings';
 import type { EntityManager } from 'typeorm';
 import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
+import { recordAttributions, type AttributionRow } from '../conversions/attributions';
 import { DecisionLog, type DecisionRecord } from '../decisions/decision-log';
 import { SettingsStore } from '../settings/settings-store.service';
 import { touchCampaigns, type Touch } from '../triggers/campaign-touches';
@@ -17,6 +18,7 @@ import { ledgerSince, recordSends, type LedgerRow } from './send-ledger';
 
 /** What firing a batch of due sends decided, before it is written. */
 interface FiringOutcome {
+  attributions: AttributionRow[];
   decisions: DecisionRecord[];
   requests: SendRequest[];
   deferred: PendingSend[];
@@ -49,7 +51,7 @@ export class SendFiring {
     );
     const settings = this.settings.current();
     const ledgers = await this.loadLedgers(manager, due, profiles, settings, now);
-    const outcome: FiringOutcome = { decisions: [], requests: [], deferred: [], sent: [], touches: [] };
+    const outcome: FiringOutcome = { attributions: [], decisions: [], requests: [], deferred: [], sent: [], touches: [] };
     for (const send of due) this.decide(send, profiles.get(send.userId) ?? null, settings, ledgers, now, outcome);
     await this.producer.publish(
       this.topics.dispatch,
@@ -58,6 +60,7 @@ export class SendFiring {
     await schedulePendingSends(manager, outcome.deferred);
     await recordSends(manager, outcome.sent);
     await touchCampaigns(manager, outcome.touches);
+    await recordAttributions(manager, outcome.attributions);
     await this.decisions.record(manager, outcome.decisions);
     return outcome.decisions;
   }
@@ -85,7 +88,21 @@ export class SendFiring {
       outcome.deferred.push({ ...send, dueAt: verdict.scheduledFor });
       return;
     }
+    const attribution = {
+      sendId: send.sendId,
+      userId: send.userId,
+      campaignId: campaign.id,
+      at: now,
+      triggerProperties: send.triggerEvent.properties,
+    };
+    if (verdict.outcome === 'held_out') {
+      // The control group is touched (re-eligibility) and measured, but never sent to.
+      outcome.touches.push({ userId: send.userId, campaignId: campaign.id, at: now });
+      outcome.attributions.push({ ...attribution, group: 'held_out' });
+      return;
+    }
     if (verdict.outcome !== 'sent') return;
+    outcome.attributions.push({ ...attribution, group: 'treated' });
     const entry = { campaignId: campaign.id, channel: verdict.channel, category: campaign.category, sentAt: now };
     // Later sends in this batch for the same user count this one against their caps.
     ledgers.set(send.userId, [...ledger, entry]);

@@ -10,6 +10,7 @@ import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
 import { CLOCK } from '../clock';
 import { DecisionLog, type DecisionRecord } from '../decisions/decision-log';
 import { cancelPendingSends, pendingSendsOf, schedulePendingSends, type PendingSend } from '../timers/pending-sends';
+import { ConversionTracking } from '../conversions/conversion-tracking';
 import { SendFiring } from '../timers/send-firing.service';
 import { lastTouches, touchCampaigns, touchKey, type Touch } from './campaign-touches';
 import { exceptionEventsSince, storeExceptionEvents } from './exception-events';
@@ -36,6 +37,7 @@ export class TriggerEvaluation {
     private readonly catalog: CampaignCatalog,
     private readonly decisions: DecisionLog,
     private readonly firing: SendFiring,
+    private readonly conversions: ConversionTracking,
   ) {}
 
   async evaluate(events: EventEnvelope[]): Promise<void> {
@@ -50,6 +52,7 @@ export class TriggerEvaluation {
       );
       const now = this.clock.now();
       const outcome: BatchOutcome = { decisions: [], sends: [], cancelledSendIds: [], touches: [] };
+      await this.conversions.record(manager, fresh);
       await this.applyExceptions(manager, fresh, now, outcome);
       await this.applyTriggers(manager, fresh, now, outcome);
       await cancelPendingSends(manager, outcome.cancelledSendIds);

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { TimersModule } from '../timers/timers.module';
+import { ConversionTracking } from '../conversions/conversion-tracking';
 import { TriggerConsumer } from './trigger.consumer';
 import { TriggerEvaluation } from './trigger-evaluation.service';
 
-@Module({ imports: [CampaignsModule, TimersModule], providers: [TriggerEvaluation, TriggerConsumer] })
+@Module({ imports: [CampaignsModule, TimersModule], providers: [TriggerEvaluation, TriggerConsumer, ConversionTracking] })
 export class TriggersModule {}
