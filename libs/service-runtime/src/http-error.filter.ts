@@ -13,6 +13,11 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    if (isHealthReport(exception)) {
+      // Terminus' own body ({status, info, error, details}) is what probes and people read.
+      response.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
     const [status, body] = this.toResponse(exception);
     if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     response.status(status).json(body);
@@ -33,6 +38,13 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     return [500, { error: { code: 'internal', message: 'internal error; see the service log' } }];
   }
+}
+
+/** A failed health check: Terminus answers 503 with the state of every indicator. */
+function isHealthReport(exception: unknown): exception is HttpException {
+  if (!(exception instanceof HttpException)) return false;
+  const body = exception.getResponse() as { status?: unknown; details?: unknown };
+  return typeof body === 'object' && body !== null && body.status === 'error' && typeof body.details === 'object';
 }
 
 /** The response for an error thrown while parsing a request body, or null if it is not one. */
