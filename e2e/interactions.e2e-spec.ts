@@ -44,6 +44,7 @@ describe('message and location triggers', () => {
       delivered: { count: 1, rate: 1 },
       read: { count: 1, rate: 1 },
       clicked: { count: 1, rate: 1 },
+      converted: { count: 0, rate: 0 },
     });
   });
 

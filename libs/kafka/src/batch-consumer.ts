@@ -50,6 +50,12 @@ export interface BatchConsumerOptions<T> {
   partitionsConsumedConcurrently?: number;
   /** The largest slice of a fetched batch handed to `handle` at once. */
   maxRecordsPerCall?: number;
+  /**
+   * A cheap look at each decoded JSON value before schema validation: a record it
+   * refuses is of no interest to this consumer and is skipped (not validated, not
+   * dead-lettered). Records that are not JSON still go to the DLQ.
+   */
+  wants?: (value: unknown) => boolean;
   fromBeginning?: boolean;
 }
 
@@ -88,7 +94,7 @@ async function consumeBatch<T>(payload: EachBatchPayload, options: BatchConsumer
   for (let start = 0; start < batch.messages.length; start += sliceSize) {
     if (!payload.isRunning() || payload.isStale()) return;
     const slice = batch.messages.slice(start, start + sliceSize);
-    const { valid, rejected } = decode(slice, batch.topic, batch.partition, options.schema);
+    const { valid, rejected } = decode(slice, batch.topic, batch.partition, options);
     const handlerRejected = valid.length > 0 ? ((await options.handle(valid)) ?? []) : [];
     await deadLetter(options, batch.topic, [...rejected, ...handlerRejected.map(fromRejected)]);
     const last = slice[slice.length - 1];
@@ -105,7 +111,7 @@ interface DeadLetter {
   error: PoisonRecordError;
 }
 
-function decode<T>(messages: KafkaMessage[], topic: string, partition: number, schema: BatchConsumerOptions<T>['schema']) {
+function decode<T>(messages: KafkaMessage[], topic: string, partition: number, { schema, wants }: BatchConsumerOptions<T>) {
   const valid: ConsumedRecord<T>[] = [];
   const rejected: DeadLetter[] = [];
   for (const message of messages) {
@@ -114,6 +120,7 @@ function decode<T>(messages: KafkaMessage[], topic: string, partition: number, s
       rejected.push({ message, partition, error: new PoisonRecordError(parsed.error, 'invalid_json') });
       continue;
     }
+    if (wants && !wants(parsed.value)) continue;
     const result = schema.safeParse(parsed.value);
     if (!result.success) {
       const detail = issuesFromZod(result.error.issues)

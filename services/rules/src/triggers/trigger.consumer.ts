@@ -4,6 +4,7 @@ import { startBatchConsumer, type JsonProducer, type RunningConsumer, type Topic
 import { KAFKA, PRODUCER, ServiceMetrics, TOPICS } from '@nudge/service-runtime';
 import type { Kafka } from 'kafkajs';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
 import { TriggerEvaluation } from './trigger-evaluation.service';
 
 /** Consumes `nudge.events.v1`: one consumer group for all rules instances, keyed by user. */
@@ -16,6 +17,7 @@ export class TriggerConsumer implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(PRODUCER) private readonly producer: JsonProducer,
     @Inject(TOPICS) private readonly topics: TopicNames,
     private readonly evaluation: TriggerEvaluation,
+    private readonly catalog: CampaignCatalog,
     private readonly metrics: ServiceMetrics,
     @InjectPinoLogger('trigger-consumer') private readonly logger: PinoLogger,
   ) {}
@@ -26,6 +28,13 @@ export class TriggerConsumer implements OnApplicationBootstrap, BeforeApplicatio
       groupId: `${this.topics.prefix}nudge-rules`,
       topics: [this.topics.events],
       schema: eventEnvelopeSchema,
+      // Most events (message_* receipts, events no campaign names) need no decision:
+      // skip them before the cost of schema validation.
+      wants: (value) => {
+        // A record with no name is malformed: let validation dead-letter it.
+        const name = (value as { name?: unknown } | null)?.name;
+        return typeof name !== 'string' || this.catalog.index.isRelevant(name);
+      },
       deadLetters: this.producer,
       logger: this.logger,
       onLag: this.metrics.recordConsumerLag,
