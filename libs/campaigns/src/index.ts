@@ -27,3 +27,4 @@ export type { TriggerFacts } from './trigger-conditions';
 export { distanceInMeters, isWithinRadius, type GeoCircle, type GeoPoint } from './within-radius';
 export { CampaignIndex } from './campaign-index';
 export { aCampaign, CampaignBuilder } from './campaign.builder';
+export { canonicalJson, checksumOf } from './document-checksum';

@@ -1,5 +1,5 @@
 import { CATEGORIES, channelSchema, issuesFromZod, type ValidationIssue } from '@nudge/contracts';
-import { isIanaZone, isIsoDuration, durationToMillis } from '@nudge/timing';
+import { countryRuleIssues, isIanaZone, isIsoDuration, durationToMillis } from '@nudge/timing';
 import { z } from 'zod';
 
 const positiveDuration = z
@@ -52,13 +52,16 @@ export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 
 export type SettingsValidation = { ok: true; settings: Settings } | { ok: false; errors: ValidationIssue[] };
 
-/** Validates a settings document; every error names its path (`countryRules.FR.hours`). */
-export function validateSettings(document: unknown, extraChecks: SettingsCheck[] = []): SettingsValidation {
+/**
+ * Validates a settings document: its shape, then each country rule's days, hours and
+ * holiday calendar. Every error names its path (`countryRules.FR.hours.mon-sat`). Rules
+ * and the CLI both call this, so they accept and refuse the same files.
+ */
+export function validateSettings(document: unknown): SettingsValidation {
   const parsed = settingsSchema.safeParse(document ?? {});
   if (!parsed.success) return { ok: false, errors: issuesFromZod(parsed.error.issues) };
-  const errors = extraChecks.flatMap((check) => check(parsed.data));
+  const errors = Object.entries(parsed.data.countryRules).flatMap(([country, rule]) =>
+    countryRuleIssues(rule, `countryRules.${country}`, country),
+  );
   return errors.length > 0 ? { ok: false, errors } : { ok: true, settings: parsed.data };
 }
-
-/** A semantic check beyond the shape, reporting issues with paths. */
-export type SettingsCheck = (settings: Settings) => ValidationIssue[];

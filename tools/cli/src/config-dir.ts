@@ -1,6 +1,5 @@
 import { parseCampaignText, validateCampaign, type CampaignDocument } from '@nudge/campaigns';
-import { validateSettings, DEFAULT_SETTINGS, type Settings, type SettingsCheck } from '@nudge/settings';
-import { countryRuleIssues } from '@nudge/timing';
+import { validateSettings, DEFAULT_SETTINGS, type Settings } from '@nudge/settings';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,12 +23,6 @@ export interface ConfigDir {
 const CAMPAIGN_FILE = /\.(ya?ml|json)$/i;
 const SETTINGS_FILES = ['settings.yaml', 'settings.yml', 'settings.json'];
 
-/** The same checks rules applies to settings (country rules' days, hours and calendars). */
-const settingsChecks: SettingsCheck[] = [
-  (settings) =>
-    Object.entries(settings.countryRules).flatMap(([country, rule]) => countryRuleIssues(rule, `countryRules.${country}`, country)),
-];
-
 /** Reads and validates a config directory (settings.yaml and campaigns/*) as rules would. */
 export async function readConfigDir(dir: string): Promise<ConfigDir> {
   if (!existsSync(dir)) throw new Error(`no such directory: ${dir}`);
@@ -37,7 +30,7 @@ export async function readConfigDir(dir: string): Promise<ConfigDir> {
   const settingsFile = SETTINGS_FILES.map((name) => path.join(dir, name)).find((file) => existsSync(file));
   if (settingsFile) {
     result.settingsFile = settingsFile;
-    const checked = await checkFile(settingsFile, (value) => validateSettings(value, settingsChecks));
+    const checked = await checkFile(settingsFile, (value) => validateSettings(value));
     if (checked.ok) result.settings = checked.value;
     else result.issues.push(...checked.issues);
   }

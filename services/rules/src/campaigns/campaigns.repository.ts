@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { inTransaction } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { DataSource } from 'typeorm';
-import { checksumOf } from './document-checksum';
+import { checksumOf } from '@nudge/campaigns';
 
 export interface StoredCampaign {
   id: string;

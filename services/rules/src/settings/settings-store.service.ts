@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { ValidationError } from '@nudge/contracts';
 import { DEFAULT_SETTINGS, validateSettings, type Settings } from '@nudge/settings';
 import { RULES_CONFIG, type RulesConfig } from '../config';
-import { settingsChecks } from './settings-checks';
 import { SettingsRepository, type StoredSettings } from './settings.repository';
 
 /** The global settings rules decides with; saved versions from other instances are polled. */
@@ -39,7 +38,7 @@ export class SettingsStore implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Checks a settings document without saving it; throws ValidationError naming each field. */
   validate(document: unknown): Settings {
-    const result = validateSettings(document, settingsChecks);
+    const result = validateSettings(document);
     if (!result.ok)
       throw new ValidationError(`invalid settings: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, result.errors);
     return result.settings;

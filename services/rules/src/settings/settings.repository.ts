@@ -3,7 +3,7 @@ import { inTransaction } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { Settings } from '@nudge/settings';
 import type { DataSource } from 'typeorm';
-import { checksumOf } from '../campaigns/document-checksum';
+import { checksumOf } from '@nudge/campaigns';
 
 export interface StoredSettings {
   version: number;
