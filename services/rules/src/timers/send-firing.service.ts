@@ -15,6 +15,7 @@ import { SettingsStore } from '../settings/settings-store.service';
 import { touchCampaigns, type Touch } from '../triggers/campaign-touches';
 import { schedulePendingSends, type PendingSend } from './pending-sends';
 import { ledgerSince, recordSends, type LedgerRow } from './send-ledger';
+import { sendRequestFor } from './send-request';
 
 /** What firing a batch of due sends decided, before it is written. */
 interface FiringOutcome {
@@ -133,41 +134,4 @@ export class SendFiring {
       new Date(now.getTime() - window),
     );
   }
-}
-
-function sendRequestFor(
-  send: PendingSend,
-  campaign: CompiledCampaign,
-  profile: Profile | null,
-  channel: SendRequest['channel'],
-  to: string,
-  now: Date,
-): SendRequest {
-  const message = campaign.document.message;
-  return {
-    sendId: send.sendId,
-    campaignId: campaign.id,
-    campaignVersion: campaign.version,
-    category: campaign.category,
-    stepId: send.stepId,
-    userId: send.userId,
-    triggerEventId: send.triggerEventId,
-    decidedAt: now.toISOString(),
-    channel,
-    to,
-    message: { sender: message?.sender, subject: message?.subject, body: message?.body ?? '' },
-    ...fallbackAfter(campaign, channel),
-    scope: {
-      event: send.triggerEvent,
-      profile: (profile ?? { userId: send.userId }) as unknown as Record<string, unknown>,
-      campaign: { id: campaign.id, name: campaign.document.name, version: campaign.version },
-    },
-  };
-}
-
-/** The channels after the chosen one, for dispatch to fall back through if it is not read in time. */
-function fallbackAfter(campaign: CompiledCampaign, chosen: SendRequest['channel']): Pick<SendRequest, 'fallback'> {
-  const after = campaign.document.message?.fallbackAfter;
-  const rest = campaign.channels.slice(campaign.channels.indexOf(chosen) + 1);
-  return after && rest.length > 0 ? { fallback: { channels: [...rest], after } } : {};
 }
