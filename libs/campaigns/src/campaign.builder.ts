@@ -58,6 +58,11 @@ export class CampaignBuilder {
     return this.withMessage({ channel: channels.length === 1 ? channels[0] : channels });
   }
 
+  /** A journey: these steps instead of one message and its delay. */
+  withSteps(steps: Record<string, unknown>[]): CampaignBuilder {
+    return this.without('message').without('delay').with('steps', steps);
+  }
+
   /** The document as a file would hold it. */
   build(): CampaignInput {
     return structuredClone(this.input) as CampaignInput;

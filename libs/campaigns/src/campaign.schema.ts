@@ -12,7 +12,8 @@ import {
   timeZoneSchema,
   WEEKDAYS,
 } from './campaign-fields';
-import { conditionProblems, type ConditionTree } from './condition-tree';
+import { BRANCH_FACTS, conditionProblems, type ConditionTree } from './condition-tree';
+import { stepGraphProblems } from './journey-graph';
 import { messageOrStepsIssues } from './message-or-steps';
 
 export const CAMPAIGN_STATUSES = ['active', 'paused', 'archived'] as const;
@@ -81,17 +82,82 @@ const messageSchema = z
     }
   });
 
-/** A journey step; only `id` and `type` are checked until journeys are built. */
-const stepSchema = z.object({ id: z.string().min(1, 'must not be empty'), type: z.enum(STEP_TYPES) }).passthrough();
+const stepIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "-" or "_" (it becomes part of the send id)');
+
+/** Where a step goes next: a later step's id. Absent: the step that follows in the list (or the end). */
+const nextSchema = stepIdSchema.optional();
+
+const waitStepSchema = z
+  .object({
+    id: stepIdSchema,
+    type: z.literal('wait'),
+    /** Wait this long… */
+    duration: isoDurationSchema({ allowZero: false }).optional(),
+    /** …or until the next time the recipient's (or `timezone`'s) wall clock reads this. */
+    until: timeOfDaySchema.optional(),
+    timezone: timeZoneSchema.default('recipient'),
+    next: nextSchema,
+  })
+  .strict();
+
+const messageStepSchema = z.object({ id: stepIdSchema, type: z.literal('message'), message: messageSchema, next: nextSchema }).strict();
+
+const branchConditionSchema = z
+  .unknown()
+  .superRefine((tree, ctx) => {
+    for (const problem of conditionProblems(tree, BRANCH_FACTS)) ctx.addIssue({ code: 'custom', ...problem });
+  })
+  .transform((tree) => tree as ConditionTree);
+
+const branchStepSchema = z
+  .object({
+    id: stepIdSchema,
+    type: z.literal('branch'),
+    /** Tried in order; the first whose `when` holds decides the next step. */
+    branches: z
+      .array(z.object({ when: branchConditionSchema, next: stepIdSchema }).strict())
+      .min(1, 'must list at least one branch'),
+    /** Where to go when no branch holds; absent: the step that follows in the list. */
+    default: nextSchema,
+  })
+  .strict();
+
+const waitForStepSchema = z
+  .object({
+    id: stepIdSchema,
+    type: z.literal('waitFor'),
+    event: eventNameSchema,
+    /** Event property → trigger property, as in `exceptions` (`{ cartId: cartId }`). */
+    match: propertyMatchSchema.optional(),
+    timeout: isoDurationSchema({ allowZero: false }),
+    /** Where to go when the event arrives in time. */
+    next: nextSchema,
+    /** Where to go when it does not. */
+    onTimeout: nextSchema,
+  })
+  .strict();
+
+const exitStepSchema = z.object({ id: stepIdSchema, type: z.literal('exit') }).strict();
+
+const stepSchema = z.discriminatedUnion('type', [waitStepSchema, messageStepSchema, branchStepSchema, waitForStepSchema, exitStepSchema], {
+  errorMap: (issue, ctx) =>
+    issue.code === 'invalid_union_discriminator'
+      ? { message: `must be one of ${STEP_TYPES.join(', ')}` }
+      : { message: ctx.defaultError },
+});
 
 const stepsSchema = z
   .array(stepSchema)
   .min(1, 'must list at least one step')
   .superRefine((steps, ctx) => {
-    const seen = new Set<string>();
+    for (const problem of stepGraphProblems(steps)) ctx.addIssue({ code: 'custom', ...problem });
     steps.forEach((step, index) => {
-      if (seen.has(step.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `"${step.id}" is the id of an earlier step` });
-      seen.add(step.id);
+      // Checked here: a discriminated union takes plain objects only.
+      if (step.type === 'wait' && (step.duration === undefined) === (step.until === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [index, 'duration'], message: 'a wait step needs exactly one of duration (PT1H) or until ("10:00")' });
+      }
     });
   });
 
@@ -117,6 +183,8 @@ export const campaignSchema = z
     message: messageSchema.optional(),
     steps: stepsSchema.optional(),
     conversion: conversionSchema.optional(),
+    /** How many runs of this journey one user may be in at once (a new trigger meanwhile is not_eligible). */
+    concurrentRuns: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
     holdout: z.number().min(0, 'must be a percentage from 0 to 100').max(100, 'must be a percentage from 0 to 100').optional(),
   })
   .strict()

@@ -1,6 +1,7 @@
 import type { Category, Channel } from '@nudge/contracts';
 import { campaignActivityAt, type CampaignActivity } from './campaign-activity';
 import { DEFAULT_DELAY, type CampaignDocument } from './campaign.schema';
+import { compileJourney, type CompiledJourney } from './compile-journey';
 import { compileTriggerConditions, type TriggerFacts } from './trigger-conditions';
 
 /** One version of a campaign, made ready once for the hot path: what the rules ask of it per event. */
@@ -15,6 +16,8 @@ export interface CompiledCampaign {
   readonly delay: string;
   /** The channel, or the fallback chain in order; empty for a journey, whose steps name channels. */
   readonly channels: readonly Channel[];
+  /** The steps of a journey, compiled; null for a one-message campaign. */
+  readonly journey: CompiledJourney | null;
   /** Whether the campaign takes triggers at `at`, and why not (status, schedule). */
   isActiveAt(at: Date): CampaignActivity;
   /** Whether the trigger conditions hold for this event and profile. */
@@ -34,6 +37,7 @@ export function compileCampaign(document: CampaignDocument, version: number): Co
     category: frozen.category,
     delay: frozen.delay ?? DEFAULT_DELAY,
     channels: Object.freeze(channel === undefined ? [] : typeof channel === 'string' ? [channel] : [...channel]),
+    journey: compileJourney(frozen, version, compileCampaign),
     isActiveAt: (at: Date) => campaignActivityAt(frozen, at),
     matches: compileTriggerConditions(frozen.trigger.conditions),
   });

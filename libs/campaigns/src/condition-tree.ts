@@ -4,7 +4,9 @@ import { isGeoPoint } from './within-radius';
 
 /** What a condition can test: the trigger event or the recipient's profile. */
 export const CONDITION_FACTS = ['event', 'profile'] as const;
-export type ConditionFact = (typeof CONDITION_FACTS)[number];
+/** A journey's branch may also test the run's own history (`$.steps.welcome.clicked`). */
+export const BRANCH_FACTS = ['event', 'profile', 'journey'] as const;
+export type ConditionFact = (typeof BRANCH_FACTS)[number];
 
 /** json-rules-engine's built-in operators plus our geofence. */
 export const CONDITION_OPERATORS = [
@@ -42,36 +44,43 @@ const LIST_OPERATORS: readonly string[] = ['in', 'notIn'];
 export type Path = (string | number)[];
 
 /** Every problem in a condition tree, each at its path below `at` (e.g. `trigger.conditions.all[0].operator`). */
-export function conditionIssues(tree: unknown, at: Path = []): ValidationIssue[] {
-  return conditionProblems(tree).map((problem) => ({ path: formatPath([...at, ...problem.path]), message: problem.message }));
+export function conditionIssues(tree: unknown, at: Path = [], facts: readonly string[] = CONDITION_FACTS): ValidationIssue[] {
+  return conditionProblems(tree, facts).map((problem) => ({ path: formatPath([...at, ...problem.path]), message: problem.message }));
 }
 
 /** The same problems with their paths as segments, for zod to place under its own path. */
-export function conditionProblems(tree: unknown): { path: Path; message: string }[] {
+export function conditionProblems(tree: unknown, facts: readonly string[] = CONDITION_FACTS): { path: Path; message: string }[] {
   const problems: { path: Path; message: string }[] = [];
-  visit(tree, [], (path, message) => problems.push({ path, message }));
+  const report: Report = (path, message) => problems.push({ path, message });
+  visit(tree, [], { report, facts });
   return problems;
 }
 
-type Report = (path: Path, message: string) => void;
+/** Where problems go, and which facts a condition may name. */
+interface Visit {
+  report: (path: Path, message: string) => void;
+  facts: readonly string[];
+}
+type Report = Visit['report'];
 
-function visit(node: unknown, path: Path, report: Report): void {
+function visit(node: unknown, path: Path, visiting: Visit): void {
+  const { report } = visiting;
   if (!isRecord(node))
     return report(path, 'must be a condition: { all: [...] }, { any: [...] }, { not: {...} } or { fact, operator, value }');
   const booleans = BOOLEAN_KEYS.filter((key) => key in node);
-  if (booleans.length === 0) return visitLeaf(node, path, report);
+  if (booleans.length === 0) return visitLeaf(node, path, visiting);
   if (booleans.length > 1) return report(path, `must hold exactly one of all, any or not, found ${booleans.join(' and ')}`);
   const key = booleans[0] as (typeof BOOLEAN_KEYS)[number];
   for (const other of Object.keys(node)) if (other !== key) report([...path, other], `unknown field next to "${key}"`);
   const children = node[key];
-  if (key === 'not') return visit(children, [...path, key], report);
+  if (key === 'not') return visit(children, [...path, key], visiting);
   if (!Array.isArray(children) || children.length === 0) return report([...path, key], 'must be a non-empty list of conditions');
-  children.forEach((child, index) => visit(child, [...path, key, index], report));
+  children.forEach((child, index) => visit(child, [...path, key, index], visiting));
 }
 
-function visitLeaf(leaf: Record<string, unknown>, path: Path, report: Report): void {
+function visitLeaf(leaf: Record<string, unknown>, path: Path, { report, facts }: Visit): void {
   for (const key of Object.keys(leaf)) if (!LEAF_KEYS.includes(key)) report([...path, key], 'unknown field');
-  if (!isOneOf(leaf.fact, CONDITION_FACTS)) report([...path, 'fact'], `must be "event" or "profile", got ${describe(leaf.fact)}`);
+  if (!isOneOf(leaf.fact, facts)) report([...path, 'fact'], `must be ${facts.map((f) => `"${f}"`).join(' or ')}, got ${describe(leaf.fact)}`);
   if (!isOneOf(leaf.operator, CONDITION_OPERATORS)) {
     report([...path, 'operator'], `unknown operator ${describe(leaf.operator)}; expected one of ${CONDITION_OPERATORS.join(', ')}`);
   }
@@ -79,12 +88,12 @@ function visitLeaf(leaf: Record<string, unknown>, path: Path, report: Report): v
     report([...path, 'path'], 'must be a JSONPath such as $.properties.cartValue');
   }
   if (!('value' in leaf)) return report([...path, 'value'], 'Required');
-  if (typeof leaf.operator === 'string') visitValue(leaf.operator, leaf.value, [...path, 'value'], report);
+  if (typeof leaf.operator === 'string') visitValue(leaf.operator, leaf.value, [...path, 'value'], { report, facts });
 }
 
-function visitValue(operator: string, value: unknown, path: Path, report: Report): void {
+function visitValue(operator: string, value: unknown, path: Path, { report, facts }: Visit): void {
   if (operator === 'withinRadius') return visitCircle(value, path, report);
-  if (isFactReference(value)) return;
+  if (isFactReference(value, facts)) return;
   if (NUMERIC_OPERATORS.includes(operator) && !(typeof value === 'number' && Number.isFinite(value))) {
     report(path, `must be a number for ${operator}`);
   }
@@ -102,8 +111,8 @@ function visitCircle(value: unknown, path: Path, report: Report): void {
 }
 
 /** json-rules-engine compares against another fact when the value is `{ fact, path? }`. */
-function isFactReference(value: unknown): boolean {
-  return isRecord(value) && isOneOf(value.fact, CONDITION_FACTS) && Object.keys(value).every((key) => key === 'fact' || key === 'path');
+function isFactReference(value: unknown, facts: readonly string[]): boolean {
+  return isRecord(value) && isOneOf(value.fact, facts) && Object.keys(value).every((key) => key === 'fact' || key === 'path');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -11,6 +11,7 @@ export {
 } from './campaign.schema';
 export { WEEKDAYS } from './campaign-fields';
 export {
+  BRANCH_FACTS,
   CONDITION_FACTS,
   CONDITION_OPERATORS,
   conditionIssues,
@@ -22,8 +23,9 @@ export {
 export { validateCampaign, type CampaignValidation } from './validate-campaign';
 export { FILE_PATH, parseCampaignText, type CampaignText } from './campaign-text';
 export { compileCampaign, type CompiledCampaign } from './compile-campaign';
+export type { CompiledBranch, CompiledJourney, CompiledStep } from './compile-journey';
 export { campaignActivityAt, type CampaignActivity } from './campaign-activity';
-export type { TriggerFacts } from './trigger-conditions';
+export type { BranchFacts, TriggerFacts } from './trigger-conditions';
 export { distanceInMeters, isWithinRadius, type GeoCircle, type GeoPoint } from './within-radius';
 export { CampaignIndex } from './campaign-index';
 export { aCampaign, CampaignBuilder } from './campaign.builder';

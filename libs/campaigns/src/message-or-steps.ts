@@ -16,5 +16,7 @@ export function messageOrStepsIssues(document: unknown): ValidationIssue[] {
     issues.push({ path: 'steps', message: 'must not be given with message: a campaign is either one message or a journey' });
   if (has('steps') && has('delay'))
     issues.push({ path: 'delay', message: 'applies to one-message campaigns; a journey waits with wait steps' });
+  if (has('concurrentRuns') && !has('steps'))
+    issues.push({ path: 'concurrentRuns', message: 'applies to journeys (steps); a one-message campaign limits repeats with reEligibility' });
   return issues;
 }

@@ -11,6 +11,13 @@ export interface TriggerFacts {
 
 export type TriggerMatcher = (facts: TriggerFacts) => Promise<boolean>;
 
+/** What a journey's branch is evaluated against: the trigger, the profile and the run's history. */
+export interface BranchFacts extends TriggerFacts {
+  journey: unknown;
+}
+
+export type BranchMatcher = (facts: BranchFacts) => Promise<boolean>;
+
 const CONDITIONS_MET = { type: 'trigger-conditions-met' };
 
 /**
@@ -18,6 +25,15 @@ const CONDITIONS_MET = { type: 'trigger-conditions-met' };
  * function that runs it. No conditions: every trigger event matches, without an engine.
  */
 export function compileTriggerConditions(tree: ConditionTree | undefined): TriggerMatcher {
+  return compileConditions(tree);
+}
+
+/** The same for a journey branch's `when`, which may also test the `journey` fact. */
+export function compileBranchConditions(tree: ConditionTree): BranchMatcher {
+  return compileConditions(tree);
+}
+
+function compileConditions<Facts extends object>(tree: ConditionTree | undefined): (facts: Facts) => Promise<boolean> {
   if (tree === undefined) return async () => true;
   const engine = new Engine([], { allowUndefinedFacts: true });
   engine.addOperator(withinRadiusOperator);
@@ -25,7 +41,7 @@ export function compileTriggerConditions(tree: ConditionTree | undefined): Trigg
   const exclusive = oneRunAtATime();
   return (facts) =>
     exclusive(async () => {
-      const { events } = await engine.run({ event: facts.event, profile: facts.profile });
+      const { events } = await engine.run({ ...facts });
       return events.length > 0;
     });
 }

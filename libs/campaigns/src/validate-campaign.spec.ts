@@ -109,13 +109,13 @@ describe('validateCampaign', () => {
         .without('message')
         .with('steps', [
           { id: 'wait-1', type: 'wait', duration: 'PT1H' },
-          { id: 'sms', type: 'message', channel: 'sms' },
+          { id: 'sms', type: 'message', message: { channel: 'sms', body: 'Hi' } },
         ])
         .build(),
       {
         steps: [
-          { id: 'wait-1', type: 'wait', duration: 'PT1H' },
-          { id: 'sms', type: 'message', channel: 'sms' },
+          { id: 'wait-1', type: 'wait', duration: 'PT1H', timezone: 'recipient' },
+          { id: 'sms', type: 'message', message: { channel: 'sms', body: 'Hi' } },
         ],
       },
     ],
@@ -293,18 +293,68 @@ describe('validateCampaign', () => {
       aCampaign()
         .without('message')
         .with('steps', [{ id: 'a', type: 'sleep' }]),
-      [['steps[0].type', "received 'sleep'"]],
+      [['steps[0].type', 'must be one of wait, message, branch, waitFor, exit']],
     ],
     [
       'two steps with one id',
       aCampaign()
         .without('message')
         .with('steps', [
-          { id: 'a', type: 'wait' },
+          { id: 'a', type: 'wait', duration: 'PT1H' },
           { id: 'a', type: 'exit' },
         ]),
       [['steps[1].id', 'is the id of an earlier step']],
     ],
+    [
+      'a wait with neither a duration nor a time of day',
+      aCampaign().withSteps([{ id: 'a', type: 'wait' }]),
+      [['steps[0].duration', 'exactly one of duration (PT1H) or until ("10:00")']],
+    ],
+    [
+      'a wait until a time that is no time of day',
+      aCampaign().withSteps([{ id: 'a', type: 'wait', until: '25:00' }]),
+      [['steps[0].until', 'must be a time of day']],
+    ],
+    [
+      'a step that goes back to an earlier one',
+      aCampaign().withSteps([
+        { id: 'a', type: 'message', message: { channel: 'sms', body: 'Hi' } },
+        { id: 'b', type: 'waitFor', event: 'message_clicked', timeout: 'P1D', onTimeout: 'a' },
+      ]),
+      [['steps[1].onTimeout', 'must name a later step: journeys move forward only']],
+    ],
+    [
+      'a branch to a step that does not exist',
+      aCampaign().withSteps([
+        { id: 'a', type: 'branch', branches: [{ when: { fact: 'journey', path: '$.steps.x.clicked', operator: 'equal', value: true }, next: 'nowhere' }] },
+        { id: 'b', type: 'exit' },
+      ]),
+      [['steps[0].branches[0].next', 'names no step: "nowhere" (steps: a, b)']],
+    ],
+    [
+      'a branch condition on an unknown fact',
+      aCampaign().withSteps([
+        { id: 'a', type: 'branch', branches: [{ when: { fact: 'weather', operator: 'equal', value: 'rain' }, next: 'b' }] },
+        { id: 'b', type: 'exit' },
+      ]),
+      [['steps[0].branches[0].when.fact', 'must be "event" or "profile" or "journey"']],
+    ],
+    [
+      'a waitFor without a timeout',
+      aCampaign().withSteps([{ id: 'a', type: 'waitFor', event: 'purchase' }]),
+      [['steps[0].timeout', 'Required']],
+    ],
+    [
+      'a message step with a bad template',
+      aCampaign().withSteps([{ id: 'a', type: 'message', message: { channel: 'sms', body: 'Hi {{ profile' } }]),
+      [['steps[0].message.body', '']],
+    ],
+    [
+      'a step id that cannot be part of a send id',
+      aCampaign().withSteps([{ id: 'a b', type: 'exit' }]),
+      [['steps[0].id', 'must be 1–64 letters, digits']],
+    ],
+    ['concurrentRuns on a one-message campaign', aCampaign().with('concurrentRuns', 2), [['concurrentRuns', 'applies to journeys (steps)']]],
     [
       'a bad operator',
       aCampaign().withConditions({

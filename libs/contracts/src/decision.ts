@@ -13,6 +13,10 @@ export const DECISION_OUTCOMES = [
   'no_address',
   // Extension: the user is in the campaign's control group (`holdout`), so nothing is sent.
   'held_out',
+  // Extensions for journeys: a branch or waitFor step chose the next step (the reason says
+  // which and why); a run finished (exit step or after its last step).
+  'branched',
+  'completed',
 ] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 

@@ -17,6 +17,12 @@ export function deriveSendId(parts: { campaignId: string; triggerEventId: string
   return `snd_${digest.slice(0, 32)}`;
 }
 
+/** The id of the journey run a trigger event starts: one run per (campaign, trigger event). */
+export function deriveRunId(parts: { campaignId: string; triggerEventId: string }): string {
+  const digest = createHash('sha256').update(JSON.stringify([parts.campaignId, parts.triggerEventId])).digest('hex');
+  return `run_${digest.slice(0, 32)}`;
+}
+
 /** A send decided by rules, published on `nudge.dispatch.v1` (keyed by userId). */
 export const sendRequestSchema = z.object({
   sendId: z.string().min(1),

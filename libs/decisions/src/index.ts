@@ -5,3 +5,4 @@ export * from './send-time';
 export * from './holdout';
 export * from './conversion-attribution';
 export * from './uplift';
+export * from './journey-run';

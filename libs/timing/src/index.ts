@@ -9,6 +9,7 @@ export type { AllowedTime, SendConstraint } from './next-allowed-time';
 export { nextAllowedTime } from './next-allowed-time';
 export { hasHolidayCalendar, publicHolidaysOn } from './public-holidays';
 export { resolveZone } from './recipient-zone';
+export { nextWallTime } from './wall-clock';
 export { isIanaZone, isTimeOfDay } from './time-of-day';
 export type { TimeWindow, WindowVerdict } from './time-window';
 export { windowVerdict } from './time-window';

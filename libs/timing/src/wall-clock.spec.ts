@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { atWallTime, isEndOfSpan } from './wall-clock';
+import { atWallTime, isEndOfSpan, nextWallTime } from './wall-clock';
 
 describe('a wall-clock time on a local date', () => {
   it.each([
@@ -24,5 +24,21 @@ describe('a wall-clock time on a local date', () => {
     ['25:00', false],
   ])('%s can end a span of hours: %s', (text, expected) => {
     expect(isEndOfSpan(text)).toBe(expected);
+  });
+});
+
+describe('nextWallTime', () => {
+  it('is later today when the time is still ahead in the zone', () => {
+    expect(nextWallTime(new Date('2026-11-24T08:30:00Z'), '10:00', 'Europe/Madrid').toISOString()).toBe('2026-11-24T09:00:00.000Z');
+  });
+
+  it('is tomorrow when the time has passed, or is now', () => {
+    expect(nextWallTime(new Date('2026-11-24T09:00:00Z'), '10:00', 'Europe/Madrid').toISOString()).toBe('2026-11-25T09:00:00.000Z');
+    expect(nextWallTime(new Date('2026-11-24T15:00:00Z'), '10:00', 'America/New_York').toISOString()).toBe('2026-11-25T15:00:00.000Z');
+  });
+
+  it('follows the zone across a DST change', () => {
+    // Clocks go forward in Madrid on 2026-03-29: 10:00 is 09:00Z the day before, 08:00Z on the day.
+    expect(nextWallTime(new Date('2026-03-28T12:00:00Z'), '10:00', 'Europe/Madrid').toISOString()).toBe('2026-03-29T08:00:00.000Z');
   });
 });

@@ -32,3 +32,14 @@ export function atWallTime(day: DateTime, time: WallTime): DateTime {
 export function formatWallTime(local: DateTime): string {
   return local.toFormat('HH:mm');
 }
+
+/**
+ * The first instant after `instant` at which the wall clock of `zone` reads `time` ("10:00"):
+ * later today if that is still ahead, else tomorrow. DST gaps and repeats follow atWallTime.
+ */
+export function nextWallTime(instant: Date, time: string, zone: string): Date {
+  const local = wallClockAt(instant, zone);
+  const today = atWallTime(local, time);
+  const next = today.toMillis() > instant.getTime() ? today : atWallTime(local.plus({ days: 1 }), time);
+  return next.toJSDate();
+}
