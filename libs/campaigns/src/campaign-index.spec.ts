@@ -80,3 +80,36 @@ describe('CampaignIndex conversions', () => {
     expect(index.forConversion('purchase')).toEqual([]);
   });
 });
+
+describe('CampaignIndex with journeys', () => {
+  const journey = aCampaign('onboarding')
+    .withTrigger('signed_up')
+    .withSteps([
+      { id: 'hello', type: 'message', message: { channel: 'sms', body: 'Hi' } },
+      { id: 'first-order', type: 'waitFor', event: 'purchase', timeout: 'P3D' },
+    ])
+    .compile();
+
+  it('finds journeys by the events their waitFor steps await, and forgets them on removal', () => {
+    const index = new CampaignIndex();
+    expect(index.isRelevant('message_clicked')).toBe(false);
+    index.put(journey);
+    expect(index.forAwaited('purchase').map((c) => c.id)).toEqual(['onboarding']);
+    expect(index.isRelevant('purchase')).toBe(true);
+    // While a journey runs, its messages' status events may feed its branches.
+    expect(index.isRelevant('message_clicked')).toBe(true);
+    expect(index.hasJourneys).toBe(true);
+    index.remove('onboarding');
+    expect(index.forAwaited('purchase')).toEqual([]);
+    expect(index.isRelevant('purchase')).toBe(false);
+    expect(index.isRelevant('message_clicked')).toBe(false);
+  });
+
+  it('counts a replaced journey once', () => {
+    const index = new CampaignIndex();
+    index.put(journey);
+    index.put(journey);
+    index.remove('onboarding');
+    expect(index.hasJourneys).toBe(false);
+  });
+});

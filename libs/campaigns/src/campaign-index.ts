@@ -1,4 +1,7 @@
+import { MESSAGE_EVENT_NAMES } from '@nudge/contracts';
 import type { CompiledCampaign } from './compile-campaign';
+
+const MESSAGE_EVENTS: ReadonlySet<string> = new Set(Object.values(MESSAGE_EVENT_NAMES));
 
 /** The running campaigns, found by the event that triggers them: one map lookup per incoming event. */
 export class CampaignIndex {
@@ -9,6 +12,9 @@ export class CampaignIndex {
   private readonly byException = new Map<string, readonly CompiledCampaign[]>();
   /** Campaigns whose `conversion.event` is this name. */
   private readonly byConversion = new Map<string, readonly CompiledCampaign[]>();
+  /** Journeys with a waitFor step for this event name. */
+  private readonly byAwaited = new Map<string, readonly CompiledCampaign[]>();
+  private journeys = 0;
 
   /** Adds a campaign, or replaces the version held for its id (its trigger may have changed). */
   put(campaign: CompiledCampaign): void {
@@ -18,6 +24,8 @@ export class CampaignIndex {
     for (const name of exceptionNames(campaign)) this.byException.set(name, [...this.forException(name), campaign]);
     const conversion = campaign.document.conversion?.event;
     if (conversion) this.byConversion.set(conversion, [...this.forConversion(conversion), campaign]);
+    for (const name of campaign.journey?.awaitedEvents ?? []) this.byAwaited.set(name, [...this.forAwaited(name), campaign]);
+    if (campaign.journey) this.journeys++;
   }
 
   /** Forgets a campaign; true when it was held. */
@@ -39,6 +47,12 @@ export class CampaignIndex {
       if (others.length > 0) this.byException.set(name, others);
       else this.byException.delete(name);
     }
+    for (const name of held.journey?.awaitedEvents ?? []) {
+      const others = this.forAwaited(name).filter((campaign) => campaign.id !== id);
+      if (others.length > 0) this.byAwaited.set(name, others);
+      else this.byAwaited.delete(name);
+    }
+    if (held.journey) this.journeys--;
     return true;
   }
 
@@ -65,9 +79,28 @@ export class CampaignIndex {
     return this.byConversion.get(eventName) ?? NONE;
   }
 
-  /** True when an event of this name matters to any campaign: trigger, exception or conversion. */
+  /** Every journey with a waitFor step for `eventName`. */
+  forAwaited(eventName: string): readonly CompiledCampaign[] {
+    return this.byAwaited.get(eventName) ?? NONE;
+  }
+
+  /** True when some campaign is a journey (its runs follow their own messages' status events). */
+  get hasJourneys(): boolean {
+    return this.journeys > 0;
+  }
+
+  /**
+   * True when an event of this name matters to any campaign: trigger, exception, conversion,
+   * a journey's waitFor, or — while journeys run — a message status event a run may remember.
+   */
   isRelevant(eventName: string): boolean {
-    return this.byTrigger.has(eventName) || this.byException.has(eventName) || this.byConversion.has(eventName);
+    return (
+      this.byTrigger.has(eventName) ||
+      this.byException.has(eventName) ||
+      this.byConversion.has(eventName) ||
+      this.byAwaited.has(eventName) ||
+      (this.journeys > 0 && MESSAGE_EVENTS.has(eventName))
+    );
   }
 
   get size(): number {

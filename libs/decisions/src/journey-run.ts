@@ -1,6 +1,6 @@
 import type { CompiledCampaign, CompiledJourney, CompiledStep } from '@nudge/campaigns';
 import type { LedgerEntry } from '@nudge/capping';
-import { deriveRunId, deriveSendId, emptyProfile, type Channel, type DecisionOutcome, type EventEnvelope, type Profile } from '@nudge/contracts';
+import { deriveRunId, deriveSendId, emptyProfile, MESSAGE_EVENT_NAMES, type Channel, type DecisionOutcome, type EventEnvelope, type Profile } from '@nudge/contracts';
 import type { Settings } from '@nudge/settings';
 import { addIsoDuration, nextWallTime, resolveZone } from '@nudge/timing';
 import { isDeepStrictEqual } from 'node:util';
@@ -178,18 +178,18 @@ export function cancelRun(run: JourneyRun, reason: string, now: Date): JourneySt
   };
 }
 
-export const MESSAGE_EVENT_NAMES = ['message_sent', 'message_delivered', 'message_read', 'message_clicked', 'message_replied', 'message_failed'];
-
 const INTERACTION_FLAGS: Record<string, 'delivered' | 'read' | 'clicked' | 'replied' | 'failed' | undefined> = {
-  message_delivered: 'delivered',
-  message_read: 'read',
-  message_clicked: 'clicked',
-  message_replied: 'replied',
-  message_failed: 'failed',
+  [MESSAGE_EVENT_NAMES.delivered]: 'delivered',
+  [MESSAGE_EVENT_NAMES.read]: 'read',
+  [MESSAGE_EVENT_NAMES.clicked]: 'clicked',
+  [MESSAGE_EVENT_NAMES.replied]: 'replied',
+  [MESSAGE_EVENT_NAMES.failed]: 'failed',
 };
 
+const MESSAGE_EVENTS: ReadonlySet<string> = new Set(Object.values(MESSAGE_EVENT_NAMES));
+
 function isMessageEvent(name: string): boolean {
-  return MESSAGE_EVENT_NAMES.includes(name);
+  return MESSAGE_EVENTS.has(name);
 }
 
 /** A message_* event is about this run when it reports one of the run's own messages. */

@@ -14,6 +14,8 @@ export class CampaignCatalog implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly logger = new Logger('campaigns');
   readonly index = new CampaignIndex();
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** Earlier versions journeys are still running on, compiled once each (bounded). */
+  private readonly earlier = new Map<string, CompiledCampaign>();
 
   constructor(
     private readonly repository: CampaignsRepository,
@@ -59,6 +61,28 @@ export class CampaignCatalog implements OnApplicationBootstrap, OnModuleDestroy 
     return this.index.get(id);
   }
 
+  /**
+   * The given versions, compiled: the running one from the index, earlier ones from
+   * campaign_versions (one query for all that are not cached). Keyed by versionKey.
+   */
+  async versions(refs: { id: string; version: number }[]): Promise<Map<string, CompiledCampaign>> {
+    const found = new Map<string, CompiledCampaign>();
+    const missing: { id: string; version: number }[] = [];
+    for (const ref of refs) {
+      const key = versionKey(ref.id, ref.version);
+      const compiled = this.index.get(ref.id)?.version === ref.version ? this.index.get(ref.id) : this.earlier.get(key);
+      if (compiled) found.set(key, compiled);
+      else if (!missing.some((m) => versionKey(m.id, m.version) === key)) missing.push(ref);
+    }
+    for (const row of await this.repository.findVersions(missing)) {
+      const compiled = compileCampaign(row.document as CampaignDocument, row.version);
+      if (this.earlier.size >= EARLIER_VERSIONS_KEPT) this.earlier.delete(this.earlier.keys().next().value as string);
+      this.earlier.set(versionKey(row.id, row.version), compiled);
+      found.set(versionKey(row.id, row.version), compiled);
+    }
+    return found;
+  }
+
   /** Loads every version saved since the last look (all of them at start). */
   async refresh(): Promise<void> {
     const versions = await this.repository.versions();
@@ -74,4 +98,11 @@ export class CampaignCatalog implements OnApplicationBootstrap, OnModuleDestroy 
     if (current && current.version >= version) return;
     this.index.put(compileCampaign(document, version));
   }
+}
+
+const EARLIER_VERSIONS_KEPT = 500;
+
+/** How versions() keys what it returns. */
+export function versionKey(id: string, version: number): string {
+  return `${id}@${version}`;
 }

@@ -60,6 +60,16 @@ export class CampaignsRepository {
     return rows[0] ? toStored(rows[0]) : null;
   }
 
+  /** Earlier versions by (id, version), in one query: the steps of journeys users are still in. */
+  async findVersions(refs: { id: string; version: number }[]): Promise<{ id: string; version: number; document: Record<string, unknown> }[]> {
+    if (refs.length === 0) return [];
+    return this.dataSource.query(
+      `SELECT v.campaign_id AS id, v.version, v.document FROM campaign_versions v
+       JOIN unnest($1::text[], $2::int[]) AS wanted(id, version) ON v.campaign_id = wanted.id AND v.version = wanted.version`,
+      [refs.map((r) => r.id), refs.map((r) => r.version)],
+    );
+  }
+
   /** (id, version) of every campaign: cheap enough to poll for changes made elsewhere. */
   async versions(): Promise<Map<string, number>> {
     const rows: { id: string; version: number }[] = await this.dataSource.query('SELECT id, version FROM campaigns');

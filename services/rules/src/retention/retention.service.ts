@@ -5,7 +5,8 @@ import { RULES_CONFIG, type RulesConfig } from '../config';
 
 /**
  * Keeps rules' bookkeeping tables bounded: event ids seen (for redelivery), exception
- * events kept for late triggers, and the cap ledger, each beyond its useful age.
+ * events kept for late triggers, the cap ledger and finished journey runs, each beyond its
+ * useful age.
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -29,13 +30,16 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
 
   async prune(): Promise<void> {
     const days = this.config.RETENTION_DAYS;
-    const tables: [string, string][] = [
+    const tables: [string, string, string?][] = [
       ['processed_events', 'processed_at'],
       ['exception_events', 'occurred_at'],
       ['send_ledger', 'sent_at'],
+      // Finished journey runs; a run still in progress is kept however long it waits.
+      ['journey_runs', 'updated_at', `status <> 'active'`],
     ];
-    for (const [table, column] of tables) {
-      await this.dataSource.query(`DELETE FROM ${table} WHERE ${column} < now() - make_interval(days => $1)`, [days]);
+    for (const [table, column, only] of tables) {
+      const also = only ? ` AND ${only}` : '';
+      await this.dataSource.query(`DELETE FROM ${table} WHERE ${column} < now() - make_interval(days => $1)${also}`, [days]);
     }
   }
 }

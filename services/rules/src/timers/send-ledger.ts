@@ -1,5 +1,6 @@
-import type { LedgerEntry } from '@nudge/capping';
-import type { Category, Channel } from '@nudge/contracts';
+import { longestCapWindow, type FrequencyCaps, type LedgerEntry } from '@nudge/capping';
+import type { Category, Channel, Profile } from '@nudge/contracts';
+import type { Settings } from '@nudge/settings';
 import type { EntityManager } from 'typeorm';
 
 export interface LedgerRow extends LedgerEntry {
@@ -22,6 +23,24 @@ export async function ledgerSince(manager: EntityManager, userIds: string[], sin
     byUser.set(row.user_id, entries);
   }
   return byUser;
+}
+
+/**
+ * The recent sends of these users, as far back as the longest cap that can apply to them:
+ * the campaigns' caps, the global ones, and a user's own weekly limit. Nothing when no cap applies.
+ */
+export async function capLedgers(
+  manager: EntityManager,
+  userIds: string[],
+  campaignCaps: FrequencyCaps['campaign'],
+  profiles: Map<string, Profile>,
+  settings: Settings,
+  now: Date,
+): Promise<Map<string, LedgerEntry[]>> {
+  const anyWeeklyLimit = [...profiles.values()].some((p) => p.preferences.maxPerWeek !== undefined);
+  const window = longestCapWindow({ campaign: campaignCaps, global: settings.frequencyCaps, userMaxPerWeek: anyWeeklyLimit ? 1 : undefined });
+  if (window === 0) return new Map();
+  return ledgerSince(manager, userIds, new Date(now.getTime() - window));
 }
 
 /** Counts sends against caps from now on; a send id is counted once. */

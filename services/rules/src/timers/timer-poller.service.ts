@@ -8,6 +8,7 @@ import { CLOCK } from '../clock';
 import { RULES_CONFIG, type RulesConfig } from '../config';
 import { DecisionLog } from '../decisions/decision-log';
 import { claimDueSends } from './pending-sends';
+import { PollLoop } from './poll-loop';
 import { SendFiring } from './send-firing.service';
 
 /**
@@ -19,9 +20,7 @@ import { SendFiring } from './send-firing.service';
 @Injectable()
 export class TimerPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('timers');
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
+  private readonly loop: PollLoop;
   private readonly lateness: Histogram;
 
   constructor(
@@ -38,48 +37,27 @@ export class TimerPoller implements OnApplicationBootstrap, BeforeApplicationShu
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 30],
       registers: [metrics.registry],
     });
+    this.loop = new PollLoop({
+      work: () => this.fireDue(),
+      batchSize: config.TIMER_BATCH_SIZE,
+      pollMs: config.TIMER_POLL_MS,
+      logger: this.logger,
+      what: 'firing timers',
+    });
   }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Lets the in-flight batch finish; unclaimed timers stay in Postgres for the next start. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.wake();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** Something became due now: look without waiting for the next poll. */
   wake(): void {
-    this.wakeUp?.();
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let fired = 0;
-      try {
-        fired = await this.fireDue();
-      } catch (error) {
-        this.logger.error(`firing timers failed, retrying: ${(error as Error).message}`);
-        await this.idle(1_000);
-        continue;
-      }
-      if (fired < this.config.TIMER_BATCH_SIZE) await this.idle(this.config.TIMER_POLL_MS);
-    }
-  }
-
-  private idle(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = done;
-    });
+    this.loop.wake();
   }
 
   /** Fires one batch of due timers; returns how many it claimed. */

@@ -11,6 +11,7 @@ import { CLOCK } from '../clock';
 import { DecisionLog, type DecisionRecord } from '../decisions/decision-log';
 import { cancelPendingSends, pendingSendsOf, schedulePendingSends, type PendingSend } from '../timers/pending-sends';
 import { ConversionTracking } from '../conversions/conversion-tracking';
+import { JourneyProgress, type JourneyStart } from '../journeys/journey-progress.service';
 import { SendFiring } from '../timers/send-firing.service';
 import { lastTouches, touchCampaigns, touchKey, type Touch } from './campaign-touches';
 import { exceptionEventsSince, storeExceptionEvents } from './exception-events';
@@ -19,6 +20,8 @@ import { exceptionEventsSince, storeExceptionEvents } from './exception-events';
 interface BatchOutcome {
   decisions: DecisionRecord[];
   sends: PendingSend[];
+  /** Journeys whose trigger decision says go: a run may start. */
+  journeyStarts: JourneyStart[];
   cancelledSendIds: string[];
   touches: Touch[];
 }
@@ -38,6 +41,7 @@ export class TriggerEvaluation {
     private readonly decisions: DecisionLog,
     private readonly firing: SendFiring,
     private readonly conversions: ConversionTracking,
+    private readonly journeys: JourneyProgress,
   ) {}
 
   async evaluate(events: EventEnvelope[]): Promise<void> {
@@ -51,7 +55,7 @@ export class TriggerEvaluation {
         fresh.map((e) => e.userId),
       );
       const now = this.clock.now();
-      const outcome: BatchOutcome = { decisions: [], sends: [], cancelledSendIds: [], touches: [] };
+      const outcome: BatchOutcome = { decisions: [], sends: [], journeyStarts: [], cancelledSendIds: [], touches: [] };
       await this.conversions.record(manager, fresh);
       await this.applyExceptions(manager, fresh, now, outcome);
       await this.applyTriggers(manager, fresh, now, outcome);
@@ -64,9 +68,12 @@ export class TriggerEvaluation {
         outcome.sends.filter((s) => s.dueAt > now),
       );
       await touchCampaigns(manager, outcome.touches);
-      await this.decisions.record(manager, outcome.decisions);
+      // Journeys: runs remember their messages' statuses, end on exceptions, move on awaited
+      // events; new runs start and take their first steps now.
+      const decided = [...outcome.decisions, ...(await this.journeys.onEvents(manager, fresh, outcome.journeyStarts, now))];
+      await this.decisions.record(manager, decided);
       const fired = await this.firing.fire(manager, dueNow, now);
-      return { decisions: [...outcome.decisions, ...fired] };
+      return { decisions: [...decided, ...fired] };
     });
     this.decisions.count(decisions);
   }
@@ -155,6 +162,11 @@ export class TriggerEvaluation {
     };
     if (verdict.outcome !== 'scheduled') {
       outcome.decisions.push({ ...base, outcome: verdict.outcome, reason: verdict.reason, scheduledFor: null });
+      return;
+    }
+    if (campaign.journey) {
+      // A run's steps record their own decisions, each with its step id.
+      outcome.journeyStarts.push({ event, campaign });
       return;
     }
     outcome.sends.push({

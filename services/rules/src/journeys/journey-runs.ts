@@ -1,0 +1,111 @@
+import type { EventEnvelope } from '@nudge/contracts';
+import type { JourneyRun, StepHistory } from '@nudge/decisions';
+import { lockUsers } from '@nudge/persistence';
+import type { EntityManager } from 'typeorm';
+
+const COLUMNS = `run_id, campaign_id, campaign_version, user_id, trigger_event, step_id, phase, status, due_at, waiting_for,
+  history, started_at, updated_at`;
+
+/** Writes runs (new or moved on) in one statement. */
+export async function saveRuns(manager: EntityManager, runs: JourneyRun[]): Promise<void> {
+  if (runs.length === 0) return;
+  await manager.query(
+    `INSERT INTO journey_runs (run_id, campaign_id, campaign_version, user_id, trigger_event_id, trigger_event, step_id, phase,
+       status, due_at, waiting_for, history, started_at, updated_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::text[],
+       $9::text[], $10::timestamptz[], $11::text[], $12::jsonb[], $13::timestamptz[], $14::timestamptz[])
+     ON CONFLICT (run_id) DO UPDATE SET step_id = EXCLUDED.step_id, phase = EXCLUDED.phase, status = EXCLUDED.status,
+       due_at = EXCLUDED.due_at, waiting_for = EXCLUDED.waiting_for, history = EXCLUDED.history, updated_at = EXCLUDED.updated_at`,
+    [
+      runs.map((r) => r.runId),
+      runs.map((r) => r.campaignId),
+      runs.map((r) => r.campaignVersion),
+      runs.map((r) => r.userId),
+      runs.map((r) => r.triggerEvent.eventId),
+      runs.map((r) => JSON.stringify(r.triggerEvent)),
+      runs.map((r) => r.stepId),
+      runs.map((r) => r.phase),
+      runs.map((r) => r.status),
+      runs.map((r) => r.dueAt?.toISOString() ?? null),
+      runs.map((r) => r.waitingFor),
+      runs.map((r) => JSON.stringify(r.history)),
+      runs.map((r) => r.startedAt.toISOString()),
+      runs.map((r) => r.updatedAt.toISOString()),
+    ],
+  );
+}
+
+/** The active runs of these users (their locks held by the caller). */
+export async function activeRunsOf(manager: EntityManager, userIds: string[]): Promise<JourneyRun[]> {
+  if (userIds.length === 0) return [];
+  const rows: RunRow[] = await manager.query(`SELECT ${COLUMNS} FROM journey_runs WHERE status = 'active' AND user_id = ANY($1::text[])`, [
+    [...new Set(userIds)],
+  ]);
+  return rows.map(toRun);
+}
+
+/**
+ * Up to `limit` active runs due by `now`, with their users locked. Users are locked first and
+ * the runs read after, as every other writer of a run does (trigger evaluation holds the user
+ * lock when it moves a run on an event), so two writers never wait on each other in opposite
+ * orders; a run another poller moved on meanwhile is no longer due and is left out.
+ */
+export async function claimDueRuns(manager: EntityManager, now: Date, limit: number): Promise<JourneyRun[]> {
+  const candidates: { run_id: string; user_id: string }[] = await manager.query(
+    `SELECT run_id, user_id FROM journey_runs WHERE status = 'active' AND due_at <= $1 ORDER BY due_at LIMIT $2`,
+    [now.toISOString(), limit],
+  );
+  if (candidates.length === 0) return [];
+  await lockUsers(
+    manager,
+    candidates.map((c) => c.user_id),
+  );
+  const rows: RunRow[] = await manager.query(
+    `SELECT ${COLUMNS} FROM journey_runs WHERE run_id = ANY($1::text[]) AND status = 'active' AND due_at <= $2`,
+    [candidates.map((c) => c.run_id), now.toISOString()],
+  );
+  return rows.map(toRun);
+}
+
+/** A user's runs, newest first: where each is, and what it did. */
+export async function runsOfUser(manager: EntityManager, userId: string, limit: number): Promise<JourneyRun[]> {
+  const rows: RunRow[] = await manager.query(`SELECT ${COLUMNS} FROM journey_runs WHERE user_id = $1 ORDER BY started_at DESC LIMIT $2`, [
+    userId,
+    limit,
+  ]);
+  return rows.map(toRun);
+}
+
+interface RunRow {
+  run_id: string;
+  campaign_id: string;
+  campaign_version: number;
+  user_id: string;
+  trigger_event: EventEnvelope;
+  step_id: string;
+  phase: JourneyRun['phase'];
+  status: JourneyRun['status'];
+  due_at: Date | null;
+  waiting_for: string | null;
+  history: Record<string, StepHistory>;
+  started_at: Date;
+  updated_at: Date;
+}
+
+function toRun(row: RunRow): JourneyRun {
+  return {
+    runId: row.run_id,
+    campaignId: row.campaign_id,
+    campaignVersion: row.campaign_version,
+    userId: row.user_id,
+    triggerEvent: row.trigger_event,
+    stepId: row.step_id,
+    phase: row.phase,
+    status: row.status,
+    dueAt: row.due_at,
+    waitingFor: row.waiting_for,
+    history: row.history,
+    startedAt: row.started_at,
+    updatedAt: row.updated_at,
+  };
+}

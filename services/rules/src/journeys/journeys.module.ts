@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CampaignsModule } from '../campaigns/campaigns.module';
+import { JourneyPoller } from './journey-poller.service';
+import { JourneyProgress } from './journey-progress.service';
+import { JourneysController } from './journeys.controller';
+
+@Module({
+  imports: [CampaignsModule],
+  controllers: [JourneysController],
+  providers: [JourneyProgress, JourneyPoller],
+  exports: [JourneyProgress],
+})
+export class JourneysModule {}
