@@ -7,7 +7,11 @@ const onboarding = {
   name: 'Onboarding journey',
   trigger: { event: 'signed_up' },
   steps: [
-    { id: 'welcome', type: 'message', message: { channel: 'sms', body: 'Welcome {{ profile.attributes.firstName }}: {{ "https://shop.example/start" | track }}' } },
+    {
+      id: 'welcome',
+      type: 'message',
+      message: { channel: 'sms', body: 'Welcome {{ profile.attributes.firstName }}: {{ "https://shop.example/start" | track }}' },
+    },
     { id: 'await-click', type: 'waitFor', event: 'message_clicked', timeout: 'PT4S', next: 'route', onTimeout: 'route' },
     {
       id: 'route',
@@ -15,7 +19,12 @@ const onboarding = {
       branches: [{ when: { fact: 'journey', path: '$.steps.welcome.clicked', operator: 'equal', value: true }, next: 'thanks' }],
       default: 'reminder',
     },
-    { id: 'reminder', type: 'message', message: { channel: 'sms', body: 'Still thinking, {{ profile.attributes.firstName }}?' }, next: 'done' },
+    {
+      id: 'reminder',
+      type: 'message',
+      message: { channel: 'sms', body: 'Still thinking, {{ profile.attributes.firstName }}?' },
+      next: 'done',
+    },
     { id: 'thanks', type: 'message', message: { channel: 'sms', body: 'Thanks for looking, {{ profile.attributes.firstName }}' } },
     { id: 'done', type: 'exit' },
   ],
@@ -69,7 +78,14 @@ describe('journeys on the real stack', () => {
     expect(bodies).toContain('Thanks for looking, Ana');
 
     const steps = (await decisionsOf('jo-clicker')).map((d) => `${d.stepId}:${d.outcome}`).reverse();
-    expect(steps).toEqual(['welcome:sent', 'await-click:scheduled', 'await-click:branched', 'route:branched', 'thanks:sent', 'done:completed']);
+    expect(steps).toEqual([
+      'welcome:sent',
+      'await-click:scheduled',
+      'await-click:branched',
+      'route:branched',
+      'thanks:sent',
+      'done:completed',
+    ]);
   });
 
   it('takes a user who does not click to "reminder" when the wait times out', async () => {

@@ -4,8 +4,21 @@ import { compileBranchConditions, type BranchMatcher } from './trigger-condition
 
 /** A journey step ready to run. `next: null` means the journey ends after it. */
 export type CompiledStep =
-  | { readonly type: 'wait'; readonly id: string; readonly next: string | null; readonly duration?: string; readonly until?: string; readonly timezone: string }
-  | { readonly type: 'message'; readonly id: string; readonly next: string | null; readonly message: CampaignMessage; readonly send: CompiledCampaign }
+  | {
+      readonly type: 'wait';
+      readonly id: string;
+      readonly next: string | null;
+      readonly duration?: string;
+      readonly until?: string;
+      readonly timezone: string;
+    }
+  | {
+      readonly type: 'message';
+      readonly id: string;
+      readonly next: string | null;
+      readonly message: CampaignMessage;
+      readonly send: CompiledCampaign;
+    }
   | { readonly type: 'branch'; readonly id: string; readonly branches: readonly CompiledBranch[]; readonly default: string | null }
   | {
       readonly type: 'waitFor';
@@ -48,7 +61,14 @@ export function compileJourney(
   const compiled: CompiledStep[] = steps.map((step, index): CompiledStep => {
     switch (step.type) {
       case 'wait':
-        return { type: 'wait', id: step.id, next: step.next ?? following(index), duration: step.duration, until: step.until, timezone: step.timezone };
+        return {
+          type: 'wait',
+          id: step.id,
+          next: step.next ?? following(index),
+          duration: step.duration,
+          until: step.until,
+          timezone: step.timezone,
+        };
       case 'message': {
         const { steps: _steps, concurrentRuns: _runs, ...campaign } = document;
         const send = compileOneMessage({ ...campaign, message: step.message, delay: 'PT0S' }, version);

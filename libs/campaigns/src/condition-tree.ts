@@ -80,7 +80,8 @@ function visit(node: unknown, path: Path, visiting: Visit): void {
 
 function visitLeaf(leaf: Record<string, unknown>, path: Path, { report, facts }: Visit): void {
   for (const key of Object.keys(leaf)) if (!LEAF_KEYS.includes(key)) report([...path, key], 'unknown field');
-  if (!isOneOf(leaf.fact, facts)) report([...path, 'fact'], `must be ${facts.map((f) => `"${f}"`).join(' or ')}, got ${describe(leaf.fact)}`);
+  if (!isOneOf(leaf.fact, facts))
+    report([...path, 'fact'], `must be ${facts.map((f) => `"${f}"`).join(' or ')}, got ${describe(leaf.fact)}`);
   if (!isOneOf(leaf.operator, CONDITION_OPERATORS)) {
     report([...path, 'operator'], `unknown operator ${describe(leaf.operator)}; expected one of ${CONDITION_OPERATORS.join(', ')}`);
   }

@@ -26,8 +26,13 @@ export function stepGraphProblems(steps: readonly StepLinks[]): Problem[] {
   const check = (from: number, target: string | undefined, path: (string | number)[]) => {
     if (target === undefined) return;
     const to = position.get(target);
-    if (to === undefined) problems.push({ path: [from, ...path], message: `names no step: "${target}" (steps: ${[...position.keys()].join(', ')})` });
-    else if (to <= from) problems.push({ path: [from, ...path], message: `must name a later step: journeys move forward only ("${target}" is step ${to + 1})` });
+    if (to === undefined)
+      problems.push({ path: [from, ...path], message: `names no step: "${target}" (steps: ${[...position.keys()].join(', ')})` });
+    else if (to <= from)
+      problems.push({
+        path: [from, ...path],
+        message: `must name a later step: journeys move forward only ("${target}" is step ${to + 1})`,
+      });
   };
   steps.forEach((step, index) => {
     check(index, step.next, ['next']);

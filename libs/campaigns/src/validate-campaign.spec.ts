@@ -326,7 +326,11 @@ describe('validateCampaign', () => {
     [
       'a branch to a step that does not exist',
       aCampaign().withSteps([
-        { id: 'a', type: 'branch', branches: [{ when: { fact: 'journey', path: '$.steps.x.clicked', operator: 'equal', value: true }, next: 'nowhere' }] },
+        {
+          id: 'a',
+          type: 'branch',
+          branches: [{ when: { fact: 'journey', path: '$.steps.x.clicked', operator: 'equal', value: true }, next: 'nowhere' }],
+        },
         { id: 'b', type: 'exit' },
       ]),
       [['steps[0].branches[0].next', 'names no step: "nowhere" (steps: a, b)']],
@@ -354,7 +358,11 @@ describe('validateCampaign', () => {
       aCampaign().withSteps([{ id: 'a b', type: 'exit' }]),
       [['steps[0].id', 'must be 1–64 letters, digits']],
     ],
-    ['concurrentRuns on a one-message campaign', aCampaign().with('concurrentRuns', 2), [['concurrentRuns', 'applies to journeys (steps)']]],
+    [
+      'concurrentRuns on a one-message campaign',
+      aCampaign().with('concurrentRuns', 2),
+      [['concurrentRuns', 'applies to journeys (steps)']],
+    ],
     [
       'a bad operator',
       aCampaign().withConditions({

@@ -63,13 +63,23 @@ describe('a journey run on virtual time', () => {
   it('sends the first message at once, with a send id that names the step, then waits for the click', async () => {
     const { run, decisions, sends } = await started();
     expect(sends).toEqual([
-      expect.objectContaining({ stepId: 'welcome', channel: 'sms', sendId: deriveSendId({ campaignId: 'welcome-journey', triggerEventId: 'e-1', stepId: 'welcome' }) }),
+      expect.objectContaining({
+        stepId: 'welcome',
+        channel: 'sms',
+        sendId: deriveSendId({ campaignId: 'welcome-journey', triggerEventId: 'e-1', stepId: 'welcome' }),
+      }),
     ]);
     expect(decisions.map((d) => [d.stepId, d.outcome])).toEqual([
       ['welcome', 'sent'],
       ['await-click', 'scheduled'],
     ]);
-    expect(run).toMatchObject({ stepId: 'await-click', phase: 'waiting', waitingFor: 'message_clicked', dueAt: at(86_400), status: 'active' });
+    expect(run).toMatchObject({
+      stepId: 'await-click',
+      phase: 'waiting',
+      waitingFor: 'message_clicked',
+      dueAt: at(86_400),
+      status: 'active',
+    });
   });
 
   it('takes the clicker to "thanks" when the click on the welcome message arrives in time', async () => {
@@ -153,7 +163,11 @@ describe('a journey run on virtual time', () => {
       .withSteps([
         { id: 'one', type: 'message', message: { channel: 'sms', body: 'One' } },
         { id: 'two', type: 'message', message: { channel: 'sms', body: 'Two' } },
-        { id: 'three', type: 'branch', branches: [{ when: { fact: 'journey', path: '$.steps.two.outcome', operator: 'equal', value: 'capped' }, next: 'four' }] },
+        {
+          id: 'three',
+          type: 'branch',
+          branches: [{ when: { fact: 'journey', path: '$.steps.two.outcome', operator: 'equal', value: 'capped' }, next: 'four' }],
+        },
         { id: 'four', type: 'exit' },
       ])
       .compile();
@@ -195,7 +209,10 @@ describe('a journey run on virtual time', () => {
 
   it('leaves the journey when the campaign is paused, at the next step it reaches', async () => {
     const first = await started();
-    const paused = aCampaign('welcome-journey').withStatus('paused').withSteps([{ id: 'x', type: 'exit' }]).compile(2);
+    const paused = aCampaign('welcome-journey')
+      .withStatus('paused')
+      .withSteps([{ id: 'x', type: 'exit' }])
+      .compile(2);
     const { run, decisions } = await advanceRun(first.run, { ...contextAt(at(86_400)), current: paused }, { kind: 'due' });
     expect(decisions.at(-1)).toMatchObject({ stepId: 'route', outcome: 'campaign_inactive' });
     expect(run.status).toBe('exited');

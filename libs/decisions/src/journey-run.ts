@@ -1,6 +1,15 @@
 import type { CompiledCampaign, CompiledJourney, CompiledStep } from '@nudge/campaigns';
 import type { LedgerEntry } from '@nudge/capping';
-import { deriveRunId, deriveSendId, emptyProfile, MESSAGE_EVENT_NAMES, type Channel, type DecisionOutcome, type EventEnvelope, type Profile } from '@nudge/contracts';
+import {
+  deriveRunId,
+  deriveSendId,
+  emptyProfile,
+  MESSAGE_EVENT_NAMES,
+  type Channel,
+  type DecisionOutcome,
+  type EventEnvelope,
+  type Profile,
+} from '@nudge/contracts';
 import type { Settings } from '@nudge/settings';
 import { addIsoDuration, nextWallTime, resolveZone } from '@nudge/timing';
 import { isDeepStrictEqual } from 'node:util';
@@ -195,7 +204,9 @@ function isMessageEvent(name: string): boolean {
 /** A message_* event is about this run when it reports one of the run's own messages. */
 function concernsRun(run: JourneyRun, event: EventEnvelope): boolean {
   const sendId = event.properties.sendId;
-  return event.properties.campaignId === run.campaignId && Object.values(run.history).some((h) => h.sendId !== undefined && h.sendId === sendId);
+  return (
+    event.properties.campaignId === run.campaignId && Object.values(run.history).some((h) => h.sendId !== undefined && h.sendId === sendId)
+  );
 }
 
 function journeyOf(campaign: CompiledCampaign): CompiledJourney {

@@ -63,4 +63,69 @@ describe('simulate', () => {
       'c3 capped 2026-11-03T10:30:00.000Z',
     ]);
   });
+
+  describe('journeys', () => {
+    const onboarding = aCampaign('onboarding')
+      .withTrigger('signed_up')
+      .withSteps([
+        { id: 'welcome', type: 'message', message: { channel: 'sms', body: 'Welcome {{ profile.attributes.firstName }}' } },
+        { id: 'await-click', type: 'waitFor', event: 'message_clicked', timeout: 'P1D', next: 'route', onTimeout: 'route' },
+        {
+          id: 'route',
+          type: 'branch',
+          branches: [{ when: { fact: 'journey', path: '$.steps.welcome.clicked', operator: 'equal', value: true }, next: 'thanks' }],
+        },
+        { id: 'nudge', type: 'wait', until: '10:00' },
+        { id: 'reminder', type: 'message', message: { channel: 'sms', body: 'Still there?' }, next: 'done' },
+        { id: 'thanks', type: 'message', message: { channel: 'sms', body: 'Thanks!' } },
+        { id: 'done', type: 'exit' },
+      ])
+      .compile();
+
+    it('runs a journey for someone who never clicks: timeout, default branch, wait until 10:00 local, reminder', async () => {
+      const decisions = await simulate({
+        campaigns: [onboarding],
+        settings: DEFAULT_SETTINGS,
+        profiles: [ana],
+        events: [anEvent('s1', 'signed_up', '2026-11-02T18:00:00.000Z')],
+      });
+      expect(decisions.map((d) => `${d.at} ${d.stepId} ${d.outcome}`)).toEqual([
+        '2026-11-02T18:00:00.000Z welcome sent',
+        '2026-11-02T18:00:00.000Z await-click scheduled',
+        '2026-11-03T18:00:00.000Z await-click branched',
+        '2026-11-03T18:00:00.000Z route branched',
+        '2026-11-03T18:00:00.000Z nudge scheduled',
+        // 10:00 in Madrid the next morning.
+        '2026-11-04T09:00:00.000Z reminder sent',
+        '2026-11-04T09:00:00.000Z done completed',
+      ]);
+      expect(decisions[0]).toMatchObject({ channel: 'sms', body: 'Welcome Ana' });
+    });
+
+    it('takes a clicker to "thanks": a message event in the file may name the step instead of the send id', async () => {
+      const decisions = await simulate({
+        campaigns: [onboarding],
+        settings: DEFAULT_SETTINGS,
+        profiles: [ana],
+        events: [
+          anEvent('s1', 'signed_up', '2026-11-02T18:00:00.000Z'),
+          anEvent('k1', 'message_clicked', '2026-11-02T18:05:00.000Z', { campaignId: 'onboarding', stepId: 'welcome' }),
+        ],
+      });
+      expect(decisions.filter((d) => d.outcome === 'sent').map((d) => `${d.at} ${d.body}`)).toEqual([
+        '2026-11-02T18:00:00.000Z Welcome Ana',
+        '2026-11-02T18:05:00.000Z Thanks!',
+      ]);
+    });
+
+    it('refuses a second run while one is in progress', async () => {
+      const decisions = await simulate({
+        campaigns: [onboarding],
+        settings: DEFAULT_SETTINGS,
+        profiles: [ana],
+        events: [anEvent('s1', 'signed_up', '2026-11-02T18:00:00.000Z'), anEvent('s2', 'signed_up', '2026-11-02T19:00:00.000Z')],
+      });
+      expect(decisions.find((d) => d.triggerEventId === 's2')).toMatchObject({ outcome: 'not_eligible', stepId: 'welcome' });
+    });
+  });
 });

@@ -1,7 +1,21 @@
 import { CampaignIndex, type CompiledCampaign } from '@nudge/campaigns';
 import type { LedgerEntry } from '@nudge/capping';
 import { deriveSendId, emptyProfile, MAIN_STEP, type DecisionOutcome, type EventEnvelope, type Profile } from '@nudge/contracts';
-import { decideSend, decideTrigger, findCancellation, type ExceptionEvent } from '@nudge/decisions';
+import {
+  advanceRun,
+  awaitsEvent,
+  cancelRun,
+  decideSend,
+  decideTrigger,
+  findCancellation,
+  runCancellation,
+  startRun,
+  withInteraction,
+  type ExceptionEvent,
+  type JourneyCause,
+  type JourneyRun,
+  type JourneyStepResult,
+} from '@nudge/decisions';
 import type { Settings } from '@nudge/settings';
 import { renderTemplate, TemplateCache } from '@nudge/templates';
 
@@ -18,6 +32,8 @@ export interface SimulatedDecision {
   userId: string;
   campaignId: string;
   triggerEventId: string;
+  /** A journey's step; absent for a one-message campaign. */
+  stepId?: string;
   outcome: DecisionOutcome;
   reason: string;
   scheduledFor?: string;
@@ -26,12 +42,10 @@ export interface SimulatedDecision {
   body?: string;
 }
 
-interface PendingSend {
-  sendId: string;
-  campaignId: string;
-  trigger: EventEnvelope;
-  dueAt: Date;
-}
+/** Something due on the virtual clock: a one-message campaign's send, or a journey run's next move. */
+type Due =
+  { kind: 'send'; sendId: string; campaignId: string; trigger: EventEnvelope; dueAt: Date } | { kind: 'run'; runId: string; dueAt: Date };
+type PendingSend = Extract<Due, { kind: 'send' }>;
 
 /** Deferrals always move forward; this only bounds a broken rule set. */
 const MAX_FIRINGS = 1_000_000;
@@ -49,7 +63,8 @@ export async function simulate(input: SimulationInput): Promise<SimulatedDecisio
 class Simulation {
   private readonly index = new CampaignIndex();
   private readonly profiles: Map<string, Profile>;
-  private readonly pending: PendingSend[] = [];
+  private readonly pending: Due[] = [];
+  private readonly runs = new Map<string, JourneyRun>();
   private readonly touches = new Map<string, Date>();
   private readonly ledgers = new Map<string, LedgerEntry[]>();
   private readonly exceptions = new Map<string, ExceptionEvent[]>();
@@ -68,6 +83,7 @@ class Simulation {
       const now = new Date(event.timestamp);
       await this.fireUntil(now);
       this.applyExceptions(event, now);
+      await this.applyToRuns(event, now);
       await this.applyTriggers(event, now);
       await this.fireUntil(now);
     }
@@ -80,6 +96,7 @@ class Simulation {
     if (campaigns.length === 0) return;
     this.exceptions.set(event.userId, [...(this.exceptions.get(event.userId) ?? []), event]);
     for (const send of [...this.pending]) {
+      if (send.kind !== 'send') continue;
       const campaign = campaigns.find((c) => c.id === send.campaignId);
       if (!campaign || send.trigger.userId !== event.userId) continue;
       const sendAt = new Date(Math.max(send.dueAt.getTime(), now.getTime()));
@@ -104,9 +121,13 @@ class Simulation {
         this.record(now, event, campaign.id, verdict.outcome, verdict.reason);
         continue;
       }
+      if (campaign.journey) {
+        await this.startRun(campaign, event, now);
+        continue;
+      }
       this.touches.set(touchKey(event.userId, campaign.id), now);
       const sendId = deriveSendId({ campaignId: campaign.id, triggerEventId: event.eventId, stepId: MAIN_STEP });
-      this.enqueue({ sendId, campaignId: campaign.id, trigger: event, dueAt: verdict.dueAt });
+      this.enqueue({ kind: 'send', sendId, campaignId: campaign.id, trigger: event, dueAt: verdict.dueAt });
       if (verdict.dueAt > now)
         this.record(now, event, campaign.id, 'scheduled', verdict.reason, { scheduledFor: verdict.dueAt.toISOString() });
     }
@@ -115,8 +136,9 @@ class Simulation {
   private async fireUntil(until: Date): Promise<void> {
     while (this.pending[0] && this.pending[0].dueAt <= until) {
       if (++this.firings > MAX_FIRINGS) throw new Error(`simulation stopped after ${MAX_FIRINGS} firings: do the rules defer forever?`);
-      const send = this.pending.shift() as PendingSend;
-      await this.fire(send, send.dueAt);
+      const due = this.pending.shift() as Due;
+      if (due.kind === 'send') await this.fire(due, due.dueAt);
+      else await this.moveRun(due.runId, { kind: 'due' }, due.dueAt);
     }
   }
 
@@ -138,16 +160,77 @@ class Simulation {
     }
     this.ledgers.set(userId, [...ledger, { campaignId: campaign.id, channel: verdict.channel, category: campaign.category, sentAt: now }]);
     this.touches.set(touchKey(userId, campaign.id), now);
-    const scope = {
-      event: send.trigger,
-      profile: profile ?? emptyProfile(userId, now.toISOString()),
-      campaign: { id: campaign.id, name: campaign.document.name, version: campaign.version },
-    };
-    const rendered = await renderTemplate(this.templates.get(campaign.document.message?.body ?? ''), scope);
-    this.record(now, send.trigger, campaign.id, 'sent', verdict.reason, { channel: verdict.channel, to: verdict.to, body: rendered.text });
+    const body = await this.render(campaign, send.trigger, now);
+    this.record(now, send.trigger, campaign.id, 'sent', verdict.reason, { channel: verdict.channel, to: verdict.to, body });
   }
 
-  private enqueue(send: PendingSend): void {
+  /** An event against the user's active runs: a status of a run's message, an exception, an awaited event. */
+  private async applyToRuns(event: EventEnvelope, now: Date): Promise<void> {
+    for (const run of [...this.runs.values()]) {
+      if (run.userId !== event.userId || run.status !== 'active') continue;
+      const campaign = this.index.get(run.campaignId) as CompiledCampaign;
+      const seen = withSendId(event, run);
+      const remembered = withInteraction(run, seen) ?? run;
+      this.runs.set(run.runId, remembered);
+      const cancellation = runCancellation(remembered, campaign, [seen], now);
+      if (cancellation) await this.applyRunResult(cancelRun(remembered, cancellation.reason, now), now);
+      else if (awaitsEvent(remembered, campaign, seen)) await this.moveRun(run.runId, { kind: 'event', event: seen }, now);
+    }
+  }
+
+  private async startRun(campaign: CompiledCampaign, event: EventEnvelope, now: Date): Promise<void> {
+    const limit = campaign.document.concurrentRuns ?? 1;
+    const running = [...this.runs.values()].filter(
+      (r) => r.userId === event.userId && r.campaignId === campaign.id && r.status === 'active',
+    );
+    if (running.length >= limit) {
+      const oldest = running[0] as JourneyRun;
+      const reason = `already in ${campaign.id} (run ${oldest.runId} at step "${oldest.stepId}" since ${oldest.startedAt.toISOString()}); concurrentRuns is ${limit}`;
+      this.record(now, event, campaign.id, 'not_eligible', reason, { stepId: campaign.journey?.firstStepId });
+      return;
+    }
+    this.touches.set(touchKey(event.userId, campaign.id), now);
+    const run = startRun(campaign, event, now);
+    this.runs.set(run.runId, run);
+    await this.moveRun(run.runId, { kind: 'due' }, now);
+  }
+
+  private async moveRun(runId: string, cause: JourneyCause, now: Date): Promise<void> {
+    const run = this.runs.get(runId) as JourneyRun;
+    const campaign = this.index.get(run.campaignId) as CompiledCampaign;
+    const ledger = this.ledgers.get(run.userId) ?? [];
+    this.ledgers.set(run.userId, ledger);
+    const profile = this.profiles.get(run.userId) ?? null;
+    const result = await advanceRun(
+      run,
+      { pinned: campaign, current: campaign, profile, settings: this.input.settings, ledger, now },
+      cause,
+    );
+    await this.applyRunResult(result, now);
+  }
+
+  private async applyRunResult({ run, decisions, sends }: JourneyStepResult, now: Date): Promise<void> {
+    this.runs.set(run.runId, run);
+    for (const decision of decisions) {
+      const send = sends.find((s) => s.stepId === decision.stepId && decision.outcome === 'sent');
+      const extra: Partial<SimulatedDecision> = { stepId: decision.stepId };
+      if (decision.scheduledFor) extra.scheduledFor = decision.scheduledFor.toISOString();
+      if (send) Object.assign(extra, { channel: send.channel, to: send.to, body: await this.render(send.campaign, run.triggerEvent, now) });
+      this.record(now, run.triggerEvent, run.campaignId, decision.outcome, decision.reason, extra);
+    }
+    if (run.status === 'active' && run.dueAt) this.enqueue({ kind: 'run', runId: run.runId, dueAt: run.dueAt });
+  }
+
+  private async render(campaign: CompiledCampaign, trigger: EventEnvelope, now: Date): Promise<string> {
+    const scope = {
+      event: trigger,
+      profile: this.profiles.get(trigger.userId) ?? emptyProfile(trigger.userId, now.toISOString()),
+      campaign: { id: campaign.id, name: campaign.document.name, version: campaign.version },
+    };
+    return (await renderTemplate(this.templates.get(campaign.document.message?.body ?? ''), scope)).text;
+  }
+
+  private enqueue(send: Due): void {
     const at = this.pending.findIndex((other) => other.dueAt > send.dueAt);
     this.pending.splice(at === -1 ? this.pending.length : at, 0, send);
   }
@@ -170,6 +253,17 @@ class Simulation {
       ...extra,
     });
   }
+}
+
+/**
+ * In an events file a message status event may name the journey step (`stepId`) instead of
+ * the send id dispatch would give it: simulate fills in the send id of that step of this run.
+ */
+function withSendId(event: EventEnvelope, run: JourneyRun): EventEnvelope {
+  const { stepId, sendId, campaignId } = event.properties;
+  if (sendId !== undefined || typeof stepId !== 'string' || campaignId !== run.campaignId) return event;
+  const derived = deriveSendId({ campaignId: run.campaignId, triggerEventId: run.triggerEvent.eventId, stepId });
+  return { ...event, properties: { ...event.properties, sendId: derived } };
 }
 
 function touchKey(userId: string, campaignId: string): string {

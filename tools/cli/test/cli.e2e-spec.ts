@@ -27,7 +27,7 @@ describe('nudge validate', () => {
   it('accepts the example config', async () => {
     const result = await run('validate', EXAMPLE_CONFIG);
     expect(result).toMatchObject({ code: 0 });
-    expect(result.out.join('\n')).toMatch(/ok: 1 campaign and settings valid/);
+    expect(result.out.join('\n')).toMatch(/ok: 2 campaigns and settings valid/);
   });
 
   it('names file, line and path of every error and exits 1', async () => {
@@ -141,6 +141,93 @@ describe('nudge apply and simulate against the live stack', () => {
     ]);
   });
 });
+
+describe('nudge simulate on the example journey, against the live stack', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await TestStack.start({
+      factories: { ingest: createIngestApp, rules: createRulesApp, dispatch: createDispatchApp },
+      label: 'cli-journey',
+    });
+  });
+
+  afterAll(() => stack?.stop());
+
+  it('decides every step the live stack takes, with the same step ids and outcomes', async () => {
+    expect((await run('apply', EXAMPLE_CONFIG, '--url', stack.url('rules'))).code).toBe(0);
+    const profiles = [
+      { userId: 'sim-cy', attributes: { firstName: 'Cy' }, channels: { sms: { address: '+34600000311', consent: { marketing: true } } } },
+      { userId: 'sim-di', attributes: { firstName: 'Di' }, channels: { sms: { address: '+34600000312', consent: { marketing: true } } } },
+    ];
+    const t = Date.now();
+    const at = (ms: number) => new Date(t + ms).toISOString();
+    const events = [
+      { eventId: 'j1', userId: 'sim-cy', name: 'signed_up', timestamp: at(0), properties: {} },
+      { eventId: 'j2', userId: 'sim-di', name: 'signed_up', timestamp: at(100), properties: {} },
+      { eventId: 'j3', userId: 'sim-cy', name: 'purchase', timestamp: at(1_000), properties: { orderId: 'o1' } },
+    ];
+    const files = configDir({
+      'events.ndjson': events.map((e) => JSON.stringify(e)).join('\n'),
+      'profiles.json': JSON.stringify(profiles),
+    });
+    const simulated = await run(
+      'simulate',
+      EXAMPLE_CONFIG,
+      '--events',
+      path.join(files, 'events.ndjson'),
+      '--profiles',
+      path.join(files, 'profiles.json'),
+      '--json',
+    );
+    expect(simulated.code).toBe(0);
+    // What simulate decides up to the last event is what the live stack must have decided by then;
+    // later steps (Di's 3-day timeout) lie in the simulated future.
+    const lastEvent = events.at(-1)?.timestamp as string;
+    const expected = summariseSteps(
+      (JSON.parse(simulated.out.join('\n')) as { at: string; campaignId: string }[]).filter(
+        (d) => d.campaignId === 'welcome-journey' && d.at <= lastEvent,
+      ),
+    );
+    expect(expected).toEqual([
+      'j1 first-order branched',
+      'j1 first-order scheduled',
+      'j1 thanks completed',
+      'j1 thanks sent',
+      'j1 welcome sent',
+      'j2 first-order scheduled',
+      'j2 welcome sent',
+    ]);
+
+    for (const { userId, ...profile } of profiles) await stack.client('ingest').put(`/v1/users/${userId}`, profile);
+    for (const event of events) {
+      // The purchase must find Cy's run waiting, as it would in life: send it when the wait has begun.
+      if (event.name === 'purchase')
+        await eventually(async () => ((await journeyOf('sim-cy'))?.waitingFor === 'purchase' ? true : undefined));
+      await stack.client('ingest').post('/v1/events', event);
+    }
+    const live = await eventually(
+      async () => {
+        const items = [
+          ...(await stack.client('rules').get('/v1/users/sim-cy/decisions')).body.items,
+          ...(await stack.client('rules').get('/v1/users/sim-di/decisions')).body.items,
+        ].filter((d: { campaignId: string }) => d.campaignId === 'welcome-journey');
+        const summary = summariseSteps(items);
+        return summary.length === expected.length ? summary : undefined;
+      },
+      { what: `${expected.length} live journey decisions`, timeoutMs: 30_000 },
+    );
+    expect(live).toEqual(expected);
+  });
+
+  async function journeyOf(userId: string): Promise<{ waitingFor: string | null } | undefined> {
+    return (await stack.client('rules').get(`/v1/users/${userId}/journeys`)).body.items[0];
+  }
+});
+
+function summariseSteps(decisions: { triggerEventId: string; stepId?: string; outcome: string }[]): string[] {
+  return decisions.map((d) => `${d.triggerEventId} ${d.stepId} ${d.outcome}`).sort();
+}
 
 function summarise(decisions: { triggerEventId: string; outcome: string }[]): string[] {
   return decisions.map((d) => `${d.triggerEventId} ${d.outcome}`).sort();

@@ -61,7 +61,9 @@ export class CampaignsRepository {
   }
 
   /** Earlier versions by (id, version), in one query: the steps of journeys users are still in. */
-  async findVersions(refs: { id: string; version: number }[]): Promise<{ id: string; version: number; document: Record<string, unknown> }[]> {
+  async findVersions(
+    refs: { id: string; version: number }[],
+  ): Promise<{ id: string; version: number; document: Record<string, unknown> }[]> {
     if (refs.length === 0) return [];
     return this.dataSource.query(
       `SELECT v.campaign_id AS id, v.version, v.document FROM campaign_versions v

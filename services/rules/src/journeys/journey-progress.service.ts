@@ -162,7 +162,14 @@ export class JourneyProgress {
       if (cause.kind === 'event' && !awaitsEvent(latest, pinned, cause.event)) continue;
       const ledger = ledgers.get(run.userId) ?? [];
       ledgers.set(run.userId, ledger);
-      const context = { pinned, current: this.catalog.get(run.campaignId), profile: profiles.get(run.userId) ?? null, settings, ledger, now };
+      const context = {
+        pinned,
+        current: this.catalog.get(run.campaignId),
+        profile: profiles.get(run.userId) ?? null,
+        settings,
+        ledger,
+        now,
+      };
       this.collect(await advanceRun(latest, context, cause), progress, now, profiles.get(run.userId) ?? null);
     }
   }
@@ -176,7 +183,14 @@ export class JourneyProgress {
     for (const send of result.sends) {
       const pending = { ...base, sendId: send.sendId, stepId: send.stepId, dueAt: now, triggerEvent: run.triggerEvent };
       progress.requests.push(sendRequestFor(pending, send.campaign, profile, send.channel, send.to, now));
-      progress.sent.push({ sendId: send.sendId, userId: run.userId, campaignId: run.campaignId, channel: send.channel, category: send.campaign.category, sentAt: now });
+      progress.sent.push({
+        sendId: send.sendId,
+        userId: run.userId,
+        campaignId: run.campaignId,
+        channel: send.channel,
+        category: send.campaign.category,
+        sentAt: now,
+      });
     }
     for (const attribution of result.attributions) {
       progress.attributions.push({
@@ -205,7 +219,15 @@ export class JourneyProgress {
 }
 
 function newProgress(runs: JourneyRun[]): Progress {
-  return { runs: new Map(runs.map((run) => [run.runId, run])), changed: new Set(), touches: [], decisions: [], requests: [], sent: [], attributions: [] };
+  return {
+    runs: new Map(runs.map((run) => [run.runId, run])),
+    changed: new Set(),
+    touches: [],
+    decisions: [],
+    requests: [],
+    sent: [],
+    attributions: [],
+  };
 }
 
 function decisionBase(run: JourneyRun, now: Date) {

@@ -38,7 +38,11 @@ export async function capLedgers(
   now: Date,
 ): Promise<Map<string, LedgerEntry[]>> {
   const anyWeeklyLimit = [...profiles.values()].some((p) => p.preferences.maxPerWeek !== undefined);
-  const window = longestCapWindow({ campaign: campaignCaps, global: settings.frequencyCaps, userMaxPerWeek: anyWeeklyLimit ? 1 : undefined });
+  const window = longestCapWindow({
+    campaign: campaignCaps,
+    global: settings.frequencyCaps,
+    userMaxPerWeek: anyWeeklyLimit ? 1 : undefined,
+  });
   if (window === 0) return new Map();
   return ledgerSince(manager, userIds, new Date(now.getTime() - window));
 }

@@ -52,7 +52,8 @@ export async function simulateCommand(
 }
 
 function formatDecision(d: SimulatedDecision): string {
-  const head = `${d.at}  ${d.outcome.padEnd(19)} ${d.campaignId}  ${d.userId}  ${d.triggerEventId}`;
+  const campaign = d.stepId ? `${d.campaignId}/${d.stepId}` : d.campaignId;
+  const head = `${d.at}  ${d.outcome.padEnd(19)} ${campaign}  ${d.userId}  ${d.triggerEventId}`;
   if (d.outcome === 'sent') return `${head}  ${d.channel} ${d.to}: ${JSON.stringify(d.body)}`;
   return `${head}  ${d.reason}`;
 }
