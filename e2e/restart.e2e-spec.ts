@@ -42,6 +42,51 @@ describe('a pending send survives a restart of rules', () => {
   });
 });
 
+describe('a journey run waiting while rules is down', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startNudge({ label: 'restart-journey' });
+    const twoStep = {
+      id: 'two-step',
+      name: 'Two messages, three seconds apart',
+      trigger: { event: 'signed_up' },
+      steps: [
+        { id: 'first', type: 'message', message: { channel: 'sms', body: 'First' } },
+        { id: 'pause', type: 'wait', duration: 'PT3S' },
+        { id: 'second', type: 'message', message: { channel: 'sms', body: 'Second' } },
+      ],
+    };
+    expect((await stack.client('rules').put('/v1/campaigns/two-step', twoStep)).status).toBe(200);
+  });
+
+  afterAll(() => stack?.stop());
+
+  it('takes its next step after the restart, and sends each step once', async () => {
+    await stack.client('ingest').put('/v1/users/ines', aReachableProfile('Ines', '+34600000006'));
+    await stack.client('ingest').post('/v1/events', { userId: 'ines', name: 'signed_up' });
+    await eventually(async () => {
+      const { body } = await stack.client('rules').get('/v1/users/ines/journeys');
+      return body.items[0]?.stepId === 'pause' ? true : undefined;
+    });
+
+    await stack.stopService('rules');
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    await stack.startService('rules');
+
+    const bodies = await eventually(async () => {
+      const { body } = await stack.client('dispatch').get('/v1/messages?userId=ines');
+      return body.items.length === 2 ? body.items.map((m: { body: string }) => m.body).sort() : undefined;
+    });
+    expect(bodies).toEqual(['First', 'Second']);
+    const { body: runs } = await stack.client('rules').get('/v1/users/ines/journeys');
+    expect(runs.items).toEqual([expect.objectContaining({ status: 'completed' })]);
+    const { body: decisions } = await stack.client('rules').get('/v1/users/ines/decisions');
+    const sent = decisions.items.filter((d: { outcome: string }) => d.outcome === 'sent').map((d: { stepId: string }) => d.stepId);
+    expect(sent.sort()).toEqual(['first', 'second']);
+  });
+});
+
 async function pendingSendsOf(stack: TestStack, userId: string): Promise<number> {
   const client = new Client({ connectionString: stack.database.url });
   await client.connect();
