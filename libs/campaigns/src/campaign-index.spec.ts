@@ -105,6 +105,16 @@ describe('CampaignIndex with journeys', () => {
     expect(index.isRelevant('message_clicked')).toBe(false);
   });
 
+  it('finds a message status event relevant only when it reports a journey message', () => {
+    const index = new CampaignIndex();
+    index.put(journey);
+    index.put(aCampaign('one-message').compile());
+    const clicked = (campaignId: string) => ({ name: 'message_clicked', properties: { campaignId } });
+    expect(index.isRelevantEvent(clicked('onboarding'))).toBe(true);
+    expect(index.isRelevantEvent(clicked('one-message'))).toBe(false);
+    expect(index.isRelevantEvent({ name: 'purchase', properties: {} })).toBe(true);
+  });
+
   it('counts a replaced journey once', () => {
     const index = new CampaignIndex();
     index.put(journey);

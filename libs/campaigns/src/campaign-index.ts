@@ -79,6 +79,17 @@ export class CampaignIndex {
     return this.byConversion.get(eventName) ?? NONE;
   }
 
+  /**
+   * The precise form of isRelevant, once the event is parsed: a message status event that
+   * no campaign names matters only when it reports a message of a journey (its runs remember it).
+   */
+  isRelevantEvent(event: { name: string; properties: Record<string, unknown> }): boolean {
+    const { name } = event;
+    if (this.byTrigger.has(name) || this.byException.has(name) || this.byConversion.has(name) || this.byAwaited.has(name)) return true;
+    const campaignId = event.properties.campaignId;
+    return MESSAGE_EVENTS.has(name) && typeof campaignId === 'string' && this.byId.get(campaignId)?.journey != null;
+  }
+
   /** Every journey with a waitFor step for `eventName`. */
   forAwaited(eventName: string): readonly CompiledCampaign[] {
     return this.byAwaited.get(eventName) ?? NONE;

@@ -46,7 +46,7 @@ export class TriggerEvaluation {
 
   async evaluate(events: EventEnvelope[]): Promise<void> {
     const index = this.catalog.index;
-    const relevant = uniqueById(events.filter((e) => index.isRelevant(e.name)));
+    const relevant = uniqueById(events.filter((e) => index.isRelevantEvent(e)));
     if (relevant.length === 0) return;
     const { decisions } = await inTransaction(this.dataSource, async (manager) => {
       const fresh = await markProcessed(manager, relevant);
