@@ -21,7 +21,7 @@ export const CAMPAIGN_STATUSES = ['active', 'paused', 'archived'] as const;
 export const DEFAULT_DELAY = 'PT0S';
 export const STEP_TYPES = ['wait', 'message', 'branch', 'waitFor', 'exit'] as const;
 
-const conditionTreeSchema = z
+export const conditionTreeSchema = z
   .unknown()
   .superRefine((tree, ctx) => {
     for (const problem of conditionProblems(tree)) ctx.addIssue({ code: 'custom', ...problem });
@@ -41,7 +41,7 @@ const triggerSchema = z.object({ event: eventNameSchema, conditions: conditionTr
 
 const exceptionSchema = z.object({ event: eventNameSchema, match: propertyMatchSchema.optional() }).strict();
 
-const timeWindowSchema = z
+export const timeWindowSchema = z
   .object({
     start: timeOfDaySchema,
     end: timeOfDaySchema,
@@ -59,14 +59,14 @@ const timeWindowSchema = z
     if (window.start === window.end) ctx.addIssue({ code: 'custom', path: ['end'], message: 'must differ from timeWindow.start' });
   });
 
-const frequencyCapSchema = z
+export const frequencyCapSchema = z
   .object({
     max: z.number().int('must be a whole number').positive('must be at least 1'),
     per: isoDurationSchema({ allowZero: false }),
   })
   .strict();
 
-const messageSchema = z
+export const messageSchema = z
   .object({
     channel: channelChoiceSchema,
     fallbackAfter: isoDurationSchema({ allowZero: false }).optional(),

@@ -1,15 +1,19 @@
 export {
   campaignSchema,
   CAMPAIGN_STATUSES,
+  conditionTreeSchema,
   DEFAULT_DELAY,
+  frequencyCapSchema,
+  messageSchema,
   STEP_TYPES,
+  timeWindowSchema,
   type CampaignDocument,
   type CampaignInput,
   type CampaignMessage,
   type CampaignStatus,
   type CampaignStep,
 } from './campaign.schema';
-export { WEEKDAYS } from './campaign-fields';
+export { campaignIdSchema, instantSchema, WEEKDAYS } from './campaign-fields';
 export {
   BRANCH_FACTS,
   CONDITION_FACTS,
@@ -20,7 +24,7 @@ export {
   type ConditionOperator,
   type ConditionTree,
 } from './condition-tree';
-export { validateCampaign, type CampaignValidation } from './validate-campaign';
+export { readableCampaignIssues, validateCampaign, type CampaignValidation } from './validate-campaign';
 export { FILE_PATH, parseCampaignText, type CampaignText } from './campaign-text';
 export { compileCampaign, type CompiledCampaign } from './compile-campaign';
 export type { CompiledBranch, CompiledJourney, CompiledStep } from './compile-journey';

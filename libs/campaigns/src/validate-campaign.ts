@@ -14,8 +14,13 @@ export function validateCampaign(document: unknown): CampaignValidation {
   const parsed = campaignSchema.safeParse(document);
   if (parsed.success) return { ok: true, campaign: parsed.data };
   // zod skips whole-document checks once a field is invalid; this one is worth saying at once.
-  const errors = [...issuesFromZod(parsed.error.issues.flatMap(readableIssues)), ...messageOrStepsIssues(document)];
+  const errors = [...readableCampaignIssues(parsed.error.issues), ...messageOrStepsIssues(document)];
   return { ok: false, errors: withoutDuplicates(errors) };
+}
+
+/** zod's issues for a document built from the campaign's field schemas, with paths a person reads. */
+export function readableCampaignIssues(issues: readonly ZodIssue[]): ValidationIssue[] {
+  return issuesFromZod(issues.flatMap(readableIssues));
 }
 
 /** Our reading of zod's issues: one issue per unknown key, at the key; the relevant branch of a union. */
