@@ -5,8 +5,15 @@ import { InitialSchema1732460000000 } from './migrations/1732460000000-initial-s
 import { RulesLedgers1732470000000 } from './migrations/1732470000000-rules-ledgers';
 import { DispatchChannels1732480000000 } from './migrations/1732480000000-dispatch-channels';
 import { Conversions1732490000000 } from './migrations/1732490000000-conversions';
+import { Broadcasts1732500000000 } from './migrations/1732500000000-broadcasts';
 
-export const MIGRATIONS = [InitialSchema1732460000000, RulesLedgers1732470000000, DispatchChannels1732480000000, Conversions1732490000000];
+export const MIGRATIONS = [
+  InitialSchema1732460000000,
+  RulesLedgers1732470000000,
+  DispatchChannels1732480000000,
+  Conversions1732490000000,
+  Broadcasts1732500000000,
+];
 
 export interface DatabaseOptions {
   url: string;

@@ -8,6 +8,10 @@ export const rulesEnvShape = {
   TIMER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
   /** How often an idle poller looks for due timers. */
   TIMER_POLL_MS: z.coerce.number().int().min(5).max(10_000).default(25),
+  /** Most profiles one broadcast batch reads, decides and publishes in one transaction (a rate limit may ask for fewer). */
+  BROADCAST_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /** How often an idle broadcast runner looks for a due batch: a sendAt, the end of a rate limit's pause, or another instance's new broadcast. */
+  BROADCAST_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(100),
   /** How often campaign versions saved by other instances are picked up. */
   CAMPAIGN_REFRESH_MS: z.coerce.number().int().min(100).default(2_000),
   /** Days kept of seen event ids, exception events and the cap ledger: longer than any delay, cap or re-eligibility period. */

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { RuntimeModule } from '@nudge/service-runtime';
 import { systemClock } from '@nudge/timing';
+import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { ConfigFilesModule } from './config-files/config-files.module';
 import { CLOCK } from './clock';
@@ -26,6 +27,7 @@ export class RulesModule {
         ConfigFilesModule,
         TimersModule,
         TriggersModule,
+        BroadcastsModule,
       ],
     };
   }

@@ -8,6 +8,7 @@ import { loadProfiles } from '@nudge/persistence';
 import { PRODUCER, TOPICS } from '@nudge/service-runtime';
 import type { Settings } from '@nudge/settings';
 import type { EntityManager } from 'typeorm';
+import { BroadcastCampaigns } from '../broadcasts/broadcast-campaigns.service';
 import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
 import { recordAttributions, type AttributionRow } from '../conversions/attributions';
 import { DecisionLog, type DecisionRecord } from '../decisions/decision-log';
@@ -41,6 +42,7 @@ export class SendFiring {
     private readonly catalog: CampaignCatalog,
     private readonly settings: SettingsStore,
     private readonly decisions: DecisionLog,
+    private readonly broadcasts: BroadcastCampaigns,
   ) {}
 
   /** Fires `due` (their users already locked by the caller); returns the decisions to count after commit. */
@@ -51,9 +53,11 @@ export class SendFiring {
       due.map((s) => s.userId),
     );
     const settings = this.settings.current();
-    const ledgers = await this.loadLedgers(manager, due, profiles, settings, now);
+    const campaigns = await this.campaignsOf(manager, due);
+    const ledgers = await this.loadLedgers(manager, due, campaigns, profiles, settings, now);
     const outcome: FiringOutcome = { attributions: [], decisions: [], requests: [], deferred: [], sent: [], touches: [] };
-    for (const send of due) this.decide(send, profiles.get(send.userId) ?? null, settings, ledgers, now, outcome);
+    for (const send of due)
+      this.decide(send, campaigns.get(send.campaignId), profiles.get(send.userId) ?? null, settings, ledgers, now, outcome);
     await this.producer.publish(
       this.topics.dispatch,
       outcome.requests.map((request) => ({ key: request.userId, value: request })),
@@ -68,13 +72,13 @@ export class SendFiring {
 
   private decide(
     send: PendingSend,
+    campaign: CompiledCampaign | undefined,
     profile: Profile | null,
     settings: Settings,
     ledgers: Map<string, LedgerEntry[]>,
     now: Date,
     outcome: FiringOutcome,
   ): void {
-    const campaign = this.catalog.get(send.campaignId);
     const base = { userId: send.userId, campaignId: send.campaignId, triggerEventId: send.triggerEventId, stepId: send.stepId, at: now };
     if (!campaign) {
       const reason = `campaign ${send.campaignId} no longer exists`;
@@ -112,15 +116,31 @@ export class SendFiring {
     outcome.requests.push(sendRequestFor(send, campaign, profile, verdict.channel, verdict.to, now));
   }
 
+  /**
+   * The campaigns of the batch's sends: the catalog's, then broadcasts (their deferred sends
+   * come back through the timers), those in one query for the whole batch.
+   */
+  private async campaignsOf(manager: EntityManager, due: PendingSend[]): Promise<Map<string, CompiledCampaign>> {
+    const campaigns = new Map<string, CompiledCampaign>();
+    for (const id of new Set(due.map((s) => s.campaignId))) {
+      const campaign = this.catalog.get(id);
+      if (campaign) campaigns.set(id, campaign);
+    }
+    const others = due.map((s) => s.campaignId).filter((id) => !campaigns.has(id));
+    for (const [id, broadcast] of await this.broadcasts.resolve(manager, others)) campaigns.set(id, broadcast);
+    return campaigns;
+  }
+
   /** Recent sends of the batch's users, as far back as the longest cap that applies. */
   private async loadLedgers(
     manager: EntityManager,
     due: PendingSend[],
+    campaigns: Map<string, CompiledCampaign>,
     profiles: Map<string, Profile>,
     settings: Settings,
     now: Date,
   ): Promise<Map<string, LedgerEntry[]>> {
-    const campaignCaps = due.flatMap((s) => this.catalog.get(s.campaignId)?.document.frequencyCaps ?? []);
+    const campaignCaps = due.flatMap((s) => campaigns.get(s.campaignId)?.document.frequencyCaps ?? []);
     const anyWeeklyLimit = [...profiles.values()].some((p) => p.preferences.maxPerWeek !== undefined);
     const window = longestCapWindow({
       campaign: campaignCaps,

@@ -1,0 +1,48 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ValidationError } from '@nudge/contracts';
+import type { Response } from 'express';
+import { broadcastView } from './broadcast-view';
+import { Broadcasts } from './broadcasts.service';
+import { BroadcastsRepository } from './broadcasts.repository';
+
+/** Broadcasts: one message to a topic's subscribers or a profile segment, now or at `sendAt`. */
+@Controller('v1/broadcasts')
+export class BroadcastsController {
+  constructor(
+    private readonly broadcasts: Broadcasts,
+    private readonly repository: BroadcastsRepository,
+  ) {}
+
+  /** 202 for a new broadcast; 200 with the existing one when the same request is sent again. */
+  @Post()
+  async create(@Body() body: unknown, @Res({ passthrough: true }) response: Response) {
+    const { created, broadcast } = await this.broadcasts.create(body);
+    response.status(created ? 202 : 200);
+    return broadcastView(broadcast);
+  }
+
+  @Get()
+  async list(@Query('limit') limit?: string) {
+    return { items: (await this.repository.recent(parseLimit(limit))).map(broadcastView) };
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string) {
+    return broadcastView(await this.broadcasts.get(id));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  async cancel(@Param('id') id: string) {
+    return broadcastView(await this.broadcasts.cancel(id));
+  }
+}
+
+function parseLimit(raw: string | undefined): number {
+  if (raw === undefined) return 50;
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+    throw new ValidationError('invalid query', [{ path: 'limit', message: 'must be a whole number from 1 to 500' }]);
+  }
+  return limit;
+}
