@@ -22,3 +22,12 @@ describe('IANA time zones', () => {
     expect(isIanaZone(name)).toBe(expected);
   });
 });
+
+describe('isIanaZone, asked again', () => {
+  it('answers the same from its memory', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(isIanaZone('Europe/Madrid')).toBe(true);
+      expect(isIanaZone('Mars/Olympus')).toBe(false);
+    }
+  });
+});
