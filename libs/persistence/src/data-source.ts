@@ -6,6 +6,7 @@ import { RulesLedgers1732470000000 } from './migrations/1732470000000-rules-ledg
 import { DispatchChannels1732480000000 } from './migrations/1732480000000-dispatch-channels';
 import { Conversions1732490000000 } from './migrations/1732490000000-conversions';
 import { Broadcasts1732500000000 } from './migrations/1732500000000-broadcasts';
+import { Journeys1732510000000 } from './migrations/1732510000000-journeys';
 
 export const MIGRATIONS = [
   InitialSchema1732460000000,
@@ -13,6 +14,7 @@ export const MIGRATIONS = [
   DispatchChannels1732480000000,
   Conversions1732490000000,
   Broadcasts1732500000000,
+  Journeys1732510000000,
 ];
 
 export interface DatabaseOptions {
