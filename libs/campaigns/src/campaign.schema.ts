@@ -82,9 +82,7 @@ export const messageSchema = z
     }
   });
 
-const stepIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "-" or "_" (it becomes part of the send id)');
+const stepIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "-" or "_" (it becomes part of the send id)');
 
 /** Where a step goes next: a later step's id. Absent: the step that follows in the list (or the end). */
 const nextSchema = stepIdSchema.optional();
@@ -116,9 +114,7 @@ const branchStepSchema = z
     id: stepIdSchema,
     type: z.literal('branch'),
     /** Tried in order; the first whose `when` holds decides the next step. */
-    branches: z
-      .array(z.object({ when: branchConditionSchema, next: stepIdSchema }).strict())
-      .min(1, 'must list at least one branch'),
+    branches: z.array(z.object({ when: branchConditionSchema, next: stepIdSchema }).strict()).min(1, 'must list at least one branch'),
     /** Where to go when no branch holds; absent: the step that follows in the list. */
     default: nextSchema,
   })
@@ -143,9 +139,7 @@ const exitStepSchema = z.object({ id: stepIdSchema, type: z.literal('exit') }).s
 
 const stepSchema = z.discriminatedUnion('type', [waitStepSchema, messageStepSchema, branchStepSchema, waitForStepSchema, exitStepSchema], {
   errorMap: (issue, ctx) =>
-    issue.code === 'invalid_union_discriminator'
-      ? { message: `must be one of ${STEP_TYPES.join(', ')}` }
-      : { message: ctx.defaultError },
+    issue.code === 'invalid_union_discriminator' ? { message: `must be one of ${STEP_TYPES.join(', ')}` } : { message: ctx.defaultError },
 });
 
 const stepsSchema = z
@@ -156,7 +150,11 @@ const stepsSchema = z
     steps.forEach((step, index) => {
       // Checked here: a discriminated union takes plain objects only.
       if (step.type === 'wait' && (step.duration === undefined) === (step.until === undefined)) {
-        ctx.addIssue({ code: 'custom', path: [index, 'duration'], message: 'a wait step needs exactly one of duration (PT1H) or until ("10:00")' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'duration'],
+          message: 'a wait step needs exactly one of duration (PT1H) or until ("10:00")',
+        });
       }
     });
   });

@@ -17,6 +17,9 @@ export function messageOrStepsIssues(document: unknown): ValidationIssue[] {
   if (has('steps') && has('delay'))
     issues.push({ path: 'delay', message: 'applies to one-message campaigns; a journey waits with wait steps' });
   if (has('concurrentRuns') && !has('steps'))
-    issues.push({ path: 'concurrentRuns', message: 'applies to journeys (steps); a one-message campaign limits repeats with reEligibility' });
+    issues.push({
+      path: 'concurrentRuns',
+      message: 'applies to journeys (steps); a one-message campaign limits repeats with reEligibility',
+    });
   return issues;
 }

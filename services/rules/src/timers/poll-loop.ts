@@ -22,6 +22,8 @@ export class PollLoop {
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
+  /** A wake() that came while a batch was running: the next idle is skipped. */
+  private woken = false;
 
   constructor(private readonly options: PollLoopOptions) {}
 
@@ -39,6 +41,7 @@ export class PollLoop {
 
   /** Something became due now: look without waiting for the next poll. */
   wake(): void {
+    this.woken = true;
     this.wakeUp?.();
   }
 
@@ -58,12 +61,18 @@ export class PollLoop {
   }
 
   private idle(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.wakeUp = undefined;
+        this.woken = false;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wakeUp = done;
     });
   }
