@@ -7,6 +7,7 @@ import { DispatchChannels1732480000000 } from './migrations/1732480000000-dispat
 import { Conversions1732490000000 } from './migrations/1732490000000-conversions';
 import { Broadcasts1732500000000 } from './migrations/1732500000000-broadcasts';
 import { Journeys1732510000000 } from './migrations/1732510000000-journeys';
+import { DispatchHotPath1732520000000 } from './migrations/1732520000000-dispatch-hot-path';
 
 export const MIGRATIONS = [
   InitialSchema1732460000000,
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   Conversions1732490000000,
   Broadcasts1732500000000,
   Journeys1732510000000,
+  DispatchHotPath1732520000000,
 ];
 
 export interface DatabaseOptions {
