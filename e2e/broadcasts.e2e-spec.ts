@@ -129,6 +129,15 @@ describe('broadcasts on the real stack', () => {
     expect(changed.status).toBe(409);
     expect(changed.body.error.message).toContain('winter-news');
     expect((await dispatch().get('/v1/messages?campaignId=winter-news')).body.items).toHaveLength(2);
+    // A campaign may not take a broadcast's id either: their sends are found by that id.
+    const campaign = await rules().put('/v1/campaigns/winter-news', {
+      id: 'winter-news',
+      name: 'Same id',
+      trigger: { event: 'x' },
+      message: { channel: 'sms', body: 'x' },
+    });
+    expect(campaign.status).toBe(409);
+    expect(campaign.body.error.message).toContain('is the id of a broadcast');
   });
 
   it('starts a scheduled broadcast at its sendAt, here to a profile segment', async () => {

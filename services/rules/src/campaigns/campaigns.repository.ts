@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ConflictError } from '@nudge/contracts';
 import { inTransaction } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { DataSource } from 'typeorm';
@@ -24,6 +25,9 @@ export class CampaignsRepository {
     const checksum = checksumOf(document);
     return inTransaction(this.dataSource, async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 1))', [`campaign:${id}`]);
+      // Broadcasts' sends are found by campaign id too: the two must never share one.
+      const [broadcast]: unknown[] = await manager.query('SELECT 1 FROM broadcasts WHERE id = $1', [id]);
+      if (broadcast) throw new ConflictError(`"${id}" is the id of a broadcast; give the campaign another id`);
       const [current]: { version: number; checksum: string }[] = await manager.query(
         'SELECT version, checksum FROM campaigns WHERE id = $1',
         [id],
