@@ -1,6 +1,6 @@
 import { aCampaign } from '@nudge/campaigns';
 import type { EventEnvelope } from '@nudge/contracts';
-import { attributeConversion, type Attribution } from './conversion-attribution';
+import { attributeConversion, isMeasured, type Attribution } from './conversion-attribution';
 
 const campaign = aCampaign('cart')
   .with('conversion', { event: 'purchase', within: 'P3D', match: { cartId: 'cartId' } })
@@ -41,5 +41,14 @@ describe('attributeConversion', () => {
 
   it('ignores campaigns without a conversion', () => {
     expect(attributeConversion(aCampaign().compile(), purchase('2026-11-21T10:00:00Z'), [send('s1', '2026-11-20T10:00:00Z')])).toBeNull();
+  });
+});
+
+describe('isMeasured', () => {
+  it('keeps sends for attribution only when a conversion or a holdout measures them', () => {
+    expect(isMeasured(aCampaign().compile())).toBe(false);
+    expect(isMeasured(aCampaign().with('holdout', 0).compile())).toBe(false);
+    expect(isMeasured(aCampaign().with('holdout', 10).compile())).toBe(true);
+    expect(isMeasured(aCampaign().with('conversion', { event: 'purchase', within: 'P1D' }).compile())).toBe(true);
   });
 });

@@ -12,6 +12,15 @@ export interface Attribution {
 }
 
 /**
+ * Whether a campaign's sends are kept for attribution: only when something measures them — a
+ * `conversion` to count, or a `holdout` to compare with. Sends made while neither was set are
+ * never counted as converting, even if a conversion is added later.
+ */
+export function isMeasured(campaign: CompiledCampaign): boolean {
+  return campaign.document.conversion !== undefined || (campaign.document.holdout ?? 0) > 0;
+}
+
+/**
  * The send a conversion event counts for: the campaign's LAST send to the user before the
  * event, if it is within `conversion.within` and its trigger matches (`match: { cartId:
  * cartId }` compares the event's cartId with the trigger's). A send converts once; the

@@ -13,6 +13,7 @@ import {
 import type { Settings } from '@nudge/settings';
 import { addIsoDuration, nextWallTime, resolveZone } from '@nudge/timing';
 import { isDeepStrictEqual } from 'node:util';
+import { isMeasured } from './conversion-attribution';
 import { findCancellation, type ExceptionEvent } from './exception-decision';
 import { decideSend } from './send-decision';
 
@@ -79,7 +80,7 @@ export interface JourneySend {
   to: string;
 }
 
-/** A message step's decision that counts for conversions: sent (treated) or held out (control). */
+/** A message step's decision that counts for conversions (when the journey measures them): sent (treated) or held out (control). */
 export interface JourneyAttribution {
   sendId: string;
   group: 'treated' | 'held_out';
@@ -309,14 +310,15 @@ class RunStep {
     const sendId = deriveSendId({ campaignId: this.run.campaignId, triggerEventId: this.run.triggerEvent.eventId, stepId: step.id });
     this.remember(step.id, { outcome: verdict.outcome });
     this.decide(step.id, verdict.outcome, verdict.reason);
+    const measured = isMeasured(this.context.pinned);
     if (verdict.outcome === 'held_out') {
       this.remember(step.id, { sendId });
-      this.attributions.push({ sendId, group: 'held_out' });
+      if (measured) this.attributions.push({ sendId, group: 'held_out' });
     }
     if (verdict.outcome === 'sent') {
       this.remember(step.id, { sendId, channel: verdict.channel });
       this.sends.push({ sendId, stepId: step.id, campaign: step.send, channel: verdict.channel, to: verdict.to });
-      this.attributions.push({ sendId, group: 'treated' });
+      if (measured) this.attributions.push({ sendId, group: 'treated' });
       ledger.push({ campaignId: this.run.campaignId, channel: verdict.channel, category: step.send.category, sentAt: now });
     }
     this.moveTo(step.next);

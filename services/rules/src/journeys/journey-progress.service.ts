@@ -204,10 +204,15 @@ export class JourneyProgress {
   }
 
   private async write(manager: EntityManager, progress: Progress): Promise<void> {
-    await this.producer.publish(
+    // Kafka and Postgres side by side; the caller commits only when both are done.
+    const published = this.producer.publish(
       this.topics.dispatch,
       progress.requests.map((request) => ({ key: request.userId, value: request })),
     );
+    await Promise.all([published, this.writeRows(manager, progress)]);
+  }
+
+  private async writeRows(manager: EntityManager, progress: Progress): Promise<void> {
     await saveRuns(
       manager,
       [...progress.changed].map((runId) => progress.runs.get(runId) as JourneyRun),

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CompiledCampaign } from '@nudge/campaigns';
-import { longestCapWindow, type LedgerEntry } from '@nudge/capping';
+import type { LedgerEntry } from '@nudge/capping';
 import type { Profile, SendRequest } from '@nudge/contracts';
-import { decideSend } from '@nudge/decisions';
+import { decideSend, isMeasured } from '@nudge/decisions';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
 import { loadProfiles } from '@nudge/persistence';
 import { PRODUCER, TOPICS } from '@nudge/service-runtime';
@@ -15,7 +15,7 @@ import { DecisionLog, type DecisionRecord } from '../decisions/decision-log';
 import { SettingsStore } from '../settings/settings-store.service';
 import { touchCampaigns, type Touch } from '../triggers/campaign-touches';
 import { schedulePendingSends, type PendingSend } from './pending-sends';
-import { ledgerSince, recordSends, type LedgerRow } from './send-ledger';
+import { capLedgers, recordSends, type LedgerRow } from './send-ledger';
 import { sendRequestFor } from './send-request';
 
 /** What firing a batch of due sends decided, before it is written. */
@@ -45,29 +45,39 @@ export class SendFiring {
     private readonly broadcasts: BroadcastCampaigns,
   ) {}
 
-  /** Fires `due` (their users already locked by the caller); returns the decisions to count after commit. */
-  async fire(manager: EntityManager, due: PendingSend[], now: Date): Promise<DecisionRecord[]> {
+  /**
+   * Fires `due` (their users already locked by the caller); returns the decisions to count after
+   * commit. `profiles`, when the caller has just read them under the same locks, saves a query.
+   */
+  async fire(manager: EntityManager, due: PendingSend[], now: Date, profiles?: Map<string, Profile>): Promise<DecisionRecord[]> {
     if (due.length === 0) return [];
-    const profiles = await loadProfiles(
-      manager,
-      due.map((s) => s.userId),
-    );
+    const userIds = due.map((s) => s.userId);
+    const recipients = profiles ?? (await loadProfiles(manager, userIds));
     const settings = this.settings.current();
     const campaigns = await this.campaignsOf(manager, due);
-    const ledgers = await this.loadLedgers(manager, due, campaigns, profiles, settings, now);
+    const caps = due.flatMap((s) => campaigns.get(s.campaignId)?.document.frequencyCaps ?? []);
+    const ledgers = await capLedgers(manager, userIds, caps, recipients, settings, now);
     const outcome: FiringOutcome = { attributions: [], decisions: [], requests: [], deferred: [], sent: [], touches: [] };
     for (const send of due)
-      this.decide(send, campaigns.get(send.campaignId), profiles.get(send.userId) ?? null, settings, ledgers, now, outcome);
-    await this.producer.publish(
-      this.topics.dispatch,
-      outcome.requests.map((request) => ({ key: request.userId, value: request })),
-    );
+      this.decide(send, campaigns.get(send.campaignId), recipients.get(send.userId) ?? null, settings, ledgers, now, outcome);
+    // Kafka and Postgres work side by side; the caller commits only when both are done, so a
+    // failure of either rolls the batch back (dispatch's unique send id absorbs a re-publish).
+    await Promise.all([
+      this.producer.publish(
+        this.topics.dispatch,
+        outcome.requests.map((request) => ({ key: request.userId, value: request })),
+      ),
+      this.write(manager, outcome),
+    ]);
+    return outcome.decisions;
+  }
+
+  private async write(manager: EntityManager, outcome: FiringOutcome): Promise<void> {
     await schedulePendingSends(manager, outcome.deferred);
     await recordSends(manager, outcome.sent);
     await touchCampaigns(manager, outcome.touches);
     await recordAttributions(manager, outcome.attributions);
     await this.decisions.record(manager, outcome.decisions);
-    return outcome.decisions;
   }
 
   private decide(
@@ -93,6 +103,8 @@ export class SendFiring {
       outcome.deferred.push({ ...send, dueAt: verdict.scheduledFor });
       return;
     }
+    // Sends are kept for attribution only where they are measured: a conversion or a holdout.
+    const measured = isMeasured(campaign);
     const attribution = {
       sendId: send.sendId,
       userId: send.userId,
@@ -103,11 +115,11 @@ export class SendFiring {
     if (verdict.outcome === 'held_out') {
       // The control group is touched (re-eligibility) and measured, but never sent to.
       outcome.touches.push({ userId: send.userId, campaignId: campaign.id, at: now });
-      outcome.attributions.push({ ...attribution, group: 'held_out' });
+      if (measured) outcome.attributions.push({ ...attribution, group: 'held_out' });
       return;
     }
     if (verdict.outcome !== 'sent') return;
-    outcome.attributions.push({ ...attribution, group: 'treated' });
+    if (measured) outcome.attributions.push({ ...attribution, group: 'treated' });
     const entry = { campaignId: campaign.id, channel: verdict.channel, category: campaign.category, sentAt: now };
     // Later sends in this batch for the same user count this one against their caps.
     ledgers.set(send.userId, [...ledger, entry]);
@@ -129,29 +141,5 @@ export class SendFiring {
     const others = due.map((s) => s.campaignId).filter((id) => !campaigns.has(id));
     for (const [id, broadcast] of await this.broadcasts.resolve(manager, others)) campaigns.set(id, broadcast);
     return campaigns;
-  }
-
-  /** Recent sends of the batch's users, as far back as the longest cap that applies. */
-  private async loadLedgers(
-    manager: EntityManager,
-    due: PendingSend[],
-    campaigns: Map<string, CompiledCampaign>,
-    profiles: Map<string, Profile>,
-    settings: Settings,
-    now: Date,
-  ): Promise<Map<string, LedgerEntry[]>> {
-    const campaignCaps = due.flatMap((s) => campaigns.get(s.campaignId)?.document.frequencyCaps ?? []);
-    const anyWeeklyLimit = [...profiles.values()].some((p) => p.preferences.maxPerWeek !== undefined);
-    const window = longestCapWindow({
-      campaign: campaignCaps,
-      global: settings.frequencyCaps,
-      userMaxPerWeek: anyWeeklyLimit ? 1 : undefined,
-    });
-    if (window === 0) return new Map();
-    return ledgerSince(
-      manager,
-      due.map((s) => s.userId),
-      new Date(now.getTime() - window),
-    );
   }
 }

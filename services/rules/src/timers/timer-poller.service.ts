@@ -20,7 +20,7 @@ import { SendFiring } from './send-firing.service';
 @Injectable()
 export class TimerPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('timers');
-  private readonly loop: PollLoop;
+  private readonly loops: PollLoop[];
   private readonly lateness: Histogram;
 
   constructor(
@@ -37,27 +37,31 @@ export class TimerPoller implements OnApplicationBootstrap, BeforeApplicationShu
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 30],
       registers: [metrics.registry],
     });
-    this.loop = new PollLoop({
-      work: () => this.fireDue(),
-      batchSize: config.TIMER_BATCH_SIZE,
-      pollMs: config.TIMER_POLL_MS,
-      logger: this.logger,
-      what: 'firing timers',
-    });
+    this.loops = Array.from(
+      { length: config.TIMER_WORKERS },
+      () =>
+        new PollLoop({
+          work: () => this.fireDue(),
+          batchSize: config.TIMER_BATCH_SIZE,
+          pollMs: config.TIMER_POLL_MS,
+          logger: this.logger,
+          what: 'firing timers',
+        }),
+    );
   }
 
   onApplicationBootstrap(): void {
-    this.loop.start();
+    for (const loop of this.loops) loop.start();
   }
 
   /** Lets the in-flight batch finish; unclaimed timers stay in Postgres for the next start. */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.loop.stop();
+    await Promise.all(this.loops.map((loop) => loop.stop()));
   }
 
   /** Something became due now: look without waiting for the next poll. */
   wake(): void {
-    this.loop.wake();
+    for (const loop of this.loops) loop.wake();
   }
 
   /** Fires one batch of due timers; returns how many it claimed. */

@@ -24,6 +24,8 @@ interface BatchOutcome {
   journeyStarts: JourneyStart[];
   cancelledSendIds: string[];
   touches: Touch[];
+  /** The triggering users' profiles, read under the batch's locks: sends due now are decided on them. */
+  profiles: Map<string, Profile>;
 }
 
 /**
@@ -55,7 +57,7 @@ export class TriggerEvaluation {
         fresh.map((e) => e.userId),
       );
       const now = this.clock.now();
-      const outcome: BatchOutcome = { decisions: [], sends: [], journeyStarts: [], cancelledSendIds: [], touches: [] };
+      const outcome: BatchOutcome = { decisions: [], sends: [], journeyStarts: [], cancelledSendIds: [], touches: [], profiles: new Map() };
       await this.conversions.record(manager, fresh);
       await this.applyExceptions(manager, fresh, now, outcome);
       await this.applyTriggers(manager, fresh, now, outcome);
@@ -72,7 +74,7 @@ export class TriggerEvaluation {
       // events; new runs start and take their first steps now.
       const decided = [...outcome.decisions, ...(await this.journeys.onEvents(manager, fresh, outcome.journeyStarts, now))];
       await this.decisions.record(manager, decided);
-      const fired = await this.firing.fire(manager, dueNow, now);
+      const fired = await this.firing.fire(manager, dueNow, now, outcome.profiles);
       return { decisions: [...decided, ...fired] };
     });
     this.decisions.count(decisions);
@@ -115,6 +117,7 @@ export class TriggerEvaluation {
     if (triggering.length === 0) return;
     const userIds = triggering.map((e) => e.userId);
     const profiles = await loadProfiles(manager, userIds);
+    outcome.profiles = profiles;
     const touches = await lastTouches(manager, userIds);
     const exceptions = await this.knownExceptions(manager, triggering);
     for (const event of triggering) {
