@@ -442,3 +442,20 @@ describe('validateCampaign', () => {
     expect(first.ok && validateCampaign(first.campaign)).toEqual(first);
   });
 });
+
+describe('validateCampaign on a journey with several kinds of problem', () => {
+  it('reports bad step links even when a branch condition is invalid too', () => {
+    const result = validateCampaign(
+      aCampaign()
+        .withSteps([
+          { id: 'a', type: 'message', message: { channel: 'sms', body: 'hi' } },
+          { id: 'b', type: 'waitFor', event: 'purchase', timeout: 'P1D', onTimeout: 'a' },
+          { id: 'c', type: 'branch', branches: [{ when: { fact: 'weather', operator: 'equal', value: 1 }, next: 'd' }] },
+        ])
+        .build(),
+    );
+    expect(result.ok).toBe(false);
+    const paths = result.ok ? [] : result.errors.map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['steps[2].branches[0].when.fact', 'steps[1].onTimeout', 'steps[2].branches[0].next']));
+  });
+});

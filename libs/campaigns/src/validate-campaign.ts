@@ -1,6 +1,7 @@
 import { issuesFromZod, type ValidationIssue } from '@nudge/contracts';
 import type { ZodIssue } from 'zod';
 import { campaignSchema, type CampaignDocument } from './campaign.schema';
+import { rawStepGraphIssues } from './journey-graph';
 import { messageOrStepsIssues } from './message-or-steps';
 
 export type CampaignValidation = { ok: true; campaign: CampaignDocument } | { ok: false; errors: ValidationIssue[] };
@@ -13,8 +14,8 @@ export type CampaignValidation = { ok: true; campaign: CampaignDocument } | { ok
 export function validateCampaign(document: unknown): CampaignValidation {
   const parsed = campaignSchema.safeParse(document);
   if (parsed.success) return { ok: true, campaign: parsed.data };
-  // zod skips whole-document checks once a field is invalid; this one is worth saying at once.
-  const errors = [...readableCampaignIssues(parsed.error.issues), ...messageOrStepsIssues(document)];
+  // zod skips whole-document and whole-list checks once a field is invalid; these are worth saying at once.
+  const errors = [...readableCampaignIssues(parsed.error.issues), ...messageOrStepsIssues(document), ...rawStepGraphIssues(document)];
   return { ok: false, errors: withoutDuplicates(errors) };
 }
 
