@@ -5,11 +5,11 @@ export const rulesEnvShape = {
   ...sharedEnvShape,
   RULES_PORT: portSchema.default(3001),
   /** Most timers one poller transaction fires. */
-  TIMER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+  TIMER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(250),
   /** How often an idle poller looks for due timers. */
   TIMER_POLL_MS: z.coerce.number().int().min(5).max(10_000).default(25),
   /** Timer batches fired side by side: one waits on Postgres or Kafka while another decides. */
-  TIMER_WORKERS: z.coerce.number().int().min(1).max(16).default(3),
+  TIMER_WORKERS: z.coerce.number().int().min(1).max(16).default(4),
   /** Most profiles one broadcast batch reads, decides and publishes in one transaction (a rate limit may ask for fewer). */
   BROADCAST_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
   /** How often an idle broadcast runner looks for a due batch: a sendAt, the end of a rate limit's pause, or another instance's new broadcast. */
