@@ -28,6 +28,12 @@ interface FiringOutcome {
   touches: Touch[];
 }
 
+/** What a caller that fires sends inside its own transaction can hand over. */
+export interface FiringCaller {
+  profiles?: Map<string, Profile>;
+  touches?: Touch[];
+}
+
 /**
  * Sends that are due: each is decided again at send time (campaign, consent, allowed
  * hours, caps), the send requests are published, and the decisions, the cap ledger and
@@ -47,17 +53,28 @@ export class SendFiring {
 
   /**
    * Fires `due` (their users already locked by the caller); returns the decisions to count after
-   * commit. `profiles`, when the caller has just read them under the same locks, saves a query.
+   * commit. From a caller that has just read the users' profiles under the same locks, `profiles`
+   * saves a query; its own re-eligibility `touches` are written with these in one statement.
    */
-  async fire(manager: EntityManager, due: PendingSend[], now: Date, profiles?: Map<string, Profile>): Promise<DecisionRecord[]> {
-    if (due.length === 0) return [];
+  async fire(manager: EntityManager, due: PendingSend[], now: Date, caller: FiringCaller = {}): Promise<DecisionRecord[]> {
+    if (due.length === 0) {
+      await touchCampaigns(manager, caller.touches ?? []);
+      return [];
+    }
     const userIds = due.map((s) => s.userId);
-    const recipients = profiles ?? (await loadProfiles(manager, userIds));
+    const recipients = caller.profiles ?? (await loadProfiles(manager, userIds));
     const settings = this.settings.current();
     const campaigns = await this.campaignsOf(manager, due);
     const caps = due.flatMap((s) => campaigns.get(s.campaignId)?.document.frequencyCaps ?? []);
     const ledgers = await capLedgers(manager, userIds, caps, recipients, settings, now);
-    const outcome: FiringOutcome = { attributions: [], decisions: [], requests: [], deferred: [], sent: [], touches: [] };
+    const outcome: FiringOutcome = {
+      attributions: [],
+      decisions: [],
+      requests: [],
+      deferred: [],
+      sent: [],
+      touches: [...(caller.touches ?? [])],
+    };
     for (const send of due)
       this.decide(send, campaigns.get(send.campaignId), recipients.get(send.userId) ?? null, settings, ledgers, now, outcome);
     // Kafka and Postgres work side by side; the caller commits only when both are done, so a

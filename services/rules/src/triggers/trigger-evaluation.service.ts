@@ -13,7 +13,7 @@ import { cancelPendingSends, pendingSendsOf, schedulePendingSends, type PendingS
 import { ConversionTracking } from '../conversions/conversion-tracking';
 import { JourneyProgress, type JourneyStart } from '../journeys/journey-progress.service';
 import { SendFiring } from '../timers/send-firing.service';
-import { lastTouches, touchCampaigns, touchKey, type Touch } from './campaign-touches';
+import { lastTouches, touchKey, type Touch } from './campaign-touches';
 import { exceptionEventsSince, storeExceptionEvents } from './exception-events';
 
 /** What one batch decided, before it is written. */
@@ -69,12 +69,12 @@ export class TriggerEvaluation {
         manager,
         outcome.sends.filter((s) => s.dueAt > now),
       );
-      await touchCampaigns(manager, outcome.touches);
       // Journeys: runs remember their messages' statuses, end on exceptions, move on awaited
       // events; new runs start and take their first steps now.
       const decided = [...outcome.decisions, ...(await this.journeys.onEvents(manager, fresh, outcome.journeyStarts, now))];
       await this.decisions.record(manager, decided);
-      const fired = await this.firing.fire(manager, dueNow, now, outcome.profiles);
+      // The batch's touches go with the firing's: one write per (user, campaign).
+      const fired = await this.firing.fire(manager, dueNow, now, { profiles: outcome.profiles, touches: outcome.touches });
       return { decisions: [...decided, ...fired] };
     });
     this.decisions.count(decisions);
