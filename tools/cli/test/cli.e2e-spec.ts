@@ -16,6 +16,15 @@ async function run(...args: string[]): Promise<{ code: number; out: string[]; er
   return { code, out, err };
 }
 
+/** `nudge simulate <dir> --json` on these events and profiles, written to files as a user would. */
+function simulateJson(dir: string, events: object[], profiles: object[]) {
+  const files = configDir({
+    'events.ndjson': events.map((e) => JSON.stringify(e)).join('\n'),
+    'profiles.json': JSON.stringify(profiles),
+  });
+  return run('simulate', dir, '--events', path.join(files, 'events.ndjson'), '--profiles', path.join(files, 'profiles.json'), '--json');
+}
+
 function configDir(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'nudge-cli-'));
   mkdirSync(path.join(dir, 'campaigns'));
@@ -98,19 +107,7 @@ describe('nudge apply and simulate against the live stack', () => {
       { eventId: 's5', userId: 'sim-ana', name: 'cart_abandoned', timestamp: at(600), properties: { cartValue: 20, cartId: 'd' } },
       { eventId: 's6', userId: 'sim-bob', name: 'cart_abandoned', timestamp: at(700), properties: { cartValue: 200, cartId: 'e' } },
     ];
-    const files = configDir({
-      'events.ndjson': events.map((e) => JSON.stringify(e)).join('\n'),
-      'profiles.json': JSON.stringify(profiles),
-    });
-    const simulated = await run(
-      'simulate',
-      dir,
-      '--events',
-      path.join(files, 'events.ndjson'),
-      '--profiles',
-      path.join(files, 'profiles.json'),
-      '--json',
-    );
+    const simulated = await simulateJson(dir, events, profiles);
     expect(simulated.code).toBe(0);
     const expected = summarise(JSON.parse(simulated.out.join('\n')));
 
@@ -167,19 +164,7 @@ describe('nudge simulate on the example journey, against the live stack', () => 
       { eventId: 'j2', userId: 'sim-di', name: 'signed_up', timestamp: at(100), properties: {} },
       { eventId: 'j3', userId: 'sim-cy', name: 'purchase', timestamp: at(1_000), properties: { orderId: 'o1' } },
     ];
-    const files = configDir({
-      'events.ndjson': events.map((e) => JSON.stringify(e)).join('\n'),
-      'profiles.json': JSON.stringify(profiles),
-    });
-    const simulated = await run(
-      'simulate',
-      EXAMPLE_CONFIG,
-      '--events',
-      path.join(files, 'events.ndjson'),
-      '--profiles',
-      path.join(files, 'profiles.json'),
-      '--json',
-    );
+    const simulated = await simulateJson(EXAMPLE_CONFIG, events, profiles);
     expect(simulated.code).toBe(0);
     // What simulate decides up to the last event is what the live stack must have decided by then;
     // later steps (Di's 3-day timeout) lie in the simulated future.
