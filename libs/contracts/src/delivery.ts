@@ -1,3 +1,4 @@
+import { isoDateTime } from './date-time';
 import { channelSchema } from './profile';
 import { z } from 'zod';
 
@@ -14,7 +15,7 @@ export const deliveryUpdateSchema = z.object({
   channel: channelSchema,
   provider: z.string(),
   status: messageStatusSchema,
-  at: z.string().datetime({ offset: true }),
+  at: isoDateTime(),
   reason: z.string().optional(),
 });
 export type DeliveryUpdate = z.infer<typeof deliveryUpdateSchema>;

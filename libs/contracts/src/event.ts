@@ -1,3 +1,4 @@
+import { isoDateTime } from './date-time';
 import { z } from 'zod';
 
 const nonEmptyId = z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
@@ -8,7 +9,7 @@ export const eventInputSchema = z
     eventId: nonEmptyId.optional(),
     userId: nonEmptyId,
     name: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters'),
-    timestamp: z.string().datetime({ offset: true, message: 'must be an ISO-8601 date-time' }).optional(),
+    timestamp: isoDateTime('must be an ISO-8601 date-time').optional(),
     properties: z.record(z.unknown()).default({}),
     context: z.record(z.unknown()).default({}),
   })
@@ -21,8 +22,8 @@ export const eventEnvelopeSchema = z.object({
   eventId: nonEmptyId,
   userId: nonEmptyId,
   name: z.string().min(1),
-  timestamp: z.string().datetime({ offset: true }),
-  receivedAt: z.string().datetime({ offset: true }),
+  timestamp: isoDateTime(),
+  receivedAt: isoDateTime(),
   properties: z.record(z.unknown()),
   context: z.record(z.unknown()),
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { channelSchema } from './profile';
+import { isoDateTime } from './date-time';
 import { eventEnvelopeSchema } from './event';
 
 /** The step id of a single-message campaign's only message. */
@@ -19,7 +20,9 @@ export function deriveSendId(parts: { campaignId: string; triggerEventId: string
 
 /** The id of the journey run a trigger event starts: one run per (campaign, trigger event). */
 export function deriveRunId(parts: { campaignId: string; triggerEventId: string }): string {
-  const digest = createHash('sha256').update(JSON.stringify([parts.campaignId, parts.triggerEventId])).digest('hex');
+  const digest = createHash('sha256')
+    .update(JSON.stringify([parts.campaignId, parts.triggerEventId]))
+    .digest('hex');
   return `run_${digest.slice(0, 32)}`;
 }
 
@@ -32,7 +35,7 @@ export const sendRequestSchema = z.object({
   stepId: z.string().min(1),
   userId: z.string().min(1),
   triggerEventId: z.string().min(1),
-  decidedAt: z.string().datetime({ offset: true }),
+  decidedAt: isoDateTime(),
   channel: channelSchema,
   to: z.string().min(1),
   message: z.object({
