@@ -1,4 +1,5 @@
 import { compileTemplate } from './compile-template';
+import { messageLiquid } from './message-liquid';
 import { renderTemplate, type TemplateScope } from './render-template';
 import { TemplateError } from './template-error';
 
@@ -101,6 +102,36 @@ describe('renderTemplate', () => {
         ),
       );
       expect(texts).toEqual(Array.from({ length: 20 }, (_, i) => `Back to https://shop.example/cart?r=${i}`));
+    });
+
+    it('renders without liquidjs async machinery when the tracker answers at once', async () => {
+      const asyncRender = jest.spyOn(messageLiquid, 'render');
+      try {
+        expect((await rendered(source, { track: (url: string) => `t(${url})` })).text).toBe('Back to t(https://shop.example/cart)');
+        expect(asyncRender).not.toHaveBeenCalled();
+      } finally {
+        asyncRender.mockRestore();
+      }
+    });
+
+    it.each([
+      "{% increment n %}{{ 'https://a' | track }} {{ profile.attributes.firstName }}{% increment n %}",
+      '{% for item in event.properties.items %}{{ item.sku | track }}{% endfor %} {{ profile.attributes.nope }}',
+      "{% assign link = 'https://a' | track %}{% if link contains 't(' %}{{ link | upcase }}{% endif %}",
+    ])('renders %j the same whether the tracker answers at once or later', async (template) => {
+      const sync = await rendered(template, { track: (url: string) => `t(${url})` });
+      const later = await rendered(template, { track: async (url: string) => `t(${url})` });
+      expect(sync).toEqual(later);
+    });
+
+    it('a tracker that throws at once fails the render like one that rejects', async () => {
+      const failing = rendered("x\n{{ 'https://a' | track }}", {
+        track: () => {
+          throw new Error('not a url');
+        },
+      });
+      await expect(failing).rejects.toBeInstanceOf(TemplateError);
+      await expect(failing).rejects.toThrow(/not a url, line:2, col:1/);
     });
 
     it('renders nothing for a url that is not there', async () => {

@@ -41,14 +41,13 @@ export async function renderTemplate(
   scope: TemplateScope,
   options: RenderOptions = {},
 ): Promise<RenderedTemplate> {
-  const globals: TrackingGlobals = options.track ? { [LINK_TRACKER]: oncePerUrl(options.track) } : {};
+  const tracker = options.track ? oncePerUrl(options.track) : undefined;
   const templates = compiled.parsed as Template[];
   const missingVariables: string[] = [];
-  // Liquid's increment/decrement write into the scope object it renders, so each render gets a fresh top level.
   let probeScope: object = scope;
   while (missingVariables.length < MAX_REPORTED_MISSING) {
     try {
-      const text = await render(templates, { ...probeScope }, globals, true);
+      const text = await render(templates, probeScope, tracker, true);
       if (missingVariables.length === 0) return { text, missingVariables };
       break;
     } catch (error) {
@@ -62,16 +61,64 @@ export async function renderTemplate(
     }
   }
   // The text comes from a plain (non-strict) render of the caller's scope, so probing can never change what is sent.
-  const text = await render(templates, { ...scope }, globals, false);
+  const text = await render(templates, scope, tracker, false);
   return { text, missingVariables };
 }
 
-async function render(templates: Template[], scope: object, globals: TrackingGlobals, strictVariables: boolean): Promise<string> {
+/**
+ * One render, synchronous unless the tracker answers a link only later (a promise): liquidjs'
+ * async render costs a promise per tag and output, most of a message's render time. Such a
+ * render is then done again asynchronously, whatever the sync one made of it; `oncePerUrl`
+ * hands the second render the links the first asked for, so the tracker is still called once.
+ */
+async function render(templates: Template[], scope: object, tracker: LinkTracker | undefined, strictVariables: boolean): Promise<string> {
+  let answeredLater = false;
+  const syncTracker: LinkTracker | undefined =
+    tracker &&
+    ((url) => {
+      const link = tracker(url);
+      if (typeof link === 'string') return link;
+      answeredLater = true;
+      // Awaited by the async render; until then a rejection is not unhandled.
+      link.catch(() => undefined);
+      return '';
+    });
   try {
-    return String(await messageLiquid.render(templates, scope, { globals, strictVariables }));
+    const text = renderWith(templates, scope, syncTracker, strictVariables, 'sync');
+    if (!answeredLater) return text;
   } catch (error) {
+    if (!answeredLater) throw error;
+  }
+  return await renderWith(templates, scope, tracker, strictVariables, 'async');
+}
+
+/** Liquid's increment/decrement write into the scope object it renders, so each render gets a fresh top level. */
+function renderWith(templates: Template[], scope: object, tracker: LinkTracker | undefined, strictVariables: boolean, mode: 'sync'): string;
+function renderWith(
+  templates: Template[],
+  scope: object,
+  tracker: LinkTracker | undefined,
+  strictVariables: boolean,
+  mode: 'async',
+): Promise<string>;
+function renderWith(
+  templates: Template[],
+  scope: object,
+  tracker: LinkTracker | undefined,
+  strictVariables: boolean,
+  mode: 'sync' | 'async',
+): string | Promise<string> {
+  const globals: TrackingGlobals = tracker ? { [LINK_TRACKER]: tracker } : {};
+  const options = { globals, strictVariables };
+  const failed = (error: unknown): never => {
     if (strictVariables && error instanceof UndefinedVariableError) throw error;
     throw TemplateError.from(error);
+  };
+  if (mode === 'async') return messageLiquid.render(templates, { ...scope }, options).then(String, failed);
+  try {
+    return String(messageLiquid.renderSync(templates, { ...scope }, options));
+  } catch (error) {
+    return failed(error);
   }
 }
 
