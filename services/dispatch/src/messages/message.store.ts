@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Category, Channel, MessageStatus } from '@nudge/contracts';
-import { returnedRows } from '@nudge/persistence';
+import { inTransaction, returnedRows } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { NewMessage, StatusStamp, StoredMessage } from './message';
@@ -129,14 +129,34 @@ export class MessageStore {
    * without a rate limit, and for each rate-limited (channel, provider) at most its
    * `allowance`, oldest first. Rows another sender is claiming are skipped; a lease that
    * runs out (a crashed sender) frees its row.
+   *
+   * The claim must walk the ready index in next_attempt_at order and stop at the limit. The
+   * planner, which cannot see the index's entries of rows settled since the last vacuum,
+   * would rather take a bitmap scan: it reads every one of those entries on every claim
+   * (and, unlike an index scan, never marks them dead), a cost growing with the backlog.
    */
   async claimReady(limit: number, leaseSeconds: number, throttled: ClaimAllowance[] = []): Promise<ClaimedMessage[]> {
-    const result = await this.dataSource.query(
+    const result = await inTransaction(this.dataSource, async (manager) => {
+      await manager.query(`SET LOCAL enable_bitmapscan = off`);
+      return this.claimInOrder(manager, limit, leaseSeconds, throttled);
+    });
+    return returnedRows<MessageRow & { sender: string | null; subject: string | null; category: Category }>(result).map((row) => ({
+      ...fromRow(row),
+      sender: row.sender,
+      subject: row.subject,
+      category: row.category,
+    }));
+  }
+
+  private claimInOrder(manager: EntityManager, limit: number, leaseSeconds: number, throttled: ClaimAllowance[]): Promise<unknown> {
+    return manager.query(
       `WITH throttled AS (
          SELECT * FROM unnest($3::text[], $4::text[], $5::int[]) AS t(channel, provider, allowance)
        ), unthrottled AS (
          SELECT id FROM messages m
-         WHERE ${READY} AND NOT EXISTS (SELECT 1 FROM throttled t WHERE t.channel = m.channel AND t.provider = m.provider)
+         -- NOT IN, not NOT EXISTS: an anti-join would read and sort the whole ready backlog before the
+         -- LIMIT; NOT IN stays a filter on the index scan in next_attempt_at order, which stops at the limit.
+         WHERE ${READY} AND (m.channel, m.provider) NOT IN (SELECT t.channel, t.provider FROM throttled t)
          ORDER BY next_attempt_at
          LIMIT $1
          FOR UPDATE SKIP LOCKED
@@ -155,12 +175,6 @@ export class MessageStore {
          request->>'category' AS category`,
       [limit, leaseSeconds, throttled.map((t) => t.channel), throttled.map((t) => t.provider), throttled.map((t) => t.allowance)],
     );
-    return returnedRows<MessageRow & { sender: string | null; subject: string | null; category: Category }>(result).map((row) => ({
-      ...fromRow(row),
-      sender: row.sender,
-      subject: row.subject,
-      category: row.category,
-    }));
   }
 
   /** Writes the outcome of a batch of attempts in one statement; answers the ids it changed. */
