@@ -25,6 +25,28 @@ describe('toE164', () => {
   });
 });
 
+describe('toE164, asked again', () => {
+  it('answers the same verdicts from its memory, per region', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(toE164('600 000 001', 'ES')).toEqual({ ok: true, e164: '+34600000001' });
+      expect(toE164('600 000 001', 'FR')).toEqual({ ok: true, e164: '+33600000001' });
+      expect(toE164('600 000 001')).toMatchObject({ ok: false, reason: expect.stringMatching(/no country code/) });
+    }
+  });
+
+  it('hands out verdicts no caller can change for the next one', () => {
+    const first = toE164('+34600000001');
+    expect(() => Object.assign(first, { e164: '+1' })).toThrow(TypeError);
+    expect(toE164('+34600000001')).toEqual({ ok: true, e164: '+34600000001' });
+  });
+
+  it('still judges numbers right after remembering more than it keeps', () => {
+    for (let n = 0; n < 12_000; n++) toE164(`+3461${String(n).padStart(7, '0')}`);
+    expect(toE164('+34 600 000 001')).toEqual({ ok: true, e164: '+34600000001' });
+    expect(toE164(`+34 ${'6'.repeat(60)}`)).toMatchObject({ ok: false });
+  });
+});
+
 describe('senderAddress', () => {
   it.each([
     ['sms', '+34 600 000 001', '+34600000001'],

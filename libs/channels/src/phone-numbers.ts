@@ -17,6 +17,27 @@ export type PhoneNumberVerdict = { ok: true; e164: string } | { ok: false; reaso
  * country, ISO-3166 alpha-2) when one is given.
  */
 export function toE164(raw: string, defaultRegion?: string): PhoneNumberVerdict {
+  if (raw.length > LONGEST_REMEMBERED) return parseE164(raw, defaultRegion);
+  const key = `${defaultRegion ?? ''} ${raw}`;
+  let verdict = recentVerdicts.get(key);
+  if (verdict === undefined) {
+    verdict = Object.freeze(parseE164(raw, defaultRegion));
+    if (recentVerdicts.size >= VERDICTS_KEPT) recentVerdicts.clear();
+    recentVerdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
+/**
+ * Verdicts already reached, by region and number: the same recipients come back send after
+ * send, and parsing with full metadata costs ~8 µs. Bounded, and only for strings a phone
+ * number could be, so no input can make it grow without end.
+ */
+const recentVerdicts = new Map<string, PhoneNumberVerdict>();
+const VERDICTS_KEPT = 10_000;
+const LONGEST_REMEMBERED = 40;
+
+function parseE164(raw: string, defaultRegion: string | undefined): PhoneNumberVerdict {
   const region = defaultRegion !== undefined && isSupportedCountry(defaultRegion) ? defaultRegion : undefined;
   const parsed = parsePhoneNumberFromString(raw, region);
   if (parsed?.isValid()) return { ok: true, e164: parsed.number };
