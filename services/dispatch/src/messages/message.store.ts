@@ -175,7 +175,7 @@ export class MessageStore {
     );
   }
 
-  /** Writes the outcome of a batch of attempts in one statement; answers the ids it changed. */
+  /** Writes the outcome of a batch of attempts in one statement (one JSON document, as insertNew); answers the ids it changed. */
   async recordAttempts(manager: EntityManager, records: AttemptRecord[]): Promise<Set<string>> {
     if (records.length === 0) return new Set();
     const result = await manager.query(
@@ -187,18 +187,22 @@ export class MessageStore {
          next_attempt_at = CASE WHEN r.retry_in_ms IS NULL THEN NULL ELSE now() + make_interval(secs => r.retry_in_ms / 1000.0) END,
          lease_until = NULL,
          updated_at = now()
-       FROM unnest($1::uuid[], $2::int[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::int[])
-         AS r(id, attempt, status, append_history, provider_message_id, failure_reason, retry_in_ms)
+       FROM jsonb_to_recordset($1::jsonb)
+         AS r(id uuid, attempt int, status text, append_history jsonb, provider_message_id text, failure_reason text, retry_in_ms int)
        WHERE m.id = r.id AND m.status = 'queued' AND m.attempts = r.attempt
        RETURNING m.id`,
       [
-        records.map((r) => r.id),
-        records.map((r) => r.attempt),
-        records.map((r) => r.status),
-        records.map((r) => JSON.stringify(r.appendHistory)),
-        records.map((r) => r.providerMessageId),
-        records.map((r) => r.failureReason),
-        records.map((r) => r.retryInMs),
+        JSON.stringify(
+          records.map((r) => ({
+            id: r.id,
+            attempt: r.attempt,
+            status: r.status,
+            append_history: r.appendHistory,
+            provider_message_id: r.providerMessageId,
+            failure_reason: r.failureReason,
+            retry_in_ms: r.retryInMs,
+          })),
+        ),
       ],
     );
     return new Set(returnedRows<{ id: string }>(result).map((r) => r.id));
