@@ -204,7 +204,11 @@ function portAnswers(port) {
 }
 
 function startService(name, env) {
-  const child = spawn(process.execPath, [path.join(root, 'services', name, 'dist', 'main.js')], {
+  // BENCH_CPU_PROFILE_DIR=/tmp/prof: each service writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_CPU_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`]
+    : [];
+  const child = spawn(process.execPath, [...profile, path.join(root, 'services', name, 'dist', 'main.js')], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
