@@ -58,6 +58,8 @@ export class BroadcastBatches {
 
   /** Runs the next due batch of any broadcast; false when none is due. */
   async runNext(): Promise<boolean> {
+    // Most of the time no broadcast is running: one indexed look, no transaction.
+    if (!(await this.repository.anyDue(this.clock.now()))) return false;
     let claimed: string | undefined;
     let batch: BatchSummary | null;
     try {

@@ -110,6 +110,15 @@ export class BroadcastsRepository {
    * Takes the broadcast whose next batch is due soonest, locking its row for the caller's
    * transaction: another instance skips it (SKIP LOCKED) until this batch commits or rolls back.
    */
+  /** Whether a batch of any broadcast is due: asked before a transaction is opened to claim one. */
+  async anyDue(now: Date): Promise<boolean> {
+    const [row]: { due: boolean }[] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM broadcasts WHERE status IN ('scheduled', 'running') AND next_batch_at <= $1) AS due`,
+      [now.toISOString()],
+    );
+    return row?.due === true;
+  }
+
   async claimDue(manager: EntityManager, now: Date): Promise<StoredBroadcast | null> {
     const rows: BroadcastRow[] = await manager.query(
       `SELECT ${COLUMNS} FROM broadcasts

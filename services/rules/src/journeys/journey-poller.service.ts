@@ -8,7 +8,7 @@ import { RULES_CONFIG, type RulesConfig } from '../config';
 import { DecisionLog } from '../decisions/decision-log';
 import { PollLoop } from '../timers/poll-loop';
 import { JourneyProgress } from './journey-progress.service';
-import { claimDueRuns } from './journey-runs';
+import { claimDueRuns, dueRunCandidates } from './journey-runs';
 
 /**
  * Journey runs are their own durable timers (`due_at`): a wait that ends, a waitFor that
@@ -46,9 +46,12 @@ export class JourneyPoller implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Moves one batch of due runs on; returns how many it took. */
   async moveDue(): Promise<number> {
+    // Between steps nothing is due: one indexed look, no transaction.
+    const candidates = await dueRunCandidates(this.dataSource, this.clock.now(), this.config.TIMER_BATCH_SIZE);
+    if (candidates.length === 0) return 0;
     const { taken, decisions } = await inTransaction(this.dataSource, async (manager) => {
       const now = this.clock.now();
-      const due = await claimDueRuns(manager, now, this.config.TIMER_BATCH_SIZE);
+      const due = await claimDueRuns(manager, candidates, now);
       if (due.length === 0) return { taken: 0, decisions: [] };
       const decisions = await this.progress.onDue(manager, due, now);
       await this.decisions.record(manager, decisions);

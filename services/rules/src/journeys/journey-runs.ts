@@ -44,25 +44,35 @@ export async function activeRunsOf(manager: EntityManager, userIds: string[]): P
   return rows.map(toRun);
 }
 
-/**
- * Up to `limit` active runs due by `now`, with their users locked. Users are locked first and
- * the runs read after, as every other writer of a run does (trigger evaluation holds the user
- * lock when it moves a run on an event), so two writers never wait on each other in opposite
- * orders; a run another poller moved on meanwhile is no longer due and is left out.
- */
-export async function claimDueRuns(manager: EntityManager, now: Date, limit: number): Promise<JourneyRun[]> {
-  const candidates: { run_id: string; user_id: string }[] = await manager.query(
+/** Up to `limit` active runs due by `now` (id and user): read without locks, outside any transaction. */
+export async function dueRunCandidates(db: { query: EntityManager['query'] }, now: Date, limit: number): Promise<DueRun[]> {
+  const rows: { run_id: string; user_id: string }[] = await db.query(
     `SELECT run_id, user_id FROM journey_runs WHERE status = 'active' AND due_at <= $1 ORDER BY due_at LIMIT $2`,
     [now.toISOString(), limit],
   );
+  return rows.map((row) => ({ runId: row.run_id, userId: row.user_id }));
+}
+
+export interface DueRun {
+  runId: string;
+  userId: string;
+}
+
+/**
+ * The candidate runs, with their users locked, that are still active and due. Users are locked
+ * first and the runs read after, as every other writer of a run does (trigger evaluation holds
+ * the user lock when it moves a run on an event), so two writers never wait on each other in
+ * opposite orders; a run another poller moved on meanwhile is no longer due and is left out.
+ */
+export async function claimDueRuns(manager: EntityManager, candidates: DueRun[], now: Date): Promise<JourneyRun[]> {
   if (candidates.length === 0) return [];
   await lockUsers(
     manager,
-    candidates.map((c) => c.user_id),
+    candidates.map((c) => c.userId),
   );
   const rows: RunRow[] = await manager.query(
     `SELECT ${COLUMNS} FROM journey_runs WHERE run_id = ANY($1::text[]) AND status = 'active' AND due_at <= $2`,
-    [candidates.map((c) => c.run_id), now.toISOString()],
+    [candidates.map((c) => c.runId), now.toISOString()],
   );
   return rows.map(toRun);
 }

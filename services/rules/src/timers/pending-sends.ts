@@ -34,6 +34,14 @@ export async function schedulePendingSends(manager: EntityManager, sends: Pendin
   );
 }
 
+/** Whether any send is due by `now`: the cheap question a poller asks before it opens a transaction. */
+export async function anySendDue(db: { query: EntityManager['query'] }, now: Date): Promise<boolean> {
+  const [row]: { due: boolean }[] = await db.query('SELECT EXISTS (SELECT 1 FROM pending_sends WHERE due_at <= $1) AS due', [
+    now.toISOString(),
+  ]);
+  return row?.due === true;
+}
+
 /**
  * Claims up to `limit` sends due by `now`, oldest first, deleting them in the caller's
  * transaction: if the transaction rolls back they are pending again; SKIP LOCKED lets

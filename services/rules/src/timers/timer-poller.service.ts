@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { CLOCK } from '../clock';
 import { RULES_CONFIG, type RulesConfig } from '../config';
 import { DecisionLog } from '../decisions/decision-log';
-import { claimDueSends } from './pending-sends';
+import { anySendDue, claimDueSends } from './pending-sends';
 import { PollLoop } from './poll-loop';
 import { SendFiring } from './send-firing.service';
 
@@ -17,6 +17,9 @@ import { SendFiring } from './send-firing.service';
  * crash before the commit leaves them pending; dispatch's unique send id absorbs a
  * re-publish.
  */
+/** How often a worker other than the first looks on its own (it is woken sooner when there is a backlog). */
+const HELPER_POLL_MS = 1_000;
+
 @Injectable()
 export class TimerPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('timers');
@@ -37,13 +40,19 @@ export class TimerPoller implements OnApplicationBootstrap, BeforeApplicationShu
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 30],
       registers: [metrics.registry],
     });
+    // One worker polls; the others sleep until it finds a backlog (a full batch) and wakes them,
+    // so an idle rules instance asks Postgres once per poll, not once per worker.
     this.loops = Array.from(
       { length: config.TIMER_WORKERS },
-      () =>
+      (_, worker) =>
         new PollLoop({
-          work: () => this.fireDue(),
+          work: async () => {
+            const claimed = await this.fireDue();
+            if (claimed >= config.TIMER_BATCH_SIZE) this.wakeOthers(worker);
+            return claimed;
+          },
           batchSize: config.TIMER_BATCH_SIZE,
-          pollMs: config.TIMER_POLL_MS,
+          pollMs: worker === 0 ? config.TIMER_POLL_MS : HELPER_POLL_MS,
           logger: this.logger,
           what: 'firing timers',
         }),
@@ -64,8 +73,14 @@ export class TimerPoller implements OnApplicationBootstrap, BeforeApplicationShu
     for (const loop of this.loops) loop.wake();
   }
 
+  private wakeOthers(worker: number): void {
+    this.loops.forEach((loop, other) => other !== worker && loop.wake());
+  }
+
   /** Fires one batch of due timers; returns how many it claimed. */
   async fireDue(): Promise<number> {
+    // Between bursts nothing is due: one indexed look, no transaction.
+    if (!(await anySendDue(this.dataSource, this.clock.now()))) return 0;
     const { claimed, decisions } = await inTransaction(this.dataSource, async (manager) => {
       const now = this.clock.now();
       const due = await claimDueSends(manager, now, this.config.TIMER_BATCH_SIZE);
