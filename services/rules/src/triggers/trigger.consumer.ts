@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
-import { eventEnvelopeSchema } from '@nudge/contracts';
-import { startBatchConsumer, type JsonProducer, type RunningConsumer, type TopicNames } from '@nudge/kafka';
+import { eventEnvelopeSchema, type EventEnvelope } from '@nudge/contracts';
+import { coalescing, startBatchConsumer, type JsonProducer, type RunningConsumer, type TopicNames } from '@nudge/kafka';
 import { KAFKA, PRODUCER, ServiceMetrics, TOPICS } from '@nudge/service-runtime';
 import type { Kafka } from 'kafkajs';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -23,6 +23,8 @@ export class TriggerConsumer implements OnApplicationBootstrap, BeforeApplicatio
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Batches of several partitions that arrive while one is being evaluated go in one transaction.
+    const evaluate = coalescing((events: EventEnvelope[]) => this.evaluation.evaluate(events));
     this.consumer = await startBatchConsumer({
       kafka: this.kafka,
       groupId: `${this.topics.prefix}nudge-rules`,
@@ -39,7 +41,7 @@ export class TriggerConsumer implements OnApplicationBootstrap, BeforeApplicatio
       logger: this.logger,
       onLag: this.metrics.recordConsumerLag,
       handle: async (records) => {
-        await this.evaluation.evaluate(records.map((r) => r.value));
+        await evaluate(records.map((r) => r.value));
       },
     });
   }
