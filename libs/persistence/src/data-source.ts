@@ -23,6 +23,8 @@ export interface DatabaseOptions {
   url: string;
   applicationName: string;
   poolSize?: number;
+  /** Planner or session settings every connection of the pool starts with (`-c name=value`). */
+  sessionSettings?: Record<string, string>;
 }
 
 /** A TypeORM data source for our schema; the schema comes from migrations, never `synchronize`. */
@@ -36,8 +38,21 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     migrationsRun: false,
     logging: ['error'],
     applicationName: options.applicationName,
-    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 },
+    extra: {
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 5_000,
+      ...(options.sessionSettings ? { options: startupOptions(options.sessionSettings) } : {}),
+    },
   });
+}
+
+function startupOptions(settings: Record<string, string>): string {
+  return Object.entries(settings)
+    .map(([name, value]) => {
+      if (!/^[a-z_]+$/.test(name) || !/^[A-Za-z0-9_.]+$/.test(value)) throw new Error(`unsupported session setting ${name}=${value}`);
+      return `-c ${name}=${value}`;
+    })
+    .join(' ');
 }
 
 /** Creates the database named in `url` when it does not exist yet. */

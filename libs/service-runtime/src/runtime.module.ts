@@ -18,6 +18,8 @@ export interface RuntimeOptions {
   service: 'ingest' | 'rules' | 'dispatch';
   config: RuntimeConfig;
   poolSize?: number;
+  /** Session settings for every pooled connection (see DatabaseOptions.sessionSettings). */
+  sessionSettings?: Record<string, string>;
 }
 
 /**
@@ -60,6 +62,7 @@ export class RuntimeModule implements OnApplicationShutdown {
               url: config.DATABASE_URL,
               applicationName: `nudge-${service}`,
               poolSize: options.poolSize,
+              sessionSettings: options.sessionSettings,
             });
             return dataSource.initialize();
           },

@@ -9,6 +9,7 @@ import { InboundModule } from './inbound/inbound.module';
 import { InboxModule } from './inbox/inbox.module';
 import { IntakeModule } from './intake/intake.module';
 import { LinksModule } from './links/links.module';
+import { DISPATCH_SESSION_SETTINGS } from './messages/message.store';
 import { MessagesModule } from './messages/messages.module';
 import { KNOWN_PROVIDERS } from './providers/provider-tokens';
 import { ProvidersModule } from './providers/providers.module';
@@ -26,7 +27,7 @@ export class DispatchModule {
     return {
       module: DispatchModule,
       imports: [
-        RuntimeModule.forRoot({ service: 'dispatch', config, poolSize: 12 }),
+        RuntimeModule.forRoot({ service: 'dispatch', config, poolSize: 12, sessionSettings: DISPATCH_SESSION_SETTINGS }),
         DispatchConfigModule.forRoot(config, options),
         MessagesModule,
         ProvidersModule,

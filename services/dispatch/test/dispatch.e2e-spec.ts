@@ -1,4 +1,6 @@
 import { DLQ_HEADERS } from '@nudge/contracts';
+import { DATA_SOURCE } from '@nudge/service-runtime';
+import type { DataSource } from 'typeorm';
 import { eventually, readTopic } from '@nudge/testing';
 import {
   aSendRequest,
@@ -19,6 +21,12 @@ describe('dispatch: send requests become messages', () => {
   });
 
   afterAll(() => dispatch?.stop());
+
+  it("opens its connections with the settings the send claim's plan needs", async () => {
+    const dataSource = dispatch.stack.app('dispatch').get<symbol, DataSource>(DATA_SOURCE);
+    const [{ enable_bitmapscan }] = await dataSource.query('SHOW enable_bitmapscan');
+    expect(enable_bitmapscan).toBe('off');
+  });
 
   it('a send request becomes a delivered sandbox message with the personalised body, and message_sent + message_delivered events', async () => {
     const request = aSendRequest({ userId: 'ana', triggerEventId: 'e-ana-1' });

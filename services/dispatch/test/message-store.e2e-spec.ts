@@ -3,7 +3,7 @@ import { createTestDatabase, eventually, type TestDatabase } from '@nudge/testin
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { NewMessage } from '../src/messages/message';
-import { MessageStore } from '../src/messages/message.store';
+import { DISPATCH_SESSION_SETTINGS, MessageStore } from '../src/messages/message.store';
 import { aSendRequest } from './support/dispatch-stack';
 
 // The exactly-once gate and the sender's lease, against a real Postgres.
@@ -15,7 +15,12 @@ describe('MessageStore', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('dispatch-store');
-    dataSource = await createDataSource({ url: database.url, applicationName: 'dispatch-store-test', poolSize: 4 }).initialize();
+    dataSource = await createDataSource({
+      url: database.url,
+      applicationName: 'dispatch-store-test',
+      poolSize: 4,
+      sessionSettings: DISPATCH_SESSION_SETTINGS,
+    }).initialize();
     store = new MessageStore(dataSource);
   });
 

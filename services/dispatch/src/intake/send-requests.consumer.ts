@@ -1,6 +1,14 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { sendRequestSchema } from '@nudge/contracts';
-import { startBatchConsumer, type JsonProducer, type RunningConsumer, type TopicNames } from '@nudge/kafka';
+import { sendRequestSchema, type SendRequest } from '@nudge/contracts';
+import {
+  coalescing,
+  startBatchConsumer,
+  type ConsumedRecord,
+  type JsonProducer,
+  type RejectedRecord,
+  type RunningConsumer,
+  type TopicNames,
+} from '@nudge/kafka';
 import { KAFKA, PRODUCER, ServiceMetrics, TOPICS } from '@nudge/service-runtime';
 import type { Kafka } from 'kafkajs';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -21,12 +29,16 @@ export class SendRequestsConsumer implements OnApplicationBootstrap, BeforeAppli
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Batches of several partitions that arrive while one is being stored go in one transaction.
+    const accept = coalescing((records: ConsumedRecord<SendRequest>[]) => this.intake.accept(records), {
+      itemOf: (rejected: RejectedRecord<SendRequest>) => rejected.record,
+    });
     this.consumer = await startBatchConsumer({
       kafka: this.kafka,
       groupId: `${this.topics.prefix}nudge-dispatch`,
       topics: [this.topics.dispatch],
       schema: sendRequestSchema,
-      handle: (records) => this.intake.accept(records),
+      handle: accept,
       deadLetters: this.producer,
       logger: this.logger,
       onLag: this.metrics.recordConsumerLag,

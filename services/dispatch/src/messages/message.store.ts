@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Category, Channel, MessageStatus } from '@nudge/contracts';
-import { inTransaction, returnedRows } from '@nudge/persistence';
+import { returnedRows } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { NewMessage, StatusStamp, StoredMessage } from './message';
@@ -55,6 +55,12 @@ const READY = `m.status = 'queued' AND m.next_attempt_at <= now() AND (m.lease_u
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The `messages` table: every query dispatch runs on it. */
+/**
+ * Session settings dispatch's connections need: the send claim must walk the ready index in
+ * order (see claimReady), which the planner does only with bitmap scans off.
+ */
+export const DISPATCH_SESSION_SETTINGS = { enable_bitmapscan: 'off' };
+
 @Injectable()
 export class MessageStore {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
@@ -132,12 +138,11 @@ export class MessageStore {
    * planner, which cannot see the index's entries of rows settled since the last vacuum,
    * would rather take a bitmap scan: it reads every one of those entries on every claim
    * (and, unlike an index scan, never marks them dead), a cost growing with the backlog.
+   * Dispatch's connections start with `enable_bitmapscan=off` for that reason.
    */
   async claimReady(limit: number, leaseSeconds: number, throttled: ClaimAllowance[] = []): Promise<ClaimedMessage[]> {
-    const result = await inTransaction(this.dataSource, async (manager) => {
-      await manager.query(`SET LOCAL enable_bitmapscan = off`);
-      return this.claimInOrder(manager, limit, leaseSeconds, throttled);
-    });
+    // One statement, so no transaction of its own; the pool starts with DISPATCH_SESSION_SETTINGS.
+    const result = await this.claimInOrder(this.dataSource.manager, limit, leaseSeconds, throttled);
     return returnedRows<MessageRow & { sender: string | null; subject: string | null; category: Category }>(result).map((row) => ({
       ...fromRow(row),
       sender: row.sender,
