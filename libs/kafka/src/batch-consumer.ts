@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { DLQ_HEADERS, issuesFromZod } from '@nudge/contracts';
 import type { ZodType, ZodTypeDef } from 'zod';
 import type { JsonProducer } from './json-producer';
+import { whileRetriable } from './topics';
 
 /** A record that decoded and passed its schema. */
 export interface ConsumedRecord<T> {
@@ -75,7 +76,8 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
     retry: { initialRetryTime: 300, retries: 10 },
   });
   await consumer.connect();
-  await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+  // Topics another service has just created may not be in the broker's metadata yet.
+  await whileRetriable(() => consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true }));
   await consumer.run({
     autoCommit: true,
     eachBatchAutoResolve: false,
