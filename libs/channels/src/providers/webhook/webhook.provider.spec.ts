@@ -115,6 +115,23 @@ describe('WebhookProvider', () => {
     expect(result).toMatchObject({ outcome: 'rejected', error: { kind: 'transient', message: expect.stringMatching(/ECONNREFUSED/) } });
   });
 
+  it('posts to a recipient URL only on a host allowedHosts lists, and never calls another', async () => {
+    const port = new URL(endpoint.url).port;
+    const listed = providerWith({ allowedHosts: [`127.0.0.1:${port}`, '*.acme.example'] });
+    expect((await listed.send(aMessage(`${endpoint.url}/hooks/allowed`))).outcome).toBe('accepted');
+    const before = endpoint.calls.length;
+    const refused = await providerWith({ allowedHosts: ['hooks.acme.example'] }).send(aMessage(`${endpoint.url}/hooks/internal`));
+    expect(refused).toMatchObject({
+      outcome: 'rejected',
+      error: { kind: 'permanent', message: expect.stringMatching(/its host is not in allowedHosts \(hooks\.acme\.example\)/) },
+    });
+    expect(endpoint.calls.length).toBe(before);
+    // Settings url is the operator's own: a key address still goes there.
+    expect(
+      (await providerWith({ url: `${endpoint.url}/crm`, allowedHosts: ['hooks.acme.example'] }).send(aMessage('customer-4711'))).outcome,
+    ).toBe('accepted');
+  });
+
   it('a key address without settings url fails for good', async () => {
     const result = await providerWith().send(aMessage('customer-4711'));
     expect(result).toMatchObject({
@@ -132,6 +149,12 @@ describe('createWebhookProvider settings', () => {
         publicUrl: 'http://localhost:3002',
       }),
     ).toThrow('invalid settings: providers.webhook.secretEnv environment variable MISSING_SECRET is not set');
+  });
+
+  it('refuses an allowedHosts entry that is no host', () => {
+    expect(() => providerWith({ allowedHosts: ['https://hooks.acme.example/path'] })).toThrow(
+      /providers\.webhook\.allowedHosts\[0\] must be a host name/,
+    );
   });
 
   it('refuses a url that is not http(s)', () => {

@@ -4,7 +4,7 @@ import { ProviderPermanentError, ProviderTransientError, type ProviderError } fr
 import type { ProviderFactory } from '../../provider-registry';
 import { isTimeoutError, isTransientStatus } from '../shared/provider-http';
 import { NUDGE_SIGNATURE_HEADER, nudgeSignature } from './nudge-signature';
-import { parseWebhookSettings, type WebhookSettings } from './webhook-settings';
+import { isAllowedTarget, parseWebhookSettings, type WebhookSettings } from './webhook-settings';
 
 export const WEBHOOK_PROVIDER = 'webhook';
 
@@ -24,7 +24,8 @@ const MAX_REASON_CHARS = 500;
 /**
  * Channel `webhook`: posts each message to the customer's own system, signed with
  * X-Nudge-Signature (verify with `verifyNudgeSignature`). The recipient's address is the
- * URL to post to, or a key in the customer's system posted to settings `url`. A 2xx answer
+ * URL to post to (when settings list `allowedHosts`, only to those hosts), or a key in the
+ * customer's system posted to settings `url`. A 2xx answer
  * means the customer has it (`delivered`); 408, 429, 5xx and no answer in time are retried;
  * any other answer (4xx, a redirect) fails the message with what the endpoint said.
  */
@@ -36,10 +37,18 @@ export class WebhookProvider implements ChannelProvider {
   constructor(private readonly settings: WebhookSettings) {}
 
   async send(message: OutboundMessage): Promise<SendResult> {
-    const target = /^https?:\/\//i.test(message.to) ? message.to : this.settings.url;
+    const ownUrl = /^https?:\/\//i.test(message.to);
+    const target = ownUrl ? message.to : this.settings.url;
     if (!target || !URL.canParse(target)) {
       const why = target ? 'it is not a valid URL' : 'it is no URL and settings give no url';
       return { outcome: 'rejected', error: new ProviderPermanentError(`cannot post to "${message.to}": ${why}`) };
+    }
+    if (ownUrl && !isAllowedTarget(new URL(target), this.settings.allowedHosts)) {
+      const hosts = (this.settings.allowedHosts ?? []).join(', ');
+      return {
+        outcome: 'rejected',
+        error: new ProviderPermanentError(`cannot post to "${target}": its host is not in allowedHosts (${hosts})`),
+      };
     }
     const payload: WebhookPayload = {
       messageId: message.messageId,
