@@ -1,7 +1,5 @@
-import { MESSAGE_EVENT_NAMES } from '@nudge/contracts';
+import { isMessageEventName } from '@nudge/contracts';
 import type { CompiledCampaign } from './compile-campaign';
-
-const MESSAGE_EVENTS: ReadonlySet<string> = new Set(Object.values(MESSAGE_EVENT_NAMES));
 
 /** The running campaigns, found by the event that triggers them: one map lookup per incoming event. */
 export class CampaignIndex {
@@ -87,7 +85,7 @@ export class CampaignIndex {
     const { name } = event;
     if (this.byTrigger.has(name) || this.byException.has(name) || this.byConversion.has(name) || this.byAwaited.has(name)) return true;
     const campaignId = event.properties.campaignId;
-    return MESSAGE_EVENTS.has(name) && typeof campaignId === 'string' && this.byId.get(campaignId)?.journey != null;
+    return isMessageEventName(name) && typeof campaignId === 'string' && this.byId.get(campaignId)?.journey != null;
   }
 
   /** Every journey with a waitFor step for `eventName`. */
@@ -110,7 +108,7 @@ export class CampaignIndex {
       this.byException.has(eventName) ||
       this.byConversion.has(eventName) ||
       this.byAwaited.has(eventName) ||
-      (this.journeys > 0 && MESSAGE_EVENTS.has(eventName))
+      (this.journeys > 0 && isMessageEventName(eventName))
     );
   }
 

@@ -41,3 +41,10 @@ export const MESSAGE_EVENT_NAMES = {
   replied: 'message_replied',
   failed: 'message_failed',
 } as const;
+
+const MESSAGE_EVENTS: ReadonlySet<string> = new Set(Object.values(MESSAGE_EVENT_NAMES));
+
+/** Whether `name` is one of the message status events dispatch publishes (`message_clicked`, …). */
+export function isMessageEventName(name: string): boolean {
+  return MESSAGE_EVENTS.has(name);
+}

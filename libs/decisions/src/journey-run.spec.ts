@@ -2,7 +2,17 @@ import { aCampaign, type CompiledCampaign } from '@nudge/campaigns';
 import type { LedgerEntry } from '@nudge/capping';
 import { deriveSendId, emptyProfile, type EventEnvelope, type Profile } from '@nudge/contracts';
 import { DEFAULT_SETTINGS } from '@nudge/settings';
-import { advanceRun, awaitsEvent, cancelRun, runCancellation, startRun, withInteraction, type JourneyRun } from './journey-run';
+import {
+  advanceRun,
+  awaitsEvent,
+  cancelRun,
+  eventOnRun,
+  runCancellation,
+  runLimitRefusal,
+  startRun,
+  withInteraction,
+  type JourneyRun,
+} from './journey-run';
 
 const t0 = new Date('2026-11-24T10:00:00.000Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
@@ -251,5 +261,30 @@ describe('a journey run on virtual time', () => {
     const copy = structuredClone(first.run);
     await advanceRun(first.run, contextAt(at(86_400)), { kind: 'due' });
     expect(first.run).toEqual(copy);
+  });
+
+  it('refuses a trigger while the user is in as many runs as concurrentRuns allows, naming the oldest', async () => {
+    const first = (await started()).run;
+    expect(runLimitRefusal(welcome, 'u1', [first])).toEqual({
+      stepId: 'welcome',
+      reason: `already in welcome-journey (run ${first.runId} at step "await-click" since ${t0.toISOString()}); concurrentRuns is 1`,
+    });
+    expect(runLimitRefusal(welcome, 'u2', [first])).toBeNull();
+    expect(runLimitRefusal(welcome, 'u1', [{ ...first, status: 'completed' }])).toBeNull();
+    const twice = aCampaign('welcome-journey')
+      .withTrigger('signed_up')
+      .with('concurrentRuns', 2)
+      .withSteps([{ id: 'x', type: 'exit' }])
+      .compile();
+    expect(runLimitRefusal(twice, 'u1', [first])).toBeNull();
+    expect(runLimitRefusal(twice, 'u1', [first, { ...first, runId: 'run_2' }])?.reason).toMatch(/concurrentRuns is 2/);
+  });
+
+  it('tells what an event does to a run: remembered, cancelled or awaited', async () => {
+    const first = (await started()).run;
+    const click = clickOn(first, first.history.welcome?.sendId, 60);
+    expect(eventOnRun(first, welcome, click, at(60))).toMatchObject({ remembered: true, cancelled: null, awaited: true });
+    const unrelated = { ...click, name: 'purchase', properties: {} };
+    expect(eventOnRun(first, welcome, unrelated, at(60))).toEqual({ run: first, remembered: false, cancelled: null, awaited: false });
   });
 });

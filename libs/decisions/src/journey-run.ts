@@ -4,6 +4,7 @@ import {
   deriveRunId,
   deriveSendId,
   emptyProfile,
+  isMessageEventName,
   MESSAGE_EVENT_NAMES,
   type Channel,
   type DecisionOutcome,
@@ -152,7 +153,7 @@ export function awaitsEvent(run: JourneyRun, campaign: CompiledCampaign, event: 
   const step = journeyOf(campaign).step(run.stepId);
   if (step?.type !== 'waitFor') return false;
   if (Date.parse(event.timestamp) < Date.parse(run.triggerEvent.timestamp)) return false;
-  if (isMessageEvent(event.name) && !concernsRun(run, event)) return false;
+  if (isMessageEventName(event.name) && !concernsRun(run, event)) return false;
   return Object.entries(step.match).every(([eventKey, triggerKey]) => {
     const value = event.properties[eventKey];
     return value !== undefined && isDeepStrictEqual(value, run.triggerEvent.properties[triggerKey]);
@@ -178,6 +179,54 @@ export function runCancellation(run: JourneyRun, campaign: CompiledCampaign, can
   return findCancellation(campaign, run.triggerEvent, candidates, now);
 }
 
+/** What one event does to one active run; the caller writes `run`, collects `cancelled`, and moves it on when `awaited`. */
+export interface RunEventEffect {
+  run: JourneyRun;
+  /** The run remembered a status of one of its messages (write it even if nothing else happens). */
+  remembered: boolean;
+  /** An exception ended the run. */
+  cancelled: JourneyStepResult | null;
+  /** The run waits for this event: advance it with `{ kind: 'event', event }`. */
+  awaited: boolean;
+}
+
+/**
+ * One event against one run of `pinned` (the version it follows), in this order: a status of
+ * the run's own message is remembered; an exception ends the run; an awaited event is flagged.
+ */
+export function eventOnRun(run: JourneyRun, pinned: CompiledCampaign, event: EventEnvelope, now: Date): RunEventEffect {
+  const remembered = withInteraction(run, event);
+  const current = remembered ?? run;
+  const cancellation = runCancellation(current, pinned, [event], now);
+  return {
+    run: current,
+    remembered: remembered !== null,
+    cancelled: cancellation ? cancelRun(current, cancellation.reason, now) : null,
+    awaited: !cancellation && awaitsEvent(current, pinned, event),
+  };
+}
+
+/**
+ * Why a trigger may not start a run of `campaign` now: the user is already in as many runs as
+ * `concurrentRuns` allows (default 1). `runs` are the user's runs of any status, any campaign.
+ */
+export function runLimitRefusal(
+  campaign: CompiledCampaign,
+  userId: string,
+  runs: Iterable<JourneyRun>,
+): { stepId: string; reason: string } | null {
+  const limit = campaign.document.concurrentRuns ?? 1;
+  const running = [...runs]
+    .filter((r) => r.userId === userId && r.campaignId === campaign.id && r.status === 'active')
+    .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+  const oldest = running[0];
+  if (!oldest || running.length < limit) return null;
+  return {
+    stepId: journeyOf(campaign).firstStepId,
+    reason: `already in ${campaign.id} (run ${oldest.runId} at step "${oldest.stepId}" since ${oldest.startedAt.toISOString()}); concurrentRuns is ${limit}`,
+  };
+}
+
 /** The run ended by a cancellation, with the decision that says so. */
 export function cancelRun(run: JourneyRun, reason: string, now: Date): JourneyStepResult {
   return {
@@ -195,12 +244,6 @@ const INTERACTION_FLAGS: Record<string, 'delivered' | 'read' | 'clicked' | 'repl
   [MESSAGE_EVENT_NAMES.replied]: 'replied',
   [MESSAGE_EVENT_NAMES.failed]: 'failed',
 };
-
-const MESSAGE_EVENTS: ReadonlySet<string> = new Set(Object.values(MESSAGE_EVENT_NAMES));
-
-function isMessageEvent(name: string): boolean {
-  return MESSAGE_EVENTS.has(name);
-}
 
 /** A message_* event is about this run when it reports one of the run's own messages. */
 function concernsRun(run: JourneyRun, event: EventEnvelope): boolean {

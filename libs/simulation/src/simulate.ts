@@ -3,14 +3,12 @@ import type { LedgerEntry } from '@nudge/capping';
 import { deriveSendId, emptyProfile, MAIN_STEP, type DecisionOutcome, type EventEnvelope, type Profile } from '@nudge/contracts';
 import {
   advanceRun,
-  awaitsEvent,
-  cancelRun,
+  eventOnRun,
+  runLimitRefusal,
   decideSend,
   decideTrigger,
   findCancellation,
-  runCancellation,
   startRun,
-  withInteraction,
   type ExceptionEvent,
   type JourneyCause,
   type JourneyRun,
@@ -168,25 +166,18 @@ class Simulation {
   private async applyToRuns(event: EventEnvelope, now: Date): Promise<void> {
     for (const run of [...this.runs.values()]) {
       if (run.userId !== event.userId || run.status !== 'active') continue;
-      const campaign = this.index.get(run.campaignId) as CompiledCampaign;
       const seen = withSendId(event, run);
-      const remembered = withInteraction(run, seen) ?? run;
-      this.runs.set(run.runId, remembered);
-      const cancellation = runCancellation(remembered, campaign, [seen], now);
-      if (cancellation) await this.applyRunResult(cancelRun(remembered, cancellation.reason, now), now);
-      else if (awaitsEvent(remembered, campaign, seen)) await this.moveRun(run.runId, { kind: 'event', event: seen }, now);
+      const effect = eventOnRun(run, this.index.get(run.campaignId) as CompiledCampaign, seen, now);
+      this.runs.set(run.runId, effect.run);
+      if (effect.cancelled) await this.applyRunResult(effect.cancelled, now);
+      else if (effect.awaited) await this.moveRun(run.runId, { kind: 'event', event: seen }, now);
     }
   }
 
   private async startRun(campaign: CompiledCampaign, event: EventEnvelope, now: Date): Promise<void> {
-    const limit = campaign.document.concurrentRuns ?? 1;
-    const running = [...this.runs.values()].filter(
-      (r) => r.userId === event.userId && r.campaignId === campaign.id && r.status === 'active',
-    );
-    if (running.length >= limit) {
-      const oldest = running[0] as JourneyRun;
-      const reason = `already in ${campaign.id} (run ${oldest.runId} at step "${oldest.stepId}" since ${oldest.startedAt.toISOString()}); concurrentRuns is ${limit}`;
-      this.record(now, event, campaign.id, 'not_eligible', reason, { stepId: campaign.journey?.firstStepId });
+    const refusal = runLimitRefusal(campaign, event.userId, this.runs.values());
+    if (refusal) {
+      this.record(now, event, campaign.id, 'not_eligible', refusal.reason, { stepId: refusal.stepId });
       return;
     }
     this.touches.set(touchKey(event.userId, campaign.id), now);

@@ -4,10 +4,9 @@ import type { EventEnvelope, Profile, SendRequest } from '@nudge/contracts';
 import {
   advanceRun,
   awaitsEvent,
-  cancelRun,
-  runCancellation,
+  eventOnRun,
+  runLimitRefusal,
   startRun,
-  withInteraction,
   type JourneyCause,
   type JourneyRun,
   type JourneyStepResult,
@@ -108,38 +107,23 @@ export class JourneyProgress {
   ): void {
     const latest = progress.runs.get(run.runId) ?? run;
     if (latest.status !== 'active') return;
-    const remembered = withInteraction(latest, event);
-    if (remembered) {
-      progress.runs.set(run.runId, remembered);
+    const effect = eventOnRun(latest, pinned, event, now);
+    if (effect.remembered) {
+      progress.runs.set(run.runId, effect.run);
       progress.changed.add(run.runId);
     }
-    const current = remembered ?? latest;
-    const cancellation = runCancellation(current, pinned, [event], now);
-    if (cancellation) {
-      this.collect(cancelRun(current, cancellation.reason, now), progress, now);
-      return;
-    }
-    if (awaitsEvent(current, pinned, event)) moves.push({ run: current, cause: { kind: 'event', event } });
+    if (effect.cancelled) this.collect(effect.cancelled, progress, now);
+    else if (effect.awaited) moves.push({ run: effect.run, cause: { kind: 'event', event } });
   }
 
   private start(start: JourneyStart, now: Date, progress: Progress, moves: { run: JourneyRun; cause: JourneyCause }[]): void {
     const { event, campaign } = start;
-    const limit = campaign.document.concurrentRuns ?? 1;
-    const running = [...progress.runs.values()].filter(
-      (r) => r.userId === event.userId && r.campaignId === campaign.id && r.status === 'active',
-    );
-    if (running.length >= limit) {
-      const [oldest] = running.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
-      progress.decisions.push({
-        ...decisionBase(startRun(campaign, event, now), now),
-        stepId: campaign.journey?.firstStepId ?? '',
-        outcome: 'not_eligible',
-        reason: `already in ${campaign.id} (run ${oldest?.runId} at step "${oldest?.stepId}" since ${oldest?.startedAt.toISOString()}); concurrentRuns is ${limit}`,
-        scheduledFor: null,
-      });
+    const run = startRun(campaign, event, now);
+    const refusal = runLimitRefusal(campaign, event.userId, progress.runs.values());
+    if (refusal) {
+      progress.decisions.push({ ...decisionBase(run, now), ...refusal, outcome: 'not_eligible', scheduledFor: null });
       return;
     }
-    const run = startRun(campaign, event, now);
     progress.runs.set(run.runId, run);
     progress.changed.add(run.runId);
     progress.touches.push({ userId: event.userId, campaignId: campaign.id, at: now });
