@@ -12,18 +12,17 @@ export const MAIN_STEP = 'main';
  * which is what makes a send exactly-once however often it is retried or replayed.
  */
 export function deriveSendId(parts: { campaignId: string; triggerEventId: string; stepId: string }): string {
-  const digest = createHash('sha256')
-    .update(JSON.stringify([parts.campaignId, parts.triggerEventId, parts.stepId]))
-    .digest('hex');
-  return `snd_${digest.slice(0, 32)}`;
+  return stableId('snd', [parts.campaignId, parts.triggerEventId, parts.stepId]);
 }
 
 /** The id of the journey run a trigger event starts: one run per (campaign, trigger event). */
 export function deriveRunId(parts: { campaignId: string; triggerEventId: string }): string {
-  const digest = createHash('sha256')
-    .update(JSON.stringify([parts.campaignId, parts.triggerEventId]))
-    .digest('hex');
-  return `run_${digest.slice(0, 32)}`;
+  return stableId('run', [parts.campaignId, parts.triggerEventId]);
+}
+
+/** `<prefix>_` and 32 hex digits of the SHA-256 of the parts: the same parts, the same id. */
+function stableId(prefix: string, parts: string[]): string {
+  return `${prefix}_${createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32)}`;
 }
 
 /** A send decided by rules, published on `nudge.dispatch.v1` (keyed by userId). */
