@@ -1,6 +1,8 @@
 import type { Template } from 'liquidjs';
 import { messageLiquid } from './message-liquid';
+import { limitExceededWithoutScope } from './render-template';
 import { TemplateError } from './template-error';
+import { TEMPLATE_LIMITS } from './template-limits';
 
 /** A template parsed once, ready to render many times. */
 export interface CompiledTemplate {
@@ -9,7 +11,10 @@ export interface CompiledTemplate {
   readonly parsed: readonly Template[];
 }
 
-/** Parses a Liquid message template, or throws a TemplateError with liquidjs' message and position. */
+/**
+ * Parses a Liquid message template, or throws a TemplateError with liquidjs' message and
+ * position; a source longer than liquidjs' parseLimit is refused before it is tokenised.
+ */
 export function compileTemplate(source: string): CompiledTemplate {
   try {
     return Object.freeze({ source, parsed: messageLiquid.parse(source) });
@@ -18,11 +23,18 @@ export function compileTemplate(source: string): CompiledTemplate {
   }
 }
 
-/** Null when the template parses; otherwise what is wrong with it, e.g. "undefined filter: nope, line:1, col:4". */
+/**
+ * Null when the template can be sent; otherwise what is wrong with it, e.g. "undefined filter:
+ * nope, line:1, col:4": a source over TEMPLATE_LIMITS.sourceBytes (UTF-8), a parse error, or a
+ * template that exceeds a render limit even for a recipient about whom nothing is known (a loop
+ * over `(1..100000000)`). One whose loop bound comes from the event passes, and is stopped at
+ * render time instead.
+ */
 export function validateTemplate(source: string): string | null {
+  const bytes = Buffer.byteLength(source, 'utf8');
+  if (bytes > TEMPLATE_LIMITS.sourceBytes) return `must be at most ${TEMPLATE_LIMITS.sourceBytes} bytes (UTF-8), got ${bytes}`;
   try {
-    compileTemplate(source);
-    return null;
+    return limitExceededWithoutScope(compileTemplate(source));
   } catch (error) {
     return (error as TemplateError).message;
   }

@@ -3,3 +3,4 @@ export { renderTemplate, type RenderOptions, type RenderedTemplate, type Templat
 export type { LinkTracker } from './link-tracking';
 export { TemplateCache } from './template-cache';
 export { TemplateError } from './template-error';
+export { TEMPLATE_LIMITS } from './template-limits';

@@ -1,5 +1,6 @@
 import { Liquid, Tag, type TagToken, type TopLevelToken } from 'liquidjs';
 import { trackFilter } from './link-tracking';
+import { TEMPLATE_LIMITS } from './template-limits';
 
 /** Tags that read other templates from disk; a message body is one self-contained string. */
 const FILE_TAGS = ['include', 'render', 'layout'];
@@ -19,7 +20,9 @@ class UnavailableTag extends Tag {
  * - lenientIf: when renderTemplate looks for missing variables (a strict render), `if` tests
  *   and `| default` may read absent values, as template authors intend;
  * - ownPropertyOnly: `{{ profile.constructor }}` must not reach into prototypes;
- * - an empty in-memory template map, and file tags refused at parse time: no file system.
+ * - an empty in-memory template map, and file tags refused at parse time: no file system;
+ * - parseLimit, renderLimit and memoryLimit from TEMPLATE_LIMITS (renderTemplate passes each
+ *   render what is left of its call's time budget).
  */
 export const messageLiquid = new Liquid({
   strictFilters: true,
@@ -27,6 +30,9 @@ export const messageLiquid = new Liquid({
   lenientIf: true,
   ownPropertyOnly: true,
   templates: {},
+  parseLimit: TEMPLATE_LIMITS.parseCharacters,
+  renderLimit: TEMPLATE_LIMITS.renderMilliseconds,
+  memoryLimit: TEMPLATE_LIMITS.memoryUnits,
 });
 
 messageLiquid.registerFilter('track', trackFilter);

@@ -1,8 +1,11 @@
-import { UndefinedVariableError, type Template } from 'liquidjs';
+import { performance } from 'node:perf_hooks';
+import { Context, toPromise, toValueSync, UndefinedVariableError, type Template } from 'liquidjs';
 import type { CompiledTemplate } from './compile-template';
 import { LINK_TRACKER, oncePerUrl, type LinkTracker, type TrackingGlobals } from './link-tracking';
 import { messageLiquid } from './message-liquid';
 import { withNullAt } from './missing-variables';
+import { BoundedText } from './bounded-text';
+import { TEMPLATE_LIMITS } from './template-limits';
 import { TemplateError } from './template-error';
 
 /** What a message template sees. */
@@ -29,7 +32,9 @@ const MAX_REPORTED_MISSING = 50;
 /**
  * Renders a compiled template. A missing variable renders empty and is reported by name, so the
  * caller can warn; `if` tests and `| default` may read absent values without being reported.
- * Any other failure (e.g. the link tracker rejecting) throws a TemplateError.
+ * Any other failure (e.g. the link tracker rejecting) throws a TemplateError, and so does a
+ * render that exceeds TEMPLATE_LIMITS (`exceedsLimit` set): all renders of one call share one
+ * time budget, each has the memory budget, and the text stops growing at its maximum length.
  *
  * Missing variables are found with liquidjs' own notion of "undefined": the template is rendered
  * with strictVariables; each undefined variable it stops at is recorded and set to nil (which
@@ -43,11 +48,13 @@ export async function renderTemplate(
 ): Promise<RenderedTemplate> {
   const tracker = options.track ? oncePerUrl(options.track) : undefined;
   const templates = compiled.parsed as Template[];
+  const deadline = performance.now() + TEMPLATE_LIMITS.renderMilliseconds;
+  const render = (inScope: object, strictVariables: boolean) => renderOnce(templates, inScope, tracker, { strictVariables, deadline });
   const missingVariables: string[] = [];
   let probeScope: object = scope;
   while (missingVariables.length < MAX_REPORTED_MISSING) {
     try {
-      const text = await render(templates, probeScope, tracker, true);
+      const text = await render(probeScope, true);
       if (missingVariables.length === 0) return { text, missingVariables };
       break;
     } catch (error) {
@@ -61,8 +68,37 @@ export async function renderTemplate(
     }
   }
   // The text comes from a plain (non-strict) render of the caller's scope, so probing can never change what is sent.
-  const text = await render(templates, scope, tracker, false);
+  const text = await render(scope, false);
   return { text, missingVariables };
+}
+
+/**
+ * Null when the template renders within TEMPLATE_LIMITS for a recipient about whom nothing is
+ * known (empty event, profile and campaign); otherwise the limit it exceeds. Such a template
+ * would exceed it for every recipient, so validation refuses it. Other failures (a filter given
+ * a value it cannot take) are left to the send, where the real scope may well avoid them.
+ */
+export function limitExceededWithoutScope(compiled: CompiledTemplate): string | null {
+  const deadline = performance.now() + TEMPLATE_LIMITS.renderMilliseconds;
+  try {
+    renderWith(
+      compiled.parsed as Template[],
+      { event: {}, profile: {}, campaign: {} },
+      undefined,
+      { strictVariables: false, deadline },
+      'sync',
+    );
+    return null;
+  } catch (error) {
+    const wrapped = TemplateError.from(error);
+    return wrapped.exceedsLimit ? wrapped.message : null;
+  }
+}
+
+interface RenderLimits {
+  strictVariables: boolean;
+  /** `performance.now()` after which liquidjs stops the render. */
+  deadline: number;
 }
 
 /**
@@ -71,7 +107,7 @@ export async function renderTemplate(
  * render is then done again asynchronously, whatever the sync one made of it; `oncePerUrl`
  * hands the second render the links the first asked for, so the tracker is still called once.
  */
-async function render(templates: Template[], scope: object, tracker: LinkTracker | undefined, strictVariables: boolean): Promise<string> {
+async function renderOnce(templates: Template[], scope: object, tracker: LinkTracker | undefined, limits: RenderLimits): Promise<string> {
   let answeredLater = false;
   const syncTracker: LinkTracker | undefined =
     tracker &&
@@ -84,39 +120,54 @@ async function render(templates: Template[], scope: object, tracker: LinkTracker
       return '';
     });
   try {
-    const text = renderWith(templates, scope, syncTracker, strictVariables, 'sync');
+    const text = renderWith(templates, scope, syncTracker, limits, 'sync');
     if (!answeredLater) return text;
   } catch (error) {
     if (!answeredLater) throw error;
   }
-  return await renderWith(templates, scope, tracker, strictVariables, 'async');
+  return await renderWith(templates, scope, tracker, limits, 'async');
 }
 
-/** Liquid's increment/decrement write into the scope object it renders, so each render gets a fresh top level. */
-function renderWith(templates: Template[], scope: object, tracker: LinkTracker | undefined, strictVariables: boolean, mode: 'sync'): string;
+/**
+ * Liquid's increment/decrement write into the scope object it renders, so each render gets a
+ * fresh top level. liquidjs' own render entry points are bypassed only to hand the renderer a
+ * BoundedText in place of its unbounded output buffer.
+ */
+function renderWith(templates: Template[], scope: object, tracker: LinkTracker | undefined, limits: RenderLimits, mode: 'sync'): string;
 function renderWith(
   templates: Template[],
   scope: object,
   tracker: LinkTracker | undefined,
-  strictVariables: boolean,
+  limits: RenderLimits,
   mode: 'async',
 ): Promise<string>;
 function renderWith(
   templates: Template[],
   scope: object,
   tracker: LinkTracker | undefined,
-  strictVariables: boolean,
+  { strictVariables, deadline }: RenderLimits,
   mode: 'sync' | 'async',
 ): string | Promise<string> {
   const globals: TrackingGlobals = tracker ? { [LINK_TRACKER]: tracker } : {};
-  const options = { globals, strictVariables };
+  const renderLimit = Math.max(0, deadline - performance.now());
+  const context = new Context(
+    { ...scope },
+    messageLiquid.options,
+    { globals, strictVariables, renderLimit, sync: mode === 'sync' },
+    {
+      liquid: messageLiquid,
+    },
+  );
+  const output = new BoundedText(TEMPLATE_LIMITS.renderedCharacters);
   const failed = (error: unknown): never => {
     if (strictVariables && error instanceof UndefinedVariableError) throw error;
     throw TemplateError.from(error);
   };
-  if (mode === 'async') return messageLiquid.render(templates, { ...scope }, options).then(String, failed);
   try {
-    return String(messageLiquid.renderSync(templates, { ...scope }, options));
+    const rendering = messageLiquid.renderer.renderTemplates(templates, context, output);
+    if (mode === 'async') return toPromise(rendering).then(() => output.buffer, failed);
+    toValueSync(rendering);
+    return output.buffer;
   } catch (error) {
     return failed(error);
   }

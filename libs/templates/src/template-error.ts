@@ -1,4 +1,5 @@
 import { LiquidError } from 'liquidjs';
+import { isLimitError } from './template-limits';
 
 /** A message template that does not parse, or fails while rendering for a reason other than a missing variable. */
 export class TemplateError extends Error {
@@ -7,6 +8,8 @@ export class TemplateError extends Error {
     /** 1-based position in the template source, when liquidjs knows it. */
     readonly line?: number,
     readonly column?: number,
+    /** True when the template was stopped by one of TEMPLATE_LIMITS rather than by a mistake in it. */
+    readonly exceedsLimit = false,
   ) {
     super(message);
     this.name = 'TemplateError';
@@ -17,7 +20,7 @@ export class TemplateError extends Error {
     if (error instanceof TemplateError) return error;
     const message = error instanceof Error ? error.message : String(error);
     const position = LiquidError.is(error) ? positionOf(error) : undefined;
-    const wrapped = new TemplateError(message, position?.[0], position?.[1]);
+    const wrapped = new TemplateError(message, position?.[0], position?.[1], isLimitError(error));
     wrapped.cause = error;
     return wrapped;
   }
