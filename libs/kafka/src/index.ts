@@ -3,3 +3,4 @@ export * from './topics';
 export * from './json-producer';
 export * from './batch-consumer';
 export * from './coalesce';
+export * from './kafka-transport';

@@ -1,11 +1,14 @@
 import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
 import { dlqTopic, topicName, type TopicKey } from '@nudge/contracts';
+import { kafkaTransportOptions, type KafkaTransport } from './kafka-transport';
 
 export interface KafkaSettings {
   brokers: string[];
   clientId: string;
   /** Prepended to every topic name (NUDGE_TOPIC_PREFIX); empty in production. */
   topicPrefix: string;
+  /** TLS and SASL to the brokers (KAFKA_SSL*, KAFKA_SASL_*); plain TCP when absent. */
+  transport?: KafkaTransport;
 }
 
 /** Where kafkajs' own log lines go; a pino logger fits. */
@@ -14,7 +17,10 @@ export interface KafkaLogSink {
   error(obj: object, msg: string): void;
 }
 
-/** A kafkajs client whose logs go to our structured logger, warnings and up only. */
+/**
+ * A kafkajs client whose logs go to our structured logger, warnings and up only. Every
+ * client of the services is built here, so TLS and SASL apply to all of them alike.
+ */
 export function createKafka(settings: KafkaSettings, sink?: KafkaLogSink): Kafka {
   const toSink: logCreator = () => (entry: LogEntry) => {
     if (!sink) return;
@@ -30,6 +36,7 @@ export function createKafka(settings: KafkaSettings, sink?: KafkaLogSink): Kafka
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
+    ...kafkaTransportOptions(settings.transport ?? {}),
     logLevel: logLevel.WARN,
     logCreator: toSink,
     retry: { initialRetryTime: 200, retries: 8 },

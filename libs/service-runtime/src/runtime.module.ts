@@ -9,6 +9,7 @@ import type { DataSource } from 'typeorm';
 import { ApiKeyGuard } from './api-key.guard';
 import type { RuntimeConfig } from './config';
 import { HealthController } from './health.controller';
+import { kafkaTransportOf } from './kafka-transport';
 import { HttpErrorFilter } from './http-error.filter';
 import { MetricsController } from './metrics.controller';
 import { ServiceMetrics } from './metrics';
@@ -73,7 +74,12 @@ export class RuntimeModule implements OnApplicationShutdown {
           useFactory: (logger: PinoLogger) => {
             logger.setContext('kafka');
             return createKafka(
-              { brokers: config.KAFKA_BROKERS, clientId: `nudge-${service}`, topicPrefix: config.NUDGE_TOPIC_PREFIX },
+              {
+                brokers: config.KAFKA_BROKERS,
+                clientId: `nudge-${service}`,
+                topicPrefix: config.NUDGE_TOPIC_PREFIX,
+                transport: kafkaTransportOf(config),
+              },
               logger,
             );
           },
