@@ -5,3 +5,4 @@ export * from './runtime.module';
 export * from './bootstrap';
 export * from './http-error.filter';
 export * from './api-key.guard';
+export * from './kafka-transport';
