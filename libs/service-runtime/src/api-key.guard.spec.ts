@@ -2,7 +2,8 @@ import { Controller, Get, type INestApplication, Injectable, Module, Param } fro
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import type { Request } from 'express';
 import type { AddressInfo } from 'node:net';
-import { ApiKeyExempt, ApiKeyGuard, type ApiKeyExemptionPolicy } from './api-key.guard';
+import { ApiKeyGuard } from './api-key.guard';
+import { ApiKeyExempt, type ApiKeyExemptionPolicy, Public } from './route-access';
 import { SERVICE_CONFIG } from './tokens';
 
 @Injectable()
@@ -20,7 +21,7 @@ class DoorsController {
   }
 
   @Get('public')
-  @ApiKeyExempt()
+  @Public()
   open() {
     return 'public';
   }

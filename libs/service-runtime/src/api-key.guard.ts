@@ -1,23 +1,10 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata, type Type, UnauthorizedException } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { SERVICE_CONFIG } from './tokens';
 import type { RuntimeConfig } from './config';
-
-const API_KEY_EXEMPTION = 'nudge:api-key-exemption';
-
-/** Decides, per request, whether a route marked `@ApiKeyExempt(policy)` may be called without the API key. */
-export interface ApiKeyExemptionPolicy {
-  exempts(request: Request): boolean;
-}
-
-/**
- * Lets callers that cannot send our bearer key reach a route (a provider's webhook, which
- * proves itself with its own signature instead). With a policy (a provider of the app),
- * only the requests it `exempts` skip the key; the others still need it.
- */
-export const ApiKeyExempt = (policy?: Type<ApiKeyExemptionPolicy>) => SetMetadata(API_KEY_EXEMPTION, policy ?? true);
+import { routeAccessOf } from './route-access';
 
 /** When NUDGE_API_KEY is set, every `/v1` route needs `Authorization: Bearer <key>`, except what `@ApiKeyExempt` lets through. */
 @Injectable()
@@ -43,13 +30,9 @@ export class ApiKeyGuard implements CanActivate {
   }
 
   private isExempt(context: ExecutionContext, request: Request): boolean {
-    const exemption = this.reflector.getAllAndOverride<true | Type<ApiKeyExemptionPolicy> | undefined>(API_KEY_EXEMPTION, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (exemption === undefined) return false;
-    if (exemption === true) return true;
-    return this.moduleRef.get(exemption, { strict: false }).exempts(request);
+    const access = routeAccessOf(this.reflector, context.getHandler(), context.getClass());
+    if (access.public) return true;
+    return access.exemption !== undefined && this.moduleRef.get(access.exemption, { strict: false }).exempts(request);
   }
 
   private matches(presented: Buffer): boolean {

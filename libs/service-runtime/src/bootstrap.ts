@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { ServiceExpressAdapter } from './service-express-adapter';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { asBodyParserError } from './http-error.filter';
@@ -16,14 +17,22 @@ export interface ServiceAppOptions {
 /** A request whose body bytes were kept (`ServiceAppOptions.keepRawBody`). */
 export type RequestWithRawBody = Request & { rawBody?: Buffer };
 
-/** Builds a service's Nest app with our logger, body limits and request metrics. */
+/**
+ * Builds a service's Nest app with our logger, body limits and request metrics. Routing is
+ * case-sensitive and strict: `/V1/…` or `/v1/…/` match no route (and so answer 401 to a
+ * caller without a key) instead of reaching a handler by another spelling.
+ */
 export async function createServiceApp(
   module: Parameters<typeof NestFactory.create>[0],
   options: ServiceAppOptions = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(module, { bufferLogs: true, bodyParser: false });
-  app.useLogger(app.get(Logger));
   const express = await import('express');
+  // The router takes these settings when it is created, so before Nest's adapter touches it.
+  const instance = express.default();
+  instance.set('case sensitive routing', true);
+  instance.set('strict routing', true);
+  const app = await NestFactory.create(module, new ServiceExpressAdapter(instance), { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
   const verify = options.keepRawBody
     ? (req: RequestWithRawBody, _res: unknown, bytes: Buffer) => {
         req.rawBody = bytes;

@@ -5,4 +5,6 @@ export * from './runtime.module';
 export * from './bootstrap';
 export * from './http-error.filter';
 export * from './api-key.guard';
+export * from './route-access';
+export * from './list-routes';
 export * from './kafka-transport';
