@@ -1,5 +1,6 @@
 import type { ValidationIssue } from '@nudge/contracts';
 import { formatPath } from '@nudge/contracts';
+import { parseJsonPath } from './json-path';
 import { isGeoPoint } from './within-radius';
 
 /** What a condition can test: the trigger event or the recipient's profile. */
@@ -29,7 +30,7 @@ export interface ConditionLeaf {
   fact: ConditionFact;
   operator: ConditionOperator;
   value: unknown;
-  /** JSONPath into the fact, e.g. `$.properties.cartValue` or `$.attributes.tier`. */
+  /** A plain JSON path into the fact (see json-path.ts), e.g. `$.properties.cartValue` or `$.attributes.tier`. */
   path?: string;
 }
 
@@ -85,16 +86,17 @@ function visitLeaf(leaf: Record<string, unknown>, path: Path, { report, facts }:
   if (!isOneOf(leaf.operator, CONDITION_OPERATORS)) {
     report([...path, 'operator'], `unknown operator ${describe(leaf.operator)}; expected one of ${CONDITION_OPERATORS.join(', ')}`);
   }
-  if ('path' in leaf && !(typeof leaf.path === 'string' && leaf.path.startsWith('$'))) {
-    report([...path, 'path'], 'must be a JSONPath such as $.properties.cartValue');
-  }
+  if ('path' in leaf) visitPath(leaf.path, [...path, 'path'], report);
   if (!('value' in leaf)) return report([...path, 'value'], 'Required');
   if (typeof leaf.operator === 'string') visitValue(leaf.operator, leaf.value, [...path, 'value'], { report, facts });
 }
 
 function visitValue(operator: string, value: unknown, path: Path, { report, facts }: Visit): void {
   if (operator === 'withinRadius') return visitCircle(value, path, report);
-  if (isFactReference(value, facts)) return;
+  if (isFactReference(value, facts)) {
+    if ('path' in value) visitPath(value.path, [...path, 'path'], report);
+    return;
+  }
   if (NUMERIC_OPERATORS.includes(operator) && !(typeof value === 'number' && Number.isFinite(value))) {
     report(path, `must be a number for ${operator}`);
   }
@@ -111,8 +113,14 @@ function visitCircle(value: unknown, path: Path, report: Report): void {
     report([...path, 'meters'], 'must be a number of meters above 0');
 }
 
+function visitPath(value: unknown, path: Path, report: Report): void {
+  const parsed = parseJsonPath(value);
+  if (!parsed.ok)
+    report(path, `must be a plain JSON path such as $.properties.cartValue, $.items[0].sku or $['odd key']; ${parsed.reason}`);
+}
+
 /** json-rules-engine compares against another fact when the value is `{ fact, path? }`. */
-function isFactReference(value: unknown, facts: readonly string[]): boolean {
+function isFactReference(value: unknown, facts: readonly string[]): value is Record<string, unknown> {
   return isRecord(value) && isOneOf(value.fact, facts) && Object.keys(value).every((key) => key === 'fact' || key === 'path');
 }
 

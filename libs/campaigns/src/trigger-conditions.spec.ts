@@ -1,6 +1,14 @@
 import type { ConditionTree } from './condition-tree';
-import { compileTriggerConditions } from './trigger-conditions';
+import { compileBranchConditions, compileTriggerConditions } from './trigger-conditions';
 import { aProfile, anEvent } from './trigger-facts.fixtures';
+
+// json-rules-engine's default path resolver evaluates JSONPath filter scripts; every test here
+// fails if any condition is resolved through it.
+jest.mock('jsonpath-plus', () => ({
+  JSONPath: () => {
+    throw new Error('jsonpath-plus must never resolve a condition path');
+  },
+}));
 
 const cartOver100: ConditionTree = { all: [{ fact: 'event', path: '$.properties.cartValue', operator: 'greaterThan', value: 100 }] };
 const goldTier: ConditionTree = { all: [{ fact: 'profile', path: '$.attributes.tier', operator: 'equal', value: 'gold' }] };
@@ -68,11 +76,48 @@ describe('trigger conditions', () => {
 
   it('a run that throws rejects its own call only; the next run of the same engine still answers', async () => {
     const matches = compileTriggerConditions({
+      all: [{ fact: 'event', path: '$.properties.items[0].size', operator: 'equal', value: 'XL' }],
+    });
+    const exploding = Object.defineProperty({}, 'size', {
+      enumerable: true,
+      get: () => {
+        throw new Error('Cannot read this size');
+      },
+    });
+    const broken = matches({ event: anEvent({ items: [exploding] }), profile: aProfile() });
+    const fine = matches({ event: anEvent({ items: [{ size: 'XL' }] }), profile: aProfile() });
+    await expect(broken).rejects.toThrow('Cannot read this size');
+    expect(await fine).toBe(true);
+  });
+
+  it.each([
+    ['a list position', { fact: 'event', path: '$.properties.items[1].sku', operator: 'equal', value: 'B2' }, true],
+    ['a quoted key', { fact: 'event', path: "$.properties['gift card']", operator: 'equal', value: true }, true],
+    ['a double-quoted key', { fact: 'event', path: '$.properties["gift card"]', operator: 'equal', value: true }, true],
+    ['a position past the end', { fact: 'event', path: '$.properties.items[9].sku', operator: 'equal', value: 'B2' }, false],
+    [
+      'another fact by a plain path',
+      { fact: 'event', path: '$.properties.cartValue', operator: 'greaterThan', value: { fact: 'profile', path: '$.attributes.minCart' } },
+      true,
+    ],
+    ['an own key named constructor', { fact: 'event', path: '$.properties.constructor', operator: 'equal', value: 'own' }, true],
+  ] as const)('a condition on %s resolves with the plain path resolver (%s)', async (_, condition, expected) => {
+    const matches = compileTriggerConditions({ all: [condition as ConditionTree] });
+    const event = anEvent(JSON.parse('{"cartValue":120,"gift card":true,"items":[{"sku":"A1"},{"sku":"B2"}],"constructor":"own"}'));
+    expect(await matches({ event, profile: aProfile({ minCart: 100 }) })).toBe(expected);
+  });
+
+  it('a journey branch resolves its paths the same way', async () => {
+    const matches = compileBranchConditions({ fact: 'journey', path: '$.steps.welcome.clicked', operator: 'equal', value: true });
+    const facts = { event: anEvent({}), profile: aProfile() };
+    expect(await matches({ ...facts, journey: { steps: { welcome: { clicked: true } } } })).toBe(true);
+    expect(await matches({ ...facts, journey: { steps: {} } })).toBe(false);
+  });
+
+  it('a tree compiled without validation cannot reach a JSONPath engine: a scripted path fails its run', async () => {
+    const matches = compileTriggerConditions({
       all: [{ fact: 'event', path: '$.properties.items[?(@.size.length > 1)].size', operator: 'contains', value: 'XL' }],
     });
-    const broken = matches({ event: anEvent({ items: [{}] }), profile: aProfile() });
-    const fine = matches({ event: anEvent({ items: [{ size: 'XL' }] }), profile: aProfile() });
-    await expect(broken).rejects.toThrow('Cannot read properties of undefined');
-    expect(await fine).toBe(true);
+    await expect(matches({ event: anEvent({ items: [{ size: 'XL' }] }), profile: aProfile() })).rejects.toThrow('not a plain JSON path');
   });
 });

@@ -1,6 +1,7 @@
 import type { EventEnvelope, Profile } from '@nudge/contracts';
 import { Engine, type TopLevelCondition } from 'json-rules-engine';
 import type { ConditionTree } from './condition-tree';
+import { parseJsonPath, resolveJsonPath, type JsonPathStep } from './json-path';
 import { withinRadiusOperator } from './within-radius';
 
 /** What trigger conditions are evaluated against: the json-rules-engine facts `event` and `profile`. */
@@ -23,6 +24,8 @@ const CONDITIONS_MET = { type: 'trigger-conditions-met' };
 /**
  * Builds, once, the json-rules-engine Engine for a campaign's conditions and returns the
  * function that runs it. No conditions: every trigger event matches, without an engine.
+ * Paths are resolved by our own plain-path resolver, parsed here once (see json-path.ts), never
+ * by json-rules-engine's default JSONPath engine, which evaluates filter scripts.
  */
 export function compileTriggerConditions(tree: ConditionTree | undefined): TriggerMatcher {
   return compileConditions(tree);
@@ -35,7 +38,7 @@ export function compileBranchConditions(tree: ConditionTree): BranchMatcher {
 
 function compileConditions<Facts extends object>(tree: ConditionTree | undefined): (facts: Facts) => Promise<boolean> {
   if (tree === undefined) return async () => true;
-  const engine = new Engine([], { allowUndefinedFacts: true });
+  const engine = new Engine([], { allowUndefinedFacts: true, pathResolver: plainPathResolver(tree) });
   engine.addOperator(withinRadiusOperator);
   engine.addRule({ conditions: asTopLevel(tree), event: CONDITIONS_MET });
   const exclusive = oneRunAtATime();
@@ -44,6 +47,32 @@ function compileConditions<Facts extends object>(tree: ConditionTree | undefined
       const { events } = await engine.run({ ...facts });
       return events.length > 0;
     });
+}
+
+/**
+ * json-rules-engine's `pathResolver` for the paths of `tree`, each parsed now. A path the tree
+ * does not hold, or that is not plain (a tree compiled without validation), fails that run.
+ */
+function plainPathResolver(tree: ConditionTree): (value: object, path: string) => unknown {
+  const parsed = new Map<string, readonly JsonPathStep[]>();
+  for (const path of pathsIn(tree)) {
+    const result = parseJsonPath(path);
+    if (result.ok) parsed.set(path, result.steps);
+  }
+  return (value, path) => {
+    const steps = parsed.get(path);
+    if (steps === undefined) throw new Error(`condition path ${JSON.stringify(path)} is not a plain JSON path`);
+    return resolveJsonPath(value, steps);
+  };
+}
+
+/** Every `path` of a condition tree: its tests' and those of the facts their values refer to. */
+function pathsIn(node: unknown): string[] {
+  if (typeof node !== 'object' || node === null) return [];
+  if (Array.isArray(node)) return node.flatMap(pathsIn);
+  const record = node as Record<string, unknown>;
+  const own = typeof record.path === 'string' ? [record.path] : [];
+  return [...own, ...['all', 'any', 'not', 'value'].flatMap((key) => pathsIn(record[key]))];
 }
 
 /** json-rules-engine wants all/any/not at the root; a single test is accepted and wrapped. */

@@ -383,7 +383,7 @@ describe('validateCampaign', () => {
     [
       'a path that is not JSONPath',
       aCampaign().withConditions({ all: [{ fact: 'event', path: 'properties.cartValue', operator: 'equal', value: 1 }] }),
-      [['trigger.conditions.all[0].path', 'must be a JSONPath']],
+      [['trigger.conditions.all[0].path', 'must be a plain JSON path']],
     ],
     [
       'a number comparison with a string',
@@ -457,5 +457,93 @@ describe('validateCampaign on a journey with several kinds of problem', () => {
     expect(result.ok).toBe(false);
     const paths = result.ok ? [] : result.errors.map((e) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['steps[2].branches[0].when.fact', 'steps[1].onTimeout', 'steps[2].branches[0].next']));
+  });
+});
+
+describe('validateCampaign on templates and paths written to hurt the engine', () => {
+  const LOOP_BOMB = '{% for i in (1..100000000) %}x{% endfor %}';
+  const NESTED_BOMB = '{% for a in (1..10000) %}{% for b in (1..10000) %}{{ a }}{% endfor %}{% endfor %}';
+  const journey = (body: string) =>
+    aCampaign().withSteps([
+      { id: 'wait', type: 'wait', duration: 'PT1H' },
+      {
+        id: 'check',
+        type: 'branch',
+        branches: [{ when: { fact: 'journey', path: '$.steps.wait', operator: 'equal', value: 1 }, next: 'send' }],
+      },
+      { id: 'send', type: 'message', message: { channel: 'sms', body } },
+    ]);
+  const condition = (path: string) => ({ fact: 'event' as const, path, operator: 'equal' as const, value: 1 });
+
+  it.each([
+    [
+      'a body of 16 KiB and one byte',
+      aCampaign().withMessage({ body: 'a'.repeat(16 * 1024 + 1) }),
+      'message.body',
+      'must be at most 16384 bytes',
+    ],
+    ['a body of 6000 three-byte characters', aCampaign().withMessage({ body: '€'.repeat(6000) }), 'message.body', 'got 18000'],
+    ['a body looping a hundred million times', aCampaign().withMessage({ body: LOOP_BOMB }), 'message.body', 'memory alloc limit exceeded'],
+    [
+      'an email subject with nested loops',
+      aCampaign().withMessage({ channel: 'email', subject: NESTED_BOMB, body: 'hi' }),
+      'message.subject',
+      'template render limit exceeded',
+    ],
+    ['a journey message over 16 KiB', journey('b'.repeat(17_000)), 'steps[2].message.body', 'must be at most 16384 bytes'],
+    ['a journey message bomb', journey(LOOP_BOMB), 'steps[2].message.body', 'memory alloc limit exceeded'],
+    ['recursive descent', aCampaign().withConditions({ all: [condition('$..a')] }), 'trigger.conditions.all[0].path', 'recursive descent'],
+    [
+      'a filter script deep in the tree',
+      aCampaign().withConditions({ all: [condition('$.a'), { any: [condition('$.properties.items[?(@.price > 1)]')] }] }),
+      'trigger.conditions.all[1].any[0].path',
+      'filters',
+    ],
+    [
+      'a script index',
+      aCampaign().withConditions({ not: condition('$[(@.length-1)]') }),
+      'trigger.conditions.not.path',
+      'script expressions',
+    ],
+    ['a wildcard', aCampaign().withConditions(condition('$.a[*]')), 'trigger.conditions.path', 'wildcards'],
+    [
+      'a script in the path of the fact a value refers to',
+      aCampaign().withConditions({
+        all: [{ fact: 'event', path: '$.properties.cartValue', operator: 'greaterThan', value: { fact: 'profile', path: '$..minCart' } }],
+      }),
+      'trigger.conditions.all[0].value.path',
+      'recursive descent',
+    ],
+    [
+      'a journey branch with a filter',
+      aCampaign().withSteps([
+        {
+          id: 'check',
+          type: 'branch',
+          branches: [{ when: { all: [{ fact: 'journey', path: '$.steps[?(@.clicked)]', operator: 'equal', value: true }] }, next: 'end' }],
+        },
+        { id: 'end', type: 'exit' },
+      ]),
+      'steps[0].branches[0].when.all[0].path',
+      'filters',
+    ],
+  ])('refuses %s, naming %s', (_, builder, path, message) => {
+    const result = validateCampaign(builder.build());
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.errors).toEqual([{ path, message: expect.stringContaining(message) }]);
+  });
+
+  it.each([
+    ['a body of exactly 16 KiB', aCampaign().withMessage({ body: 'a'.repeat(16 * 1024) })],
+    [
+      'a loop bounded by the event, stopped at render time if need be',
+      aCampaign().withMessage({ body: '{% for i in (1..event.properties.n) %}.{% endfor %}' }),
+    ],
+    [
+      'quoted keys and list positions',
+      aCampaign().withConditions({ all: [condition("$.properties['gift card']"), condition('$.properties["a b"].items[0].sku')] }),
+    ],
+  ])('accepts %s', (_, builder) => {
+    expect(validateCampaign(builder.build())).toMatchObject({ ok: true });
   });
 });
