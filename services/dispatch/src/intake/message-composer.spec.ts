@@ -73,6 +73,33 @@ describe('MessageComposer', () => {
     expect(message.failureReason).toMatch(/^template error: .*nope/);
   });
 
+  it.each([
+    ['a loop over a hundred million', '{% for i in (1..100000000) %}x{% endfor %}', 'memory alloc limit exceeded'],
+    [
+      'nested loops of ten thousand',
+      '{% for a in (1..10000) %}{% for b in (1..10000) %}{{ a }}{% endfor %}{% endfor %}',
+      'template render limit exceeded',
+    ],
+    [
+      'a string doubled by append',
+      '{% assign s = "xx" %}{% for i in (1..64) %}{% assign s = s | append: s %}{% endfor %}{{ s }}',
+      'memory alloc limit exceeded',
+    ],
+  ])('a body with %s makes a failed message naming the limit, quickly, and the next body renders', async (_, body, limit) => {
+    const started = Date.now();
+    const { message } = await composer.compose(aSendRequest({ body }), sandbox);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(message).toMatchObject({
+      status: 'failed',
+      body: null,
+      failureReason: expect.stringMatching(new RegExp(`^template error: ${limit}`)),
+    });
+    expect((await composer.compose(aSendRequest(), sandbox)).message).toMatchObject({
+      status: 'queued',
+      body: 'Hi Ana, your cart of 129.9 € is waiting',
+    });
+  });
+
   it('gives every message its own id', async () => {
     const [first, second] = await Promise.all([composer.compose(aSendRequest(), sandbox), composer.compose(aSendRequest(), sandbox)]);
     expect(first.message.id).not.toBe(second.message.id);
