@@ -801,6 +801,8 @@ async function main(opts) {
     NUDGE_TOPIC_PREFIX: state.topicPrefix,
     NUDGE_CONFIG_DIR: state.configDir,
     LOG_LEVEL: 'warn',
+    // A bench may point providers at local fakes; production refuses a baseUrl off the provider's API.
+    NUDGE_ALLOW_PROVIDER_BASE_URL: '1',
     INGEST_PORT: String(opts['ingest-port']),
     RULES_PORT: String(opts['rules-port']),
     DISPATCH_PORT: String(opts['dispatch-port']),

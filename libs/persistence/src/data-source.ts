@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ENTITIES } from './entities';
+import { QueryErrorLogger } from './query-error-logger';
 import { InitialSchema1732460000000 } from './migrations/1732460000000-initial-schema';
 import { RulesLedgers1732470000000 } from './migrations/1732470000000-rules-ledgers';
 import { DispatchChannels1732480000000 } from './migrations/1732480000000-dispatch-channels';
@@ -36,7 +37,9 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     migrations: MIGRATIONS,
     synchronize: false,
     migrationsRun: false,
+    // Failed queries are logged by SQLSTATE only: TypeORM's own loggers print their parameters.
     logging: ['error'],
+    logger: new QueryErrorLogger(),
     applicationName: options.applicationName,
     extra: {
       max: options.poolSize ?? 10,

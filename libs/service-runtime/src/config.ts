@@ -52,6 +52,8 @@ export const sharedEnvShape = {
     .default(''),
   PUBLIC_URL: z.string().url().default('http://localhost:3002'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Append the JSON log lines to this file instead of stdout. */
+  LOG_FILE: z.string().trim().min(1).optional(),
 } satisfies ZodRawShape;
 
 export const portSchema = z.coerce.number().int().min(0).max(65535);
@@ -125,4 +127,5 @@ export interface RuntimeConfig {
   NUDGE_API_KEY?: string;
   NUDGE_TOPIC_PREFIX: string;
   LOG_LEVEL: string;
+  LOG_FILE?: string;
 }

@@ -10,6 +10,7 @@ import { ApiKeyGuard } from './api-key.guard';
 import type { RuntimeConfig } from './config';
 import { HealthController } from './health.controller';
 import { kafkaTransportOf } from './kafka-transport';
+import { serviceLogging } from './log-redaction';
 import { HttpErrorFilter } from './http-error.filter';
 import { MetricsController } from './metrics.controller';
 import { ServiceMetrics } from './metrics';
@@ -42,12 +43,7 @@ export class RuntimeModule implements OnApplicationShutdown {
       imports: [
         TerminusModule.forRoot({ logger: false }),
         LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            autoLogging: false,
-            base: { service },
-            quietReqLogger: true,
-          },
+          pinoHttp: serviceLogging(service, config.LOG_LEVEL, config.LOG_FILE),
         }),
       ],
       controllers: [HealthController, MetricsController],

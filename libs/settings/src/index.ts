@@ -1,1 +1,2 @@
 export * from './settings.schema';
+export * from './provider-secrets';

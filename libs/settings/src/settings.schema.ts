@@ -1,6 +1,7 @@
 import { CATEGORIES, channelSchema, issuesFromZod, type ValidationIssue } from '@nudge/contracts';
 import { countryRuleIssues, isIanaZone, isIsoDuration, durationToMillis } from '@nudge/timing';
 import { z } from 'zod';
+import { providerSettingsIssues, STRICT_PROVIDER_POLICY, type ProviderSettingsPolicy } from './provider-secrets';
 
 const positiveDuration = z
   .string()
@@ -53,15 +54,20 @@ export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 export type SettingsValidation = { ok: true; settings: Settings } | { ok: false; errors: ValidationIssue[] };
 
 /**
- * Validates a settings document: its shape, then each country rule's days, hours and
- * holiday calendar. Every error names its path (`countryRules.FR.hours.mon-sat`). Rules
- * and the CLI both call this, so they accept and refuse the same files.
+ * Validates a settings document: its shape, each country rule's days, hours and holiday
+ * calendar, then each provider's credentials (NUDGE_SECRET_* variables only) and `baseUrl`
+ * (the provider's own API unless `policy` allows another). Every error names its path
+ * (`countryRules.FR.hours.mon-sat`, `providers.sms.accountSidEnv`). Rules, dispatch and
+ * the CLI all call this, so they accept and refuse the same documents.
  */
-export function validateSettings(document: unknown): SettingsValidation {
+export function validateSettings(document: unknown, policy: ProviderSettingsPolicy = STRICT_PROVIDER_POLICY): SettingsValidation {
   const parsed = settingsSchema.safeParse(document ?? {});
   if (!parsed.success) return { ok: false, errors: issuesFromZod(parsed.error.issues) };
-  const errors = Object.entries(parsed.data.countryRules).flatMap(([country, rule]) =>
-    countryRuleIssues(rule, `countryRules.${country}`, country),
-  );
+  const errors = [
+    ...Object.entries(parsed.data.countryRules).flatMap(([country, rule]) => countryRuleIssues(rule, `countryRules.${country}`, country)),
+    ...Object.entries(parsed.data.providers).flatMap(([channel, provider]) =>
+      provider === undefined ? [] : providerSettingsIssues(channel, provider, policy),
+    ),
+  ];
   return errors.length > 0 ? { ok: false, errors } : { ok: true, settings: parsed.data };
 }

@@ -44,6 +44,8 @@ export class TestStack {
       DATABASE_URL: database.url,
       NUDGE_TOPIC_PREFIX: topicPrefix,
       LOG_LEVEL: process.env.NUDGE_TEST_LOG_LEVEL ?? 'warn',
+      // Tests point providers at local fakes; production refuses a baseUrl off the provider's API.
+      NUDGE_ALLOW_PROVIDER_BASE_URL: '1',
       // No config directory unless the test names one: the repo's config/ stays out of it.
       NUDGE_CONFIG_DIR: options.configDir ?? mkdtempSync(path.join(tmpdir(), 'nudge-no-config-')),
       ...options.env,

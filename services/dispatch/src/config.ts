@@ -1,9 +1,13 @@
-import { loadConfig, portSchema, sharedEnvShape } from '@nudge/service-runtime';
+import { flagSchema, loadConfig, portSchema, secretsFromDir, sharedEnvShape } from '@nudge/service-runtime';
+import { isProviderSecretName } from '@nudge/settings';
+import { readdirSync } from 'node:fs';
 import { z } from 'zod';
 
 export const dispatchEnvShape = {
   ...sharedEnvShape,
   DISPATCH_PORT: portSchema.default(3002),
+  /** 1: a provider's `baseUrl` setting may point elsewhere than the provider's API (fakes in tests, a proxy). */
+  NUDGE_ALLOW_PROVIDER_BASE_URL: flagSchema.default('0'),
   /** Most messages one sender batch claims. */
   DISPATCH_SEND_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
   /** Sender loops in this process, each working on its own batch. */
@@ -28,11 +32,21 @@ export const dispatchEnvShape = {
 export type DispatchConfig = ReturnType<typeof loadDispatchConfig>;
 
 /**
- * The validated variables, plus the whole environment as `providerEnv`: provider settings
- * name the variables holding their credentials (`tokenEnv: WA_TOKEN`), which no schema can list.
+ * The validated variables, plus `providerEnv`: the provider credentials, which provider
+ * settings name (`tokenEnv: NUDGE_SECRET_WA_TOKEN`) and no schema can list. Only
+ * NUDGE_SECRET_* variables are there, from the environment or from the files of that name
+ * in NUDGE_SECRETS_DIR (the environment wins): nothing else of the process can be named.
  */
 export function loadDispatchConfig(env: Record<string, string | undefined>) {
-  return { ...loadConfig(dispatchEnvShape, env), providerEnv: Object.freeze({ ...env }) as Readonly<Record<string, string | undefined>> };
+  const config = loadConfig(dispatchEnvShape, env);
+  const fromEnv = Object.entries(env).filter(([name, value]) => isProviderSecretName(name) && value !== undefined && value !== '');
+  const providerEnv = { ...providerSecretsInDir(config.NUDGE_SECRETS_DIR), ...Object.fromEntries(fromEnv) };
+  return { ...config, providerEnv: Object.freeze(providerEnv) as Readonly<Record<string, string | undefined>> };
+}
+
+function providerSecretsInDir(dir: string | undefined): Record<string, string> {
+  if (dir === undefined) return {};
+  return secretsFromDir(dir, readdirSync(dir).filter(isProviderSecretName));
 }
 
 export const DISPATCH_CONFIG = Symbol('DISPATCH_CONFIG');

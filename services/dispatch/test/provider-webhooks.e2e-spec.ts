@@ -28,11 +28,11 @@ describe('provider webhooks', () => {
   beforeAll(async () => {
     dispatch = await startDispatch(
       'dispatch-webhooks',
-      { PUBLIC_URL, NUDGE_API_KEY: API_KEY, SIGNED_TEST_SECRET: SECRET },
+      { PUBLIC_URL, NUDGE_API_KEY: API_KEY, NUDGE_SECRET_SIGNED_TEST: SECRET },
       { providerFactories: { ...PROVIDER_FACTORIES, [SIGNED_TEST_PROVIDER]: signedTestProvider(outbox) } },
     );
     await saveSettings(dispatch, {
-      providers: { sms: { provider: SIGNED_TEST_PROVIDER, secretEnv: 'SIGNED_TEST_SECRET', verifyToken: 'let-me-in' } },
+      providers: { sms: { provider: SIGNED_TEST_PROVIDER, secretEnv: 'NUDGE_SECRET_SIGNED_TEST', verifyToken: 'let-me-in' } },
     });
     anonymous = dispatch.stack.client('dispatch', '');
   });

@@ -1,9 +1,11 @@
-import { loadConfig, portSchema, sharedEnvShape } from '@nudge/service-runtime';
+import { flagSchema, loadConfig, portSchema, sharedEnvShape } from '@nudge/service-runtime';
 import { z } from 'zod';
 
 export const rulesEnvShape = {
   ...sharedEnvShape,
   RULES_PORT: portSchema.default(3001),
+  /** 1: a provider's `baseUrl` setting may point elsewhere than the provider's API (fakes in tests, a proxy). */
+  NUDGE_ALLOW_PROVIDER_BASE_URL: flagSchema.default('0'),
   /** Most timers one poller transaction fires. */
   TIMER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(250),
   /** How often an idle poller looks for due timers. */

@@ -74,6 +74,7 @@ export class ActiveProviders implements OnModuleInit, OnModuleDestroy {
   }
 
   private build(document: unknown, version: number): ProvidersInForce {
-    return providersFromSettings(document, version, this.factories, this.context);
+    const policy = { allowProviderBaseUrl: this.config.NUDGE_ALLOW_PROVIDER_BASE_URL };
+    return providersFromSettings(document, version, this.factories, this.context, policy);
   }
 }

@@ -11,10 +11,11 @@ const fake =
   });
 const factories = { sandbox: fake('sandbox'), inapp: fake('inapp'), twilio: fake('twilio') };
 const context = { env: {}, publicUrl: 'https://nudge.example' };
+const strict = { allowProviderBaseUrl: false };
 
 describe('providersFromSettings', () => {
   it('with no settings every channel uses sandbox, and inapp its inbox', () => {
-    const { registry, rateLimits, version } = providersFromSettings(DEFAULT_SETTINGS, 0, factories, context);
+    const { registry, rateLimits, version } = providersFromSettings(DEFAULT_SETTINGS, 0, factories, context, strict);
     expect(registry.forChannel('sms').name).toBe('sandbox');
     expect(registry.forChannel('inapp').name).toBe('inapp');
     expect(rateLimits).toEqual([]);
@@ -27,20 +28,34 @@ describe('providersFromSettings', () => {
       3,
       factories,
       context,
+      strict,
     );
     expect(registry.forChannel('sms').name).toBe('twilio');
     expect(rateLimits).toEqual([{ channel: 'sms', provider: 'twilio', limit: { messages: 600, perMs: 60_000 } }]);
   });
 
   it('names the setting of an unknown provider', () => {
-    expect(() => providersFromSettings({ providers: { sms: { provider: 'pigeon' } } }, 2, factories, context)).toThrow(
+    expect(() => providersFromSettings({ providers: { sms: { provider: 'pigeon' } } }, 2, factories, context, strict)).toThrow(
       /^providers\.sms\.provider: unknown provider "pigeon"/,
     );
   });
 
   it('names the setting of a bad rate limit', () => {
-    expect(() => providersFromSettings({ providers: { sms: { provider: 'twilio', rateLimit: 'fast' } } }, 2, factories, context)).toThrow(
-      /^providers\.sms\.rateLimit: must be a rate such as 50\/s/,
+    expect(() =>
+      providersFromSettings({ providers: { sms: { provider: 'twilio', rateLimit: 'fast' } } }, 2, factories, context, strict),
+    ).toThrow(/^providers\.sms\.rateLimit: must be a rate such as 50\/s/);
+  });
+
+  it('refuses a credential named by any variable but NUDGE_SECRET_*, as rules does', () => {
+    const document = { providers: { sms: { provider: 'twilio', accountSidEnv: 'DATABASE_URL' } } };
+    expect(() => providersFromSettings(document, 2, factories, context, strict)).toThrow(/^providers\.sms\.accountSidEnv: must name/);
+  });
+
+  it('refuses a baseUrl off the provider API unless NUDGE_ALLOW_PROVIDER_BASE_URL allows it', () => {
+    const document = { providers: { sms: { provider: 'twilio', baseUrl: 'http://127.0.0.1:1' } } };
+    expect(() => providersFromSettings(document, 2, factories, context, strict)).toThrow(/^providers\.sms\.baseUrl: /);
+    expect(providersFromSettings(document, 2, factories, context, { allowProviderBaseUrl: true }).registry.forChannel('sms').name).toBe(
+      'twilio',
     );
   });
 });

@@ -6,8 +6,8 @@ import {
   type ProvidersSettings,
   type RateLimit,
 } from '@nudge/channels';
-import { formatPath, type Channel } from '@nudge/contracts';
-import { settingsSchema } from '@nudge/settings';
+import type { Channel } from '@nudge/contracts';
+import { validateSettings, type ProviderSettingsPolicy } from '@nudge/settings';
 
 /** In-app has no external provider: channel `inapp` files into dispatch's own inbox unless settings name another. */
 export const DEFAULT_PROVIDERS: ProvidersSettings = { inapp: { provider: 'inapp' } };
@@ -28,23 +28,26 @@ export interface ProvidersInForce {
 }
 
 /**
- * Builds the providers and rate limits a settings document names. Throws an Error whose
- * message starts with the setting at fault (`providers.sms.provider: unknown provider…`).
+ * Builds the providers and rate limits a settings document names, checked as rules checks
+ * it (`validateSettings` with the same policy), so a row written around rules' API cannot
+ * name another variable or host. Throws an Error whose message starts with the setting at
+ * fault (`providers.sms.provider: unknown provider…`).
  */
 export function providersFromSettings(
   document: unknown,
   version: number,
   factories: Readonly<Record<string, ProviderFactory>>,
   context: ProviderContext,
+  policy: ProviderSettingsPolicy,
 ): ProvidersInForce {
-  const parsed = settingsSchema.safeParse(document ?? {});
-  if (!parsed.success) {
-    const [issue] = parsed.error.issues;
-    throw new Error(`${issue ? formatPath(issue.path) : '(settings)'}: ${issue?.message ?? 'invalid settings'}`);
+  const parsed = validateSettings(document, policy);
+  if (!parsed.ok) {
+    const [issue] = parsed.errors;
+    throw new Error(`${issue?.path || '(settings)'}: ${issue?.message ?? 'invalid settings'}`);
   }
-  const settings: ProvidersSettings = { ...DEFAULT_PROVIDERS, ...(parsed.data.providers as ProvidersSettings) };
+  const settings: ProvidersSettings = { ...DEFAULT_PROVIDERS, ...(parsed.settings.providers as ProvidersSettings) };
   const registry = ProviderRegistry.fromSettings(settings, factories, context);
-  const rateLimits = Object.entries(parsed.data.providers).flatMap(([channel, channelSettings]) => {
+  const rateLimits = Object.entries(parsed.settings.providers).flatMap(([channel, channelSettings]) => {
     if (channelSettings?.rateLimit === undefined) return [];
     const limit = parseRateLimit(channelSettings.rateLimit);
     return [{ channel: channel as Channel, provider: registry.forChannel(channel as Channel).name, limit }];

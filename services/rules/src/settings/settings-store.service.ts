@@ -36,9 +36,12 @@ export class SettingsStore implements OnApplicationBootstrap, OnModuleDestroy {
     return this.stored ?? { version: 0, document: DEFAULT_SETTINGS, source: 'defaults', updatedAt: new Date(0).toISOString() };
   }
 
-  /** Checks a settings document without saving it; throws ValidationError naming each field. */
+  /**
+   * Checks a settings document without saving it; throws ValidationError naming each field,
+   * provider credentials naming anything but a NUDGE_SECRET_* variable included.
+   */
   validate(document: unknown): Settings {
-    const result = validateSettings(document);
+    const result = validateSettings(document, { allowProviderBaseUrl: this.config.NUDGE_ALLOW_PROVIDER_BASE_URL });
     if (!result.ok)
       throw new ValidationError(`invalid settings: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, result.errors);
     return result.settings;
