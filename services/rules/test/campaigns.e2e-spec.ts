@@ -72,6 +72,13 @@ describe('campaigns as code', () => {
     ],
     ['a template that does not parse', { ...valid, message: { channel: 'sms', body: 'Hi {{ name ' } }, 'message.body'],
     ['an id that differs from the URL', { ...valid, id: 'other' }, 'id'],
+    ['a body over 16 KiB', { ...valid, message: { channel: 'sms', body: 'x'.repeat(16 * 1024 + 1) } }, 'message.body'],
+    ['a Liquid loop bomb', { ...valid, message: { channel: 'sms', body: '{% for i in (1..100000000) %}x{% endfor %}' } }, 'message.body'],
+    [
+      'a JSONPath filter script',
+      { ...valid, trigger: { event: 'x', conditions: { all: [{ fact: 'event', path: '$.a[?(@.b>1)]', operator: 'equal', value: 1 }] } } },
+      'trigger.conditions.all[0].path',
+    ],
   ])('refuses %s with a 400 naming %s, and saves nothing', async (_label, document, errorPath) => {
     const { status, body } = await rules().put('/v1/campaigns/refused', document);
     expect(status).toBe(400);
@@ -84,6 +91,15 @@ describe('campaigns as code', () => {
     expect(ok).toMatchObject({ status: 200, body: { valid: true } });
     const bad = await rules().post('/v1/campaigns/validate', { id: 'dry-run', ...valid, delay: 'soon' });
     expect(bad.status).toBe(400);
+    const hostile = await rules().post('/v1/campaigns/validate', {
+      id: 'dry-run',
+      ...valid,
+      trigger: { event: 'x', conditions: { any: [{ fact: 'profile', path: '$..secret', operator: 'equal', value: 1 }] } },
+    });
+    expect(hostile.status).toBe(400);
+    expect(hostile.body.error.details).toEqual([
+      { path: 'trigger.conditions.any[0].path', message: expect.stringContaining('recursive descent') },
+    ]);
     expect((await rules().get('/v1/campaigns/dry-run')).status).toBe(404);
   });
 
