@@ -1,8 +1,19 @@
+/**
+ * The longest failure reason a provider error keeps: reasons quote what an endpoint answered,
+ * and a hostile or broken one must not fill the message row (or the logs) with its page.
+ */
+export const MAX_FAILURE_REASON_CHARS = 500;
+
+/** `reason`, cut to `MAX_FAILURE_REASON_CHARS` with an ellipsis when longer: every adapter's errors pass through here. */
+export function truncatedReason(reason: string): string {
+  return reason.length <= MAX_FAILURE_REASON_CHARS ? reason : `${reason.slice(0, MAX_FAILURE_REASON_CHARS - 1)}…`;
+}
+
 /** The provider could not take the message now (timeout, 5xx, throttled): try again later. */
 export class ProviderTransientError extends Error {
   readonly kind = 'transient' as const;
   constructor(message: string) {
-    super(message);
+    super(truncatedReason(message));
     this.name = 'ProviderTransientError';
   }
 }
@@ -11,7 +22,7 @@ export class ProviderTransientError extends Error {
 export class ProviderPermanentError extends Error {
   readonly kind = 'permanent' as const;
   constructor(message: string) {
-    super(message);
+    super(truncatedReason(message));
     this.name = 'ProviderPermanentError';
   }
 }

@@ -8,12 +8,18 @@ export interface ProviderAnswer {
 }
 
 /**
+ * The most of an answer's body any adapter reads: enough for every provider's error JSON,
+ * and a hostile or broken endpoint streaming megabytes cannot fill dispatch's memory.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024;
+
+/**
  * One call to a provider's HTTP API, ended by the adapter's timeout. Every adapter needs the
  * same contract, so it lives here once: any answer, whatever its status, comes back for the
  * adapter to judge with its own error codes; no answer at all (timeout, refused connection,
  * DNS, a body cut off) throws a ProviderTransientError naming `provider`, so the message is
  * retried rather than lost: `<provider> did not answer within <timeoutMs> ms` or
- * `<provider> could not be reached: <cause>`.
+ * `<provider> could not be reached: <cause>`. The body is read up to `MAX_ANSWER_BYTES`.
  */
 export async function callProvider(
   provider: string,
@@ -23,7 +29,7 @@ export async function callProvider(
 ): Promise<ProviderAnswer> {
   try {
     const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    return { status: response.status, headers: response.headers, text: await response.text() };
+    return { status: response.status, headers: response.headers, text: await readCapped(response, MAX_ANSWER_BYTES) };
   } catch (error) {
     throw unreachable(provider, error, timeoutMs);
   }
@@ -63,6 +69,25 @@ export function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** The body as text, at most `maxBytes` of it: past that the stream is cancelled, nothing more is read. */
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    if (size >= maxBytes) {
+      await reader.cancel();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
 }
 
 // fetch rejects with a DOMException (a timeout) or a TypeError whose `cause` says why (ECONNREFUSED,

@@ -1,7 +1,10 @@
 import { parseOrThrow, type Channel } from '@nudge/contracts';
 import { z } from 'zod';
 import type { ProviderContext, ProviderSettings } from '../../provider-registry';
+import { allowedHostsSchema } from '../../address-screen/allowed-hosts';
 import { envCredentialOrValidationError } from '../shared/provider-settings';
+
+export { isAllowedTarget } from '../../address-screen/allowed-hosts';
 
 const httpUrl = z
   .string()
@@ -17,20 +20,11 @@ const webhookSettingsSchema = z.object({
   timeoutMs: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /**
    * The hosts a recipient's own URL may point at (`hooks.acme.example`, or `*.acme.example` for
-   * its subdomains). Profiles are app data: without this list any URL a profile holds is posted
-   * to, internal addresses included. Settings `url` is the operator's own and always allowed.
+   * its subdomains). Profiles are app data: without this list any public URL a profile holds is
+   * posted to. Settings `url` is the operator's own and always allowed. Internal addresses
+   * (loopback, private…) are refused unless an exact entry names the host.
    */
-  allowedHosts: z
-    .array(
-      z
-        .string()
-        .regex(
-          /^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i,
-          'must be a host name, "*.<domain>" for its subdomains, optionally with :port',
-        ),
-    )
-    .min(1, 'must list at least one host (leave it out to allow any)')
-    .optional(),
+  allowedHosts: allowedHostsSchema.optional(),
 });
 
 export interface WebhookSettings {
@@ -48,20 +42,6 @@ export function parseWebhookSettings(settings: ProviderSettings, channel: Channe
     secret,
     timeoutMs,
     ...(url === undefined ? {} : { url }),
-    ...(allowedHosts === undefined ? {} : { allowedHosts: allowedHosts.map((host) => host.toLowerCase()) }),
+    ...(allowedHosts === undefined ? {} : { allowedHosts }),
   };
-}
-
-/**
- * Whether `target` (a recipient's URL) is on the allow-list: its host (with the port, when the
- * entry names one) equals an entry, or is a subdomain of a `*.` entry. No list allows any host.
- */
-export function isAllowedTarget(target: URL, allowedHosts: readonly string[] | undefined): boolean {
-  if (allowedHosts === undefined) return true;
-  const host = target.hostname.toLowerCase();
-  const hostWithPort = target.port ? `${host}:${target.port}` : host;
-  return allowedHosts.some((entry) => {
-    const subject = /:\d+$/.test(entry) ? hostWithPort : host;
-    return entry.startsWith('*.') ? subject.endsWith(entry.slice(1)) : subject === entry;
-  });
 }

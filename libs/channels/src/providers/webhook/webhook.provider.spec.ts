@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { OutboundMessage } from '../../outbound-message';
 import { startFakeProviderServer } from '../../testing/fake-provider-server';
 import { verifyNudgeSignature } from './nudge-signature';
-import { createWebhookProvider, type WebhookPayload } from './webhook.provider';
+import { parseWebhookSettings } from './webhook-settings';
+import { createWebhookProvider, WebhookProvider, type WebhookPayload } from './webhook.provider';
 
 interface ReceivedCall {
   path: string;
@@ -14,6 +15,7 @@ interface ReceivedCall {
 async function startCustomerEndpoint(): Promise<{ url: string; calls: ReceivedCall[]; close(): Promise<void> }> {
   const server = await startFakeProviderServer((request) => {
     if (request.path === '/silent') return null;
+    if (request.path === '/error-page') return { status: 500, body: 'x'.repeat(100_000), contentType: 'text/html' };
     const status = Number(/^\/status\/(\d{3})$/.exec(request.path)?.[1] ?? 204);
     return {
       status,
@@ -42,11 +44,14 @@ const aMessage = (to: string): OutboundMessage => ({
   campaignId: 'cart-abandon-crm',
   now,
 });
+const context = { env: { NUDGE_WEBHOOK_SECRET: secret }, publicUrl: 'http://localhost:3002' };
+/** A webhook provider; the local endpoint is on 127.0.0.1, so it is listed unless a test says otherwise. */
 const providerWith = (settings: Record<string, unknown> = {}) =>
-  createWebhookProvider({ provider: 'webhook', secretEnv: 'NUDGE_WEBHOOK_SECRET', ...settings }, 'webhook', {
-    env: { NUDGE_WEBHOOK_SECRET: secret },
-    publicUrl: 'http://localhost:3002',
-  });
+  createWebhookProvider(
+    { provider: 'webhook', secretEnv: 'NUDGE_WEBHOOK_SECRET', allowedHosts: ['127.0.0.1'], ...settings },
+    'webhook',
+    context,
+  );
 
 describe('WebhookProvider', () => {
   let endpoint: Awaited<ReturnType<typeof startCustomerEndpoint>>;
@@ -93,11 +98,30 @@ describe('WebhookProvider', () => {
     [400, 'permanent'],
     [404, 'permanent'],
     [410, 'permanent'],
-    [302, 'permanent'],
   ])('an answer %i fails %s, with what the endpoint said', async (status, kind) => {
     const to = `${endpoint.url}/status/${status}`;
     const result = await providerWith().send(aMessage(to));
     expect(result).toMatchObject({ outcome: 'rejected', error: { kind, message: `${to} answered ${status}: endpoint says ${status}` } });
+  });
+
+  it('a redirect fails for good and is not followed', async () => {
+    const to = `${endpoint.url}/status/302`;
+    const result = await providerWith().send(aMessage(to));
+    expect(result).toMatchObject({
+      outcome: 'rejected',
+      error: { kind: 'permanent', message: `${to} answered 302, a redirect, which is not followed: endpoint says 302` },
+    });
+    expect(endpoint.calls.map(({ path }) => path)).not.toContain('/elsewhere');
+  });
+
+  it('keeps at most 500 characters of what a failing endpoint said', async () => {
+    const to = `${endpoint.url}/error-page`;
+    const result = await providerWith().send(aMessage(to));
+    expect(result).toMatchObject({
+      outcome: 'rejected',
+      error: { kind: 'transient', message: expect.stringMatching(/^http.* answered 500: x+…$/) },
+    });
+    expect(result.outcome === 'rejected' && result.error.message.length).toBe(500);
   });
 
   it('no answer in time fails transiently', async () => {
@@ -126,10 +150,70 @@ describe('WebhookProvider', () => {
       error: { kind: 'permanent', message: expect.stringMatching(/its host is not in allowedHosts \(hooks\.acme\.example\)/) },
     });
     expect(endpoint.calls.length).toBe(before);
-    // Settings url is the operator's own: a key address still goes there.
-    expect(
-      (await providerWith({ url: `${endpoint.url}/crm`, allowedHosts: ['hooks.acme.example'] }).send(aMessage('customer-4711'))).outcome,
-    ).toBe('accepted');
+  });
+
+  it('refuses a recipient URL on a loopback address by default: no request is made, and the message fails for good', async () => {
+    const before = endpoint.calls.length;
+    const to = `${endpoint.url}/hooks/internal`;
+    const result = await providerWith({ allowedHosts: undefined }).send(aMessage(to));
+    const port = new URL(endpoint.url).port;
+    expect(result).toEqual({
+      outcome: 'rejected',
+      error: expect.objectContaining({
+        kind: 'permanent',
+        message: `cannot post to "${to}": webhook URL is 127.0.0.1, a loopback address; list its host (127.0.0.1:${port}) in providers.webhook.allowedHosts to allow it`,
+      }),
+    });
+    expect(endpoint.calls.length).toBe(before);
+  });
+
+  it('refuses settings url on an internal address too, unless listed', async () => {
+    const before = endpoint.calls.length;
+    const result = await providerWith({ url: `${endpoint.url}/crm`, allowedHosts: undefined }).send(aMessage('customer-4711'));
+    expect(result).toMatchObject({
+      outcome: 'rejected',
+      error: { kind: 'permanent', message: expect.stringMatching(/a loopback address/) },
+    });
+    expect(endpoint.calls.length).toBe(before);
+  });
+
+  it.each([['127.0.0.1:<port>'], ['localhost:<port>']])('posts to the local endpoint when allowedHosts lists %s', async (entry) => {
+    const host = entry.replace('<port>', new URL(endpoint.url).port);
+    const result = await providerWith({ allowedHosts: [host] }).send(aMessage(`http://${host}/hooks/listed`));
+    expect(result.outcome).toBe('accepted');
+    expect(endpoint.calls.at(-1)?.path).toBe('/hooks/listed');
+  });
+
+  it('a host name that resolves inside is refused when only a wildcard lists it, and posted to when an exact entry does', async () => {
+    const port = new URL(endpoint.url).port;
+    const settings = (allowedHosts: string[]) =>
+      parseWebhookSettings({ provider: 'webhook', secretEnv: 'NUDGE_WEBHOOK_SECRET', allowedHosts }, 'webhook', context);
+    const toLoopback = () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]);
+    const to = `http://crm.acme.example:${port}/hooks/named`;
+    const before = endpoint.calls.length;
+    const wildcard = await new WebhookProvider(settings(['*.acme.example']), 'webhook', toLoopback).send(aMessage(to));
+    expect(wildcard).toMatchObject({
+      outcome: 'rejected',
+      error: {
+        kind: 'permanent',
+        message: `cannot post to "${to}": webhook URL resolves to 127.0.0.1, a loopback address; list its host (crm.acme.example:${port}) in providers.webhook.allowedHosts to allow it`,
+      },
+    });
+    expect(endpoint.calls.length).toBe(before);
+    const exact = await new WebhookProvider(settings([`crm.acme.example:${port}`]), 'webhook', toLoopback).send(aMessage(to));
+    expect(exact.outcome).toBe('accepted');
+    expect(endpoint.calls.at(-1)?.path).toBe('/hooks/named');
+  });
+
+  it('refuses cloud metadata addresses whatever allowedHosts says', async () => {
+    const result = await providerWith({ allowedHosts: ['169.254.169.254'] }).send(aMessage('http://169.254.169.254/latest/meta-data'));
+    expect(result).toMatchObject({
+      outcome: 'rejected',
+      error: {
+        kind: 'permanent',
+        message: expect.stringMatching(/169\.254\.169\.254, a cloud metadata address; nothing is ever posted there/),
+      },
+    });
   });
 
   it('a key address without settings url fails for good', async () => {

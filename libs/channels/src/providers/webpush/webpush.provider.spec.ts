@@ -27,7 +27,12 @@ describe('WebpushProvider', () => {
   beforeEach(async () => {
     pushService = await startFakePushService(vapid.publicKey);
     subscription = pushService.subscribe();
-    webpush = webpushFactory({ ...settings, defaultTitle: 'Nudge', timeoutMs: 300 }, 'webpush', context) as WebpushProvider;
+    // The fake push service is on 127.0.0.1: listed, or every push would be refused as a loopback address.
+    webpush = webpushFactory(
+      { ...settings, defaultTitle: 'Nudge', timeoutMs: 300, allowedHosts: ['127.0.0.1'] },
+      'webpush',
+      context,
+    ) as WebpushProvider;
   });
   afterEach(() => pushService.close());
 
@@ -74,7 +79,7 @@ describe('WebpushProvider', () => {
 
   it('a push signed with VAPID keys the subscription was not made for is refused for good (403)', async () => {
     const other = generateVAPIDKeys();
-    const stranger = webpushFactory(settings, 'webpush', {
+    const stranger = webpushFactory({ ...settings, allowedHosts: ['127.0.0.1'] }, 'webpush', {
       ...context,
       env: { VAPID_PUBLIC_KEY: other.publicKey, VAPID_PRIVATE_KEY: other.privateKey },
     });
@@ -96,6 +101,40 @@ describe('WebpushProvider', () => {
       outcome: 'rejected',
       error: { kind: 'transient', message: 'the push service did not answer within 300 ms' },
     });
+  });
+
+  it('refuses a push endpoint on a loopback address by default: no request, and the message fails for good', async () => {
+    const port = new URL(pushService.baseUrl).port;
+    const unlisted = webpushFactory(settings, 'webpush', context);
+    const result = await sendThrough(unlisted, aMessage(subscription));
+    expect(result).toMatchObject({
+      outcome: 'rejected',
+      error: {
+        kind: 'permanent',
+        message: `push endpoint is 127.0.0.1, a loopback address; list its host (127.0.0.1:${port}) in providers.webpush.allowedHosts to allow it`,
+      },
+    });
+    expect(pushService.requests).toHaveLength(0);
+  });
+
+  it('pushes to the local push service when allowedHosts lists 127.0.0.1:<port>', async () => {
+    const listed = webpushFactory({ ...settings, allowedHosts: [new URL(pushService.baseUrl).host] }, 'webpush', context);
+    const result = await sendThrough(listed, aMessage(subscription));
+    expect(result).toMatchObject({ outcome: 'accepted', status: 'sent' });
+    expect(pushService.requests).toHaveLength(1);
+  });
+
+  it('refuses an endpoint whose host allowedHosts does not list', async () => {
+    const listed = webpushFactory({ ...settings, allowedHosts: ['*.push.apple.com'] }, 'webpush', context);
+    const result = await sendThrough(listed, aMessage(subscription));
+    expect(result).toMatchObject({
+      outcome: 'rejected',
+      error: {
+        kind: 'permanent',
+        message: `the push endpoint's host ${new URL(pushService.baseUrl).host} is not in allowedHosts (*.push.apple.com)`,
+      },
+    });
+    expect(pushService.requests).toHaveLength(0);
   });
 
   it.each([

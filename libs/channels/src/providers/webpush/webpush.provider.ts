@@ -3,7 +3,10 @@ import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { ProviderPermanentError, ProviderTransientError, type ProviderError } from '../../provider-errors';
 import type { ProviderFactory } from '../../provider-registry';
-import { callProvider, isTransientStatus } from '../shared/provider-http';
+import { ScreenedHttpClient, type ScreenedOutcome } from '../../address-screen/screened-http-client';
+import type { Resolver } from '../../address-screen/screened-lookup';
+import { isAllowedTarget } from '../../address-screen/allowed-hosts';
+import { isTransientStatus } from '../shared/provider-http';
 import { readPushSubscription } from './push-subscription';
 import { webpushConfig, type WebpushConfig } from './webpush.settings';
 
@@ -12,8 +15,11 @@ export const WEBPUSH_PROVIDER = 'webpush';
 /**
  * Sends a notification (`{ title, body }`) to a browser through its push service; `to` is
  * the PushSubscription JSON the browser gave. The `web-push` library encrypts the payload
- * (aes128gcm) and signs the VAPID JWT; the request itself goes through `fetch`, like every
- * adapter's, for the same timeout and error handling. Push services report no delivery,
+ * (aes128gcm) and signs the VAPID JWT; the request itself goes through a ScreenedHttpClient:
+ * the endpoint comes from app data, so it must be on `allowedHosts` when settings give that
+ * list, and may not resolve to an internal address (loopback, private, metadata…) unless an
+ * exact `allowedHosts` entry names its host; such a message fails for good without a
+ * request. A redirect is never followed (a permanent refusal). Push services report no delivery,
  * so a sent message stays `sent`; the provider id is the push service's message URL
  * (`Location`) when it gives one.
  */
@@ -21,7 +27,15 @@ export class WebpushProvider implements ChannelProvider {
   readonly name = WEBPUSH_PROVIDER;
   readonly capabilities = { idempotencyKey: false };
 
-  constructor(private readonly config: WebpushConfig) {}
+  private readonly http: ScreenedHttpClient;
+
+  constructor(
+    private readonly config: WebpushConfig,
+    resolve?: Resolver,
+  ) {
+    const policy = { subject: 'push endpoint', allowedHostsSetting: `providers.${config.channel}.allowedHosts` };
+    this.http = new ScreenedHttpClient({ ...policy, ...(config.allowedHosts && { allowedHosts: config.allowedHosts }) }, resolve);
+  }
 
   async send(message: OutboundMessage): Promise<SendResult> {
     const reading = readPushSubscription(message.to);
@@ -39,33 +53,58 @@ export class WebpushProvider implements ChannelProvider {
       const reason = error instanceof Error ? error.message : String(error);
       return { outcome: 'rejected', error: new ProviderPermanentError(`the push subscription's keys are not usable: ${reason}`) };
     }
-    // fetch computes Content-Length itself.
+    const endpoint = new URL(reading.subscription.endpoint);
+    if (!isAllowedTarget(endpoint, this.config.allowedHosts))
+      return { outcome: 'rejected', error: unlisted(endpoint, this.config.allowedHosts) };
+    // The client computes Content-Length itself.
     const { 'Content-Length': _length, ...headers } = request.headers;
-    const { status, location, text } = await this.post(request.endpoint, stringValues(headers), request.body);
-    if (status >= 200 && status < 300) {
-      return { outcome: 'accepted', status: 'sent', providerMessageId: location ?? `webpush:${message.messageId}` };
-    }
-    return { outcome: 'rejected', error: pushServiceRefusal(status, text) };
+    const posted = await this.http.post({
+      url: endpoint,
+      headers: stringValues(headers),
+      body: request.body ?? '',
+      timeoutMs: this.config.timeoutMs,
+    });
+    return this.resultOf(posted, message.messageId);
   }
 
-  private async post(
-    endpoint: string,
-    headers: Record<string, string>,
-    body: Buffer | null,
-  ): Promise<{ status: number; location?: string; text: string }> {
-    const answer = await callProvider('the push service', endpoint, { method: 'POST', headers, body }, this.config.timeoutMs);
-    const location = answer.headers.get('location') ?? undefined;
-    return { status: answer.status, ...(location && { location }), text: answer.text };
+  private resultOf(posted: ScreenedOutcome, messageId: string): SendResult {
+    switch (posted.outcome) {
+      case 'refused':
+        return { outcome: 'rejected', error: new ProviderPermanentError(posted.reason) };
+      case 'unreachable':
+        return { outcome: 'rejected', error: pushServiceUnreachable(posted.reason, posted.timedOut, this.config.timeoutMs) };
+      case 'answered': {
+        if (posted.status < 200 || posted.status >= 300)
+          return { outcome: 'rejected', error: pushServiceRefusal(posted.status, posted.text) };
+        const location = typeof posted.headers.location === 'string' ? posted.headers.location : undefined;
+        return { outcome: 'accepted', status: 'sent', providerMessageId: location || `webpush:${messageId}` };
+      }
+    }
   }
+}
+
+function unlisted(endpoint: URL, allowedHosts: readonly string[] | undefined): ProviderError {
+  return new ProviderPermanentError(
+    `the push endpoint's host ${endpoint.host} is not in allowedHosts (${(allowedHosts ?? []).join(', ')})`,
+  );
+}
+
+/** No answer from the push service: retried, in the words every adapter uses (see `callProvider`). */
+function pushServiceUnreachable(reason: string, timedOut: boolean, timeoutMs: number): ProviderError {
+  if (timedOut) return new ProviderTransientError(`the push service did not answer within ${timeoutMs} ms`);
+  return new ProviderTransientError(`the push service could not be reached: ${reason}`);
 }
 
 /** A push service's refusal (RFC 8030): a gone subscription and other client errors are for good; throttling and server errors pass. */
 function pushServiceRefusal(status: number, text: string): ProviderError {
-  const said = text.trim() ? `: ${text.trim().slice(0, 200)}` : '';
+  const said = text.trim() ? `: ${text.trim()}` : '';
   if (status === 404 || status === 410) {
     return new ProviderPermanentError(`the push subscription expired or was unsubscribed (HTTP ${status})${said}`);
   }
   if (isTransientStatus(status)) return new ProviderTransientError(`the push service failed (HTTP ${status})${said}`);
+  if (status >= 300 && status < 400) {
+    return new ProviderPermanentError(`the push service answered a redirect (HTTP ${status}), which is not followed${said}`);
+  }
   return new ProviderPermanentError(`the push service refused the notification (HTTP ${status})${said}`);
 }
 

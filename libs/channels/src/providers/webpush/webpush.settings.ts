@@ -1,6 +1,7 @@
 import type { Channel } from '@nudge/contracts';
 import { createECDH } from 'node:crypto';
 import { z } from 'zod';
+import { allowedHostsSchema } from '../../address-screen/allowed-hosts';
 import type { ProviderContext, ProviderSettings } from '../../provider-registry';
 import { envCredential, parseProviderSettings } from '../shared/provider-settings';
 
@@ -13,6 +14,7 @@ const webpushSettingsSchema = z.object({
   defaultTitle: z.string().min(1).optional(),
   ttlSeconds: z.number().int().nonnegative().default(86_400),
   timeoutMs: z.number().int().positive().default(10_000),
+  allowedHosts: allowedHostsSchema.optional(),
 });
 
 /** What the Web Push adapter runs with: its settings, and the VAPID keys they name read from the environment. */
@@ -28,11 +30,13 @@ export interface WebpushConfig {
   /** How long a push service keeps an undelivered notification (the `TTL` header). */
   ttlSeconds: number;
   timeoutMs: number;
+  /** The hosts push endpoints may point at (`*.push.apple.com`); an exact entry also lets a host resolve to an internal address. */
+  allowedHosts?: readonly string[];
 }
 
 /** Reads `providers.<channel>` for Web Push; a bad setting, a missing key or a key pair that does not match names the setting and the variable. */
 export function webpushConfig(settings: ProviderSettings, channel: Channel, context: ProviderContext): WebpushConfig {
-  const { vapidPublicKeyEnv, vapidPrivateKeyEnv, subject, defaultTitle, ttlSeconds, timeoutMs } = parseProviderSettings(
+  const { vapidPublicKeyEnv, vapidPrivateKeyEnv, subject, defaultTitle, ttlSeconds, timeoutMs, allowedHosts } = parseProviderSettings(
     webpushSettingsSchema,
     settings,
     channel,
@@ -55,5 +59,14 @@ export function webpushConfig(settings: ProviderSettings, channel: Channel, cont
       `providers.${channel}.vapidPublicKeyEnv: environment variable ${vapidPublicKeyEnv} is not the public key of ${vapidPrivateKeyEnv}`,
     );
   }
-  return { channel, vapidPublicKey, vapidPrivateKey, subject, ...(defaultTitle !== undefined && { defaultTitle }), ttlSeconds, timeoutMs };
+  return {
+    channel,
+    vapidPublicKey,
+    vapidPrivateKey,
+    subject,
+    ...(defaultTitle !== undefined && { defaultTitle }),
+    ttlSeconds,
+    timeoutMs,
+    ...(allowedHosts !== undefined && { allowedHosts }),
+  };
 }
