@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ENTITIES } from './entities';
-import { QueryErrorLogger } from './query-error-logger';
+import { QueryErrorLogger, type QueryErrorSink } from './query-error-logger';
 import { InitialSchema1732460000000 } from './migrations/1732460000000-initial-schema';
 import { RulesLedgers1732470000000 } from './migrations/1732470000000-rules-ledgers';
 import { DispatchChannels1732480000000 } from './migrations/1732480000000-dispatch-channels';
@@ -26,6 +26,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Planner or session settings every connection of the pool starts with (`-c name=value`). */
   sessionSettings?: Record<string, string>;
+  /** Where a failed query is reported (by SQLSTATE, never its values); stderr when absent. */
+  queryErrorSink?: QueryErrorSink;
 }
 
 /** A TypeORM data source for our schema; the schema comes from migrations, never `synchronize`. */
@@ -39,7 +41,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     migrationsRun: false,
     // Failed queries are logged by SQLSTATE only: TypeORM's own loggers print their parameters.
     logging: ['error'],
-    logger: new QueryErrorLogger(),
+    logger: new QueryErrorLogger(options.queryErrorSink),
     applicationName: options.applicationName,
     extra: {
       max: options.poolSize ?? 10,

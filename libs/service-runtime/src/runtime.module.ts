@@ -6,6 +6,7 @@ import { createDataSource } from '@nudge/persistence';
 import type { Kafka } from 'kafkajs';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import type { DataSource } from 'typeorm';
+import { ApiAuth } from './api-auth';
 import { ApiKeyGuard } from './api-key.guard';
 import type { RuntimeConfig } from './config';
 import { HealthController } from './health.controller';
@@ -54,8 +55,11 @@ export class RuntimeModule implements OnApplicationShutdown {
         { provide: TOPICS, useValue: new TopicNames(config.NUDGE_TOPIC_PREFIX) },
         {
           provide: DATA_SOURCE,
-          useFactory: async () => {
+          inject: [PinoLogger],
+          useFactory: async (logger: PinoLogger) => {
+            logger.setContext('database');
             const dataSource = createDataSource({
+              queryErrorSink: (line) => logger.error(line),
               url: config.DATABASE_URL,
               applicationName: `nudge-${service}`,
               poolSize: options.poolSize,
@@ -90,10 +94,11 @@ export class RuntimeModule implements OnApplicationShutdown {
             return producer;
           },
         },
+        ApiAuth,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],
-      exports: [SERVICE_CONFIG, SERVICE_NAME, ServiceMetrics, TOPICS, DATA_SOURCE, KAFKA, PRODUCER],
+      exports: [ApiAuth, SERVICE_CONFIG, SERVICE_NAME, ServiceMetrics, TOPICS, DATA_SOURCE, KAFKA, PRODUCER],
     };
   }
 
