@@ -1,0 +1,260 @@
+// The three services as built processes on this machine, for scripts that drive them from
+// outside (`npm run fuzz`): builds the code, makes sure Kafka runs, creates a fresh Postgres
+// database and topic prefix, spawns `services/*/dist/main.js` on the given ports and waits
+// for their /health. `cleanup()` removes all of it (processes, database, topics, consumer
+// groups, temp dir, and Kafka when this run started it), also on failure or Ctrl-C.
+// Node built-ins plus the repo's own `pg` and `kafkajs`; every wait is bounded.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDependencies } from './dependencies.mjs';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(path.join(root, 'package.json'));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const SERVICES = [
+  ['ingest', 'INGEST_PORT'],
+  ['rules', 'RULES_PORT'],
+  ['dispatch', 'DISPATCH_PORT'],
+];
+
+/** Whether something already listens on a loopback port. */
+export function portAnswers(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.setTimeout(1_000);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function kill(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => (clearTimeout(timer), resolve()));
+    child.kill('SIGTERM');
+  });
+}
+
+export async function withTimeout(promise, ms, what) {
+  let timer;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A stack named `label` (database `nudge_<label>_<run>`, topic prefix `<label>-<run>.`) on
+ * `ports` ({ ingest, rules, dispatch }), the services run with `env` added to this process's
+ * (or what `env()` returns, called once the code is built).
+ * Call `start()`, then `cleanup()` whatever happened; Ctrl-C cleans up too (twice forces).
+ */
+export function localStack({ label, ports, env: extraEnv = {}, log }) {
+  const runId = randomBytes(4).toString('hex');
+  const state = {
+    runId,
+    children: new Map(), // name -> { child, pid, tail: string[] }
+    dbUrl: null,
+    dbCreated: false,
+    kafka: null,
+    topicPrefix: `${label}-${runId}.`,
+    configDir: null,
+    stopping: false,
+    failed: null, // an Error when a service died
+  };
+
+  const urls = Object.fromEntries(SERVICES.map(([name]) => [name, `http://127.0.0.1:${ports[name]}`]));
+
+  function assertAlive() {
+    if (state.failed) throw state.failed;
+    if (state.stopping) throw new Error('interrupted');
+  }
+
+  async function waitUntil(what, probe, timeoutMs, everyMs = 100) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      assertAlive();
+      if (await probe()) return;
+      if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+      await sleep(everyMs);
+    }
+  }
+
+  function startService(name, env) {
+    const child = spawn(process.execPath, [path.join(root, 'services', name, 'dist', 'main.js')], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const entry = { child, pid: child.pid, tail: [] };
+    state.children.set(name, entry);
+    for (const stream of [child.stdout, child.stderr]) {
+      let rest = '';
+      stream.on('data', (chunk) => {
+        const lines = (rest + chunk.toString()).split('\n');
+        rest = lines.pop() ?? '';
+        entry.tail.push(...lines.map((l) => (l.length > 2000 ? `${l.slice(0, 2000)}…` : l)));
+        if (entry.tail.length > 60) entry.tail.splice(0, entry.tail.length - 60);
+      });
+    }
+    child.on('exit', (code, signal) => {
+      if (state.stopping) return;
+      state.failed ??= new Error(`${name} exited (${signal ?? `code ${code}`}) during the run`);
+    });
+  }
+
+  /** The environment the services run with (after `start()`). */
+  let serviceEnv = null;
+
+  async function start() {
+    ensureDependencies(root, log);
+    const { ensureKafka } = await import('../deploy/kafka-local/kafka-local.mjs');
+    state.kafka = await ensureKafka({ log });
+    log(`Kafka: ${state.kafka.brokers}${state.kafka.startedByUs ? ' (started for this run)' : ' (already running)'}`);
+
+    log('building ...');
+    const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    if (build.status !== 0) throw new Error('the build failed (see above)');
+
+    for (const [name] of SERVICES) {
+      if (await portAnswers(ports[name]))
+        throw new Error(`port ${ports[name]} (${name}) is already taken; pick another with --${name}-port`);
+    }
+    const base = process.env.NUDGE_POSTGRES_URL ?? process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    const dbUrl = new URL(base);
+    dbUrl.pathname = `/nudge_${label.replace(/[^a-z0-9]/gi, '_')}_${runId}`;
+    state.dbUrl = dbUrl.toString();
+    const { migrateDatabase } = require('./libs/persistence/dist/index.js');
+    state.dbCreated = true; // from here on, drop it whatever happens (IF EXISTS)
+    await migrateDatabase(state.dbUrl);
+    log(`database ${dbUrl.pathname.slice(1)} created and migrated`);
+
+    state.configDir = fs.mkdtempSync(path.join(os.tmpdir(), `nudge-${label}-config-`));
+    serviceEnv = {
+      ...process.env,
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      KAFKA_BROKERS: state.kafka.brokers,
+      DATABASE_URL: state.dbUrl,
+      NUDGE_TOPIC_PREFIX: state.topicPrefix,
+      NUDGE_CONFIG_DIR: state.configDir,
+      LOG_LEVEL: 'warn',
+      ...Object.fromEntries(SERVICES.map(([name, variable]) => [variable, String(ports[name])])),
+      ...(typeof extraEnv === 'function' ? extraEnv() : extraEnv),
+    };
+    for (const [name] of SERVICES) startService(name, serviceEnv);
+    const healthStart = Date.now();
+    for (const [name] of SERVICES) {
+      await waitUntil(
+        `${name} to answer GET /health on :${ports[name]}`,
+        async () => {
+          try {
+            return (await fetch(`${urls[name]}/health`, { signal: AbortSignal.timeout(5_000) })).ok;
+          } catch {
+            return false;
+          }
+        },
+        90_000,
+        250,
+      );
+    }
+    log(
+      `services healthy in ${((Date.now() - healthStart) / 1000).toFixed(1)} s (ports ${SERVICES.map(([n]) => ports[n]).join('/')}, topic prefix ${state.topicPrefix})`,
+    );
+  }
+
+  async function deleteTopics() {
+    const { Kafka, logLevel } = require('kafkajs');
+    const admin = new Kafka({ clientId: `nudge-${label}`, brokers: state.kafka.brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const topics = (await admin.listTopics()).filter((t) => t.startsWith(state.topicPrefix));
+      if (topics.length) await admin.deleteTopics({ topics, timeout: 20_000 });
+      const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(state.topicPrefix));
+      if (groups.length) await admin.deleteGroups(groups).catch(() => {});
+      log(`deleted ${topics.length} topics and ${groups.length} consumer groups with prefix ${state.topicPrefix}`);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  let cleanupDone = null;
+  async function doCleanup({ showServiceOutput }) {
+    state.stopping = true;
+    const step = async (what, fn) => {
+      try {
+        await fn();
+      } catch (error) {
+        log(`cleanup: ${what} failed: ${error.message}`);
+      }
+    };
+    if (showServiceOutput) {
+      for (const [name, s] of state.children) {
+        if (!s.tail.length) continue;
+        console.error(`\n---- last ${s.tail.length} lines of ${name} ----`);
+        console.error(s.tail.join('\n'));
+      }
+    }
+    if (state.children.size) log('stopping the services ...');
+    await Promise.all([...state.children.values()].map((s) => kill(s.child)));
+    if (state.dbCreated) {
+      await step(`dropping ${state.dbUrl}`, async () => {
+        const { dropDatabase } = require('./libs/persistence/dist/index.js');
+        await withTimeout(dropDatabase(state.dbUrl), 60_000, 'dropping the database');
+        log(`dropped database ${new URL(state.dbUrl).pathname.slice(1)}`);
+      });
+    }
+    if (state.kafka) await step('deleting the topics', () => withTimeout(deleteTopics(), 30_000, 'deleting topics'));
+    if (state.configDir) await step('removing the temp dir', async () => fs.rmSync(state.configDir, { recursive: true, force: true }));
+    if (state.kafka?.startedByUs) await step('stopping Kafka', () => state.kafka.stop());
+  }
+
+  /** Stops and removes everything this run made; every caller waits for the same one cleanup. */
+  function cleanup(options = { showServiceOutput: false }) {
+    cleanupDone ??= doCleanup(options);
+    return cleanupDone;
+  }
+
+  let interrupted = 0;
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      interrupted++;
+      if (interrupted > 1) {
+        log('second interrupt: exiting without cleaning up');
+        process.exit(130);
+      }
+      log(`${signal}: cleaning up (again to force) ...`);
+      void cleanup({ showServiceOutput: false }).then(() => process.exit(130));
+    });
+  }
+
+  return {
+    state,
+    urls,
+    start,
+    cleanup,
+    assertAlive,
+    waitUntil,
+    get env() {
+      return serviceEnv;
+    },
+    get interrupted() {
+      return interrupted > 0;
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import type { FuzzKeys } from './access';
+import { judge, type Violation } from './oracle';
+import { generateRequests, type FuzzRequest } from './requests';
+import type { HttpRoute, ServiceName } from './routes';
+import { send, type FuzzAnswer } from './send';
+
+export interface FuzzRunOptions {
+  /** Base URL of each service (loopback). */
+  targets: Record<ServiceName, string>;
+  routes: HttpRoute[];
+  keys: FuzzKeys;
+  requests: number;
+  seed: number;
+  /** Requests in flight at once. */
+  concurrency?: number;
+  /** Per request. */
+  timeoutMs?: number;
+  /** The whole run stops sending after this long (the requests not sent are reported). */
+  budgetMs?: number;
+  onProgress?: (line: string) => void;
+}
+
+/** One request that broke a rule, with what it got back. */
+export interface Offence {
+  index: number;
+  violations: Violation[];
+  request: FuzzRequest;
+  answer: FuzzAnswer;
+}
+
+export interface FuzzReport {
+  seed: number;
+  sent: number;
+  planned: number;
+  fiveXx: number;
+  unauthorised: number;
+  noFieldPath: number;
+  /** Offences grouped by violation, status, route and request kind, each with its first example. */
+  classes: { key: string; count: number; example: Offence }[];
+  /** Status counts by route, for a look at what the happy paths got. */
+  statusesByRoute: Map<string, Map<number | 'none', number>>;
+  elapsedMs: number;
+}
+
+/** Sends `requests` generated requests from `seed` at the services and judges every answer. */
+export async function runFuzz(options: FuzzRunOptions): Promise<FuzzReport> {
+  const { targets, routes, keys, seed } = options;
+  const concurrency = options.concurrency ?? 4;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const budgetMs = options.budgetMs ?? 30 * 60_000;
+  const requests = generateRequests(routes, keys, seed, options.requests);
+  const started = Date.now();
+  const classes = new Map<string, { key: string; count: number; example: Offence }>();
+  const statusesByRoute = new Map<string, Map<number | 'none', number>>();
+  const counts = { sent: 0, fiveXx: 0, unauthorised: 0, noFieldPath: 0 };
+  let next = 0;
+  const worker = async () => {
+    while (next < requests.length && Date.now() - started < budgetMs) {
+      const index = next++;
+      const request = requests[index] as FuzzRequest;
+      const answer = await send(targets[request.service], request, timeoutMs);
+      counts.sent++;
+      const byStatus = statusesByRoute.get(`${request.service} ${request.route}`) ?? new Map<number | 'none', number>();
+      byStatus.set(answer.status ?? 'none', (byStatus.get(answer.status ?? 'none') ?? 0) + 1);
+      statusesByRoute.set(`${request.service} ${request.route}`, byStatus);
+      const violations = judge(request, answer);
+      if (violations.includes('5xx')) counts.fiveXx++;
+      if (violations.includes('unauthorised')) counts.unauthorised++;
+      if (violations.includes('no-field-path')) counts.noFieldPath++;
+      for (const violation of violations) {
+        const key = `${violation} ${answer.status ?? answer.failure} ${request.service} ${request.route} (${request.kind})`;
+        const known = classes.get(key);
+        if (known) known.count++;
+        else classes.set(key, { key, count: 1, example: { index, violations, request, answer } });
+      }
+      if (counts.sent % 1000 === 0)
+        options.onProgress?.(`${counts.sent}/${requests.length} sent after ${Math.round((Date.now() - started) / 1000)} s`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
+  return {
+    seed,
+    planned: requests.length,
+    ...counts,
+    classes: [...classes.values()].sort((a, b) => b.count - a.count),
+    statusesByRoute,
+    elapsedMs: Date.now() - started,
+  };
+}

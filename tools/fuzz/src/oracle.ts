@@ -1,0 +1,43 @@
+import type { FuzzRequest } from './requests';
+import type { FuzzAnswer } from './send';
+
+/**
+ * What an answer must never be:
+ * - `5xx`: a server error, or no complete answer at all (timeout, reset connection);
+ * - `unauthorised`: a request whose credential does not entitle it to the route got
+ *   anything but a refusal: a 2xx or 3xx, or a 409 (which tells whether something exists);
+ * - `no-field-path`: a 4xx whose JSON body lacks `error.details[]` with a non-empty `path`
+ *   (HEAD answers carry no body, and a public route's HTML page is for a person: both exempt).
+ */
+export type Violation = '5xx' | 'unauthorised' | 'no-field-path';
+
+/** The violations `answer` commits as the answer to `request`; empty when it is acceptable. */
+export function judge(request: FuzzRequest, answer: FuzzAnswer): Violation[] {
+  const violations: Violation[] = [];
+  const status = answer.status;
+  if (status === null || status >= 500 || (answer.failure !== undefined && status < 400)) violations.push('5xx');
+  if (status !== null && !request.entitled && grantsAccess(status)) violations.push('unauthorised');
+  if (status !== null && status >= 400 && status < 500 && needsFieldPath(request, answer) && !hasFieldPath(answer.body))
+    violations.push('no-field-path');
+  return violations;
+}
+
+function needsFieldPath(request: FuzzRequest, answer: FuzzAnswer): boolean {
+  if (request.method === 'HEAD') return false;
+  return !(request.requirement === 'public' && answer.contentType.startsWith('text/html'));
+}
+
+function grantsAccess(status: number): boolean {
+  return status < 400 || status === 409;
+}
+
+/** Whether a body is SPEC's error document with at least one detail naming a field. */
+export function hasFieldPath(body: string): boolean {
+  try {
+    const parsed = JSON.parse(body) as { error?: { details?: unknown } };
+    const details = parsed?.error?.details;
+    return Array.isArray(details) && details.some((d) => typeof d?.path === 'string' && d.path.length > 0);
+  } catch {
+    return false;
+  }
+}
