@@ -5,7 +5,7 @@ import { LINK_TRACKER, oncePerUrl, type LinkTracker, type TrackingGlobals } from
 import { messageLiquid } from './message-liquid';
 import { withNullAt } from './missing-variables';
 import { BoundedText } from './bounded-text';
-import { TEMPLATE_LIMITS } from './template-limits';
+import { RENDER_TIME_LIMIT_MESSAGE, TEMPLATE_LIMITS } from './template-limits';
 import { TemplateError } from './template-error';
 
 /** What a message template sees. */
@@ -29,12 +29,16 @@ export interface RenderedTemplate {
 /** Enough for any real message; bounds the re-renders a template full of typos can cause. */
 const MAX_REPORTED_MISSING = 50;
 
+/** Compiled templates that have run out of time once; they get `renderMillisecondsAfterTimeout` from then on. */
+const timedOut = new WeakSet<CompiledTemplate>();
+
 /**
  * Renders a compiled template. A missing variable renders empty and is reported by name, so the
  * caller can warn; `if` tests and `| default` may read absent values without being reported.
  * Any other failure (e.g. the link tracker rejecting) throws a TemplateError, and so does a
  * render that exceeds TEMPLATE_LIMITS (`exceedsLimit` set): all renders of one call share one
- * time budget, each has the memory budget, and the text stops growing at its maximum length.
+ * time budget (much shorter for a compiled template that has run out of time before), each has
+ * the memory budget, and the text stops growing at its maximum length.
  *
  * Missing variables are found with liquidjs' own notion of "undefined": the template is rendered
  * with strictVariables; each undefined variable it stops at is recorded and set to nil (which
@@ -48,8 +52,13 @@ export async function renderTemplate(
 ): Promise<RenderedTemplate> {
   const tracker = options.track ? oncePerUrl(options.track) : undefined;
   const templates = compiled.parsed as Template[];
-  const deadline = performance.now() + TEMPLATE_LIMITS.renderMilliseconds;
-  const render = (inScope: object, strictVariables: boolean) => renderOnce(templates, inScope, tracker, { strictVariables, deadline });
+  const budget = timedOut.has(compiled) ? TEMPLATE_LIMITS.renderMillisecondsAfterTimeout : TEMPLATE_LIMITS.renderMilliseconds;
+  const deadline = performance.now() + budget;
+  const render = (inScope: object, strictVariables: boolean) =>
+    renderOnce(templates, inScope, tracker, { strictVariables, deadline }).catch((error: unknown) => {
+      if (error instanceof TemplateError && error.message.startsWith(RENDER_TIME_LIMIT_MESSAGE)) timedOut.add(compiled);
+      throw error;
+    });
   const missingVariables: string[] = [];
   let probeScope: object = scope;
   while (missingVariables.length < MAX_REPORTED_MISSING) {

@@ -60,6 +60,24 @@ describe('template limits', () => {
     expect(elapsed).toBeLessThan(1_500);
   });
 
+  it('a template that ran out of time once gets a short budget from then on, and still renders sane data', async () => {
+    const compiled = compileTemplate(
+      '{% for a in (1..event.properties.n) %}{% for b in (1..event.properties.n) %}.{% endfor %}{% endfor %}',
+    );
+    const timed = async (n: number) => {
+      const started = performance.now();
+      const outcome = await renderTemplate(compiled, scopeWith({ n })).catch((error: unknown) => error);
+      return { outcome, elapsed: performance.now() - started };
+    };
+    const first = await timed(10_000);
+    expect(first.outcome).toMatchObject({ message: expect.stringContaining('template render limit exceeded') });
+    expect(first.elapsed).toBeGreaterThanOrEqual(TEMPLATE_LIMITS.renderMilliseconds);
+    const again = await timed(10_000);
+    expect(again.outcome).toMatchObject({ message: expect.stringContaining('template render limit exceeded') });
+    expect(again.elapsed).toBeLessThan(TEMPLATE_LIMITS.renderMilliseconds / 2);
+    expect((await timed(3)).outcome).toEqual({ text: '.........', missingVariables: [] });
+  });
+
   it('a message as real messages are renders untouched', async () => {
     const items = Array.from({ length: 200 }, (_, i) => ({ sku: `SKU-${i}`, price: i }));
     const source =

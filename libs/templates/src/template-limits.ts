@@ -26,6 +26,13 @@ export const TEMPLATE_LIMITS = Object.freeze({
    */
   renderMilliseconds: 250,
   /**
+   * The time budget, from then on, of a compiled template that has once run out of time (in this
+   * process): a flood of messages carrying the same render-time bomb then costs dispatch 25 ms
+   * each rather than 250, so a batch of 500 finishes well inside Kafka's 30 s session timeout,
+   * while the same template given sane data (a millisecond or two) still renders.
+   */
+  renderMillisecondsAfterTimeout: 25,
+  /**
    * liquidjs `memoryLimit`, per render: its unit is roughly one allocated element or character
    * (a range's length, the strings `append`, `join`, `upcase`… build). Two million is some
    * megabytes, against some thousands for a real message.
@@ -37,6 +44,9 @@ export const TEMPLATE_LIMITS = Object.freeze({
 
 /** The message a render stopped by `renderedCharacters` fails with, in liquidjs' wording of its own limits. */
 export const RENDERED_TEXT_LIMIT_MESSAGE = 'rendered text limit exceeded';
+
+/** liquidjs' message when `renderLimit` stops a render. */
+export const RENDER_TIME_LIMIT_MESSAGE = 'template render limit exceeded';
 
 /**
  * Whether a liquidjs failure, or what it wraps, is one of the limits above (or the engine's own
