@@ -1,5 +1,6 @@
 import { isoDateTime } from './date-time';
 import { channelSchema } from './profile';
+import { idSchema } from './text-limits';
 import { z } from 'zod';
 
 export const MESSAGE_STATUSES = ['queued', 'sent', 'delivered', 'read', 'clicked', 'replied', 'failed', 'expired'] as const;
@@ -8,10 +9,10 @@ export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
 /** A message status change, published on `nudge.deliveries.v1` (keyed by userId). */
 export const deliveryUpdateSchema = z.object({
-  messageId: z.string(),
-  sendId: z.string(),
-  userId: z.string(),
-  campaignId: z.string(),
+  messageId: idSchema,
+  sendId: idSchema,
+  userId: idSchema,
+  campaignId: idSchema,
   channel: channelSchema,
   provider: z.string(),
   status: messageStatusSchema,

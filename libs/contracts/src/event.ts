@@ -1,34 +1,71 @@
+import { boundedJsonObject } from './bounded-json';
 import { isoDateTime } from './date-time';
+import { DEFAULT_MAX_EVENT_AGE, eventTimeProblem, fixedDurationMillis } from './event-time';
+import { eventNameSchema, idSchema } from './text-limits';
 import { z } from 'zod';
 
-const nonEmptyId = z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
-
-/** An event as a client sends it to `POST /v1/events` (SPEC §3). */
+/**
+ * An event as a client sends it to `POST /v1/events` (SPEC §3): ids and name printable
+ * and bounded (`idSchema`, `eventNameSchema`), `properties` and `context` within
+ * `JSON_FIELD_LIMITS`. The timestamp's distance from receipt is checked by
+ * `eventInputSchemaAt`, which knows when the event was received.
+ */
 export const eventInputSchema = z
   .object({
-    eventId: nonEmptyId.optional(),
-    userId: nonEmptyId,
-    name: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters'),
+    eventId: idSchema.optional(),
+    userId: idSchema,
+    name: eventNameSchema,
     timestamp: isoDateTime('must be an ISO-8601 date-time').optional(),
-    properties: z.record(z.unknown()).default({}),
-    context: z.record(z.unknown()).default({}),
+    properties: boundedJsonObject().default({}),
+    context: boundedJsonObject().default({}),
   })
   .strict();
 
 export type EventInput = z.input<typeof eventInputSchema>;
 
-/** The event envelope on `nudge.events.v1`: every field resolved. */
-export const eventEnvelopeSchema = z.object({
-  eventId: nonEmptyId,
-  userId: nonEmptyId,
-  name: z.string().min(1),
+/** Where the age of events is judged: the limit, and (at ingest) when the request arrived. */
+export interface EventAgeLimit {
+  /** `NUDGE_MAX_EVENT_AGE` in milliseconds. */
+  maxEventAgeMs: number;
+}
+
+/** `eventInputSchema` for an event received at `receivedAt`: its timestamp must be near it (`eventTimeProblem`). */
+export function eventInputSchemaAt(receivedAt: Date, { maxEventAgeMs }: EventAgeLimit) {
+  const received = receivedAt.toISOString();
+  return eventInputSchema.superRefine((event, ctx) => {
+    if (event.timestamp === undefined) return;
+    const problem = eventTimeProblem(event.timestamp, received, maxEventAgeMs);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['timestamp'], message: problem });
+  });
+}
+
+const eventEnvelopeObject = z.object({
+  eventId: idSchema,
+  userId: idSchema,
+  name: eventNameSchema,
   timestamp: isoDateTime(),
   receivedAt: isoDateTime(),
-  properties: z.record(z.unknown()),
-  context: z.record(z.unknown()),
+  properties: boundedJsonObject(),
+  context: boundedJsonObject(),
 });
 
-export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
+/** The event envelope on `nudge.events.v1`: every field resolved. */
+export type EventEnvelope = z.infer<typeof eventEnvelopeObject>;
+
+/**
+ * The envelope as a consumer reads it: the same limits as at ingest, and a timestamp no
+ * further from the envelope's own `receivedAt` than ingest allows. Judging by `receivedAt`
+ * rather than the consumer's clock keeps replays of old records valid.
+ */
+export function eventEnvelopeSchemaFor({ maxEventAgeMs }: EventAgeLimit) {
+  return eventEnvelopeObject.superRefine((event, ctx) => {
+    const problem = eventTimeProblem(event.timestamp, event.receivedAt, maxEventAgeMs);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['timestamp'], message: problem });
+  });
+}
+
+/** The envelope schema with the default age limit (`P30D`). */
+export const eventEnvelopeSchema = eventEnvelopeSchemaFor({ maxEventAgeMs: fixedDurationMillis(DEFAULT_MAX_EVENT_AGE)! });
 
 export const MAX_BATCH_EVENTS = 1000;
 

@@ -5,3 +5,6 @@ export * from './send-request';
 export * from './delivery';
 export * from './decision';
 export * from './errors';
+export * from './bounded-json';
+export * from './text-limits';
+export * from './event-time';

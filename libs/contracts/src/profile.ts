@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { boundedJsonObject, JSON_FIELD_LIMITS, jsonLimitIssue } from './bounded-json';
+import { formatPath, ValidationError } from './errors';
+import { idSchema, printableText } from './text-limits';
 
 export const CHANNELS = [
   'sms',
@@ -20,32 +23,45 @@ export type Channel = z.infer<typeof channelSchema>;
 export const CATEGORIES = ['marketing', 'transactional'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
+/** Longest channel address (a phone number, an email address, a push token, a URL). */
+export const MAX_CHANNEL_ADDRESS_LENGTH = 512;
+/** Most preference topics a profile holds. */
+export const MAX_PREFERENCE_TOPICS = JSON_FIELD_LIMITS.maxKeys;
+/** A BCP 47 language tag such as `es`, `es-ES` or `zh-Hant-TW` (`_` tolerated as separator). */
+const LOCALE = /^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$/;
+
 const consentSchema = z.object({ marketing: z.boolean().optional(), transactional: z.boolean().optional() }).strict();
 
 const channelProfileSchema = z
   .object({
-    address: z.string().trim().min(1, 'must not be empty').max(512).optional(),
+    address: printableText(MAX_CHANNEL_ADDRESS_LENGTH).optional(),
     consent: consentSchema.optional(),
   })
   .strict();
 
-const timezoneSchema = z.string().refine(isValidTimezone, 'must be an IANA time zone such as Europe/Madrid');
+const timezoneSchema = z.string().max(64).refine(isValidTimezone, 'must be an IANA time zone such as Europe/Madrid');
 
-/** A profile update for `PUT /v1/users/{userId}` (SPEC §4); merged into the stored profile. */
+/**
+ * A profile update for `PUT /v1/users/{userId}` (SPEC §4); merged into the stored profile.
+ * `attributes` are within `JSON_FIELD_LIMITS`, topic names are ids, addresses printable.
+ */
 export const profileUpdateSchema = z
   .object({
-    attributes: z.record(z.unknown()).optional(),
+    attributes: boundedJsonObject().optional(),
     timezone: timezoneSchema.nullable().optional(),
     country: z
       .string()
       .regex(/^[A-Z]{2}$/, 'must be an ISO-3166 alpha-2 country code such as ES')
       .nullable()
       .optional(),
-    locale: z.string().min(2).max(35).nullable().optional(),
+    locale: z.string().max(35).regex(LOCALE, 'must be a language tag such as es-ES').nullable().optional(),
     channels: z.record(channelSchema, channelProfileSchema).optional(),
     preferences: z
       .object({
-        topics: z.record(z.boolean()).optional(),
+        topics: z
+          .record(idSchema, z.boolean())
+          .refine((topics) => Object.keys(topics).length <= MAX_PREFERENCE_TOPICS, `must hold at most ${MAX_PREFERENCE_TOPICS} topics`)
+          .optional(),
         maxPerWeek: z.number().int().min(0).nullable().optional(),
       })
       .strict()
@@ -98,7 +114,8 @@ export function emptyProfile(userId: string, at: string): Profile {
 /**
  * Merges an update into a profile (SPEC §4 "merge"): attributes and topics key by key,
  * channels field by field, `null` clears a scalar. Every consent value that changes is
- * logged with its time and source, the proof of opt-in.
+ * logged with its time and source, the proof of opt-in. Throws a ValidationError when the
+ * merged attributes or topics would break the limits a single update keeps.
  */
 export function mergeProfile(current: Profile, update: ProfileUpdate, change: { at: string; source: string }): Profile {
   const next: Profile = structuredClone(current);
@@ -122,7 +139,29 @@ export function mergeProfile(current: Profile, update: ProfileUpdate, change: { 
   if (update.preferences?.topics) Object.assign(next.preferences.topics, update.preferences.topics);
   if (update.preferences?.maxPerWeek === null) delete next.preferences.maxPerWeek;
   else if (update.preferences?.maxPerWeek !== undefined) next.preferences.maxPerWeek = update.preferences.maxPerWeek;
+  assertMergedWithinLimits(next, update);
   next.version = current.version + 1;
   next.updatedAt = change.at;
   return next;
+}
+
+/**
+ * Each update is within limits, but attributes and topics accumulate key by key: the merged
+ * profile must keep the same limits, or the update is refused (a 400) and nothing changes.
+ */
+function assertMergedWithinLimits(merged: Profile, update: ProfileUpdate): void {
+  if (update.attributes) {
+    const issue = jsonLimitIssue(merged.attributes);
+    if (issue) {
+      const path = formatPath(['attributes', ...issue.path]);
+      throw new ValidationError(`invalid profile update: once merged, ${path} ${issue.message}`, [
+        { path, message: `once merged with the stored attributes, ${issue.message}` },
+      ]);
+    }
+  }
+  const topics = Object.keys(merged.preferences.topics).length;
+  if (update.preferences?.topics && topics > MAX_PREFERENCE_TOPICS) {
+    const message = `once merged with the stored topics, would hold ${topics}; at most ${MAX_PREFERENCE_TOPICS} are allowed`;
+    throw new ValidationError(`invalid profile update: preferences.topics ${message}`, [{ path: 'preferences.topics', message }]);
+  }
 }

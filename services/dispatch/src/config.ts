@@ -1,3 +1,4 @@
+import { maxEventAgeSetting } from '@nudge/contracts';
 import { flagSchema, loadConfig, portSchema, secretsFromDir, sharedEnvShape } from '@nudge/service-runtime';
 import { isProviderSecretName } from '@nudge/settings';
 import { readdirSync } from 'node:fs';
@@ -8,6 +9,11 @@ export const dispatchEnvShape = {
   DISPATCH_PORT: portSchema.default(3002),
   /** 1: a provider's `baseUrl` setting may point elsewhere than the provider's API (fakes in tests, a proxy). */
   NUDGE_ALLOW_PROVIDER_BASE_URL: flagSchema.default('0'),
+  /**
+   * How old an event's timestamp may be relative to its `receivedAt` (ISO-8601 duration,
+   * default P30D, the same as ingest's), in milliseconds; older records go to the DLQ.
+   */
+  NUDGE_MAX_EVENT_AGE: maxEventAgeSetting,
   /** Most messages one sender batch claims. */
   DISPATCH_SEND_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
   /** Sender loops in this process, each working on its own batch. */

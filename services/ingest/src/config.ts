@@ -1,3 +1,4 @@
+import { maxEventAgeSetting } from '@nudge/contracts';
 import { loadConfig, portSchema, sharedEnvShape } from '@nudge/service-runtime';
 import { z } from 'zod';
 
@@ -9,6 +10,8 @@ export const ingestEnvShape = {
    * Safe because the client retries with the same eventIds (the idempotency key).
    */
   INGEST_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** How old an event's timestamp may be when it arrives (ISO-8601 duration, default P30D), in milliseconds. */
+  NUDGE_MAX_EVENT_AGE: maxEventAgeSetting,
 };
 
 export type IngestConfig = ReturnType<typeof loadIngestConfig>;

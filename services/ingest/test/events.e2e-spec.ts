@@ -105,7 +105,9 @@ describe('ingest: events', () => {
 
   it("answers 413 when one user's events are larger than Kafka accepts, and publishes nothing", async () => {
     const ingest = stack.client('ingest');
-    const posted = await ingest.post('/v1/events', { userId: 'emma', name: 'upload', properties: { blob: 'x'.repeat(1_200_000) } });
+    // Each event within its 32 KB, the batch of one user (one partition) over the broker's 1 MB.
+    const events = Array.from({ length: 40 }, () => ({ userId: 'emma', name: 'upload', properties: { blob: 'x'.repeat(31 * 1024) } }));
+    const posted = await ingest.post('/v1/events/batch', { events });
     expect(posted.status).toBe(413);
     expect(posted.body.error.code).toBe('payload_too_large');
     expect(await eventsBeforeMarker(stack, 'emma', await postMarker(ingest, 'emma'))).toEqual([]);

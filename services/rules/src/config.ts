@@ -1,3 +1,4 @@
+import { maxEventAgeSetting } from '@nudge/contracts';
 import { flagSchema, loadConfig, portSchema, sharedEnvShape } from '@nudge/service-runtime';
 import { z } from 'zod';
 
@@ -6,6 +7,11 @@ export const rulesEnvShape = {
   RULES_PORT: portSchema.default(3001),
   /** 1: a provider's `baseUrl` setting may point elsewhere than the provider's API (fakes in tests, a proxy). */
   NUDGE_ALLOW_PROVIDER_BASE_URL: flagSchema.default('0'),
+  /**
+   * How old an event's timestamp may be relative to its `receivedAt` (ISO-8601 duration,
+   * default P30D, the same as ingest's), in milliseconds; older records go to the DLQ.
+   */
+  NUDGE_MAX_EVENT_AGE: maxEventAgeSetting,
   /** Most timers one poller transaction fires. */
   TIMER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(250),
   /** How often an idle poller looks for due timers. */

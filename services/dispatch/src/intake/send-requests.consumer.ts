@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { sendRequestSchema, type SendRequest } from '@nudge/contracts';
+import { sendRequestSchemaFor, type SendRequest } from '@nudge/contracts';
 import {
   coalescing,
   startBatchConsumer,
@@ -12,6 +12,7 @@ import {
 import { KAFKA, PRODUCER, ServiceMetrics, TOPICS } from '@nudge/service-runtime';
 import type { Kafka } from 'kafkajs';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { DISPATCH_CONFIG, type DispatchConfig } from '../config';
 import { IntakeService } from './intake.service';
 
 /** Consumes `nudge.dispatch.v1`; invalid records and unusable requests go to its DLQ. */
@@ -25,6 +26,7 @@ export class SendRequestsConsumer implements OnApplicationBootstrap, BeforeAppli
     @Inject(TOPICS) private readonly topics: TopicNames,
     private readonly metrics: ServiceMetrics,
     private readonly intake: IntakeService,
+    @Inject(DISPATCH_CONFIG) private readonly config: DispatchConfig,
     @InjectPinoLogger('send-requests') private readonly logger: PinoLogger,
   ) {}
 
@@ -37,7 +39,9 @@ export class SendRequestsConsumer implements OnApplicationBootstrap, BeforeAppli
       kafka: this.kafka,
       groupId: `${this.topics.prefix}nudge-dispatch`,
       topics: [this.topics.dispatch],
-      schema: sendRequestSchema,
+      // Ids, message text and the trigger event within the limits ingest enforces (no NUL,
+      // which Postgres cannot store); the event's timestamp is judged against its receivedAt.
+      schema: sendRequestSchemaFor({ maxEventAgeMs: this.config.NUDGE_MAX_EVENT_AGE }),
       handle: accept,
       deadLetters: this.producer,
       logger: this.logger,

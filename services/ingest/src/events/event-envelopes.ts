@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { eventInputSchema, MAX_BATCH_EVENTS, type EventEnvelope, type ValidationIssue } from '@nudge/contracts';
+import {
+  eventInputSchema,
+  eventInputSchemaAt,
+  MAX_BATCH_EVENTS,
+  type EventAgeLimit,
+  type EventEnvelope,
+  type ValidationIssue,
+} from '@nudge/contracts';
 import { z } from 'zod';
 import { checkInput, invalid, parseInput, requireJsonObject } from '../common/input-validation';
 
@@ -14,9 +21,13 @@ const batchSchema = z
 
 type EventInput = z.output<typeof eventInputSchema>;
 
-/** The envelope of one event (`POST /v1/events`), or a 400 naming each bad field. */
-export function envelopeOfEvent(body: unknown, receivedAt: Date): EventEnvelope {
-  const input = parseInput(eventInputSchema, requireJsonObject(body), 'event');
+/**
+ * The envelope of one event (`POST /v1/events`), or a 400 naming each bad field: ids,
+ * name, `properties` and `context` within their limits, the timestamp within `limit` of
+ * `receivedAt` (and at most a day ahead of it).
+ */
+export function envelopeOfEvent(body: unknown, receivedAt: Date, limit: EventAgeLimit): EventEnvelope {
+  const input = parseInput(eventInputSchemaAt(receivedAt, limit), requireJsonObject(body), 'event');
   return toEnvelope(input, receivedAt.toISOString());
 }
 
@@ -25,13 +36,14 @@ export function envelopeOfEvent(body: unknown, receivedAt: Date): EventEnvelope 
  * checked before any is accepted, and the 400 names the problems of all of them
  * (`events[3].timestamp`). The same eventId twice in one batch keeps the first event.
  */
-export function envelopesOfBatch(body: unknown, receivedAt: Date): EventEnvelope[] {
+export function envelopesOfBatch(body: unknown, receivedAt: Date, limit: EventAgeLimit): EventEnvelope[] {
   const { events } = parseInput(batchSchema, requireJsonObject(body), 'event batch');
+  const schema = eventInputSchemaAt(receivedAt, limit);
   const at = receivedAt.toISOString();
   const envelopes: EventEnvelope[] = [];
   const issues: ValidationIssue[] = [];
   events.forEach((item, index) => {
-    const checked = checkInput(eventInputSchema, item, ['events', index]);
+    const checked = checkInput(schema, item, ['events', index]);
     if (checked.ok) envelopes.push(toEnvelope(checked.value, at));
     else issues.push(...checked.issues);
   });

@@ -27,12 +27,16 @@ export class EventsService {
 
   /** `POST /v1/events`: the number of events accepted (1). */
   acceptOne(body: unknown): Promise<number> {
-    return this.accept(body, (receivedAt) => [envelopeOfEvent(body, receivedAt)]);
+    return this.accept(body, (receivedAt) => [envelopeOfEvent(body, receivedAt, this.ageLimit)]);
   }
 
   /** `POST /v1/events/batch`: all or nothing; the number of distinct events accepted. */
   acceptBatch(body: unknown): Promise<number> {
-    return this.accept(body, (receivedAt) => envelopesOfBatch(body, receivedAt));
+    return this.accept(body, (receivedAt) => envelopesOfBatch(body, receivedAt, this.ageLimit));
+  }
+
+  private get ageLimit() {
+    return { maxEventAgeMs: this.config.NUDGE_MAX_EVENT_AGE };
   }
 
   private async accept(body: unknown, envelopesOf: (receivedAt: Date) => EventEnvelope[]): Promise<number> {

@@ -20,8 +20,14 @@ describe('profile requests', () => {
     ['a lower-case country', 'country', { country: 'es' }],
     ['consent that is not a boolean', 'channels.sms.consent.marketing', { channels: { sms: { consent: { marketing: 'yes' } } } }],
     ['a body that is not an object', '(body)', ['attributes']],
+    ['NUL in an attribute', 'attributes.firstName', { attributes: { firstName: 'Ana\u0000' } }],
+    ['attributes nested 9 deep', 'attributes.a.a.a.a.a.a.a.a', { attributes: { a: { a: { a: { a: { a: { a: { a: { a: {} } } } } } } } } }],
   ])('an update with %s is rejected, naming %s', (_case, path, body) => {
     expect(pathsOf(() => profileUpdateOf(body))).toContain(path);
+  });
+
+  it('accepts a userId of 256 characters, in any script', () => {
+    expect(userIdOf('ü'.repeat(256))).toBe('ü'.repeat(256));
   });
 
   it('accepts the update of SPEC §4', () => {
@@ -40,6 +46,9 @@ describe('profile requests', () => {
     ['empty', ''],
     ['blank', '   '],
     ['longer than 256 characters', 'u'.repeat(257)],
+    ['holding a control character', 'u\u001b1'],
+    ['holding NUL', 'u\u0000'],
+    ['holding a bidi override', 'u\u202E1'],
   ])('a userId that is %s is rejected, naming userId', (_case, userId) => {
     expect(pathsOf(() => userIdOf(userId))).toEqual(['userId']);
   });
@@ -49,5 +58,6 @@ describe('profile requests', () => {
     expect(consentSourceOf(undefined)).toBe('api');
     expect(consentSourceOf('  ')).toBe('api');
     expect(pathsOf(() => consentSourceOf('x'.repeat(129)))).toEqual(['X-Nudge-Source']);
+    expect(pathsOf(() => consentSourceOf('form\u0085'))).toEqual(['X-Nudge-Source']);
   });
 });

@@ -1,10 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
-import { eventEnvelopeSchema, type EventEnvelope } from '@nudge/contracts';
+import { eventEnvelopeSchemaFor, type EventEnvelope } from '@nudge/contracts';
 import { coalescing, startBatchConsumer, type JsonProducer, type RunningConsumer, type TopicNames } from '@nudge/kafka';
 import { KAFKA, PRODUCER, ServiceMetrics, TOPICS } from '@nudge/service-runtime';
 import type { Kafka } from 'kafkajs';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
+import { RULES_CONFIG, type RulesConfig } from '../config';
 import { TriggerEvaluation } from './trigger-evaluation.service';
 
 /** Consumes `nudge.events.v1`: one consumer group for all rules instances, keyed by user. */
@@ -19,6 +20,7 @@ export class TriggerConsumer implements OnApplicationBootstrap, BeforeApplicatio
     private readonly evaluation: TriggerEvaluation,
     private readonly catalog: CampaignCatalog,
     private readonly metrics: ServiceMetrics,
+    @Inject(RULES_CONFIG) private readonly config: RulesConfig,
     @InjectPinoLogger('trigger-consumer') private readonly logger: PinoLogger,
   ) {}
 
@@ -29,7 +31,9 @@ export class TriggerConsumer implements OnApplicationBootstrap, BeforeApplicatio
       kafka: this.kafka,
       groupId: `${this.topics.prefix}nudge-rules`,
       topics: [this.topics.events],
-      schema: eventEnvelopeSchema,
+      // The limits of ingest, so a record produced straight into the topic cannot carry
+      // more; its timestamp is judged against its own receivedAt (replays stay valid).
+      schema: eventEnvelopeSchemaFor({ maxEventAgeMs: this.config.NUDGE_MAX_EVENT_AGE }),
       // Most events (message_* receipts, events no campaign names) need no decision:
       // skip them before the cost of schema validation.
       wants: (value) => {
