@@ -41,7 +41,14 @@ export class ScreenedHttpClient {
   async post(post: ScreenedPost): Promise<ScreenedOutcome> {
     const refusal = targetRefusal(post.url, this.policy);
     if (refusal !== undefined) return { outcome: 'refused', reason: refusal };
-    return new Promise<ScreenedOutcome>((settle) => {
+    return new Promise<ScreenedOutcome>((resolve) => {
+      let timedOut = false;
+      const settle = (outcome: ScreenedOutcome): void => {
+        clearTimeout(timer);
+        resolve(outcome);
+      };
+      const failed = (error: unknown): void =>
+        settle(timedOut ? { outcome: 'unreachable', reason: `no answer within ${post.timeoutMs} ms`, timedOut } : unreachable(error));
       const secure = post.url.protocol === 'https:';
       const options = {
         method: 'POST',
@@ -52,20 +59,17 @@ export class ScreenedHttpClient {
       const request = (secure ? httpsRequest : httpRequest)(post.url, options, (response) => {
         readCapped(response, MAX_ANSWER_BYTES).then(
           (text) => settle({ outcome: 'answered', status: response.statusCode ?? 0, headers: response.headers, text }),
-          (error: unknown) => settle(unreachable(error, timedOut)),
+          failed,
         );
       });
-      let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
-        request.destroy(new Error(`no answer within ${post.timeoutMs} ms`));
+        request.destroy();
+        failed(undefined);
       }, post.timeoutMs);
-      request.on('close', () => clearTimeout(timer));
-      request.on('error', (error) => {
-        clearTimeout(timer);
-        const code = (error as NodeJS.ErrnoException).code;
-        settle(code === ADDRESS_REFUSED ? { outcome: 'refused', reason: error.message } : unreachable(error, timedOut));
-      });
+      request.on('error', (error: NodeJS.ErrnoException) =>
+        error.code === ADDRESS_REFUSED ? settle({ outcome: 'refused', reason: error.message }) : failed(error),
+      );
       request.end(post.body);
     });
   }
@@ -91,7 +95,7 @@ function readCapped(response: IncomingMessage, maxBytes: number): Promise<string
   });
 }
 
-function unreachable(error: unknown, timedOut: boolean): ScreenedOutcome {
+function unreachable(error: unknown): ScreenedOutcome {
   const { message, code } = (error ?? {}) as { message?: string; code?: string };
-  return { outcome: 'unreachable', reason: message || code || String(error), timedOut };
+  return { outcome: 'unreachable', reason: message || code || String(error), timedOut: false };
 }
