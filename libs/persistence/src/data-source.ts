@@ -9,6 +9,7 @@ import { Conversions1732490000000 } from './migrations/1732490000000-conversions
 import { Broadcasts1732500000000 } from './migrations/1732500000000-broadcasts';
 import { Journeys1732510000000 } from './migrations/1732510000000-journeys';
 import { DispatchHotPath1732520000000 } from './migrations/1732520000000-dispatch-hot-path';
+import { Erasure1732530000000 } from './migrations/1732530000000-erasure';
 
 export const MIGRATIONS = [
   InitialSchema1732460000000,
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   Broadcasts1732500000000,
   Journeys1732510000000,
   DispatchHotPath1732520000000,
+  Erasure1732530000000,
 ];
 
 export interface DatabaseOptions {

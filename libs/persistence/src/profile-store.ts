@@ -1,6 +1,7 @@
 import { emptyProfile, mergeProfile, type Profile, type ProfileUpdate } from '@nudge/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
-import { inTransaction, lockUsers, returnedRows } from './data-source';
+import { inTransaction, lockUsers } from './data-source';
+import { eraseUser } from './erasure';
 
 /** Reads and writes profiles; the row is the truth, the compacted topic mirrors it. */
 export class ProfileStore {
@@ -42,17 +43,15 @@ export class ProfileStore {
   }
 
   /**
-   * Erases a user (right to erasure): the profile, and recipient addresses and bodies
-   * of their messages; counts (decisions, message statuses) stay, without content.
+   * Erases a user (right to erasure) in one transaction: every personal value of every table
+   * (ERASURE_PLAN), the erasure marker written; `beforeCommit` runs before the commit (publish
+   * the profile tombstone there), so a failed publish leaves everything as it was.
    */
-  async erase(userId: string, beforeCommit: () => Promise<void>): Promise<boolean> {
+  async erase(userId: string, at: Date, beforeCommit: () => Promise<void>): Promise<boolean> {
     return inTransaction(this.dataSource, async (manager) => {
-      await lockUsers(manager, [userId]);
-      const deleted = returnedRows(await manager.query('DELETE FROM profiles WHERE user_id = $1 RETURNING user_id', [userId]));
-      await manager.query(`UPDATE messages SET recipient = '[erased]', body = NULL, request = '{}'::jsonb WHERE user_id = $1`, [userId]);
-      await manager.query('DELETE FROM pending_sends WHERE user_id = $1', [userId]);
+      const erased = await eraseUser(manager, userId, at);
       await beforeCommit();
-      return deleted.length > 0;
+      return (erased.profiles ?? 0) > 0;
     });
   }
 }

@@ -31,11 +31,14 @@ export class UsersService {
   }
 
   /**
-   * Erases a user. Idempotent: erasing an unknown user also succeeds and also publishes
-   * the tombstone, so every reader of the topic drops whatever copy it may hold.
+   * Erases a user from every table in one transaction (the profile deleted, personal values
+   * elsewhere blanked, user ids hashed, pending sends and journey timers cancelled, the
+   * erasure marker written for dispatch). Idempotent: erasing an unknown user also succeeds
+   * and also publishes the tombstone, so every reader of the topic drops whatever copy it
+   * may hold.
    */
   async erase(userId: string): Promise<void> {
-    await this.profiles.erase(userId, () => this.publish(userId, null)).catch(rethrowDatabaseFailure);
+    await this.profiles.erase(userId, new Date(), () => this.publish(userId, null)).catch(rethrowDatabaseFailure);
   }
 
   private async publish(userId: string, profile: Profile | null): Promise<void> {

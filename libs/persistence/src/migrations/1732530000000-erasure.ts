@@ -1,0 +1,34 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Complete erasure (right to erasure): who was erased, and when, without keeping who.
+ * - `erasure_salt`: one random key of this installation; an erased user is known only by
+ *   `erased:` + HMAC-SHA256(salt, userId), so the table does not list the ids it erased, yet
+ *   dispatch can still recompute the key of a send request's user and drop it.
+ * - `erased_users`: the erasure marker, one row per erased user key with the latest erasure time.
+ */
+export class Erasure1732530000000 implements MigrationInterface {
+  name = 'Erasure1732530000000';
+
+  async up(db: QueryRunner): Promise<void> {
+    await db.query(`
+      CREATE TABLE erasure_salt (
+        id smallint PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+        salt text NOT NULL
+      )`);
+    // gen_random_uuid() draws from the server's strong random source (core since Postgres 13).
+    await db.query(
+      `INSERT INTO erasure_salt (salt) VALUES (encode(sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8')), 'hex'))`,
+    );
+    await db.query(`
+      CREATE TABLE erased_users (
+        user_key text PRIMARY KEY,
+        erased_at timestamptz NOT NULL
+      )`);
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    await db.query('DROP TABLE IF EXISTS erased_users');
+    await db.query('DROP TABLE IF EXISTS erasure_salt');
+  }
+}
