@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SendRequest } from '@nudge/contracts';
 import { PoisonRecordError, type ConsumedRecord, type RejectedRecord } from '@nudge/kafka';
-import { inTransaction } from '@nudge/persistence';
+import { erasuresOf, ErasureSalt, inTransaction } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -14,11 +14,14 @@ import type { StatusChange } from '../messages/status-change';
 import { StatusChangesPublisher } from '../messages/status-changes.publisher';
 import { ActiveProviders } from '../providers/active-providers';
 import { ReadyMessagesSignal } from '../sending/ready-messages.signal';
+import { DroppedSendsStore } from './dropped-sends.store';
+import { splitByErasure } from './erased-senders';
 import { MessageComposer } from './message-composer';
 
 /**
  * Turns a batch of send requests into stored messages: compose (provider chosen, address
- * checked, body rendered with its tracked links, counted) → insert all in one statement,
+ * checked, body rendered with its tracked links, counted) → drop those of erased users
+ * (recorded without personal data, never sent) → insert the rest in one statement,
  * skipping send ids already stored (a replay creates nothing, links included) → publish
  * the failures of messages that could not be composed → commit → ring the sender.
  */
@@ -34,6 +37,8 @@ export class IntakeService {
     private readonly publisher: StatusChangesPublisher,
     private readonly providers: ActiveProviders,
     private readonly readyMessages: ReadyMessagesSignal,
+    private readonly erasureSalt: ErasureSalt,
+    private readonly droppedSends: DroppedSendsStore,
     @InjectPinoLogger('intake') private readonly logger: PinoLogger,
   ) {
     this.composer = new MessageComposer({ publicUrl: config.PUBLIC_URL });
@@ -43,13 +48,20 @@ export class IntakeService {
   async accept(records: ConsumedRecord<SendRequest>[]): Promise<RejectedRecord<SendRequest>[]> {
     const { messages, rejected } = await this.composeAll(firstOfEachSend(records));
     const at = this.clock.now().toISOString();
+    const salt = await this.erasureSalt.get();
     const inserted = await inTransaction(this.dataSource, async (manager) => {
-      const rows = await this.store.insertNew(manager, messages, at);
+      // Under the users' shared erasure locks: an erasure committed before is seen here, a later one waits for this commit.
+      const { kept, dropped } = splitByErasure(messages, await erasuresOf(manager, salt, messages.map((m) => m.request.userId)));
+      await this.droppedSends.record(manager, dropped, salt, at);
+      const rows = await this.store.insertNew(manager, kept, at);
       const insertedIds = new Set(rows.map((row) => row.id));
-      await this.publisher.publish(messages.filter((m) => m.status === 'failed' && insertedIds.has(m.id)).map((m) => failureOf(m, at)));
-      return rows;
+      await this.publisher.publish(kept.filter((m) => m.status === 'failed' && insertedIds.has(m.id)).map((m) => failureOf(m, at)));
+      return { rows, dropped };
     });
-    if (inserted.some((row) => row.status === 'queued')) this.readyMessages.ring();
+    for (const message of inserted.dropped) {
+      this.logger.info({ sendId: message.request.sendId, campaignId: message.request.campaignId }, 'send request of an erased user dropped');
+    }
+    if (inserted.rows.some((row) => row.status === 'queued')) this.readyMessages.ring();
     return rejected;
   }
 
