@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { TopicNames } from './kafka-client';
-import { ensureTopics, whileRetriable } from './topics';
+import { ensureTopics, topicPlan, whileRetriable } from './topics';
 
 /** A kafkajs client whose admin fails `failures` times with `error`, then works. */
 function aKafka(failures: number, error: object) {
@@ -50,5 +50,30 @@ describe('whileRetriable', () => {
       return 'subscribed';
     }, 1);
     expect([answer, calls]).toEqual(['subscribed', 3]);
+  });
+});
+
+describe('topicPlan', () => {
+  const names = new TopicNames('');
+
+  it('keeps records of the topics that carry bodies 7 days by default: the dispatch topic and every DLQ', () => {
+    const retention = new Map(
+      topicPlan(names).map((t) => [t.topic, t.configEntries?.find((entry) => entry.name === 'retention.ms')?.value]),
+    );
+    const week = String(7 * 24 * 60 * 60 * 1000);
+    expect(retention.get(names.dispatch)).toBe(week);
+    for (const topic of [names.events, names.profiles, names.dispatch, names.deliveries])
+      expect(retention.get(names.dlq(topic))).toBe(week);
+    expect(retention.get(names.events)).toBeUndefined();
+  });
+
+  it('takes the retention it is given', () => {
+    const dispatch = topicPlan(names, { bodyRetentionMs: 3_600_000 }).find((t) => t.topic === names.dispatch);
+    expect(dispatch?.configEntries).toEqual([{ name: 'retention.ms', value: '3600000' }]);
+  });
+
+  it('compacts the profiles topic, so an erasure tombstone removes the last profile', () => {
+    const profiles = topicPlan(names).find((t) => t.topic === names.profiles);
+    expect(profiles?.configEntries).toEqual([{ name: 'cleanup.policy', value: 'compact' }]);
   });
 });

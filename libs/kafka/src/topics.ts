@@ -4,17 +4,29 @@ import type { TopicNames } from './kafka-client';
 /** Partition counts: keyed topics get room for several consumers; DLQs are low-volume. */
 const KEYED_PARTITIONS = 6;
 
-/** The topics of SPEC §2 with their settings; the profiles topic is compacted. */
-export function topicPlan(names: TopicNames): ITopicConfig[] {
+/** How long topics that carry message bodies and addresses keep a record, unless configured: 7 days. */
+export const DEFAULT_BODY_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+export interface TopicPlanOptions {
+  /** `retention.ms` of the dispatch topic and of every DLQ (they carry bodies, addresses, event properties). */
+  bodyRetentionMs?: number;
+}
+
+/**
+ * The topics of SPEC §2 with their settings: the profiles topic is compacted (an erasure's
+ * tombstone removes the user's last profile at the next compaction); the dispatch topic and
+ * the DLQs, which carry rendered bodies and addresses, keep records `bodyRetentionMs` only.
+ */
+export function topicPlan(names: TopicNames, options: TopicPlanOptions = {}): ITopicConfig[] {
+  const retention = { name: 'retention.ms', value: String(options.bodyRetentionMs ?? DEFAULT_BODY_RETENTION_MS) };
   const keyed = [names.events, names.profiles, names.dispatch, names.deliveries];
+  const configOf = (topic: string) => {
+    if (topic === names.profiles) return [{ name: 'cleanup.policy', value: 'compact' }];
+    return topic === names.dispatch ? [retention] : [];
+  };
   return [
-    ...keyed.map((topic) => ({
-      topic,
-      numPartitions: KEYED_PARTITIONS,
-      replicationFactor: -1,
-      configEntries: topic === names.profiles ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
-    })),
-    ...keyed.map((topic) => ({ topic: names.dlq(topic), numPartitions: 1, replicationFactor: -1 })),
+    ...keyed.map((topic) => ({ topic, numPartitions: KEYED_PARTITIONS, replicationFactor: -1, configEntries: configOf(topic) })),
+    ...keyed.map((topic) => ({ topic: names.dlq(topic), numPartitions: 1, replicationFactor: -1, configEntries: [retention] })),
   ];
 }
 
@@ -23,13 +35,19 @@ const CREATE_ATTEMPTS = 10;
 const CREATE_BACKOFF_MS = 300;
 
 /**
- * Creates the missing topics of the plan; existing ones are left as they are. Services that
+ * Creates the missing topics of the plan; existing ones are left as they are (their settings
+ * included: see the README for changing an existing topic's retention). Services that
  * start together on a fresh broker race to create the same topics, and one may be told, while
  * another's creation settles, that a partition has no leader yet ("This server does not host
  * this topic-partition", retriable): that is waited out (bounded), not a reason to stop.
  */
-export async function ensureTopics(kafka: Kafka, names: TopicNames, backoffMs = CREATE_BACKOFF_MS): Promise<string[]> {
-  return whileRetriable(() => createMissingTopics(kafka, names), backoffMs);
+export async function ensureTopics(
+  kafka: Kafka,
+  names: TopicNames,
+  backoffMs = CREATE_BACKOFF_MS,
+  options: TopicPlanOptions = {},
+): Promise<string[]> {
+  return whileRetriable(() => createMissingTopics(kafka, topicPlan(names, options)), backoffMs);
 }
 
 /**
@@ -47,12 +65,12 @@ export async function whileRetriable<T>(work: () => Promise<T>, backoffMs = CREA
   }
 }
 
-async function createMissingTopics(kafka: Kafka, names: TopicNames): Promise<string[]> {
+async function createMissingTopics(kafka: Kafka, plan: ITopicConfig[]): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const missing = topicPlan(names).filter((t) => !existing.has(t.topic));
+    const missing = plan.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
     return missing.map((t) => t.topic);
   } catch (error) {

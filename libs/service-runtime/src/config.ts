@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_BODY_RETENTION_MS } from '@nudge/kafka';
 import { z, type ZodRawShape } from 'zod';
 
 /** The environment is wrong: names the variable and what is expected of it. */
@@ -54,6 +55,8 @@ export const sharedEnvShape = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Append the JSON log lines to this file instead of stdout. */
   LOG_FILE: z.string().trim().min(1).optional(),
+  /** `retention.ms` of the topics that carry bodies (dispatch, DLQs) when a service creates them; default 7 days. */
+  NUDGE_BODY_TOPIC_RETENTION_MS: z.coerce.number().int().min(60_000).default(DEFAULT_BODY_RETENTION_MS),
 } satisfies ZodRawShape;
 
 export const portSchema = z.coerce.number().int().min(0).max(65535);
@@ -128,4 +131,5 @@ export interface RuntimeConfig {
   NUDGE_TOPIC_PREFIX: string;
   LOG_LEVEL: string;
   LOG_FILE?: string;
+  NUDGE_BODY_TOPIC_RETENTION_MS?: number;
 }

@@ -88,7 +88,7 @@ export class RuntimeModule implements OnApplicationShutdown {
           provide: PRODUCER,
           inject: [KAFKA, TOPICS],
           useFactory: async (kafka: Kafka, topics: TopicNames) => {
-            await ensureTopics(kafka, topics);
+            await ensureTopics(kafka, topics, undefined, { bodyRetentionMs: config.NUDGE_BODY_TOPIC_RETENTION_MS });
             const producer = new JsonProducer(kafka);
             await producer.connect();
             return producer;
