@@ -21,8 +21,10 @@ export function parseProviderSettings<Schema extends z.ZodTypeAny>(
 }
 
 /**
- * A credential from the environment variable a setting names (`tokenEnv: TELEGRAM_TOKEN`):
- * settings never hold secrets themselves. Unset or empty throws an Error naming both the
+ * A credential from the variable a setting names (`tokenEnv: NUDGE_SECRET_TELEGRAM_TOKEN`):
+ * settings never hold secrets themselves, and `validateSettings` lets them name only
+ * NUDGE_SECRET_* variables, which are all dispatch puts in `context.env` (from its
+ * environment or NUDGE_SECRETS_DIR). Unset or empty throws an Error naming both the
  * setting and the variable: `providers.<channel>.<setting>: environment variable <name> is not set`.
  */
 export function envCredential(context: ProviderContext, channel: Channel, setting: string, variable: string): string {
