@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ServiceExpressAdapter } from './service-express-adapter';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
+import { ApiAuth } from './api-auth';
 import { asBodyParserError } from './http-error.filter';
 import { ServiceMetrics } from './metrics';
 
@@ -41,10 +42,14 @@ export async function createServiceApp(
   app.use(express.json({ limit: '5mb', verify }));
   app.use(express.urlencoded({ extended: false, limit: '1mb', verify }));
   if (options.keepRawBody) app.use(express.raw({ type: () => true, limit: '1mb', verify }));
-  // Body-parser errors happen before Nest's filters see the request: map them here.
-  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+  // Body-parser errors happen before Nest's filters see the request: map them here (a
+  // caller without any valid credential gets the 401 it would get from the route).
+  const auth = optionalAuth(app);
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     const mapped = asBodyParserError(error);
     if (!mapped) return next(error);
+    const refused = auth?.refusalBeforeRouting(req);
+    if (refused) return res.status(refused.getStatus()).json(refused.getResponse());
     res.status(mapped[0]).json(mapped[1]);
   });
   const metrics = app.get(ServiceMetrics);
@@ -56,6 +61,14 @@ export async function createServiceApp(
     next();
   });
   return app;
+}
+
+function optionalAuth(app: INestApplication): ApiAuth | undefined {
+  try {
+    return app.get(ApiAuth, { strict: false });
+  } catch {
+    return undefined; // an app without the runtime module (a unit test's)
+  }
 }
 
 /** Starts a service on its port and stops it cleanly on SIGINT/SIGTERM. */

@@ -31,6 +31,12 @@ const postgresUrl = z
 /** An on/off variable: `1`/`true` or `0`/`false`. */
 export const flagSchema = z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
+/** A comma-separated list of keys (two during a rotation); kept as written, split by ApiAuth. */
+const keyList = z
+  .string()
+  .refine((v) => v.split(',').some((key) => key.trim() !== ''), 'must hold at least one key (comma-separated)')
+  .refine((v) => v.split(',').every((key) => !/\s/.test(key.trim())), 'a key may not contain whitespace');
+
 /** Variables every service reads (SPEC §1). */
 export const sharedEnvShape = {
   KAFKA_BROKERS: brokerList.default('localhost:9092'),
@@ -46,7 +52,12 @@ export const sharedEnvShape = {
   NUDGE_SECRETS_DIR: z.string().trim().min(1).optional(),
   DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/nudge'),
   NUDGE_CONFIG_DIR: z.string().trim().min(1).default('./config'),
-  NUDGE_API_KEY: z.string().min(1).optional(),
+  /** Admin key(s), comma-separated: every route. */
+  NUDGE_API_KEY: keyList.optional(),
+  /** Ingest key(s), comma-separated: only routes scoped `ingest` (events, a user's profile). */
+  NUDGE_INGEST_KEY: keyList.optional(),
+  /** Secret of end users' inbox tokens (hex HMAC-SHA256 keyed with it over the user id). */
+  NUDGE_INBOX_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   NUDGE_TOPIC_PREFIX: z
     .string()
     .regex(/^[a-zA-Z0-9._-]*$/, 'may hold letters, digits, dot, dash and underscore')
@@ -128,6 +139,8 @@ export interface RuntimeConfig {
   KAFKA_SASL_PASSWORD?: string;
   DATABASE_URL: string;
   NUDGE_API_KEY?: string;
+  NUDGE_INGEST_KEY?: string;
+  NUDGE_INBOX_SECRET?: string;
   NUDGE_TOPIC_PREFIX: string;
   LOG_LEVEL: string;
   LOG_FILE?: string;

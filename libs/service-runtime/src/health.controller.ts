@@ -1,12 +1,17 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, HttpException, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
+import { ApiAuth } from './api-auth';
+import { Public } from './route-access';
 import { DATA_SOURCE, KAFKA } from './tokens';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-/** `GET /health`: 200 when Kafka and Postgres answer, 503 otherwise (Terminus). */
+/**
+ * `GET /health`: 200 when Kafka and Postgres answer, 503 otherwise (Terminus), with `auth`
+ * `"on"` or `"off"` (no key configured: every route is open). Public: probes have no key.
+ */
 @Controller()
 export class HealthController {
   private admin: Admin | null = null;
@@ -16,12 +21,21 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(KAFKA) private readonly kafka: Kafka,
+    private readonly auth: ApiAuth,
   ) {}
 
   @Get('health')
+  @Public()
   @HealthCheck()
-  check() {
-    return this.health.check([() => this.database(), () => this.broker()]);
+  async check() {
+    const auth = this.auth.enabled ? 'on' : 'off';
+    try {
+      return { ...(await this.health.check([() => this.database(), () => this.broker()])), auth };
+    } catch (error) {
+      const report = error instanceof HttpException ? error.getResponse() : null;
+      if (typeof report === 'object' && report !== null) throw new ServiceUnavailableException({ ...report, auth });
+      throw error;
+    }
   }
 
   private async database() {

@@ -1,26 +1,50 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger, NotFoundException, Optional } from '@nestjs/common';
 import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '@nudge/contracts';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { decideUnmatched } from './access-decision';
+import { ApiAuth } from './api-auth';
+import { isNestMiddleware } from './service-express-adapter';
 
-interface ErrorBody {
-  error: { code: string; message: string; details?: { path: string; message: string }[] };
+interface ErrorDetail {
+  path: string;
+  message: string;
 }
 
-/** Maps every error to SPEC's error body once; a client's mistake is never a 500. */
+/** SPEC's error body; every 4xx carries at least one detail naming the part of the request at fault. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: ErrorDetail[] };
+}
+
+/**
+ * Maps every error to SPEC's error body once; a client's mistake is never a 500. A request
+ * that matched no route answers 401 to a caller without a valid key (which routes exist
+ * stays hidden), 404 to one with a key.
+ */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
+  constructor(@Optional() private readonly auth?: ApiAuth) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
     if (isHealthReport(exception)) {
       // Terminus' own body ({status, info, error, details}) is what probes and people read.
       response.status(exception.getStatus()).json(exception.getResponse());
       return;
     }
-    const [status, body] = this.toResponse(exception);
+    const [status, body] = withDetail(this.toResponse(this.unmatched(exception, http.getRequest<Request>()) ?? exception));
     if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     response.status(status).json(body);
+  }
+
+  /** Nest's answer to a request no route matched, decided by who is asking; null for any other error. */
+  private unmatched(exception: unknown, request: Request): HttpException | null {
+    if (!(exception instanceof NotFoundException) || !this.auth || matchedRoute(request)) return null;
+    const decision = decideUnmatched(this.auth.callerOf(request), this.auth.enabled);
+    if (decision.allowed || decision.status === 404) return null;
+    return new HttpException({ message: decision.message, details: [{ path: decision.path, message: decision.message }] }, decision.status);
   }
 
   private toResponse(exception: unknown): [number, ErrorBody] {
@@ -34,10 +58,37 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (bodyParser) return bodyParser;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      return [status, { error: { code: codeForStatus(status), message: messageOf(exception) } }];
+      return [status, { error: { code: codeOf(exception, status), message: messageOf(exception), details: detailsOf(exception) } }];
     }
     return [500, { error: { code: 'internal', message: 'internal error; see the service log' } }];
   }
+}
+
+/** Whether the router matched a route of the app (Nest's middleware is registered as catch-all routes). */
+function matchedRoute(request: Request): boolean {
+  const route = request.route as { stack?: { handle: unknown }[] } | undefined;
+  return route?.stack !== undefined && !route.stack.every((layer) => isNestMiddleware(layer.handle));
+}
+
+/** Where in the request a 4xx of this status points when its error names nothing itself. */
+const DEFAULT_DETAIL_PATH: Record<number, string> = {
+  401: 'headers.authorization',
+  403: 'headers.authorization',
+  404: '(url)',
+  405: '(method)',
+  406: 'headers.accept',
+  409: '(body)',
+  411: 'headers.content-length',
+  413: '(body)',
+  415: 'headers.content-type',
+  422: '(body)',
+};
+
+/** A 4xx body always names at least one part of the request, as SPEC's error shape promises. */
+function withDetail([status, body]: [number, ErrorBody]): [number, ErrorBody] {
+  if (status < 400 || status >= 500 || (body.error.details?.length ?? 0) > 0) return [status, body];
+  const path = DEFAULT_DETAIL_PATH[status] ?? (/decode param/i.test(body.error.message) ? '(url)' : '(request)');
+  return [status, { error: { ...body.error, details: [{ path, message: body.error.message }] } }];
 }
 
 /** A failed health check: Terminus answers 503 with the state of every indicator. */
@@ -62,18 +113,44 @@ export function asBodyParserError(exception: unknown): [number, ErrorBody] | nul
       },
     ];
   }
-  if (e?.type === 'entity.too.large') return [413, { error: { code: 'payload_too_large', message: 'request body is too large' } }];
+  if (e?.type === 'entity.too.large') {
+    const message = 'request body is too large';
+    return [413, { error: { code: 'payload_too_large', message, details: [{ path: '(body)', message }] } }];
+  }
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
-    return [415, { error: { code: 'unsupported_encoding', message: e.message ?? 'unsupported encoding' } }];
+    const message = e.message ?? 'unsupported encoding';
+    const path = e.type === 'charset.unsupported' ? 'headers.content-type' : 'headers.content-encoding';
+    return [415, { error: { code: 'unsupported_encoding', message, details: [{ path, message }] } }];
+  }
+  if (typeof e?.type === 'string' && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    const message = e.message ?? 'the request body could not be read';
+    return [e.status, { error: { code: codeForStatus(e.status), message, details: [{ path: '(body)', message }] } }];
   }
   return null;
 }
 
-function messageOf(exception: HttpException): string {
+/** The error an HttpException carries: Nest's `{message}` or our own `{error: {…}}` (AccessRefused). */
+function errorOf(exception: HttpException): { code?: unknown; message?: unknown; details?: unknown } {
   const response = exception.getResponse();
-  if (typeof response === 'string') return response;
-  const message = (response as { message?: unknown }).message;
+  if (typeof response !== 'object' || response === null) return { message: response };
+  const own = (response as { error?: unknown }).error;
+  return typeof own === 'object' && own !== null ? own : response;
+}
+
+function codeOf(exception: HttpException, status: number): string {
+  const code = errorOf(exception).code;
+  return typeof code === 'string' ? code : codeForStatus(status);
+}
+
+function messageOf(exception: HttpException): string {
+  const message = errorOf(exception).message;
   return Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+}
+
+function detailsOf(exception: HttpException): ErrorDetail[] | undefined {
+  const details = errorOf(exception).details;
+  if (!Array.isArray(details)) return undefined;
+  return details.filter((d): d is ErrorDetail => typeof d?.path === 'string' && typeof d?.message === 'string');
 }
 
 function codeForStatus(status: number): string {

@@ -8,3 +8,6 @@ export * from './api-key.guard';
 export * from './route-access';
 export * from './list-routes';
 export * from './kafka-transport';
+export * from './api-auth';
+export * from './access-decision';
+export * from './user-token';

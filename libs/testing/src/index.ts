@@ -4,3 +4,4 @@ export * from './eventually';
 export * from './http-client';
 export * from './topic-reader';
 export * from './infrastructure';
+export * from './route-probe';

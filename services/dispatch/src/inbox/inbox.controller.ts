@@ -1,12 +1,17 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Scope } from '@nudge/service-runtime';
 import type { Response } from 'express';
 import type { InboxItemView } from './inbox-item';
 import { InboxService } from './inbox.service';
 import { InboxStreams } from './inbox-streams';
 import { parseListInboxQuery } from './list-inbox.query';
 
-/** The in-app inbox the app reads and reports back to (SPEC §7). */
+/**
+ * The in-app inbox the app reads and reports back to (SPEC §7). Besides the admin key, an
+ * end user's token (`X-Nudge-User-Token`, or `?token=` for the stream) opens its own inbox.
+ */
 @Controller('v1/users/:userId/inbox')
+@Scope('user')
 export class InboxController {
   constructor(
     private readonly inbox: InboxService,

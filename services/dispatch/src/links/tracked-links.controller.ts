@@ -1,4 +1,5 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Public } from '@nudge/service-runtime';
 import type { Response } from 'express';
 import { TrackedLinksService } from './tracked-links.service';
 
@@ -9,6 +10,7 @@ const NOT_FOUND_PAGE = `<!doctype html>
 
 /** `GET /c/{code}` (SPEC §7): where a recipient's tap on a tracked link lands. No API key: recipients have none. */
 @Controller('c')
+@Public()
 export class TrackedLinksController {
   constructor(private readonly links: TrackedLinksService) {}
 

@@ -7,7 +7,7 @@ import { SignedWebhooksExemption } from './signed-webhooks.exemption';
 import { webhookRequestOf } from './webhook-request';
 
 interface InvalidSignature {
-  error: { code: 'invalid_signature'; message: string };
+  error: { code: 'invalid_signature'; message: string; details: { path: string; message: string }[] };
 }
 
 /**
@@ -40,7 +40,8 @@ export class ProviderWebhooksController {
     const answer = this.webhooks.handshake(provider, webhookRequestOf(request, this.config.PUBLIC_URL));
     if (answer === null) {
       response.status(403);
-      return { error: { code: 'handshake_refused', message: `${provider} handshake refused` } };
+      const message = `${provider} handshake refused`;
+      return { error: { code: 'handshake_refused', message, details: [{ path: '(query)', message: 'wrong or missing verify token' }] } };
     }
     response.type('text/plain');
     return answer;
@@ -50,6 +51,7 @@ export class ProviderWebhooksController {
     const verdict = await this.webhooks.receive(provider, webhookRequestOf(request, this.config.PUBLIC_URL));
     if (verdict.outcome === 'processed') return verdict.processed;
     response.status(401);
-    return { error: { code: 'invalid_signature', message: `the request does not carry a valid ${provider} signature` } };
+    const message = `the request does not carry a valid ${provider} signature`;
+    return { error: { code: 'invalid_signature', message, details: [{ path: '(signature)', message }] } };
   }
 }

@@ -1,8 +1,10 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Scope } from '@nudge/service-runtime';
 import { EventsService } from './events.service';
 
 /** Event intake (SPEC §3): 202 with the number of events accepted. */
 @Controller('v1/events')
+@Scope('ingest')
 export class EventsController {
   constructor(private readonly events: EventsService) {}
 

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Put } from '@nestjs/common';
+import { Scope } from '@nudge/service-runtime';
 import { consentSourceOf, profileUpdateOf, SOURCE_HEADER, userIdOf } from './profile-requests';
 import { UsersService } from './users.service';
 
@@ -8,11 +9,13 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get(':userId')
+  @Scope('ingest')
   get(@Param('userId') userId: string) {
     return this.users.get(userIdOf(userId));
   }
 
   @Put(':userId')
+  @Scope('ingest')
   merge(@Param('userId') userId: string, @Body() body: unknown, @Headers(SOURCE_HEADER.toLowerCase()) source: string | undefined) {
     return this.users.merge(userIdOf(userId), profileUpdateOf(body), consentSourceOf(source));
   }

@@ -1,0 +1,79 @@
+import { HttpException, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Request } from 'express';
+import { type AccessDecision, type AccessKeys, authEnabled, type Caller, decideUnmatched, identify, parseKeyList } from './access-decision';
+import type { RuntimeConfig } from './config';
+import { SERVICE_CONFIG } from './tokens';
+
+/** The header an end user's client sends its inbox token in. */
+export const USER_TOKEN_HEADER = 'x-nudge-user-token';
+
+/**
+ * The service's credentials (NUDGE_API_KEY, NUDGE_INGEST_KEY, NUDGE_INBOX_SECRET) and who a
+ * request's credentials make its caller. With none configured, authentication is off.
+ */
+@Injectable()
+export class ApiAuth implements OnApplicationBootstrap {
+  readonly keys: AccessKeys;
+  private readonly logger = new Logger('auth');
+
+  constructor(@Inject(SERVICE_CONFIG) config: Pick<RuntimeConfig, 'NUDGE_API_KEY' | 'NUDGE_INGEST_KEY' | 'NUDGE_INBOX_SECRET'>) {
+    this.keys = {
+      adminKeys: parseKeyList(config.NUDGE_API_KEY),
+      ingestKeys: parseKeyList(config.NUDGE_INGEST_KEY),
+      inboxSecret: config.NUDGE_INBOX_SECRET || undefined,
+    };
+  }
+
+  /** Whether any credential is configured, so every non-public route needs one. */
+  get enabled(): boolean {
+    return authEnabled(this.keys);
+  }
+
+  callerOf(request: Request): Caller {
+    const query = request.query as Record<string, unknown> | undefined;
+    return identify(this.keys, {
+      authorization: request.header('authorization'),
+      userTokenHeader: request.header(USER_TOKEN_HEADER),
+      userTokenQuery: typeof query?.token === 'string' ? query.token : undefined,
+    });
+  }
+
+  /**
+   * The 401 for a request answered before routing (its body could not be parsed) when its
+   * caller holds no valid credential at all, so such a caller learns nothing; null otherwise.
+   */
+  refusalBeforeRouting(request: Request): AccessRefused | null {
+    if (!this.enabled) return null;
+    const caller = this.callerOf(request);
+    if (caller.kind !== 'anonymous' && caller.kind !== 'wrong-key') return null;
+    const decision = decideUnmatched(caller, true);
+    return decision.allowed ? null : new AccessRefused(decision);
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.enabled) {
+      this.logger.warn(
+        'authentication is OFF: none of NUDGE_API_KEY, NUDGE_INGEST_KEY, NUDGE_INBOX_SECRET is set, so every route is open ' +
+          'to anyone who can reach this port. Set NUDGE_API_KEY before exposing the service.',
+      );
+    } else if (this.keys.adminKeys.length === 0) {
+      this.logger.warn('NUDGE_API_KEY is not set: admin routes (settings, campaigns, messages, erasure) answer 401 to every caller');
+    }
+  }
+}
+
+/** A refused request: 401/403/404 with SPEC's error body naming the request field to blame. */
+export class AccessRefused extends HttpException {
+  constructor(decision: Extract<AccessDecision, { allowed: false }>) {
+    super(
+      {
+        error: {
+          code: { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found' }[decision.status],
+          message: decision.message,
+          details: [{ path: decision.path, message: decision.message }],
+        },
+      },
+      decision.status,
+    );
+  }
+}
