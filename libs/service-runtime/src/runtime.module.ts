@@ -6,6 +6,7 @@ import { createDataSource } from '@nudge/persistence';
 import type { Kafka } from 'kafkajs';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import type { DataSource } from 'typeorm';
+import { ApiAuth } from './api-auth';
 import { ApiKeyGuard } from './api-key.guard';
 import type { RuntimeConfig } from './config';
 import { HealthController } from './health.controller';
@@ -93,10 +94,11 @@ export class RuntimeModule implements OnApplicationShutdown {
             return producer;
           },
         },
+        ApiAuth,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],
-      exports: [SERVICE_CONFIG, SERVICE_NAME, ServiceMetrics, TOPICS, DATA_SOURCE, KAFKA, PRODUCER],
+      exports: [ApiAuth, SERVICE_CONFIG, SERVICE_NAME, ServiceMetrics, TOPICS, DATA_SOURCE, KAFKA, PRODUCER],
     };
   }
 
