@@ -54,11 +54,10 @@ export async function renderTemplate(
   const templates = compiled.parsed as Template[];
   const budget = timedOut.has(compiled) ? TEMPLATE_LIMITS.renderMillisecondsAfterTimeout : TEMPLATE_LIMITS.renderMilliseconds;
   const deadline = performance.now() + budget;
+  // Marked as the render fails, synchronously: renders started together (Promise.all) each run up to their first await.
+  const onTimeout = () => timedOut.add(compiled);
   const render = (inScope: object, strictVariables: boolean) =>
-    renderOnce(templates, inScope, tracker, { strictVariables, deadline }).catch((error: unknown) => {
-      if (error instanceof TemplateError && error.message.startsWith(RENDER_TIME_LIMIT_MESSAGE)) timedOut.add(compiled);
-      throw error;
-    });
+    renderOnce(templates, inScope, tracker, { strictVariables, deadline, onTimeout });
   const missingVariables: string[] = [];
   let probeScope: object = scope;
   while (missingVariables.length < MAX_REPORTED_MISSING) {
@@ -108,6 +107,8 @@ interface RenderLimits {
   strictVariables: boolean;
   /** `performance.now()` after which liquidjs stops the render. */
   deadline: number;
+  /** Called, synchronously, when the render runs out of time. */
+  onTimeout?: () => void;
 }
 
 /**
@@ -154,7 +155,7 @@ function renderWith(
   templates: Template[],
   scope: object,
   tracker: LinkTracker | undefined,
-  { strictVariables, deadline }: RenderLimits,
+  { strictVariables, deadline, onTimeout }: RenderLimits,
   mode: 'sync' | 'async',
 ): string | Promise<string> {
   const globals: TrackingGlobals = tracker ? { [LINK_TRACKER]: tracker } : {};
@@ -170,7 +171,9 @@ function renderWith(
   const output = new BoundedText(TEMPLATE_LIMITS.renderedCharacters);
   const failed = (error: unknown): never => {
     if (strictVariables && error instanceof UndefinedVariableError) throw error;
-    throw TemplateError.from(error);
+    const wrapped = TemplateError.from(error);
+    if (wrapped.message.startsWith(RENDER_TIME_LIMIT_MESSAGE)) onTimeout?.();
+    throw wrapped;
   };
   try {
     const rendering = messageLiquid.renderer.renderTemplates(templates, context, output);

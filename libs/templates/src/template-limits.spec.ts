@@ -78,6 +78,19 @@ describe('template limits', () => {
     expect((await timed(3)).outcome).toEqual({ text: '.........', missingVariables: [] });
   });
 
+  it('renders started together stop giving a timed-out template its full budget as soon as one runs out', async () => {
+    const compiled = compileTemplate(
+      '{% for a in (1..event.properties.n) %}{% for b in (1..event.properties.n) %}.{% endfor %}{% endfor %}',
+    );
+    const started = performance.now();
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () => renderTemplate(compiled, scopeWith({ n: 10_000 })).catch((error: unknown) => error)),
+    );
+    expect(outcomes).toEqual(Array.from({ length: 20 }, () => expect.objectContaining({ exceedsLimit: true })));
+    // 20 × 250 ms would be 5 s; one full budget and 19 short ones are under a second.
+    expect(performance.now() - started).toBeLessThan(1_500);
+  });
+
   it('a message as real messages are renders untouched', async () => {
     const items = Array.from({ length: 200 }, (_, i) => ({ sku: `SKU-${i}`, price: i }));
     const source =

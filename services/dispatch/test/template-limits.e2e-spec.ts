@@ -1,5 +1,12 @@
 import type { SendRequest } from '@nudge/contracts';
-import { aSendRequest, messageReaching, publishSendRequests, startDispatch, type DispatchHarness } from './support/dispatch-stack';
+import {
+  aSendRequest,
+  messageReaching,
+  type MessageItem,
+  publishSendRequests,
+  startDispatch,
+  type DispatchHarness,
+} from './support/dispatch-stack';
 
 /** A send request whose body loops as many times as the trigger event says: valid as a template, a bomb for n = 10⁸. */
 function aLoopOverTheEvent(userId: string, triggerEventId: string, n: number): SendRequest {
@@ -43,6 +50,27 @@ describe('dispatch: a template that hits a render limit fails its own message on
 
     const after = await messageReaching(dispatch, 'bomb', 'e-after', 'delivered');
     expect(after.body).toBe('Hi Ana, your cart of 129.9 € is waiting');
+    expect((await dispatch.stack.client('dispatch').get('/health')).status).toBe(200);
+  });
+
+  it('a flood of 200 render-time bombs is composed well inside the session timeout, and the message after them is sent', async () => {
+    const body = '{% for a in (1..event.properties.n) %}{% for b in (1..event.properties.n) %}.{% endfor %}{% endfor %}';
+    const bombs = Array.from({ length: 200 }, (_, i) => {
+      const request = aSendRequest({ userId: 'flood', triggerEventId: `e-flood-${i}`, body });
+      return { ...request, scope: { ...request.scope, event: { ...request.scope.event, properties: { n: 10_000 } } } };
+    });
+    const started = Date.now();
+    await publishSendRequests(dispatch, ...bombs, aSendRequest({ userId: 'flood', triggerEventId: 'e-flood-after' }));
+
+    await messageReaching(dispatch, 'flood', 'e-flood-after', 'delivered');
+    // 200 renders at the full 250 ms would take 50 s; after the first timeout each gets 25 ms.
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const { body: listed } = await dispatch.stack.client('dispatch').get<{ items: MessageItem[] }>('/v1/messages?userId=flood&limit=500');
+    const failed = listed.items.filter((m) => m.status === 'failed');
+    expect(failed).toHaveLength(200);
+    expect(new Set(failed.map((m) => m.failureReason?.replace(/, line.*$/, '')))).toEqual(
+      new Set(['template error: template render limit exceeded']),
+    );
     expect((await dispatch.stack.client('dispatch').get('/health')).status).toBe(200);
   });
 
