@@ -212,6 +212,34 @@ describe('erasure of a user', () => {
     const sent = await eventually(async () => (await messagesOf(user)).find((m) => m.sendId === fresh.sendId && m.status === 'delivered'));
     expect(sent.body).toBe('Welcome back');
   });
+
+  it('decides nothing on an event still in flight when its user was erased', async () => {
+    const user = `lateevent${tag}`;
+    await stack.client('ingest').put(`/v1/users/${user}`, {
+      channels: { sms: { address: '+34600000997', consent: { marketing: true, transactional: true } } },
+    });
+    const receivedBefore = new Date(Date.now() - 1_000).toISOString();
+    expect((await stack.client('ingest').delete(`/v1/users/${user}`)).status).toBe(204);
+
+    // Received by ingest before the erasure, evaluated by rules after it.
+    const eventId = `inflight-event-${tag}`;
+    const event = {
+      eventId,
+      userId: user,
+      name: 'signed_up',
+      timestamp: receivedBefore,
+      receivedAt: receivedBefore,
+      properties: { note: markers.property },
+      context: {},
+    };
+    await rules.publish(stack.topics.events, [{ key: user, value: event }]);
+    await eventually(async () =>
+      (await count('SELECT count(*) AS n FROM processed_events WHERE event_id = $1', [eventId])) === 1 ? true : undefined,
+    );
+    expect(await count('SELECT count(*) AS n FROM decisions WHERE trigger_event_id = $1', [eventId])).toBe(0);
+    expect(await count('SELECT count(*) AS n FROM journey_runs WHERE trigger_event_id = $1', [eventId])).toBe(0);
+    expect(await count('SELECT count(*) AS n FROM pending_sends WHERE trigger_event_id = $1', [eventId])).toBe(0);
+  });
 });
 
 /** A send request as rules publishes it, decided (and its trigger received) at `at`. */

@@ -17,3 +17,13 @@ export function belongsToErasedPast(erasedAt: Date | undefined, request: SendReq
   // An unreadable time cannot prove the request is newer than the erasure.
   return Number.isNaN(madeAt) || madeAt <= erasedAt.getTime();
 }
+
+/**
+ * The events that are not of an erased user's past: those of users never erased, and those
+ * received after their user's latest erasure (`erasures`: user id → erasure time).
+ */
+export function eventsAfterErasure<E extends { userId: string; receivedAt: string }>(events: E[], erasures: Map<string, Date>): E[] {
+  return events.filter(
+    (event) => !belongsToErasedPast(erasures.get(event.userId), { decidedAt: event.receivedAt, triggerReceivedAt: event.receivedAt }),
+  );
+}

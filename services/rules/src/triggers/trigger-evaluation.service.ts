@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CompiledCampaign } from '@nudge/campaigns';
 import { deriveSendId, MAIN_STEP, type EventEnvelope, type Profile } from '@nudge/contracts';
 import { decideTrigger, findCancellation, type ExceptionEvent } from '@nudge/decisions';
-import { inTransaction, loadProfiles, lockUsers } from '@nudge/persistence';
+import { ErasureSalt, erasuresOf, eventsAfterErasure, inTransaction, loadProfiles, lockUsers } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -44,17 +44,28 @@ export class TriggerEvaluation {
     private readonly firing: SendFiring,
     private readonly conversions: ConversionTracking,
     private readonly journeys: JourneyProgress,
+    private readonly erasureSalt: ErasureSalt,
   ) {}
 
   async evaluate(events: EventEnvelope[]): Promise<void> {
     const index = this.catalog.index;
     const relevant = uniqueById(events.filter((e) => index.isRelevantEvent(e)));
     if (relevant.length === 0) return;
+    const salt = await this.erasureSalt.get();
     const { decisions } = await inTransaction(this.dataSource, async (manager) => {
-      const fresh = await markProcessed(manager, relevant);
+      const processed = await markProcessed(manager, relevant);
       await lockUsers(
         manager,
-        fresh.map((e) => e.userId),
+        processed.map((e) => e.userId),
+      );
+      // Events in flight when their user was erased leave no trail: nothing is decided on them.
+      const fresh = eventsAfterErasure(
+        processed,
+        await erasuresOf(
+          manager,
+          salt,
+          processed.map((e) => e.userId),
+        ),
       );
       const now = this.clock.now();
       const outcome: BatchOutcome = { decisions: [], sends: [], journeyStarts: [], cancelledSendIds: [], touches: [], profiles: new Map() };

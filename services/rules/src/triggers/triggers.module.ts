@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ErasureSalt } from '@nudge/persistence';
+import { DATA_SOURCE } from '@nudge/service-runtime';
+import type { DataSource } from 'typeorm';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { JourneysModule } from '../journeys/journeys.module';
 import { TimersModule } from '../timers/timers.module';
@@ -6,5 +9,13 @@ import { ConversionTracking } from '../conversions/conversion-tracking';
 import { TriggerConsumer } from './trigger.consumer';
 import { TriggerEvaluation } from './trigger-evaluation.service';
 
-@Module({ imports: [CampaignsModule, TimersModule, JourneysModule], providers: [TriggerEvaluation, TriggerConsumer, ConversionTracking] })
+@Module({
+  imports: [CampaignsModule, TimersModule, JourneysModule],
+  providers: [
+    TriggerEvaluation,
+    TriggerConsumer,
+    ConversionTracking,
+    { provide: ErasureSalt, inject: [DATA_SOURCE], useFactory: (dataSource: DataSource) => new ErasureSalt(dataSource) },
+  ],
+})
 export class TriggersModule {}
