@@ -23,6 +23,10 @@ export function compileTemplate(source: string): CompiledTemplate {
   }
 }
 
+/** Verdicts of recent validations by source: a document revalidated (a file reloaded, a client retrying a bomb) costs nothing twice. */
+const recentVerdicts = new Map<string, string | null>();
+const RECENT_VERDICTS = 256;
+
 /**
  * Null when the template can be sent; otherwise what is wrong with it, e.g. "undefined filter:
  * nope, line:1, col:4": a source over TEMPLATE_LIMITS.sourceBytes (UTF-8), a parse error, or a
@@ -33,6 +37,15 @@ export function compileTemplate(source: string): CompiledTemplate {
 export function validateTemplate(source: string): string | null {
   const bytes = Buffer.byteLength(source, 'utf8');
   if (bytes > TEMPLATE_LIMITS.sourceBytes) return `must be at most ${TEMPLATE_LIMITS.sourceBytes} bytes (UTF-8), got ${bytes}`;
+  const known = recentVerdicts.get(source);
+  if (known !== undefined) return known;
+  const verdict = verdictOn(source);
+  recentVerdicts.set(source, verdict);
+  if (recentVerdicts.size > RECENT_VERDICTS) recentVerdicts.delete(recentVerdicts.keys().next().value as string);
+  return verdict;
+}
+
+function verdictOn(source: string): string | null {
   try {
     return limitExceededWithoutScope(compileTemplate(source));
   } catch (error) {

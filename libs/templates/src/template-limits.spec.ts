@@ -123,4 +123,12 @@ describe('validateTemplate and the limits', () => {
   ])('%s is refused', (_, source, message) => {
     expect(validateTemplate(source)).toContain(message);
   });
+
+  it('a bomb validated again is refused at once', () => {
+    const bomb = `${NESTED_LOOP_BOMB}{{ 'again' }}`;
+    expect(validateTemplate(bomb)).toContain('template render limit exceeded');
+    const started = performance.now();
+    expect(validateTemplate(bomb)).toContain('template render limit exceeded');
+    expect(performance.now() - started).toBeLessThan(50);
+  });
 });
