@@ -64,10 +64,15 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 }
 
-/** Whether the router matched a route of the app (Nest's middleware is registered as catch-all routes). */
+/**
+ * Whether the router matched a route of the app that serves this method. Nest's middleware
+ * is registered as catch-all routes, and the router records a route matched by path for a
+ * HEAD it has no handler for (HEAD of a POST route): neither counts.
+ */
 function matchedRoute(request: Request): boolean {
-  const route = request.route as { stack?: { handle: unknown }[] } | undefined;
-  return route?.stack !== undefined && !route.stack.every((layer) => isNestMiddleware(layer.handle));
+  const route = request.route as { stack?: { handle: unknown }[]; _handlesMethod?: (method: string) => boolean } | undefined;
+  if (!route?.stack || route.stack.every((layer) => isNestMiddleware(layer.handle))) return false;
+  return route._handlesMethod?.(request.method) ?? true;
 }
 
 /** Where in the request a 4xx of this status points when its error names nothing itself. */

@@ -65,3 +65,77 @@ function jsonOrText(text: string): unknown {
     return text;
   }
 }
+
+/** A route as `listRoutes` (from `@nudge/service-runtime`) reports it. */
+export interface ProbedRoute {
+  method: string;
+  path: string;
+  public: boolean;
+  exemptWhen?: string;
+  scopes: string[];
+}
+
+/** One probe whose answer was not the expected one: `GET /V1/settings (no key) → 200, expected 401`. */
+export type ProbeMiss = string;
+
+const JSON_BODY = { 'content-type': 'application/json' };
+
+/**
+ * Calls every non-public route (params filled with samples) without a key, with
+ * `wrongKey`, and in every spelling of `pathVariants`, plus HEAD and OPTIONS of each: all
+ * must answer 401 with an error detail naming a request field. The misses, or [].
+ */
+export async function unauthenticatedMisses(baseUrl: string, routes: ProbedRoute[], wrongKey: string): Promise<ProbeMiss[]> {
+  const misses: ProbeMiss[] = [];
+  for (const route of routes.filter((r) => !r.public)) {
+    const path = samplePath(route.path);
+    const probes: [string, string, Record<string, string>, string][] = [
+      [route.method, path, {}, 'no key'],
+      [route.method, path, { authorization: `Bearer ${wrongKey}` }, 'wrong key'],
+      ['HEAD', path, {}, 'no key'],
+      ['OPTIONS', path, {}, 'no key'],
+      ...pathVariants(path).flatMap((variant): [string, string, Record<string, string>, string][] => [
+        [route.method, variant, {}, 'no key'],
+        [route.method, variant, { authorization: `Bearer ${wrongKey}` }, 'wrong key'],
+        ['HEAD', variant, {}, 'no key'],
+        ['OPTIONS', variant, {}, 'no key'],
+      ]),
+    ];
+    for (const [method, probePath, headers, who] of probes) {
+      const body = method === 'POST' || method === 'PUT' ? '{}' : undefined;
+      const answer = await rawRequest(baseUrl, method, probePath, { headers: { ...(body ? JSON_BODY : {}), ...headers }, body });
+      const named = method === 'HEAD' || typeof answer.body?.error?.details?.[0]?.path === 'string';
+      if (answer.status !== 401 || !named) {
+        misses.push(`${method} ${probePath} (${who}) → ${answer.status} ${answer.text.slice(0, 120)}, expected 401 naming a field`);
+      }
+    }
+  }
+  return misses;
+}
+
+/**
+ * Calls every non-public route with `headers` (a scoped key or a user token): routes of
+ * `scope` must not refuse it (no 401/403), every other one must answer 403. The misses, or [].
+ */
+export async function scopeMisses(
+  baseUrl: string,
+  routes: ProbedRoute[],
+  scope: string,
+  headers: Record<string, string>,
+  sample?: (param: string) => string,
+): Promise<ProbeMiss[]> {
+  const misses: ProbeMiss[] = [];
+  for (const route of routes.filter((r) => !r.public)) {
+    if (route.path.endsWith('/stream')) continue; // an event stream stays open; tested on its own
+    const path = samplePath(route.path, sample);
+    const body = route.method === 'POST' || route.method === 'PUT' ? '{}' : undefined;
+    const answer = await rawRequest(baseUrl, route.method, path, { headers: { ...(body ? JSON_BODY : {}), ...headers }, body });
+    const inScope = route.scopes.includes(scope);
+    const ok = inScope ? answer.status !== 401 && answer.status !== 403 : answer.status === 403;
+    if (!ok)
+      misses.push(
+        `${route.method} ${path} (${scope}) → ${answer.status} ${answer.text.slice(0, 120)}, expected ${inScope ? 'no refusal' : '403'}`,
+      );
+  }
+  return misses;
+}
