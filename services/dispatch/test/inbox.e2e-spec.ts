@@ -196,6 +196,16 @@ describe('dispatch: the in-app inbox', () => {
     await eventually(() => (newItems.listenerCount('flor') === 0 ? true : undefined), { what: "flor's stream to stop listening" });
   });
 
+  it('a HEAD on the stream answers its headers at once and opens no stream', async () => {
+    const newItems = dispatch.stack.app('dispatch').get(NewInboxItems);
+
+    const head = await dispatch.stack.client('dispatch').request('HEAD', '/v1/users/hana/inbox/stream');
+
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(newItems.listenerCount('hana')).toBe(0);
+  });
+
   // Last: it stops the service.
   it('a stopping service ends the open streams instead of waiting on them', async () => {
     const stream = await openInboxStream(dispatch, 'gil');

@@ -1,6 +1,6 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { Scope } from '@nudge/service-runtime';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { InboxItemView } from './inbox-item';
 import { InboxService } from './inbox.service';
 import { InboxStreams } from './inbox-streams';
@@ -23,9 +23,16 @@ export class InboxController {
     return { items: await this.inbox.list(userId, parseListInboxQuery(query)) };
   }
 
-  /** Server-sent events: the response stays open, written by InboxStreams. */
+  /**
+   * Server-sent events: the response stays open, written by InboxStreams. A HEAD gets the
+   * headers and an end: it has no body to stream, and Node sends no headers before one.
+   */
   @Get('stream')
-  stream(@Param('userId') userId: string, @Res() response: Response): void {
+  stream(@Param('userId') userId: string, @Req() request: Request, @Res() response: Response): void {
+    if (request.method === 'HEAD') {
+      response.status(200).type('text/event-stream; charset=utf-8').end();
+      return;
+    }
     this.streams.stream(userId, response);
   }
 
