@@ -3,13 +3,17 @@
  * key or one list position — `$.properties.cartValue`, `$.items[0].sku`, `$['odd key']`,
  * `$["odd key"]`. Nothing that searches or computes: no filters `[?(…)]`, scripts `(@…)`,
  * recursive descent `..`, wildcards `*`, slices, unions or regular expressions. So a path is
- * data, never code, and resolving one is a walk down own properties.
+ * data, never code, and resolving one is a walk down own properties. The names of JavaScript's
+ * object machinery (`__proto__`, `constructor`, `prototype`) are refused as keys too: no event or
+ * profile means them, and code that copies objects treats `__proto__` as no ordinary key.
  */
 
 /** A key of an object, or a position in a list. */
 export type JsonPathStep = string | number;
 
 export type ParsedJsonPath = { ok: true; steps: readonly JsonPathStep[] } | { ok: false; reason: string };
+
+const OBJECT_MACHINERY: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Longest path text accepted; far beyond any real document's nesting. */
 export const MAX_JSON_PATH_LENGTH = 256;
@@ -40,10 +44,12 @@ export function parseJsonPath(path: unknown): ParsedJsonPath {
     const index = INDEX.exec(rest);
     const dotted = index ? null : DOTTED_KEY.exec(rest);
     const quoted = index || dotted ? null : QUOTED_KEY.exec(rest);
+    const at = path.length - rest.length;
+    const key = dotted ? (dotted[1] as string) : quoted ? unescape(quoted[1] ?? quoted[2] ?? '') : undefined;
     if (index) steps.push(Number(index[1]));
-    else if (dotted) steps.push(dotted[1] as string);
-    else if (quoted) steps.push(unescape(quoted[1] ?? quoted[2] ?? ''));
-    else return refused(refusalOf(rest, path.length - rest.length));
+    else if (key === undefined) return refused(refusalOf(rest, at));
+    else if (OBJECT_MACHINERY.has(key)) return refused(`the key ${JSON.stringify(key)} is not allowed (at character ${at + 1})`);
+    else steps.push(key);
     rest = rest.slice((index ?? dotted ?? quoted)?.[0].length ?? rest.length);
   }
   return { ok: true, steps: Object.freeze(steps) };
@@ -64,6 +70,7 @@ export function resolveJsonPath(root: unknown, steps: readonly JsonPathStep[]): 
   return value;
 }
 
+/** Why `rest` (starting at index `at` of the path) is no step of a plain path. */
 function refusalOf(rest: string, at: number): string {
   const known = REFUSALS.find(([pattern]) => pattern.test(rest));
   const what = known ? known[1] : `unexpected ${JSON.stringify(rest.slice(0, 16))}`;

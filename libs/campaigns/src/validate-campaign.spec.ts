@@ -507,6 +507,12 @@ describe('validateCampaign on templates and paths written to hurt the engine', (
     ],
     ['a wildcard', aCampaign().withConditions(condition('$.a[*]')), 'trigger.conditions.path', 'wildcards'],
     [
+      'a prototype key',
+      aCampaign().withConditions(condition('$.__proto__.polluted')),
+      'trigger.conditions.path',
+      'the key "__proto__" is not allowed',
+    ],
+    [
       'a script in the path of the fact a value refers to',
       aCampaign().withConditions({
         all: [{ fact: 'event', path: '$.properties.cartValue', operator: 'greaterThan', value: { fact: 'profile', path: '$..minCart' } }],
