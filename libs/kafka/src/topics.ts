@@ -1,4 +1,4 @@
-import type { Kafka, ITopicConfig } from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource, type Admin, type IResourceConfig, type ITopicConfig, type Kafka } from 'kafkajs';
 import type { TopicNames } from './kafka-client';
 
 /** Partition counts: keyed topics get room for several consumers; DLQs are low-volume. */
@@ -35,8 +35,8 @@ const CREATE_ATTEMPTS = 10;
 const CREATE_BACKOFF_MS = 300;
 
 /**
- * Creates the missing topics of the plan; existing ones are left as they are (their settings
- * included: see the README for changing an existing topic's retention). Services that
+ * Creates the missing topics of the plan, and sets the planned `retention.ms` on existing ones
+ * whose value differs (so a changed NUDGE_BODY_TOPIC_RETENTION_MS applies at the next start). Services that
  * start together on a fresh broker race to create the same topics, and one may be told, while
  * another's creation settles, that a partition has no leader yet ("This server does not host
  * this topic-partition", retriable): that is waited out (bounded), not a reason to stop.
@@ -72,6 +72,10 @@ async function createMissingTopics(kafka: Kafka, plan: ITopicConfig[]): Promise<
     const existing = new Set(await admin.listTopics());
     const missing = plan.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    await alignRetention(
+      admin,
+      plan.filter((t) => existing.has(t.topic)),
+    );
     return missing.map((t) => t.topic);
   } catch (error) {
     // Two services starting together race to create the same topics; that one is fine.
@@ -80,6 +84,39 @@ async function createMissingTopics(kafka: Kafka, plan: ITopicConfig[]): Promise<
   } finally {
     await admin.disconnect();
   }
+}
+
+const RETENTION = 'retention.ms';
+
+/**
+ * Sets `retention.ms` where an existing topic's differs from the plan's. Kafka's AlterConfigs
+ * replaces a topic's whole set of overrides, so the topic's other overrides are sent again as
+ * they are (cleanup.policy and any an operator set).
+ */
+async function alignRetention(admin: Admin, existing: ITopicConfig[]): Promise<void> {
+  const wanted = new Map(
+    existing.flatMap((t) => t.configEntries?.filter((e) => e.name === RETENTION).map((e) => [t.topic, e.value] as const) ?? []),
+  );
+  if (wanted.size === 0) return;
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: [...wanted.keys()].map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+  });
+  const changes: IResourceConfig[] = [];
+  for (const resource of described.resources) {
+    const value = wanted.get(resource.resourceName);
+    const current = resource.configEntries.find((e) => e.configName === RETENTION)?.configValue;
+    if (value === undefined || current === value) continue;
+    const overrides = resource.configEntries
+      .filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && e.configName !== RETENTION && !e.isSensitive)
+      .map((e) => ({ name: e.configName, value: e.configValue }));
+    changes.push({
+      type: ConfigResourceTypes.TOPIC,
+      name: resource.resourceName,
+      configEntries: [...overrides, { name: RETENTION, value }],
+    });
+  }
+  if (changes.length > 0) await admin.alterConfigs({ validateOnly: false, resources: changes });
 }
 
 /** kafkajs marks errors worth another try (no leader yet, topic not yet known) as retriable. */
