@@ -114,6 +114,7 @@ async function main(opts) {
     });
     stack.assertAlive();
     const { report, verdict } = outcome;
+    log(`happy paths: ${fuzz.describeHappyPaths(report)}`);
     if (report.classes.length) {
       log(`offending requests, grouped (count × violation status service route (kind)), first of each:`);
       for (const line of fuzz.describeClasses(report)) console.log(line);

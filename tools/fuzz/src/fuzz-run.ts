@@ -35,10 +35,12 @@ export interface FuzzReport {
   fiveXx: number;
   unauthorised: number;
   noFieldPath: number;
+  /** Requests whose credential did not entitle them to their route: each had to be refused. */
+  notEntitled: number;
   /** Offences grouped by violation, status, route and request kind, each with its first example. */
   classes: { key: string; count: number; example: Offence }[];
-  /** Status counts by route, for a look at what the happy paths got. */
-  statusesByRoute: Map<string, Map<number | 'none', number>>;
+  /** Per route, how many valid entitled requests went and how many got a 2xx: whether the happy paths ran. */
+  validByRoute: Map<string, { sent: number; succeeded: number }>;
   elapsedMs: number;
 }
 
@@ -51,8 +53,8 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzReport> {
   const requests = generateRequests(routes, keys, seed, options.requests);
   const started = Date.now();
   const classes = new Map<string, { key: string; count: number; example: Offence }>();
-  const statusesByRoute = new Map<string, Map<number | 'none', number>>();
-  const counts = { sent: 0, fiveXx: 0, unauthorised: 0, noFieldPath: 0 };
+  const validByRoute = new Map<string, { sent: number; succeeded: number }>();
+  const counts = { sent: 0, fiveXx: 0, unauthorised: 0, noFieldPath: 0, notEntitled: 0 };
   let next = 0;
   const worker = async () => {
     while (next < requests.length && Date.now() - started < budgetMs) {
@@ -60,9 +62,13 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzReport> {
       const request = requests[index] as FuzzRequest;
       const answer = await send(targets[request.service], request, timeoutMs);
       counts.sent++;
-      const byStatus = statusesByRoute.get(`${request.service} ${request.route}`) ?? new Map<number | 'none', number>();
-      byStatus.set(answer.status ?? 'none', (byStatus.get(answer.status ?? 'none') ?? 0) + 1);
-      statusesByRoute.set(`${request.service} ${request.route}`, byStatus);
+      if (!request.entitled) counts.notEntitled++;
+      if (request.kind === 'valid') {
+        const tally = validByRoute.get(`${request.service} ${request.route}`) ?? { sent: 0, succeeded: 0 };
+        tally.sent++;
+        if (answer.status !== null && answer.status >= 200 && answer.status < 300) tally.succeeded++;
+        validByRoute.set(`${request.service} ${request.route}`, tally);
+      }
       const violations = judge(request, answer);
       if (violations.includes('5xx')) counts.fiveXx++;
       if (violations.includes('unauthorised')) counts.unauthorised++;
@@ -83,7 +89,7 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzReport> {
     planned: requests.length,
     ...counts,
     classes: [...classes.values()].sort((a, b) => b.count - a.count),
-    statusesByRoute,
+    validByRoute,
     elapsedMs: Date.now() - started,
   };
 }

@@ -252,16 +252,13 @@ function rawBody(aim: Aim): fc.Arbitrary<Draft> {
     'application/x-www-form-urlencoded',
     'application/json; charset=utf-16',
   );
-  return fc
-    .tuple(entitledCredential(requirementOf(aim.route), ownerOf(aim), false), raw, contentType)
-    .map(([credential, body, type]) => ({
-      kind: 'raw-body',
-      aim,
-      credential,
-      method: aim.route.method === 'GET' ? 'POST' : aim.route.method,
-      body,
-      headers: { 'content-type': type },
-    }));
+  return fc.tuple(entitledCredential(requirementOf(aim.route), ownerOf(aim), false), raw, contentType).map(([credential, body, type]) => ({
+    kind: 'raw-body',
+    aim,
+    credential,
+    body,
+    headers: { 'content-type': type },
+  }));
 }
 
 /** A request for a route that does not exist (it must be refused like any other non-public one). */
@@ -303,13 +300,14 @@ function unrouted(routes: HttpRoute[], keys: FuzzKeys): fc.Arbitrary<Draft> {
 export function requestArbitrary(routes: HttpRoute[], keys: FuzzKeys): fc.Arbitrary<FuzzRequest> {
   const plain = aimAt(routes, false);
   const hostile = aimAt(routes, true);
+  const withBodies = routes.filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method));
   const drafts = fc.oneof(
     { weight: 25, arbitrary: plain.chain(validRequest) },
     { weight: 18, arbitrary: plain.chain((aim) => authProbe(aim, keys)) },
     { weight: 12, arbitrary: plain.chain((aim) => pathVariant(aim, keys)) },
     { weight: 25, arbitrary: plain.chain(hostileBody) },
     { weight: 10, arbitrary: hostile.chain(hostileParamRequest) },
-    { weight: 5, arbitrary: plain.chain(rawBody) },
+    { weight: withBodies.length ? 5 : 0, arbitrary: aimAt(withBodies.length ? withBodies : routes, false).chain(rawBody) },
     { weight: 5, arbitrary: unrouted(routes, keys) },
   );
   return drafts.map((draft) => build(draft, keys));

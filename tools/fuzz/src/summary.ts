@@ -46,6 +46,15 @@ export function describeClasses(report: FuzzReport, limit = 40): string[] {
   return lines;
 }
 
+/** How the valid requests fared: the happy paths ran, and which routes never said yes (a 404 for a random id is fine). */
+export function describeHappyPaths(report: FuzzReport): string {
+  const tallies = [...report.validByRoute.entries()];
+  const sent = tallies.reduce((n, [, t]) => n + t.sent, 0);
+  const succeeded = tallies.reduce((n, [, t]) => n + t.succeeded, 0);
+  const never = tallies.filter(([, t]) => t.succeeded === 0).map(([route, t]) => `${route} (${t.sent})`);
+  return `${succeeded} of ${sent} valid requests got a 2xx, ${report.notEntitled} requests had no credential entitling them${never.length ? `; none did on ${never.join(', ')}` : ''}`;
+}
+
 /** Everything a fuzz run found, and its one-line verdict. */
 export interface FuzzOutcome {
   report: FuzzReport;
