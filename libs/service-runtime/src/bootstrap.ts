@@ -44,11 +44,11 @@ export async function createServiceApp(
   if (options.keepRawBody) app.use(express.raw({ type: () => true, limit: '1mb', verify }));
   // Body-parser errors happen before Nest's filters see the request: map them here (a
   // caller without any valid credential gets the 401 it would get from the route).
-  const auth = optionalAuth(app);
+  const auth = app.get(ApiAuth);
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     const mapped = asBodyParserError(error);
     if (!mapped) return next(error);
-    const refused = auth?.refusalBeforeRouting(req);
+    const refused = auth.refusalBeforeRouting(req);
     if (refused) return res.status(refused.getStatus()).json(refused.getResponse());
     res.status(mapped[0]).json(mapped[1]);
   });
@@ -61,14 +61,6 @@ export async function createServiceApp(
     next();
   });
   return app;
-}
-
-function optionalAuth(app: INestApplication): ApiAuth | undefined {
-  try {
-    return app.get(ApiAuth, { strict: false });
-  } catch {
-    return undefined; // an app without the runtime module (a unit test's)
-  }
 }
 
 /** Starts a service on its port and stops it cleanly on SIGINT/SIGTERM. */

@@ -1,9 +1,11 @@
 import { Controller, Delete, Get, type INestApplication, Injectable, Module, Post, Put } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { ApiAuth } from './api-auth';
 import { createServiceApp } from './bootstrap';
 import { listRoutes } from './list-routes';
 import { ServiceMetrics } from './metrics';
 import { ApiKeyExempt, type ApiKeyExemptionPolicy, Public, Scope } from './route-access';
+import { SERVICE_CONFIG } from './tokens';
 
 @Injectable()
 class NeverExempt implements ApiKeyExemptionPolicy {
@@ -63,7 +65,12 @@ class OpenController {
 @Module({
   imports: [LoggerModule.forRoot({ pinoHttp: { level: 'silent' } })],
   controllers: [ThingsController, HooksController, OpenController],
-  providers: [NeverExempt, { provide: ServiceMetrics, useValue: new ServiceMetrics('test') }],
+  providers: [
+    NeverExempt,
+    ApiAuth,
+    { provide: SERVICE_CONFIG, useValue: {} },
+    { provide: ServiceMetrics, useValue: new ServiceMetrics('test') },
+  ],
 })
 class ThingsModule {}
 
