@@ -6,6 +6,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   `erased:` + HMAC-SHA256(salt, userId), so the table does not list the ids it erased, yet
  *   dispatch can still recompute the key of a send request's user and drop it.
  * - `erased_users`: the erasure marker, one row per erased user key with the latest erasure time.
+ * - indexes by user id where an erasure would otherwise read a whole table.
  */
 export class Erasure1732530000000 implements MigrationInterface {
   name = 'Erasure1732530000000';
@@ -25,9 +26,14 @@ export class Erasure1732530000000 implements MigrationInterface {
         user_key text PRIMARY KEY,
         erased_at timestamptz NOT NULL
       )`);
+    // An erasure finds the user's rows of every table by user id; these two had no index for it.
+    await db.query(`CREATE INDEX inbound_messages_user ON inbound_messages (user_id) WHERE user_id IS NOT NULL`);
+    await db.query(`CREATE INDEX journey_runs_user_any ON journey_runs (user_id)`);
   }
 
   async down(db: QueryRunner): Promise<void> {
+    await db.query('DROP INDEX IF EXISTS journey_runs_user_any');
+    await db.query('DROP INDEX IF EXISTS inbound_messages_user');
     await db.query('DROP TABLE IF EXISTS erased_users');
     await db.query('DROP TABLE IF EXISTS erasure_salt');
   }
