@@ -35,6 +35,26 @@ describe('simulate', () => {
     expect(decisions[1]).toMatchObject({ channel: 'sms', to: '+34600000001', body: 'We miss you, Ana' });
   });
 
+  it('records a body that hits a Liquid limit as the reason dispatch would fail it, and goes on', async () => {
+    const campaign = aCampaign('loop').withMessage({ body: '{% for i in (1..event.properties.n) %}x{% endfor %}' }).compile();
+    const decisions = await simulate({
+      campaigns: [campaign],
+      settings: DEFAULT_SETTINGS,
+      profiles: [ana],
+      events: [
+        anEvent('bomb', 'cart_abandoned', '2026-11-02T10:00:00.000Z', { n: 100_000_000 }),
+        anEvent('small', 'cart_abandoned', '2026-11-02T11:00:00.000Z', { n: 3 }),
+      ],
+    });
+    expect(decisions.map((d) => [d.triggerEventId, d.outcome])).toEqual([
+      ['bomb', 'sent'],
+      ['small', 'sent'],
+    ]);
+    expect(decisions[0]?.renderError).toMatch(/^template error: .*limit/);
+    expect(decisions[0]?.body).toBeUndefined();
+    expect(decisions[1]).toMatchObject({ body: 'xxx' });
+  });
+
   it('cancels on an exception, defers to the window, and caps — as rules would', async () => {
     const reminder = aCampaign('reminder')
       .withDelay('PT1H')

@@ -15,7 +15,7 @@ import {
   type JourneyStepResult,
 } from '@nudge/decisions';
 import type { Settings } from '@nudge/settings';
-import { renderTemplate, TemplateCache } from '@nudge/templates';
+import { renderTemplate, TemplateCache, TemplateError } from '@nudge/templates';
 
 export interface SimulationInput {
   campaigns: readonly CompiledCampaign[];
@@ -38,6 +38,8 @@ export interface SimulatedDecision {
   channel?: string;
   to?: string;
   body?: string;
+  /** Why dispatch would fail this message: its template does not render (a Liquid limit, a template error). */
+  renderError?: string;
 }
 
 /** Something due on the virtual clock: a one-message campaign's send, or a journey run's next move. */
@@ -158,8 +160,8 @@ class Simulation {
     }
     this.ledgers.set(userId, [...ledger, { campaignId: campaign.id, channel: verdict.channel, category: campaign.category, sentAt: now }]);
     this.touches.set(touchKey(userId, campaign.id), now);
-    const body = await this.render(campaign, send.trigger, now);
-    this.record(now, send.trigger, campaign.id, 'sent', verdict.reason, { channel: verdict.channel, to: verdict.to, body });
+    const rendered = await this.render(campaign, send.trigger, now);
+    this.record(now, send.trigger, campaign.id, 'sent', verdict.reason, { channel: verdict.channel, to: verdict.to, ...rendered });
   }
 
   /** An event against the user's active runs: a status of a run's message, an exception, an awaited event. */
@@ -206,19 +208,25 @@ class Simulation {
       const send = sends.find((s) => s.stepId === decision.stepId && decision.outcome === 'sent');
       const extra: Partial<SimulatedDecision> = { stepId: decision.stepId };
       if (decision.scheduledFor) extra.scheduledFor = decision.scheduledFor.toISOString();
-      if (send) Object.assign(extra, { channel: send.channel, to: send.to, body: await this.render(send.campaign, run.triggerEvent, now) });
+      if (send) Object.assign(extra, { channel: send.channel, to: send.to, ...(await this.render(send.campaign, run.triggerEvent, now)) });
       this.record(now, run.triggerEvent, run.campaignId, decision.outcome, decision.reason, extra);
     }
     if (run.status === 'active' && run.dueAt) this.enqueue({ kind: 'run', runId: run.runId, dueAt: run.dueAt });
   }
 
-  private async render(campaign: CompiledCampaign, trigger: EventEnvelope, now: Date): Promise<string> {
+  /** The body dispatch would send, or — like dispatch, which fails that one message — why it cannot be rendered. */
+  private async render(campaign: CompiledCampaign, trigger: EventEnvelope, now: Date): Promise<{ body: string } | { renderError: string }> {
     const scope = {
       event: trigger,
       profile: this.profiles.get(trigger.userId) ?? emptyProfile(trigger.userId, now.toISOString()),
       campaign: { id: campaign.id, name: campaign.document.name, version: campaign.version },
     };
-    return (await renderTemplate(this.templates.get(campaign.document.message?.body ?? ''), scope)).text;
+    try {
+      return { body: (await renderTemplate(this.templates.get(campaign.document.message?.body ?? ''), scope)).text };
+    } catch (error) {
+      if (error instanceof TemplateError) return { renderError: `template error: ${error.message}` };
+      throw error;
+    }
   }
 
   private enqueue(send: Due): void {

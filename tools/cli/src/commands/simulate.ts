@@ -54,7 +54,8 @@ export async function simulateCommand(
 function formatDecision(d: SimulatedDecision): string {
   const campaign = d.stepId ? `${d.campaignId}/${d.stepId}` : d.campaignId;
   const head = `${d.at}  ${d.outcome.padEnd(19)} ${campaign}  ${d.userId}  ${d.triggerEventId}`;
-  if (d.outcome === 'sent') return `${head}  ${d.channel} ${d.to}: ${JSON.stringify(d.body)}`;
+  if (d.outcome === 'sent')
+    return `${head}  ${d.channel} ${d.to}: ${d.renderError ? `would fail, ${d.renderError}` : JSON.stringify(d.body)}`;
   return `${head}  ${d.reason}`;
 }
 
