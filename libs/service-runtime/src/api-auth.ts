@@ -4,6 +4,18 @@ import { type AccessDecision, type AccessKeys, authEnabled, type Caller, decideU
 import type { RuntimeConfig } from './config';
 import { SERVICE_CONFIG } from './tokens';
 
+const ACCESS_CHECKED = Symbol('nudge:access-checked');
+
+/** Notes that the guard decided this request's access (it reached a route). */
+export function markAccessChecked(request: Request): void {
+  (request as Request & { [ACCESS_CHECKED]?: true })[ACCESS_CHECKED] = true;
+}
+
+/** Whether the guard decided this request's access; false for an error raised before routing finished. */
+export function accessChecked(request: Request): boolean {
+  return (request as Request & { [ACCESS_CHECKED]?: true })[ACCESS_CHECKED] === true;
+}
+
 /** The header an end user's client sends its inbox token in. */
 export const USER_TOKEN_HEADER = 'x-nudge-user-token';
 
@@ -39,15 +51,14 @@ export class ApiAuth implements OnApplicationBootstrap {
   }
 
   /**
-   * The 401 for a request answered before routing (its body could not be parsed) when its
-   * caller holds no valid credential at all, so such a caller learns nothing; null otherwise.
+   * The 401 for a request refused before its route's guard ran (no route matched, its body
+   * or URL could not be decoded) when its caller holds no valid key: such a caller learns
+   * nothing about which routes exist. Null when auth is off or the caller holds a key.
    */
   refusalBeforeRouting(request: Request): AccessRefused | null {
-    if (!this.enabled) return null;
-    const caller = this.callerOf(request);
-    if (caller.kind !== 'anonymous' && caller.kind !== 'wrong-key') return null;
-    const decision = decideUnmatched(caller, true);
-    return decision.allowed ? null : new AccessRefused(decision);
+    if (!this.enabled || accessChecked(request)) return null;
+    const decision = decideUnmatched(this.callerOf(request), true);
+    return decision.allowed || decision.status !== 401 ? null : new AccessRefused(decision);
   }
 
   onApplicationBootstrap(): void {

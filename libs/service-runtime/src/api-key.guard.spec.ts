@@ -174,6 +174,14 @@ describe('ApiKeyGuard', () => {
     expect((await call('/nowhere', { key: 'secret' })).body).toMatchObject({ error: { code: 'not_found', details: [{ path: '(url)' }] } });
   });
 
+  it('answers 401 rather than a URL error to a caller without a valid key', async () => {
+    expect((await call('/v1/doors/%E0%A4%A')).status).toBe(401);
+    expect(await call('/v1/doors/%E0%A4%A', { key: 'secret' })).toMatchObject({
+      status: 400,
+      body: { error: { details: [{ path: '(url)' }] } },
+    });
+  });
+
   it('answers 401 rather than a body error to a caller without a valid key', async () => {
     const bad = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' };
     expect((await call('/v1/guarded', bad)).status).toBe(401);

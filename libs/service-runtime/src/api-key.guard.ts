@@ -2,14 +2,15 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { ModuleRef, Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { decideAccess } from './access-decision';
-import { AccessRefused, ApiAuth } from './api-auth';
+import { AccessRefused, ApiAuth, markAccessChecked } from './api-auth';
 import { routeAccessOf } from './route-access';
 
 /**
  * Decides per route, by the metadata of its handler and never by the path's text, who may
  * call it: `@Public()` routes anyone; `@ApiKeyExempt(policy)` routes whoever the policy lets
  * through; every other route a configured key of its scopes (`@Scope`), the admin key always.
- * Requests that match no route are answered by HttpErrorFilter (401 unless the caller holds a key).
+ * Requests refused before reaching a route (none matches, an undecodable URL) are answered
+ * by HttpErrorFilter: 401 unless the caller holds a key.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -20,8 +21,10 @@ export class ApiKeyGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    if (context.getType() !== 'http' || !this.auth.enabled) return true;
+    if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<Request>();
+    markAccessChecked(request);
+    if (!this.auth.enabled) return true;
     const access = routeAccessOf(this.reflector, context.getHandler(), context.getClass());
     if (access.public) return true;
     if (access.exemption && this.moduleRef.get(access.exemption, { strict: false }).exempts(request)) return true;

@@ -1,9 +1,7 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger, NotFoundException, Optional } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger, Optional } from '@nestjs/common';
 import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '@nudge/contracts';
 import type { Request, Response } from 'express';
-import { decideUnmatched } from './access-decision';
 import { ApiAuth } from './api-auth';
-import { isNestMiddleware } from './service-express-adapter';
 
 interface ErrorDetail {
   path: string;
@@ -16,9 +14,9 @@ export interface ErrorBody {
 }
 
 /**
- * Maps every error to SPEC's error body once; a client's mistake is never a 500. A request
- * that matched no route answers 401 to a caller without a valid key (which routes exist
- * stays hidden), 404 to one with a key.
+ * Maps every error to SPEC's error body once; a client's mistake is never a 500. A client
+ * error raised before a route's guard ran (no route matched, an undecodable URL) answers
+ * 401 to a caller without a valid key (which routes exist stays hidden).
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -34,17 +32,16 @@ export class HttpErrorFilter implements ExceptionFilter {
       response.status(exception.getStatus()).json(exception.getResponse());
       return;
     }
-    const [status, body] = withDetail(this.toResponse(this.unmatched(exception, http.getRequest<Request>()) ?? exception));
+    const [status, body] = withDetail(this.toResponse(this.refusedBeforeRouting(exception, http.getRequest<Request>()) ?? exception));
     if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     response.status(status).json(body);
   }
 
-  /** Nest's answer to a request no route matched, decided by who is asking; null for any other error. */
-  private unmatched(exception: unknown, request: Request): HttpException | null {
-    if (!(exception instanceof NotFoundException) || !this.auth || matchedRoute(request)) return null;
-    const decision = decideUnmatched(this.auth.callerOf(request), this.auth.enabled);
-    if (decision.allowed || decision.status === 404) return null;
-    return new HttpException({ message: decision.message, details: [{ path: decision.path, message: decision.message }] }, decision.status);
+  /** A client error raised before any route's guard ran, as the 401 a caller without a key gets; null otherwise. */
+  private refusedBeforeRouting(exception: unknown, request: Request): HttpException | null {
+    const status = exception instanceof HttpException ? exception.getStatus() : (asBodyParserError(exception)?.[0] ?? 500);
+    if (status < 400 || status >= 500) return null;
+    return this.auth?.refusalBeforeRouting(request) ?? null;
   }
 
   private toResponse(exception: unknown): [number, ErrorBody] {
@@ -62,17 +59,6 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     return [500, { error: { code: 'internal', message: 'internal error; see the service log' } }];
   }
-}
-
-/**
- * Whether the router matched a route of the app that serves this method. Nest's middleware
- * is registered as catch-all routes, and the router records a route matched by path for a
- * HEAD it has no handler for (HEAD of a POST route): neither counts.
- */
-function matchedRoute(request: Request): boolean {
-  const route = request.route as { stack?: { handle: unknown }[]; _handlesMethod?: (method: string) => boolean } | undefined;
-  if (!route?.stack || route.stack.every((layer) => isNestMiddleware(layer.handle))) return false;
-  return route._handlesMethod?.(request.method) ?? true;
 }
 
 /** Where in the request a 4xx of this status points when its error names nothing itself. */

@@ -82,8 +82,9 @@ const JSON_BODY = { 'content-type': 'application/json' };
 
 /**
  * Calls every non-public route (params filled with samples) without a key, with
- * `wrongKey`, and in every spelling of `pathVariants`, plus HEAD and OPTIONS of each: all
- * must answer 401 with an error detail naming a request field. The misses, or [].
+ * `wrongKey`, in every spelling of `pathVariants` and with undecodable params, plus HEAD
+ * and OPTIONS of each: all must answer 401 with an error detail naming a request field.
+ * The misses, or [].
  */
 export async function unauthenticatedMisses(baseUrl: string, routes: ProbedRoute[], wrongKey: string): Promise<ProbeMiss[]> {
   const misses: ProbeMiss[] = [];
@@ -94,6 +95,17 @@ export async function unauthenticatedMisses(baseUrl: string, routes: ProbedRoute
       [route.method, path, { authorization: `Bearer ${wrongKey}` }, 'wrong key'],
       ['HEAD', path, {}, 'no key'],
       ['OPTIONS', path, {}, 'no key'],
+      // A param the router cannot decode fails before any guard: still a 401 to this caller.
+      ...(route.path.includes(':')
+        ? [
+            [route.method, route.path.replace(/:[A-Za-z0-9_]+/g, '%E0%A4%A'), {}, 'no key'] as [
+              string,
+              string,
+              Record<string, string>,
+              string,
+            ],
+          ]
+        : []),
       ...pathVariants(path).flatMap((variant): [string, string, Record<string, string>, string][] => [
         [route.method, variant, {}, 'no key'],
         [route.method, variant, { authorization: `Bearer ${wrongKey}` }, 'wrong key'],
