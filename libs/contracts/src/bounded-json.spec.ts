@@ -73,6 +73,26 @@ describe('JSON limits', () => {
     expect(jsonLimitIssue({ f: () => 1 })?.path).toEqual(['f']);
   });
 
+  it('refuses a __proto__ key, which Object.assign would take for the prototype', () => {
+    expect(jsonLimitIssue(JSON.parse('{"a": {"__proto__": {"isAdmin": true}}}'))).toEqual({
+      path: ['a', '__proto__'],
+      message: 'key __proto__ is not allowed',
+    });
+  });
+
+  it.each([
+    ['an array', [1]],
+    ['a string', 'x'],
+    ['null', null],
+  ])('as a schema, refuses %s where an object belongs', (_case, value) => {
+    expect(boundedJsonObject().safeParse(value).error?.issues[0]).toMatchObject({ code: 'invalid_type', path: [] });
+  });
+
+  it('as a schema, passes the object through unchanged', () => {
+    const value = { a: [1, { b: 'c' }] };
+    expect(boundedJsonObject().parse(value)).toEqual(value);
+  });
+
   it('as a schema, reports the issue at its path', () => {
     const result = boundedJsonObject().safeParse({ a: { b: 'x\u0000' } });
     expect(result.error?.issues.map((i) => i.path)).toEqual([['a', 'b']]);

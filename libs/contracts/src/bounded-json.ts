@@ -26,80 +26,114 @@ export interface JsonLimitIssue {
  * stops at the first problem and never descends below `maxDepth`, so a hostile value costs
  * no more than reading it once: the size is counted as `JSON.stringify` would write it
  * (UTF-8 bytes) without building that string. Strings (keys included) must hold no NUL,
- * which Postgres cannot store and which truncates strings in many C libraries. The size
+ * which Postgres cannot store and which truncates strings in many C libraries; no key may
+ * be `__proto__`, which `Object.assign` and friends would take for the prototype. The size
  * problem is reported at the value itself (`[]`), the others where they are (`['a', 'b']`).
  */
 export function jsonLimitIssue(value: unknown, limits: JsonLimits = JSON_FIELD_LIMITS): JsonLimitIssue | null {
-  return new JsonWalk(limits).visit(value, [], 1);
+  return new JsonWalk(limits).visit(value, 1);
 }
 
 /** A JSON object within `limits` (default `JSON_FIELD_LIMITS`); a problem is an issue at its path. */
-export function boundedJsonObject(limits: JsonLimits = JSON_FIELD_LIMITS) {
-  return z.record(z.unknown()).superRefine((value, ctx) => {
-    const issue = jsonLimitIssue(value, limits);
-    if (issue) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-  });
+export function boundedJsonObject(limits: JsonLimits = JSON_FIELD_LIMITS): ZodBoundedJsonObject {
+  return new ZodBoundedJsonObject({ limits });
 }
 
-type Path = (string | number)[];
+interface BoundedJsonDef extends z.ZodTypeDef {
+  limits: JsonLimits;
+}
 
+/**
+ * The zod type of `boundedJsonObject`: an object, then `jsonLimitIssue`. A type of its own
+ * rather than `z.record(z.unknown()).superRefine(…)`, which copies the object and costs a
+ * zod effect: this runs on every record the consumers read. The value is passed through
+ * as it is, so the walk refuses `__proto__` keys (which `z.record` would have dropped).
+ */
+export class ZodBoundedJsonObject extends z.ZodType<Record<string, unknown>, BoundedJsonDef, Record<string, unknown>> {
+  _parse(input: z.ParseInput): z.ParseReturnType<Record<string, unknown>> {
+    const { data } = input;
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      const ctx = this._getOrReturnCtx(input);
+      z.addIssueToContext(ctx, { code: z.ZodIssueCode.invalid_type, expected: z.ZodParsedType.object, received: ctx.parsedType });
+      return z.INVALID;
+    }
+    const issue = jsonLimitIssue(data, this._def.limits);
+    if (issue) {
+      z.addIssueToContext(this._getOrReturnCtx(input), { code: z.ZodIssueCode.custom, path: issue.path, message: issue.message });
+      return z.INVALID;
+    }
+    return z.OK(data as Record<string, unknown>);
+  }
+}
+
+/** One walk: the bytes counted so far and the path to where it is (a stack, copied only for an issue). */
 class JsonWalk {
   private bytes = 0;
+  private readonly path: (string | number)[] = [];
 
   constructor(private readonly limits: JsonLimits) {}
 
-  visit(value: unknown, path: Path, depth: number): JsonLimitIssue | null {
+  visit(value: unknown, depth: number): JsonLimitIssue | null {
     switch (typeof value) {
       case 'string':
-        return this.string(value, path);
+        return this.string(value);
       case 'number':
-        return Number.isFinite(value) ? this.count(String(value).length) : { path, message: 'must be a finite number' };
+        return Number.isFinite(value) ? this.count(String(value).length) : this.issue('must be a finite number');
       case 'boolean':
         return this.count(value ? 4 : 5);
       case 'object':
         if (value === null) return this.count(4);
-        if (depth > this.limits.maxDepth) return { path, message: `nests deeper than ${this.limits.maxDepth} levels` };
-        return Array.isArray(value) ? this.array(value, path, depth) : this.object(value as Record<string, unknown>, path, depth);
+        if (depth > this.limits.maxDepth) return this.issue(`nests deeper than ${this.limits.maxDepth} levels`);
+        return Array.isArray(value) ? this.array(value, depth) : this.object(value as Record<string, unknown>, depth);
       default:
-        return { path, message: 'must be a JSON value (string, number, boolean, null, array or object)' };
+        return this.issue('must be a JSON value (string, number, boolean, null, array or object)');
     }
   }
 
-  private object(value: Record<string, unknown>, path: Path, depth: number): JsonLimitIssue | null {
+  private object(value: Record<string, unknown>, depth: number): JsonLimitIssue | null {
     const keys = Object.keys(value);
-    if (keys.length > this.limits.maxKeys) return { path, message: `has ${keys.length} keys; at most ${this.limits.maxKeys} are allowed` };
+    if (keys.length > this.limits.maxKeys) return this.issue(`has ${keys.length} keys; at most ${this.limits.maxKeys} are allowed`);
     let written = 0;
     for (const key of keys) {
       const item = value[key];
       if (item === undefined) continue; // JSON.stringify leaves it out
+      if (key === '__proto__') return this.issueAt(key, 'key __proto__ is not allowed');
       const keyBytes = jsonStringBytes(key);
-      if (keyBytes < 0) return { path: [...path, key.replaceAll('\u0000', '\\u0000')], message: 'key must not contain NUL (U+0000)' };
+      if (keyBytes < 0) return this.issueAt(key.replaceAll('\u0000', '\\u0000'), 'key must not contain NUL (U+0000)');
       const tooBig = this.count(keyBytes + 1 + (written++ > 0 ? 1 : 0)); // "key": and the comma before it
       if (tooBig) return tooBig;
-      const issue = this.visit(item, [...path, key], depth + 1);
+      this.path.push(key);
+      const issue = this.visit(item, depth + 1);
+      this.path.pop();
       if (issue) return issue;
     }
     return this.count(2);
   }
 
-  private array(value: unknown[], path: Path, depth: number): JsonLimitIssue | null {
-    if (value.length > this.limits.maxItems)
-      return { path, message: `has ${value.length} items; at most ${this.limits.maxItems} are allowed` };
+  private array(value: unknown[], depth: number): JsonLimitIssue | null {
+    if (value.length > this.limits.maxItems) return this.issue(`has ${value.length} items; at most ${this.limits.maxItems} are allowed`);
     const tooBig = this.count(2 + Math.max(0, value.length - 1));
     if (tooBig) return tooBig;
     for (let index = 0; index < value.length; index++) {
       const item = value[index];
-      const issue = item === undefined ? this.count(4) : this.visit(item, [...path, index], depth + 1);
+      if (item === undefined) {
+        const tooBigItem = this.count(4); // written as null
+        if (tooBigItem) return tooBigItem;
+        continue;
+      }
+      this.path.push(index);
+      const issue = this.visit(item, depth + 1);
+      this.path.pop();
       if (issue) return issue;
     }
     return null;
   }
 
-  private string(value: string, path: Path): JsonLimitIssue | null {
+  private string(value: string): JsonLimitIssue | null {
     // Every character is at least one byte: a string longer than what is left needs no scan.
     if (this.bytes + value.length + 2 > this.limits.maxBytes) return this.tooBig();
     const bytes = jsonStringBytes(value);
-    if (bytes < 0) return { path, message: 'must not contain NUL (U+0000)' };
+    if (bytes < 0) return this.issue('must not contain NUL (U+0000)');
     return this.count(bytes);
   }
 
@@ -110,6 +144,14 @@ class JsonWalk {
 
   private tooBig(): JsonLimitIssue {
     return { path: [], message: `must be at most ${this.limits.maxBytes} bytes serialised as JSON (UTF-8)` };
+  }
+
+  private issue(message: string): JsonLimitIssue {
+    return { path: [...this.path], message };
+  }
+
+  private issueAt(key: string, message: string): JsonLimitIssue {
+    return { path: [...this.path, key], message };
   }
 }
 

@@ -1,13 +1,19 @@
+import { z } from 'zod';
 import { boundedJsonObject } from './bounded-json';
 import { isoDateTime } from './date-time';
 import { DEFAULT_MAX_EVENT_AGE, eventTimeProblem, fixedDurationMillis } from './event-time';
 import { eventNameSchema, idSchema } from './text-limits';
-import { z } from 'zod';
+
+/** Where the age of events is judged. */
+export interface EventAgeLimit {
+  /** `NUDGE_MAX_EVENT_AGE` in milliseconds. */
+  maxEventAgeMs: number;
+}
 
 /**
  * An event as a client sends it to `POST /v1/events` (SPEC §3): ids and name printable
  * and bounded (`idSchema`, `eventNameSchema`), `properties` and `context` within
- * `JSON_FIELD_LIMITS`. The timestamp's distance from receipt is checked by
+ * `JSON_FIELD_LIMITS`. Its timestamp's distance from receipt is checked by
  * `eventInputSchemaAt`, which knows when the event was received.
  */
 export const eventInputSchema = z
@@ -23,19 +29,11 @@ export const eventInputSchema = z
 
 export type EventInput = z.input<typeof eventInputSchema>;
 
-/** Where the age of events is judged: the limit, and (at ingest) when the request arrived. */
-export interface EventAgeLimit {
-  /** `NUDGE_MAX_EVENT_AGE` in milliseconds. */
-  maxEventAgeMs: number;
-}
-
 /** `eventInputSchema` for an event received at `receivedAt`: its timestamp must be near it (`eventTimeProblem`). */
 export function eventInputSchemaAt(receivedAt: Date, { maxEventAgeMs }: EventAgeLimit) {
   const received = receivedAt.toISOString();
   return eventInputSchema.superRefine((event, ctx) => {
-    if (event.timestamp === undefined) return;
-    const problem = eventTimeProblem(event.timestamp, received, maxEventAgeMs);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['timestamp'], message: problem });
+    if (event.timestamp !== undefined) checkTimestamp(event.timestamp, received, maxEventAgeMs, ctx);
   });
 }
 
@@ -59,13 +57,17 @@ export type EventEnvelope = z.infer<typeof eventEnvelopeObject>;
  */
 export function eventEnvelopeSchemaFor({ maxEventAgeMs }: EventAgeLimit) {
   return eventEnvelopeObject.superRefine((event, ctx) => {
-    const problem = eventTimeProblem(event.timestamp, event.receivedAt, maxEventAgeMs);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['timestamp'], message: problem });
+    checkTimestamp(event.timestamp, event.receivedAt, maxEventAgeMs, ctx);
   });
 }
 
 /** The envelope schema with the default age limit (`P30D`). */
 export const eventEnvelopeSchema = eventEnvelopeSchemaFor({ maxEventAgeMs: fixedDurationMillis(DEFAULT_MAX_EVENT_AGE)! });
+
+function checkTimestamp(timestamp: string, receivedAt: string, maxEventAgeMs: number, ctx: z.RefinementCtx): void {
+  const problem = eventTimeProblem(timestamp, receivedAt, maxEventAgeMs);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['timestamp'], message: problem });
+}
 
 export const MAX_BATCH_EVENTS = 1000;
 

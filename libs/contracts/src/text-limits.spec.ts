@@ -1,4 +1,4 @@
-import { eventNameSchema, idSchema } from './text-limits';
+import { eventNameSchema, forbiddenCharacterIn, idSchema } from './text-limits';
 
 const accepts = (schema: typeof idSchema, value: string) => schema.safeParse(value).success;
 
@@ -39,9 +39,11 @@ describe('ids', () => {
     expect(accepts(idSchema, id)).toBe(false);
   });
 
-  it('names the character it refuses', () => {
+  it('says what kind of character it refuses; forbiddenCharacterIn names it', () => {
     const result = idSchema.safeParse('u\u0000');
-    expect(result.error?.issues[0]?.message).toMatch(/U\+0000/);
+    expect(result.error?.issues[0]?.message).toMatch(/control/);
+    expect(forbiddenCharacterIn('u\u0000')).toBe('U+0000');
+    expect(forbiddenCharacterIn('admin\u202Enimda')).toBe('U+202E');
   });
 
   it('trims surrounding spaces', () => {
