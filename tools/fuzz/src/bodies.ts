@@ -11,6 +11,7 @@ import { anyJson, hostileString, wrongTypeValue } from './hostile-values';
 /** The users and campaigns the run's valid requests share, so they meet each other's data. */
 export const FUZZ_USERS = Array.from({ length: 8 }, (_, i) => `fz-u${i}`);
 export const FUZZ_CAMPAIGNS = Array.from({ length: 6 }, (_, i) => `fz-c${i}`);
+export const FUZZ_BROADCASTS = Array.from({ length: 3 }, (_, i) => `fz-b${i}`);
 export const FUZZ_EVENTS = ['fz_signup', 'fz_cart', 'Order Completed'];
 
 const LOOPBACK_URLS = [
@@ -155,11 +156,32 @@ const validSettings = fc.constantFrom<Record<string, unknown>>(
 );
 
 const validBroadcast = fc.record({
+  id: fc.constantFrom(...FUZZ_BROADCASTS),
   name: fc.constant('fuzz broadcast'),
   category: fc.constant('transactional'),
   audience: fc.constant({ topic: 'fz-topic' }),
   message: fc.constant({ channel: 'inapp', body: 'hello' }),
 });
+
+/** Condition paths that issue 10 §4 says are a 400 (`$.__proto__.polluted` is a plain key, walked safely). */
+const REFUSED_PATHS: ReadonlySet<string> = new Set(HOSTILE_PATHS.filter((p) => p !== '$.__proto__.polluted'));
+const REFUSED_SETTINGS: ReadonlySet<string> = new Set(HOSTILE_SETTINGS.map((s) => JSON.stringify(s)));
+
+/**
+ * Whether `body`, sent to `method path`, is a document issue 10 says must be refused
+ * whole: hostile provider settings (§2), a condition path that is no plain JSON path (§4).
+ */
+export function mustBeRefused(method: string, path: string, body: unknown): boolean {
+  const key = `${method} ${path}`;
+  if (key === 'PUT /v1/settings' || key === 'POST /v1/settings/validate') return REFUSED_SETTINGS.has(JSON.stringify(body));
+  if (!['PUT /v1/campaigns/:id', 'POST /v1/campaigns/validate', 'POST /v1/broadcasts'].includes(key)) return false;
+  const namesRefusedPath = (value: unknown): boolean => {
+    if (Array.isArray(value)) return value.some(namesRefusedPath);
+    if (typeof value !== 'object' || value === null) return false;
+    return Object.entries(value).some(([k, v]) => (k === 'path' && typeof v === 'string' && REFUSED_PATHS.has(v)) || namesRefusedPath(v));
+  };
+  return namesRefusedPath(body);
+}
 
 /** A valid JSON body for `method path` (a route template), or undefined when it takes none. */
 export function validBody(method: string, path: string, params: Record<string, string>): fc.Arbitrary<unknown> | undefined {

@@ -35,6 +35,8 @@ export interface FuzzReport {
   fiveXx: number;
   unauthorised: number;
   noFieldPath: number;
+  /** Documents issue 10 says must be refused that got a 2xx (not a figure of the line unless non-zero). */
+  acceptedHostile: number;
   /** Requests whose credential did not entitle them to their route: each had to be refused. */
   notEntitled: number;
   /** Offences grouped by violation, status, route and request kind, each with its first example. */
@@ -54,7 +56,7 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzReport> {
   const started = Date.now();
   const classes = new Map<string, { key: string; count: number; example: Offence }>();
   const validByRoute = new Map<string, { sent: number; succeeded: number }>();
-  const counts = { sent: 0, fiveXx: 0, unauthorised: 0, noFieldPath: 0, notEntitled: 0 };
+  const counts = { sent: 0, fiveXx: 0, unauthorised: 0, noFieldPath: 0, notEntitled: 0, acceptedHostile: 0 };
   let next = 0;
   const worker = async () => {
     while (next < requests.length && Date.now() - started < budgetMs) {
@@ -73,6 +75,7 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzReport> {
       if (violations.includes('5xx')) counts.fiveXx++;
       if (violations.includes('unauthorised')) counts.unauthorised++;
       if (violations.includes('no-field-path')) counts.noFieldPath++;
+      if (violations.includes('accepted-hostile')) counts.acceptedHostile++;
       for (const violation of violations) {
         const key = `${violation} ${answer.status ?? answer.failure} ${request.service} ${request.route} (${request.kind})`;
         const known = classes.get(key);

@@ -1,5 +1,6 @@
 import { Controller, Get, Module, Post } from '@nestjs/common';
 import { fuzzKeys, isEntitled, requirementOf, userToken } from './access';
+import { HOSTILE_SETTINGS, mustBeRefused } from './bodies';
 import { judge } from './oracle';
 import { encodeSegment, spellPath } from './paths';
 import { generateRequests, type FuzzRequest } from './requests';
@@ -130,6 +131,22 @@ describe('the oracle', () => {
     expect(
       judge(request({ requirement: 'public', entitled: true }), { status: 404, contentType: 'text/html', body: '<h1>gone</h1>' }),
     ).toEqual([]);
+  });
+});
+
+describe('documents that must be refused', () => {
+  it('are the hostile settings and campaigns whose condition path is no plain JSON path', () => {
+    expect(mustBeRefused('PUT', '/v1/settings', HOSTILE_SETTINGS[0])).toBe(true);
+    expect(mustBeRefused('PUT', '/v1/settings', { defaultTimezone: 'Europe/Madrid' })).toBe(false);
+    const withPath = (path: string) => ({ trigger: { conditions: { all: [{ fact: 'event', path }] } } });
+    expect(mustBeRefused('POST', '/v1/campaigns/validate', withPath('$..a'))).toBe(true);
+    expect(mustBeRefused('POST', '/v1/campaigns/validate', withPath('$.properties.cartValue'))).toBe(false);
+  });
+
+  it('count as accepted-hostile when they get a 2xx', () => {
+    const hostile = request({ entitled: true, mustRefuse: true, method: 'PUT' });
+    expect(judge(hostile, { status: 200, contentType: 'application/json', body: '{}' })).toEqual(['accepted-hostile']);
+    expect(judge(hostile, refusal(400, 'providers.sms.accountSidEnv'))).toEqual([]);
   });
 });
 

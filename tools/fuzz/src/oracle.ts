@@ -7,9 +7,12 @@ import type { FuzzAnswer } from './send';
  * - `unauthorised`: a request whose credential does not entitle it to the route got
  *   anything but a refusal: a 2xx or 3xx, or a 409 (which tells whether something exists);
  * - `no-field-path`: a 4xx whose JSON body lacks `error.details[]` with a non-empty `path`
- *   (HEAD answers carry no body, and a public route's HTML page is for a person: both exempt).
+ *   (HEAD answers carry no body, and a public route's HTML page is for a person: both exempt);
+ * - `accepted-hostile`: a document issue 10 says must be refused (settings naming a variable
+ *   outside NUDGE_SECRET_*, a scripted condition path) got a 2xx. Reported apart: it is not
+ *   one of the summary line's figures.
  */
-export type Violation = '5xx' | 'unauthorised' | 'no-field-path';
+export type Violation = '5xx' | 'unauthorised' | 'no-field-path' | 'accepted-hostile';
 
 /** The violations `answer` commits as the answer to `request`; empty when it is acceptable. */
 export function judge(request: FuzzRequest, answer: FuzzAnswer): Violation[] {
@@ -19,6 +22,7 @@ export function judge(request: FuzzRequest, answer: FuzzAnswer): Violation[] {
   if (status !== null && !request.entitled && grantsAccess(status)) violations.push('unauthorised');
   if (status !== null && status >= 400 && status < 500 && needsFieldPath(request, answer) && !hasFieldPath(answer.body))
     violations.push('no-field-path');
+  if (status !== null && request.mustRefuse && status >= 200 && status < 300) violations.push('accepted-hostile');
   return violations;
 }
 

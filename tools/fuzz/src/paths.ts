@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { FUZZ_CAMPAIGNS, FUZZ_USERS } from './bodies';
+import { FUZZ_BROADCASTS, FUZZ_CAMPAIGNS, FUZZ_USERS } from './bodies';
 import { hostileString } from './hostile-values';
 
 /**
@@ -23,10 +23,11 @@ const PROVIDERS = [
   'nope',
 ];
 
-/** A plausible value for a parameter, by its name: the run's own users and campaigns mostly. */
-export function plausibleParam(name: string): fc.Arbitrary<string> {
+/** A plausible value for a parameter of `route`, by its name: the run's own users, campaigns and broadcasts mostly. */
+export function plausibleParam(name: string, route: string): fc.Arbitrary<string> {
   if (/user/i.test(name)) return fc.constantFrom(...FUZZ_USERS);
   if (name === 'provider') return fc.constantFrom(...PROVIDERS);
+  if (name === 'id' && route.includes('/broadcasts/')) return fc.oneof(fc.constantFrom(...FUZZ_BROADCASTS), fc.uuid());
   if (name === 'id') return fc.oneof(fc.constantFrom(...FUZZ_CAMPAIGNS), fc.uuid());
   return fc.oneof(
     fc.uuid(),

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { type Credential, type FuzzKeys, inboxOwnerParam, isEntitled, type Requirement, requirementOf, userToken } from './access';
-import { aimedBody, anyBody, FUZZ_USERS, mutated, validBody } from './bodies';
+import { aimedBody, anyBody, FUZZ_USERS, mustBeRefused, mutated, validBody } from './bodies';
 import { deepJson, hugeJson } from './hostile-values';
 import { fillPath, hostileParam, hostileQuery, PATH_VARIANTS, plausibleParam, spellPath } from './paths';
 import { type HttpRoute, paramsOf, type ServiceName } from './routes';
@@ -22,6 +22,8 @@ export interface FuzzRequest {
   requirement: Requirement;
   /** Whether its credential entitles it to the route: if not, it must be refused. */
   entitled: boolean;
+  /** A document issue 10 says must be refused (hostile settings, a scripted condition path). */
+  mustRefuse?: boolean;
 }
 
 interface Aim {
@@ -104,7 +106,9 @@ function aimAt(routes: HttpRoute[], hostileParams: boolean): fc.Arbitrary<Aim> {
   return fc.constantFrom(...routes).chain((route) => {
     const names = paramsOf(route.path);
     if (names.length === 0) return fc.constant({ route, params: {} });
-    const values = names.map((name) => (hostileParams ? fc.oneof(hostileParam, plausibleParam(name)) : plausibleParam(name)));
+    const values = names.map((name) =>
+      hostileParams ? fc.oneof(hostileParam, plausibleParam(name, route.path)) : plausibleParam(name, route.path),
+    );
     return fc.tuple(...values).map((vs) => ({ route, params: Object.fromEntries(names.map((n, i) => [n, vs[i] as string])) }));
   });
 }
@@ -118,6 +122,7 @@ interface Draft {
   query?: string;
   body?: string;
   headers?: Record<string, string>;
+  mustRefuse?: boolean;
 }
 
 /** Turns a draft into the wire request, deciding whether its credential entitles it. */
@@ -139,6 +144,7 @@ function build(draft: Draft, keys: FuzzKeys): FuzzRequest {
     route: `${route.method} ${route.path}`,
     requirement,
     entitled: isEntitled(requirement, draft.credential, owner),
+    ...(draft.mustRefuse ? { mustRefuse: true } : {}),
   };
 }
 
@@ -211,9 +217,13 @@ function hostileBody(aim: Aim): fc.Arbitrary<Draft> {
     { weight: 1, arbitrary: anyBody },
   );
   const requirement = requirementOf(aim.route);
-  return fc
-    .tuple(entitledCredential(requirement, ownerOf(aim), path.endsWith('/stream')), body)
-    .map(([credential, b]) => ({ kind: 'hostile-body', aim, credential, body: json(b) ?? 'null' }));
+  return fc.tuple(entitledCredential(requirement, ownerOf(aim), path.endsWith('/stream')), body).map(([credential, b]) => ({
+    kind: 'hostile-body',
+    aim,
+    credential,
+    body: json(b) ?? 'null',
+    mustRefuse: mustBeRefused(method, path, b),
+  }));
 }
 
 /** An entitled request with hostile parameters or query. */

@@ -17,9 +17,17 @@ export function verdictOf(report: FuzzReport, health: CheckResult, delivery: Che
     health.ok ? 'services healthy' : `services NOT healthy (${health.detail})`,
     delivery.ok ? 'a normal event still delivered' : `a normal event NOT delivered (${delivery.detail})`,
   ];
+  if (report.acceptedHostile > 0) parts.push(`${report.acceptedHostile} hostile documents accepted`);
   const complete = report.sent === report.planned;
   if (!complete) parts.push(`only ${report.sent} of ${report.planned} sent within the time budget`);
-  const passed = complete && report.fiveXx === 0 && report.unauthorised === 0 && report.noFieldPath === 0 && health.ok && delivery.ok;
+  const passed =
+    complete &&
+    report.acceptedHostile === 0 &&
+    report.fiveXx === 0 &&
+    report.unauthorised === 0 &&
+    report.noFieldPath === 0 &&
+    health.ok &&
+    delivery.ok;
   return { passed, line: parts.join(', ') };
 }
 
