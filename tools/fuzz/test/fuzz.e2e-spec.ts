@@ -2,7 +2,7 @@ import { createDispatchApp } from '@nudge/dispatch';
 import { createIngestApp } from '@nudge/ingest';
 import { createRulesApp } from '@nudge/rules';
 import { TestStack } from '@nudge/testing';
-import { controllersOfApp, describeClasses, fuzzAndCheck, fuzzKeys, routesOfControllers, type ServiceName } from '../src';
+import { controllersOfApp, describeClasses, fuzzAndCheck, fuzzKeys, routesOfControllers, runFuzz, type ServiceName } from '../src';
 
 /** `npm run fuzz`, seeded and small enough for every `npm test` (issue 10 §8). */
 const SEED = 20261203;
@@ -44,4 +44,27 @@ describe(`a seeded fuzz run of ${REQUESTS} requests at every route`, () => {
       offending: [],
     });
   }, 240_000);
+});
+
+describe('the fuzz run itself', () => {
+  let open: TestStack;
+
+  beforeAll(async () => {
+    open = await TestStack.start({
+      factories: { ingest: createIngestApp, rules: createRulesApp, dispatch: createDispatchApp },
+      label: 'fuzz-open',
+    });
+  });
+  afterAll(() => open?.stop());
+
+  it('counts unauthorised answers when the services run without keys', async () => {
+    const routes = SERVICES.flatMap((name) => routesOfControllers(name, controllersOfApp(open.app(name))));
+    const targets = { ingest: open.url('ingest'), rules: open.url('rules'), dispatch: open.url('dispatch') };
+
+    const report = await runFuzz({ targets, routes, keys, requests: 120, seed: SEED, concurrency: 4, timeoutMs: 10_000 });
+
+    expect(report.notEntitled).toBeGreaterThan(0);
+    expect(report.unauthorised).toBeGreaterThan(10);
+    expect(report.classes.some((c) => c.key.startsWith('unauthorised 200 rules GET /v1/settings'))).toBe(true);
+  }, 120_000);
 });
