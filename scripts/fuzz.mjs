@@ -90,7 +90,14 @@ async function main(opts) {
     env: () => {
       fuzz = require('./tools/fuzz/dist/index.js'); // built by now
       keys = fuzz.fuzzKeys(opts.seed);
-      return { NUDGE_API_KEY: keys.admin, NUDGE_INGEST_KEY: keys.ingest, NUDGE_INBOX_SECRET: keys.inboxSecret, LOG_LEVEL: 'error' };
+      // Production settings: a provider baseUrl off its real API must be refused, whatever this shell has set.
+      return {
+        NUDGE_API_KEY: keys.admin,
+        NUDGE_INGEST_KEY: keys.ingest,
+        NUDGE_INBOX_SECRET: keys.inboxSecret,
+        NUDGE_ALLOW_PROVIDER_BASE_URL: undefined,
+        LOG_LEVEL: 'error',
+      };
     },
     log,
   });

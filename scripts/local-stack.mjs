@@ -59,7 +59,7 @@ export async function withTimeout(promise, ms, what) {
 /**
  * A stack named `label` (database `nudge_<label>_<run>`, topic prefix `<label>-<run>.`) on
  * `ports` ({ ingest, rules, dispatch }), the services run with `env` added to this process's
- * (or what `env()` returns, called once the code is built).
+ * (or what `env()` returns, called once the code is built); an undefined value removes a variable.
  * Call `start()`, then `cleanup()` whatever happened; Ctrl-C cleans up too (twice forces).
  */
 export function localStack({ label, ports, env: extraEnv = {}, log }) {
@@ -146,7 +146,7 @@ export function localStack({ label, ports, env: extraEnv = {}, log }) {
     log(`database ${dbUrl.pathname.slice(1)} created and migrated`);
 
     state.configDir = fs.mkdtempSync(path.join(os.tmpdir(), `nudge-${label}-config-`));
-    serviceEnv = {
+    const merged = {
       ...process.env,
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       KAFKA_BROKERS: state.kafka.brokers,
@@ -157,6 +157,8 @@ export function localStack({ label, ports, env: extraEnv = {}, log }) {
       ...Object.fromEntries(SERVICES.map(([name, variable]) => [variable, String(ports[name])])),
       ...(typeof extraEnv === 'function' ? extraEnv() : extraEnv),
     };
+    // A variable given as undefined is taken out of the inherited environment.
+    serviceEnv = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined));
     for (const [name] of SERVICES) startService(name, serviceEnv);
     const healthStart = Date.now();
     for (const [name] of SERVICES) {
