@@ -48,10 +48,19 @@ export function send(baseUrl: string, request: FuzzRequest, timeoutMs: number): 
       outgoing.destroy();
       finish({ status: null, contentType: '', body: '', failure: `no answer within ${timeoutMs} ms` });
     }, timeoutMs);
-    outgoing.on('error', (error) => finish({ status: null, contentType: '', body: '', failure: error.message }));
+    // A server may answer (413) before the body is all written, then close: the answer counts, not the broken write.
+    let answered: { status: number; contentType: string; text: string } | null = null;
+    outgoing.on('error', (error) =>
+      finish(
+        answered
+          ? { status: answered.status, contentType: answered.contentType, body: answered.text }
+          : { status: null, contentType: '', body: '', failure: error.message },
+      ),
+    );
     outgoing.on('response', (response) => {
       const status = response.statusCode ?? 0;
       const contentType = String(response.headers['content-type'] ?? '');
+      answered = { status, contentType, text: '' };
       if (contentType.startsWith('text/event-stream')) {
         response.destroy();
         finish({ status, contentType, body: '' });
@@ -61,6 +70,7 @@ export function send(baseUrl: string, request: FuzzRequest, timeoutMs: number): 
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
         if (text.length < MAX_BODY) text += chunk;
+        if (answered) answered.text = text;
       });
       response.on('end', () => finish({ status, contentType, body: text.slice(0, MAX_BODY) }));
       response.on('error', (error) => finish({ status, contentType, body: text, failure: error.message }));
