@@ -124,6 +124,13 @@ describe('the oracle', () => {
     ]);
   });
 
+  it('takes a connection closed on a body past the 5 MB limit as a refusal, and only there', () => {
+    const huge = request({ entitled: true, method: 'POST', body: 'x'.repeat(6 * 1024 * 1024) });
+    const closed = { status: null, contentType: '', body: '', failure: 'write EPIPE' };
+    expect(judge(huge, closed)).toEqual([]);
+    expect(judge(request({ entitled: true, method: 'POST', body: '{}' }), closed)).toEqual(['5xx']);
+  });
+
   it('wants every 4xx to name a field, except HEAD answers and public HTML pages', () => {
     expect(judge(request({}), refusal(401, ''))).toEqual(['no-field-path']);
     expect(judge(request({}), { status: 404, contentType: 'text/html', body: '<h1>no</h1>' })).toEqual(['no-field-path']);

@@ -18,12 +18,19 @@ export type Violation = '5xx' | 'unauthorised' | 'no-field-path' | 'accepted-hos
 export function judge(request: FuzzRequest, answer: FuzzAnswer): Violation[] {
   const violations: Violation[] = [];
   const status = answer.status;
-  if (status === null || status >= 500 || (answer.failure !== undefined && status < 400)) violations.push('5xx');
+  if ((status === null && !closedOnOversizedBody(request, answer)) || (status !== null && status >= 500)) violations.push('5xx');
   if (status !== null && !request.entitled && grantsAccess(status)) violations.push('unauthorised');
   if (status !== null && status >= 400 && status < 500 && needsFieldPath(request, answer) && !hasFieldPath(answer.body))
     violations.push('no-field-path');
   if (status !== null && request.mustRefuse && status >= 200 && status < 300) violations.push('accepted-hostile');
   return violations;
+}
+
+/** Bytes past the services' body limit (5 MB): a server may refuse them by closing the connection before reading them. */
+const BODY_LIMIT = 5 * 1024 * 1024;
+
+function closedOnOversizedBody(request: FuzzRequest, answer: FuzzAnswer): boolean {
+  return (request.body?.length ?? 0) > BODY_LIMIT && /EPIPE|ECONNRESET|socket hang up/.test(answer.failure ?? '');
 }
 
 function needsFieldPath(request: FuzzRequest, answer: FuzzAnswer): boolean {
