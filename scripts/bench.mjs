@@ -5,19 +5,15 @@
 //   2. trigger→sent latency at a paced load,
 //   3. durable timers: firing rate and lateness with many far-future timers pending.
 // Everything it creates (database, topics, consumer groups, temp dir, processes and, when it
-// started it, the Kafka broker) is removed at the end, also on failure or Ctrl-C.
+// started it, the Kafka broker) is removed at the end, also on failure or Ctrl-C (scripts/local-stack.mjs).
 // Node built-ins plus the repo's own `pg` and `kafkajs`; every loop is bounded in count and time.
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ensureDependencies } from './dependencies.mjs';
+import { localStack, root, withTimeout } from './local-stack.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(root, 'package.json'));
 const log = (line) => console.log(`[bench] ${line}`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -87,152 +83,15 @@ function parseFlags(argv) {
 }
 
 // ---------------------------------------------------------------------------
-// State and cleanup
+// The stack (scripts/local-stack.mjs): processes, database, topics, cleanup
 
-const runId = randomBytes(4).toString('hex');
-const state = {
-  children: new Map(), // name -> { child, pid, tail: string[] }
-  dbUrl: null,
-  dbCreated: false,
-  db: null,
-  kafka: null,
-  topicPrefix: `bench-${runId}.`,
-  configDir: null,
-  stopping: false,
-  failed: null, // an Error when a service died
-};
-
-function kill(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.once('exit', () => (clearTimeout(timer), resolve()));
-    child.kill('SIGTERM');
-  });
-}
-
-async function withTimeout(promise, ms, what) {
-  let timer;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-let cleanupDone = null;
-
-/** Stops and removes everything this run made; every caller waits for the same one cleanup. */
-function cleanup(options) {
-  cleanupDone ??= doCleanup(options);
-  return cleanupDone;
-}
-
-async function doCleanup({ showServiceOutput }) {
-  state.stopping = true;
-  const step = async (what, fn) => {
-    try {
-      await fn();
-    } catch (error) {
-      log(`cleanup: ${what} failed: ${error.message}`);
-    }
-  };
-  if (showServiceOutput) {
-    for (const [name, s] of state.children) {
-      if (!s.tail.length) continue;
-      console.error(`\n---- last ${s.tail.length} lines of ${name} ----`);
-      console.error(s.tail.join('\n'));
-    }
-  }
-  if (state.children.size) log('stopping the services ...');
-  await Promise.all([...state.children.values()].map((s) => kill(s.child)));
-  if (state.db) await step('closing the database client', () => state.db.end());
-  if (state.dbCreated) {
-    await step(`dropping ${state.dbUrl}`, async () => {
-      const { dropDatabase } = require('./libs/persistence/dist/index.js');
-      await withTimeout(dropDatabase(state.dbUrl), 60_000, 'dropping the database');
-      log(`dropped database ${new URL(state.dbUrl).pathname.slice(1)}`);
-    });
-  }
-  if (state.kafka) await step('deleting the bench topics', () => withTimeout(deleteBenchTopics(), 30_000, 'deleting topics'));
-  if (state.configDir) await step('removing the temp dir', async () => fs.rmSync(state.configDir, { recursive: true, force: true }));
-  if (state.kafka?.startedByUs) await step('stopping Kafka', () => state.kafka.stop());
-}
-
-async function deleteBenchTopics() {
-  const { Kafka, logLevel } = require('kafkajs');
-  const admin = new Kafka({ clientId: 'nudge-bench', brokers: state.kafka.brokers.split(','), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(state.topicPrefix));
-    if (topics.length) await admin.deleteTopics({ topics, timeout: 20_000 });
-    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(state.topicPrefix));
-    if (groups.length) await admin.deleteGroups(groups).catch(() => {});
-    log(`deleted ${topics.length} topics and ${groups.length} consumer groups with prefix ${state.topicPrefix}`);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-let interrupted = 0;
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    interrupted++;
-    if (interrupted > 1) {
-      log('second interrupt: exiting without cleaning up');
-      process.exit(130);
-    }
-    log(`${signal}: cleaning up (again to force) ...`);
-    void cleanup({ showServiceOutput: false }).then(() => process.exit(130));
-  });
-}
-
-// ---------------------------------------------------------------------------
-// Services
-
-function portAnswers(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.setTimeout(1_000);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function startService(name, env) {
-  // BENCH_CPU_PROFILE_DIR=/tmp/prof: each service writes a V8 CPU profile there when it stops.
-  const profile = process.env.BENCH_CPU_PROFILE_DIR
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`]
-    : [];
-  const child = spawn(process.execPath, [...profile, path.join(root, 'services', name, 'dist', 'main.js')], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const entry = { child, pid: child.pid, tail: [] };
-  state.children.set(name, entry);
-  for (const stream of [child.stdout, child.stderr]) {
-    let rest = '';
-    stream.on('data', (chunk) => {
-      const lines = (rest + chunk.toString()).split('\n');
-      rest = lines.pop() ?? '';
-      entry.tail.push(...lines.map((l) => (l.length > 2000 ? `${l.slice(0, 2000)}…` : l)));
-      if (entry.tail.length > 60) entry.tail.splice(0, entry.tail.length - 60);
-    });
-  }
-  child.on('exit', (code, signal) => {
-    if (state.stopping) return;
-    state.failed ??= new Error(`${name} exited (${signal ?? `code ${code}`}) during the bench`);
-  });
-}
+/** Made in main(), once the flags give the ports. */
+let stack = null;
+/** The bench's own database client. */
+let db = null;
 
 function assertAlive() {
-  if (state.failed) throw state.failed;
-  if (state.stopping) throw new Error('interrupted');
+  stack?.assertAlive();
 }
 
 // ---------------------------------------------------------------------------
@@ -280,7 +139,7 @@ async function waitUntil(what, probe, timeoutMs, everyMs = 100) {
 }
 
 async function q(sql, params) {
-  return (await state.db.query(sql, params)).rows;
+  return (await db.query(sql, params)).rows;
 }
 
 const countDelivered = async (campaignId) =>
@@ -368,7 +227,7 @@ function cpuSnapshot() {
   if (!fs.existsSync('/proc/stat')) return null;
   const groups = {};
   const add = (group, ticks) => (groups[group] = (groups[group] ?? 0) + ticks);
-  for (const [name, s] of state.children) {
+  for (const [name, s] of stack.state.children) {
     const st = readProcStat(s.pid);
     if (st) add(name, st.ticks);
   }
@@ -376,7 +235,7 @@ function cpuSnapshot() {
     const st = readProcStat(kafkaPid);
     if (st) add('kafka', st.ticks);
   }
-  const dbName = state.dbUrl ? new URL(state.dbUrl).pathname.slice(1) : '\0';
+  const dbName = stack.state.dbUrl ? new URL(stack.state.dbUrl).pathname.slice(1) : '\0';
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const st = readProcStat(entry);
@@ -744,18 +603,26 @@ function summary(opts) {
 
 async function main(opts) {
   const started = Date.now();
-  ensureDependencies(root, log);
-
-  const { ensureKafka } = await import('../deploy/kafka-local/kafka-local.mjs');
-  state.kafka = await ensureKafka({ log });
-  log(`Kafka: ${state.kafka.brokers}${state.kafka.startedByUs ? ' (started for this run)' : ' (already running)'}`);
-
-  log('building ...');
-  const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
+  stack = localStack({
+    label: 'bench',
+    ports: { ingest: opts['ingest-port'], rules: opts['rules-port'], dispatch: opts['dispatch-port'] },
+    // A bench may point providers at local fakes; production refuses a baseUrl off the provider's API.
+    env: { NUDGE_ALLOW_PROVIDER_BASE_URL: '1' },
+    // BENCH_CPU_PROFILE_DIR=/tmp/prof: each service writes a V8 CPU profile there when it stops.
+    nodeArgs: (name) =>
+      process.env.BENCH_CPU_PROFILE_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`]
+        : [],
+    onDatabase: async (dbUrl) => {
+      const { Client } = require('pg');
+      db = new Client({ connectionString: dbUrl, application_name: 'nudge-bench' });
+      await db.connect();
+      benchBackendPid = (await q('SELECT pg_backend_pid() AS pid'))[0].pid;
+    },
+    beforeDrop: async () => db?.end(),
+    log,
   });
-  if (build.status !== 0) throw new Error('the build failed (see above)');
+  await stack.start();
 
   try {
     clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
@@ -771,69 +638,13 @@ async function main(opts) {
     }
   }
 
-  const base = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const dbUrl = new URL(base);
-  dbUrl.pathname = `/nudge_bench_${runId}`;
-  state.dbUrl = dbUrl.toString();
-  const { migrateDatabase } = require('./libs/persistence/dist/index.js');
-  state.dbCreated = true; // from here on, drop it whatever happens (IF EXISTS)
-  await migrateDatabase(state.dbUrl);
-  log(`database ${dbUrl.pathname.slice(1)} created and migrated`);
-  const { Client } = require('pg');
-  state.db = new Client({ connectionString: state.dbUrl, application_name: 'nudge-bench' });
-  await state.db.connect();
-  benchBackendPid = (await q('SELECT pg_backend_pid() AS pid'))[0].pid;
-
-  state.configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nudge-bench-config-'));
-  const services = [
-    ['ingest', 'INGEST_PORT', opts['ingest-port']],
-    ['rules', 'RULES_PORT', opts['rules-port']],
-    ['dispatch', 'DISPATCH_PORT', opts['dispatch-port']],
-  ];
-  for (const [name, , port] of services) {
-    if (await portAnswers(port)) throw new Error(`port ${port} (${name}) is already taken; pick another with --${name}-port`);
-  }
-  const env = {
-    ...process.env,
-    KAFKAJS_NO_PARTITIONER_WARNING: '1',
-    KAFKA_BROKERS: state.kafka.brokers,
-    DATABASE_URL: state.dbUrl,
-    NUDGE_TOPIC_PREFIX: state.topicPrefix,
-    NUDGE_CONFIG_DIR: state.configDir,
-    LOG_LEVEL: 'warn',
-    // A bench may point providers at local fakes; production refuses a baseUrl off the provider's API.
-    NUDGE_ALLOW_PROVIDER_BASE_URL: '1',
-    INGEST_PORT: String(opts['ingest-port']),
-    RULES_PORT: String(opts['rules-port']),
-    DISPATCH_PORT: String(opts['dispatch-port']),
-  };
-  for (const [name] of services) startService(name, env);
-  const healthStart = Date.now();
-  for (const [name, , port] of services) {
-    await waitUntil(
-      `${name} to answer GET /health on :${port}`,
-      async () => {
-        try {
-          return (await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(5_000) })).ok;
-        } catch {
-          return false;
-        }
-      },
-      90_000,
-      250,
-    );
-  }
-  log(
-    `services healthy in ${secs(Date.now() - healthStart)} (ports ${services.map((s) => s[2]).join('/')}, topic prefix ${state.topicPrefix})`,
-  );
-
   await createUsers(opts);
   await warmUp(opts);
   if (opts.phases.has('e2e')) await phaseEndToEnd(opts);
   if (opts.phases.has('paced')) await phasePaced(opts);
   if (opts.phases.has('timers')) await phaseTimers(opts);
 
-  await cleanup({ showServiceOutput: false });
+  await stack.cleanup({ showServiceOutput: false });
   console.log(`\n${summary(opts)}\n`);
   log(`done in ${secs(Date.now() - started)}`);
 }
@@ -849,13 +660,13 @@ try {
 main(parsed).then(
   () => process.exit(0),
   async (error) => {
-    if (interrupted) {
-      await cleanup({ showServiceOutput: false });
+    if (stack?.interrupted) {
+      await stack.cleanup({ showServiceOutput: false });
       process.exit(130);
     }
     console.error(`[bench] failed: ${error.stack ?? error.message}`);
     if (Object.keys(results).length) console.error(`\npartial results:\n${summary(parsed)}`);
-    await cleanup({ showServiceOutput: true });
+    await stack?.cleanup({ showServiceOutput: true });
     process.exit(1);
   },
 );

@@ -61,8 +61,19 @@ export async function withTimeout(promise, ms, what) {
  * `ports` ({ ingest, rules, dispatch }), the services run with `env` added to this process's
  * (or what `env()` returns, called once the code is built); an undefined value removes a variable.
  * Call `start()`, then `cleanup()` whatever happened; Ctrl-C cleans up too (twice forces).
+ * Hooks: `nodeArgs(name)` adds node flags to a service; `onDatabase(url)` runs once the
+ * database is migrated, before the services start; `beforeDrop()` once they stopped, before
+ * the database is dropped (close your own clients there).
  */
-export function localStack({ label, ports, env: extraEnv = {}, log }) {
+export function localStack({
+  label,
+  ports,
+  env: extraEnv = {},
+  nodeArgs = () => [],
+  onDatabase = async () => {},
+  beforeDrop = async () => {},
+  log,
+}) {
   const runId = randomBytes(4).toString('hex');
   const state = {
     runId,
@@ -94,7 +105,7 @@ export function localStack({ label, ports, env: extraEnv = {}, log }) {
   }
 
   function startService(name, env) {
-    const child = spawn(process.execPath, [path.join(root, 'services', name, 'dist', 'main.js')], {
+    const child = spawn(process.execPath, [...nodeArgs(name), path.join(root, 'services', name, 'dist', 'main.js')], {
       cwd: root,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -112,7 +123,7 @@ export function localStack({ label, ports, env: extraEnv = {}, log }) {
     }
     child.on('exit', (code, signal) => {
       if (state.stopping) return;
-      state.failed ??= new Error(`${name} exited (${signal ?? `code ${code}`}) during the run`);
+      state.failed ??= new Error(`${name} exited (${signal ?? `code ${code}`}) during the ${label}`);
     });
   }
 
@@ -144,6 +155,7 @@ export function localStack({ label, ports, env: extraEnv = {}, log }) {
     state.dbCreated = true; // from here on, drop it whatever happens (IF EXISTS)
     await migrateDatabase(state.dbUrl);
     log(`database ${dbUrl.pathname.slice(1)} created and migrated`);
+    await onDatabase(state.dbUrl);
 
     state.configDir = fs.mkdtempSync(path.join(os.tmpdir(), `nudge-${label}-config-`));
     const merged = {
@@ -214,6 +226,7 @@ export function localStack({ label, ports, env: extraEnv = {}, log }) {
     }
     if (state.children.size) log('stopping the services ...');
     await Promise.all([...state.children.values()].map((s) => kill(s.child)));
+    await step('closing the database clients', beforeDrop);
     if (state.dbCreated) {
       await step(`dropping ${state.dbUrl}`, async () => {
         const { dropDatabase } = require('./libs/persistence/dist/index.js');
@@ -221,7 +234,7 @@ export function localStack({ label, ports, env: extraEnv = {}, log }) {
         log(`dropped database ${new URL(state.dbUrl).pathname.slice(1)}`);
       });
     }
-    if (state.kafka) await step('deleting the topics', () => withTimeout(deleteTopics(), 30_000, 'deleting topics'));
+    if (state.kafka) await step(`deleting the ${label} topics`, () => withTimeout(deleteTopics(), 30_000, 'deleting topics'));
     if (state.configDir) await step('removing the temp dir', async () => fs.rmSync(state.configDir, { recursive: true, force: true }));
     if (state.kafka?.startedByUs) await step('stopping Kafka', () => state.kafka.stop());
   }
