@@ -10,6 +10,7 @@ import { Broadcasts1732500000000 } from './migrations/1732500000000-broadcasts';
 import { Journeys1732510000000 } from './migrations/1732510000000-journeys';
 import { DispatchHotPath1732520000000 } from './migrations/1732520000000-dispatch-hot-path';
 import { Erasure1732530000000 } from './migrations/1732530000000-erasure';
+import { DispatchOutbox1732540000000 } from './migrations/1732540000000-dispatch-outbox';
 
 export const MIGRATIONS = [
   InitialSchema1732460000000,
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   Journeys1732510000000,
   DispatchHotPath1732520000000,
   Erasure1732530000000,
+  DispatchOutbox1732540000000,
 ];
 
 export interface DatabaseOptions {

@@ -22,8 +22,16 @@ export const dispatchEnvShape = {
   DISPATCH_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(64),
   /** How often an idle sender looks for ready messages (it also wakes when messages arrive). */
   DISPATCH_POLL_MS: z.coerce.number().int().min(5).max(10_000).default(250),
-  /** How long a claimed message stays with its sender before another may retry it. */
+  /**
+   * How long a claim holds its messages before another sender may retry them. The sender
+   * renews it every third of this while its provider calls run, and starts no call once it
+   * may have run out (fenced leases).
+   */
   DISPATCH_LEASE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  /** Most outbox rows (status events) the relay publishes in one producer call. */
+  DISPATCH_OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(2_000),
+  /** How often an idle outbox relay looks for rows (it also wakes after every commit that wrote some). */
+  DISPATCH_OUTBOX_POLL_MS: z.coerce.number().int().min(5).max(10_000).default(250),
   /** Provider calls per message before a transient failure becomes `failed`. */
   DISPATCH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
   /** The first retry's delay; each later one doubles, up to DISPATCH_RETRY_MAX_MS. */

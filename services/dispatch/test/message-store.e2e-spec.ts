@@ -3,7 +3,13 @@ import { createTestDatabase, eventually, type TestDatabase } from '@nudge/testin
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { NewMessage } from '../src/messages/message';
-import { DISPATCH_SESSION_SETTINGS, MessageStore } from '../src/messages/message.store';
+import {
+  DISPATCH_SESSION_SETTINGS,
+  MessageStore,
+  type AttemptRecord,
+  type ClaimAllowance,
+  type ClaimedMessage,
+} from '../src/messages/message.store';
 import { aSendRequest } from './support/dispatch-stack';
 
 // The exactly-once gate and the sender's lease, against a real Postgres.
@@ -39,6 +45,30 @@ describe('MessageStore', () => {
     links,
     status: 'queued',
     failureReason: null,
+  });
+
+  /** One claim under a fresh lease token: what it leased, and the token. */
+  const claim = async (leaseSeconds: number, throttled: ClaimAllowance[] = [], maxAttempts = 6) => {
+    const leaseToken = randomUUID();
+    const { leased, exhausted } = await dataSource.transaction((m) =>
+      store.claimReady(m, { limit: 100, leaseSeconds, leaseToken, maxAttempts, throttled, at }),
+    );
+    return { leased, exhausted, leaseToken };
+  };
+  const claimed = async (leaseSeconds: number, throttled: ClaimAllowance[] = []): Promise<ClaimedMessage[]> =>
+    (await claim(leaseSeconds, throttled)).leased;
+
+  const delivered = (id: string, providerMessageId: string): AttemptRecord => ({
+    id,
+    released: false,
+    status: 'delivered',
+    appendHistory: [
+      { status: 'sent', at },
+      { status: 'delivered', at },
+    ],
+    providerMessageId,
+    failureReason: null,
+    retryInMs: null,
   });
 
   const linksOf = async (messageId: string) =>
@@ -77,14 +107,14 @@ describe('MessageStore', () => {
     const free = aNewMessage('eli', 'e4');
     await dataSource.transaction((m) => store.insertNew(m, [...limited, free], at));
 
-    const claimed = await store.claimReady(100, 30, [{ channel: 'sms', provider: 'limited', allowance: 2 }]);
-    const mine = claimed.filter((c) => c.userId === 'eli');
+    const first = await claimed(30, [{ channel: 'sms', provider: 'limited', allowance: 2 }]);
+    const mine = first.filter((c) => c.userId === 'eli');
     expect(mine.filter((c) => c.provider === 'limited')).toHaveLength(2);
     expect(mine.map((c) => c.id)).toContain(free.id);
 
-    const none = await store.claimReady(100, 30, [{ channel: 'sms', provider: 'limited', allowance: 0 }]);
+    const none = await claimed(30, [{ channel: 'sms', provider: 'limited', allowance: 0 }]);
     expect(none.filter((c) => c.userId === 'eli')).toEqual([]);
-    const rest = await store.claimReady(100, 30, [{ channel: 'sms', provider: 'limited', allowance: 5 }]);
+    const rest = await claimed(30, [{ channel: 'sms', provider: 'limited', allowance: 5 }]);
     expect(rest.filter((c) => c.userId === 'eli')).toHaveLength(1);
   });
 
@@ -92,48 +122,24 @@ describe('MessageStore', () => {
     const message = aNewMessage('bea', 'e1');
     await dataSource.transaction((m) => store.insertNew(m, [message], at));
 
-    const [claimed] = (await store.claimReady(100, 1)).filter((c) => c.id === message.id);
-    expect(claimed).toMatchObject({ id: message.id, attempts: 1 });
-    expect((await store.claimReady(100, 1)).map((c) => c.id)).not.toContain(message.id);
+    const first = await claim(1);
+    expect(first.leased.filter((c) => c.id === message.id)).toEqual([expect.objectContaining({ id: message.id, attempts: 1 })]);
+    expect((await claimed(1)).map((c) => c.id)).not.toContain(message.id);
 
-    // The sender "crashed": nothing recorded. Once the lease runs out the row is claimed again.
-    const retried = await eventually(async () => (await store.claimReady(100, 30)).find((c) => c.id === message.id), {
-      timeoutMs: 5_000,
-      intervalMs: 100,
-    });
-    expect(retried.attempts).toBe(2);
-
-    // The crashed sender's late result is stale (attempt 1) and changes nothing.
-    const stale = await dataSource.transaction((m) =>
-      store.recordAttempts(m, [
-        {
-          id: message.id,
-          attempt: 1,
-          status: 'delivered',
-          appendHistory: [],
-          providerMessageId: 'p-old',
-          failureReason: null,
-          retryInMs: null,
-        },
-      ]),
+    // The sender stalled: nothing recorded. Once the lease runs out the row is claimed again, under a new token.
+    const second = await eventually(
+      async () => {
+        const next = await claim(30);
+        return next.leased.some((c) => c.id === message.id) ? next : undefined;
+      },
+      { timeoutMs: 5_000, intervalMs: 100 },
     );
+    expect(second.leased.find((c) => c.id === message.id)?.attempts).toBe(2);
+
+    // The first sender's late result names a token the message no longer has: it changes nothing.
+    const stale = await dataSource.transaction((m) => store.recordAttempts(m, first.leaseToken, [delivered(message.id, 'p-old')]));
     expect(stale.size).toBe(0);
-    const current = await dataSource.transaction((m) =>
-      store.recordAttempts(m, [
-        {
-          id: message.id,
-          attempt: 2,
-          status: 'delivered',
-          appendHistory: [
-            { status: 'sent', at },
-            { status: 'delivered', at },
-          ],
-          providerMessageId: 'p-2',
-          failureReason: null,
-          retryInMs: null,
-        },
-      ]),
-    );
+    const current = await dataSource.transaction((m) => store.recordAttempts(m, second.leaseToken, [delivered(message.id, 'p-2')]));
     expect([...current]).toEqual([message.id]);
     expect(await store.findById(message.id)).toMatchObject({
       status: 'delivered',
@@ -146,18 +152,86 @@ describe('MessageStore', () => {
     });
   });
 
+  it('a renewal keeps the lease of the messages the token still holds, and names the ones taken over', async () => {
+    const kept = aNewMessage('flo', 'e1');
+    const taken = aNewMessage('flo', 'e2');
+    await dataSource.transaction((m) => store.insertNew(m, [kept, taken], at));
+    const first = await claim(1);
+    // `taken` was taken over by another claim (as after its lease ran out).
+    const other = randomUUID();
+    await dataSource.query(`UPDATE messages SET lease_token = $2 WHERE id = $1`, [taken.id, other]);
+
+    expect([...(await store.renewLeases(first.leaseToken, [kept.id, taken.id], 30))]).toEqual([kept.id]);
+    // Renewed for 30 s: the 1 s lease of the claim no longer frees it.
+    const leaseLeft: { seconds: number }[] = await dataSource.query(
+      `SELECT extract(epoch FROM lease_until - now()) AS seconds FROM messages WHERE id = $1`,
+      [kept.id],
+    );
+    expect(Number(leaseLeft[0]?.seconds)).toBeGreaterThan(20);
+  });
+
+  it('a message past its attempt limit is never leased: the claim fails it, saying why', async () => {
+    const used = aNewMessage('gus', 'e1');
+    await dataSource.transaction((m) => store.insertNew(m, [used], at));
+    // Its 3 attempts were claimed and never recorded (the senders crashed); the last lease has run out.
+    await dataSource.query(`UPDATE messages SET attempts = 3, lease_until = now() - interval '1 second' WHERE id = $1`, [used.id]);
+
+    const { leased, exhausted } = await claim(30, [], 3);
+
+    expect(leased.map((c) => c.id)).not.toContain(used.id);
+    expect(exhausted.find((m) => m.id === used.id)).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      failureReason: 'gave up after 3 attempts: the result of the last one was never recorded',
+    });
+    expect(await store.findById(used.id)).toMatchObject({
+      status: 'failed',
+      statusHistory: [
+        { status: 'queued', at },
+        { status: 'failed', at },
+      ],
+    });
+    expect((await claim(30, [], 3)).exhausted.map((m) => m.id)).not.toContain(used.id);
+  });
+
+  it('a message released before its call goes back to the queue as it was, its attempt not counted', async () => {
+    const message = aNewMessage('hal', 'e1');
+    await dataSource.transaction((m) => store.insertNew(m, [message], at));
+    const { leaseToken } = await claim(30);
+    const release: AttemptRecord = {
+      id: message.id,
+      released: true,
+      status: 'queued',
+      appendHistory: [],
+      providerMessageId: null,
+      failureReason: null,
+      retryInMs: null,
+    };
+    expect([...(await dataSource.transaction((m) => store.recordAttempts(m, leaseToken, [release])))]).toEqual([message.id]);
+
+    expect((await claimed(30)).find((c) => c.id === message.id)).toMatchObject({ attempts: 1, status: 'queued' });
+  });
+
   it('a message sent back to the queue waits for its backoff before it is ready again', async () => {
     const message = aNewMessage('carla', 'e1');
     await dataSource.transaction((m) => store.insertNew(m, [message], at));
-    await store.claimReady(100, 30);
+    const { leaseToken } = await claim(30);
     await dataSource.transaction((m) =>
-      store.recordAttempts(m, [
-        { id: message.id, attempt: 1, status: 'queued', appendHistory: [], providerMessageId: null, failureReason: '503', retryInMs: 600 },
+      store.recordAttempts(m, leaseToken, [
+        {
+          id: message.id,
+          released: false,
+          status: 'queued',
+          appendHistory: [],
+          providerMessageId: null,
+          failureReason: '503',
+          retryInMs: 600,
+        },
       ]),
     );
 
-    expect((await store.claimReady(100, 30)).map((c) => c.id)).not.toContain(message.id);
-    const retried = await eventually(async () => (await store.claimReady(100, 30)).find((c) => c.id === message.id), {
+    expect((await claimed(30)).map((c) => c.id)).not.toContain(message.id);
+    const retried = await eventually(async () => (await claimed(30)).find((c) => c.id === message.id), {
       timeoutMs: 5_000,
       intervalMs: 50,
     });

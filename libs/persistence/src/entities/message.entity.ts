@@ -22,6 +22,7 @@ export class MessageEntity {
   @Column('integer') attempts!: number;
   @Column('timestamptz', { name: 'next_attempt_at', nullable: true }) nextAttemptAt!: Date | null;
   @Column('timestamptz', { name: 'lease_until', nullable: true }) leaseUntil!: Date | null;
+  @Column('uuid', { name: 'lease_token', nullable: true }) leaseToken!: string | null;
   @Column('jsonb') request!: Record<string, unknown>;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;

@@ -9,8 +9,8 @@ import { CLOCK } from '../clock';
 import { toMessageView, type MessageView, type StoredMessage } from '../messages/message';
 import { MessageStore } from '../messages/message.store';
 import { messageEventOf } from '../messages/status-change';
-import { StatusChangesPublisher } from '../messages/status-changes.publisher';
 import { afterUpdate } from '../messages/status-reports';
+import { StatusEventsOutbox } from '../outbox/status-events.outbox';
 import { DeliveryReceiptsService } from '../providers/delivery-receipts.service';
 import { ConsentWithdrawal } from './consent-withdrawal';
 import { InboundMessagesStore } from './inbound-messages.store';
@@ -47,7 +47,7 @@ export class InboundMessagesService {
     private readonly messages: MessageStore,
     private readonly inbound: InboundMessagesStore,
     private readonly receipts: DeliveryReceiptsService,
-    private readonly publisher: StatusChangesPublisher,
+    private readonly outbox: StatusEventsOutbox,
     private readonly consent: ConsentWithdrawal,
   ) {}
 
@@ -73,6 +73,7 @@ export class InboundMessagesService {
       if (!message) return null;
       return this.markReplied(manager, message, inbound.text, inboundId, now);
     });
+    this.outbox.committed();
     return { repliedTo, unsubscribed };
   }
 
@@ -86,7 +87,7 @@ export class InboundMessagesService {
     const event = { id: `${message.id}:replied:${inboundId}`, properties: { text } };
     const outcome = await this.receipts.applyLocked(manager, message, [{ status: 'replied', event }]);
     const replyOnly = outcome.changes.length === 0 ? messageEventOf({ message, status: 'replied', at, event }) : null;
-    await this.publisher.publish(outcome.changes, replyOnly ? [replyOnly] : []);
+    await this.outbox.add(manager, outcome.changes, replyOnly ? [replyOnly] : []);
     return toMessageView(afterUpdate(message, outcome.update));
   }
 }

@@ -11,7 +11,7 @@ import { DISPATCH_CONFIG, type DispatchConfig } from '../config';
 import type { NewMessage } from '../messages/message';
 import { MessageStore } from '../messages/message.store';
 import type { StatusChange } from '../messages/status-change';
-import { StatusChangesPublisher } from '../messages/status-changes.publisher';
+import { StatusEventsOutbox } from '../outbox/status-events.outbox';
 import { ActiveProviders } from '../providers/active-providers';
 import { ReadyMessagesSignal } from '../sending/ready-messages.signal';
 import { DroppedSendsStore } from './dropped-sends.store';
@@ -22,8 +22,9 @@ import { MessageComposer } from './message-composer';
  * Turns a batch of send requests into stored messages: compose (provider chosen, address
  * checked, body rendered with its tracked links, counted) → drop those of erased users
  * (recorded without personal data, never sent) → insert the rest in one statement,
- * skipping send ids already stored (a replay creates nothing, links included) → publish
- * the failures of messages that could not be composed → commit → ring the sender.
+ * skipping send ids already stored (a replay creates nothing, links included) → write the
+ * failures of messages that could not be composed to the outbox → commit → ring the sender
+ * and the outbox relay.
  */
 @Injectable()
 export class IntakeService {
@@ -34,7 +35,7 @@ export class IntakeService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(DISPATCH_CONFIG) config: DispatchConfig,
     private readonly store: MessageStore,
-    private readonly publisher: StatusChangesPublisher,
+    private readonly outbox: StatusEventsOutbox,
     private readonly providers: ActiveProviders,
     private readonly readyMessages: ReadyMessagesSignal,
     private readonly erasureSalt: ErasureSalt,
@@ -55,9 +56,13 @@ export class IntakeService {
       await this.droppedSends.record(manager, dropped, salt, at);
       const rows = await this.store.insertNew(manager, kept, at);
       const insertedIds = new Set(rows.map((row) => row.id));
-      await this.publisher.publish(kept.filter((m) => m.status === 'failed' && insertedIds.has(m.id)).map((m) => failureOf(m, at)));
+      await this.outbox.add(
+        manager,
+        kept.filter((m) => m.status === 'failed' && insertedIds.has(m.id)).map((m) => failureOf(m, at)),
+      );
       return { rows, dropped };
     });
+    this.outbox.committed();
     for (const message of inserted.dropped) {
       this.logger.info({ sendId: message.request.sendId, campaignId: message.request.campaignId }, 'send request of an erased user dropped');
     }

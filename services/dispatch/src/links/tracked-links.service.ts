@@ -6,7 +6,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CLOCK } from '../clock';
 import { MessageStore } from '../messages/message.store';
-import { StatusChangesPublisher } from '../messages/status-changes.publisher';
+import { StatusEventsOutbox } from '../outbox/status-events.outbox';
 import { DeliveryReceiptsService } from '../providers/delivery-receipts.service';
 import { LINK_CODE } from './message-links';
 import { TrackedLinksStore } from './tracked-links.store';
@@ -14,8 +14,8 @@ import { TrackedLinksStore } from './tracked-links.store';
 /**
  * A click on a tracked link: count it → on the link's first click, the message becomes
  * `clicked` through the status path (`message_clicked`) → answer where to redirect. The
- * recipient is redirected even when the click cannot be recorded (Kafka down): that is
- * logged, and only the count is lost.
+ * recipient is redirected even when the click cannot be recorded (database down): that is
+ * logged, and only the count is lost. Its `message_clicked` goes through the outbox.
  */
 @Injectable()
 export class TrackedLinksService {
@@ -25,7 +25,7 @@ export class TrackedLinksService {
     private readonly links: TrackedLinksStore,
     private readonly messages: MessageStore,
     private readonly receipts: DeliveryReceiptsService,
-    private readonly publisher: StatusChangesPublisher,
+    private readonly outbox: StatusEventsOutbox,
     @InjectPinoLogger('tracked-links') private readonly logger: PinoLogger,
   ) {}
 
@@ -33,11 +33,13 @@ export class TrackedLinksService {
   async follow(code: string): Promise<string | null> {
     if (!LINK_CODE.test(code)) return null;
     try {
-      return await inTransaction(this.dataSource, async (manager) => {
+      const target = await inTransaction(this.dataSource, async (manager) => {
         const link = await this.links.recordClick(manager, code, this.clock.now().toISOString());
         if (link?.clicks === 1) await this.markClicked(manager, link.messageId);
         return link?.target ?? null;
       });
+      this.outbox.committed();
+      return target;
     } catch (error) {
       this.logger.error({ err: error, code }, 'click not recorded; redirecting anyway');
       return this.links.targetOf(code);
@@ -48,6 +50,6 @@ export class TrackedLinksService {
     const message = await this.messages.lockById(manager, messageId);
     if (!message) return;
     const { changes } = await this.receipts.applyLocked(manager, message, [{ status: 'clicked' }]);
-    await this.publisher.publish(changes);
+    await this.outbox.add(manager, changes);
   }
 }

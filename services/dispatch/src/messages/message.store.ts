@@ -28,17 +28,40 @@ export interface StatusUpdate {
   failureReason: string | null;
 }
 
-/** What one provider call did to a claimed message. */
+/** What one provider call did to a claimed message (or that it was not made: `released`). */
 export interface AttemptRecord {
   id: string;
-  /** The attempt number the claim gave it: a stale sender's result (lease lost) is dropped. */
-  attempt: number;
+  /**
+   * The provider was not called (the lease may have run out first): the message goes back to
+   * the queue as it was, its attempt not counted.
+   */
+  released: boolean;
   status: MessageStatus;
   appendHistory: StatusStamp[];
   providerMessageId: string | null;
   failureReason: string | null;
   /** Set when the message goes back to `queued` for another attempt. */
   retryInMs: number | null;
+}
+
+/** What one claim asks for. */
+export interface ClaimRequest {
+  limit: number;
+  leaseSeconds: number;
+  /** The claim's fencing token: only a write that names it records a result. */
+  leaseToken: string;
+  /** Messages with this many attempts made are not claimed: they become `failed`. */
+  maxAttempts: number;
+  /** The rate-limited providers' allowances (see ClaimAllowance). */
+  throttled?: ClaimAllowance[];
+  /** The time stamped on messages failed for their attempts. */
+  at: string;
+}
+
+/** What a claim did: the messages it leased, and those it failed, past their attempt limit. */
+export interface Claim {
+  leased: ClaimedMessage[];
+  exhausted: StoredMessage[];
 }
 
 export interface MessageFilter {
@@ -129,10 +152,13 @@ export class MessageStore {
   }
 
   /**
-   * Leases ready messages to this sender and counts the attempt: up to `limit` of providers
-   * without a rate limit, and for each rate-limited (channel, provider) at most its
-   * `allowance`, oldest first. Rows another sender is claiming are skipped; a lease that
-   * runs out (a crashed sender) frees its row.
+   * Leases ready messages to this sender under its lease token and counts the attempt: up to
+   * `limit` of providers without a rate limit, and for each rate-limited (channel, provider)
+   * at most its `allowance`, oldest first. Rows another sender is claiming are skipped; a
+   * lease that runs out (a crashed or stalled sender) frees its row. A ready message whose
+   * attempts are used up (its last sender never recorded a result) is not leased: it becomes
+   * `failed`, saying why, in the same statement; its change goes to the outbox in the
+   * caller's transaction.
    *
    * The claim must walk the ready index in next_attempt_at order and stop at the limit. The
    * planner, which cannot see the index's entries of rows settled since the last vacuum,
@@ -140,18 +166,19 @@ export class MessageStore {
    * (and, unlike an index scan, never marks them dead), a cost growing with the backlog.
    * Dispatch's connections start with `enable_bitmapscan=off` for that reason.
    */
-  async claimReady(limit: number, leaseSeconds: number, throttled: ClaimAllowance[] = []): Promise<ClaimedMessage[]> {
-    // One statement, so no transaction of its own; the pool starts with DISPATCH_SESSION_SETTINGS.
-    const result = await this.claimInOrder(this.dataSource.manager, limit, leaseSeconds, throttled);
-    return returnedRows<MessageRow & { sender: string | null; subject: string | null; category: Category }>(result).map((row) => ({
-      ...fromRow(row),
-      sender: row.sender,
-      subject: row.subject,
-      category: row.category,
-    }));
+  async claimReady(manager: EntityManager, request: ClaimRequest): Promise<Claim> {
+    const result = await this.claimInOrder(manager, request);
+    const rows = returnedRows<MessageRow & { sender: string | null; subject: string | null; category: Category }>(result);
+    return {
+      leased: rows
+        .filter((row) => row.status === 'queued')
+        .map((row) => ({ ...fromRow(row), sender: row.sender, subject: row.subject, category: row.category })),
+      exhausted: rows.filter((row) => row.status !== 'queued').map(fromRow),
+    };
   }
 
-  private claimInOrder(manager: EntityManager, limit: number, leaseSeconds: number, throttled: ClaimAllowance[]): Promise<unknown> {
+  private claimInOrder(manager: EntityManager, request: ClaimRequest): Promise<unknown> {
+    const throttled = request.throttled ?? [];
     return manager.query(
       `WITH throttled AS (
          SELECT * FROM unnest($3::text[], $4::text[], $5::int[]) AS t(channel, provider, allowance)
@@ -172,35 +199,77 @@ export class MessageStore {
            FOR UPDATE SKIP LOCKED
          ) AS a
        )
-       UPDATE messages SET lease_until = now() + make_interval(secs => $2), attempts = attempts + 1, updated_at = now()
+       UPDATE messages AS m SET
+         lease_until = CASE WHEN m.attempts < $6 THEN now() + make_interval(secs => $2) END,
+         lease_token = CASE WHEN m.attempts < $6 THEN $7::uuid END,
+         attempts = CASE WHEN m.attempts < $6 THEN m.attempts + 1 ELSE m.attempts END,
+         status = CASE WHEN m.attempts < $6 THEN m.status ELSE 'failed' END,
+         status_history = CASE WHEN m.attempts < $6 THEN m.status_history
+           ELSE m.status_history || jsonb_build_array(jsonb_build_object('status', 'failed', 'at', $8::text)) END,
+         failure_reason = CASE WHEN m.attempts < $6 THEN m.failure_reason
+           ELSE format('gave up after %s attempts: the result of the last one was never recorded', m.attempts) END,
+         next_attempt_at = CASE WHEN m.attempts < $6 THEN m.next_attempt_at END,
+         updated_at = now()
        WHERE id IN (SELECT id FROM unthrottled UNION ALL SELECT id FROM allowed)
        RETURNING ${COLUMNS}, request->'message'->>'sender' AS sender, request->'message'->>'subject' AS subject,
          request->>'category' AS category`,
-      [limit, leaseSeconds, throttled.map((t) => t.channel), throttled.map((t) => t.provider), throttled.map((t) => t.allowance)],
+      [
+        request.limit,
+        request.leaseSeconds,
+        throttled.map((t) => t.channel),
+        throttled.map((t) => t.provider),
+        throttled.map((t) => t.allowance),
+        request.maxAttempts,
+        request.leaseToken,
+        request.at,
+      ],
     );
   }
 
-  /** Writes the outcome of a batch of attempts in one statement (one JSON document, as insertNew); answers the ids it changed. */
-  async recordAttempts(manager: EntityManager, records: AttemptRecord[]): Promise<Set<string>> {
+  /**
+   * Extends the lease of a claim's messages it still holds (one statement, a HOT update);
+   * answers their ids. A message missing from the answer was taken over or settled.
+   */
+  async renewLeases(leaseToken: string, ids: string[], leaseSeconds: number): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const result = await this.dataSource.query(
+      `UPDATE messages SET lease_until = now() + make_interval(secs => $3)
+       WHERE id = ANY($1::uuid[]) AND lease_token = $2::uuid AND status = 'queued'
+       RETURNING id`,
+      [ids, leaseToken, leaseSeconds],
+    );
+    return new Set(returnedRows<{ id: string }>(result).map((r) => r.id));
+  }
+
+  /**
+   * Writes the outcome of a batch of attempts in one statement (one JSON document, as
+   * insertNew), fenced: only to messages still leased under `leaseToken`. Answers the ids it
+   * changed; a result missing from the answer lost its lease (another sender took the
+   * message over) and changed nothing.
+   */
+  async recordAttempts(manager: EntityManager, leaseToken: string, records: AttemptRecord[]): Promise<Set<string>> {
     if (records.length === 0) return new Set();
     const result = await manager.query(
       `UPDATE messages AS m SET
          status = r.status,
          status_history = m.status_history || r.append_history,
          provider_message_id = COALESCE(r.provider_message_id, m.provider_message_id),
-         failure_reason = r.failure_reason,
-         next_attempt_at = CASE WHEN r.retry_in_ms IS NULL THEN NULL ELSE now() + make_interval(secs => r.retry_in_ms / 1000.0) END,
+         failure_reason = CASE WHEN r.released THEN m.failure_reason ELSE r.failure_reason END,
+         attempts = CASE WHEN r.released THEN m.attempts - 1 ELSE m.attempts END,
+         next_attempt_at = CASE WHEN r.released THEN m.next_attempt_at WHEN r.retry_in_ms IS NULL THEN NULL
+           ELSE now() + make_interval(secs => r.retry_in_ms / 1000.0) END,
          lease_until = NULL,
+         lease_token = NULL,
          updated_at = now()
        FROM jsonb_to_recordset($1::jsonb)
-         AS r(id uuid, attempt int, status text, append_history jsonb, provider_message_id text, failure_reason text, retry_in_ms int)
-       WHERE m.id = r.id AND m.status = 'queued' AND m.attempts = r.attempt
+         AS r(id uuid, released boolean, status text, append_history jsonb, provider_message_id text, failure_reason text, retry_in_ms int)
+       WHERE m.id = r.id AND m.status = 'queued' AND m.lease_token = $2::uuid
        RETURNING m.id`,
       [
         JSON.stringify(
           records.map((r) => ({
             id: r.id,
-            attempt: r.attempt,
+            released: r.released,
             status: r.status,
             append_history: r.appendHistory,
             provider_message_id: r.providerMessageId,
@@ -208,6 +277,7 @@ export class MessageStore {
             retry_in_ms: r.retryInMs,
           })),
         ),
+        leaseToken,
       ],
     );
     return new Set(returnedRows<{ id: string }>(result).map((r) => r.id));

@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
+import { OutboxModule } from '../outbox/outbox.module';
 import { MessageStore } from './message.store';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
-import { StatusChangesPublisher } from './status-changes.publisher';
 
-/** The messages dispatch keeps, their API, and how their status changes are published. */
+/** The messages dispatch keeps, their API, and the outbox their status changes go through. */
 @Module({
+  imports: [OutboxModule],
   controllers: [MessagesController],
-  providers: [MessageStore, MessagesService, StatusChangesPublisher],
-  exports: [MessageStore, StatusChangesPublisher],
+  providers: [MessageStore, MessagesService],
+  exports: [MessageStore, OutboxModule],
 })
 export class MessagesModule {}

@@ -8,8 +8,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { CLOCK } from '../clock';
 import { toMessageView, type MessageView, type StoredMessage } from '../messages/message';
 import { MessageStore } from '../messages/message.store';
-import { StatusChangesPublisher } from '../messages/status-changes.publisher';
 import { afterUpdate, applyReports, type ReportedStatus, type ReportsOutcome } from '../messages/status-reports';
+import { StatusEventsOutbox } from '../outbox/status-events.outbox';
 
 /** A status reported for one of our messages by our id (the sandbox, the in-app inbox). */
 export interface StatusReport {
@@ -28,9 +28,9 @@ export interface ProviderReportsOutcome {
 
 /**
  * The one path every status change of a sent message takes: lock the message → decide
- * (statuses only move forward, `applyReports`) → record → publish the changes before
- * committing. A report that does not move the message on (a late `delivered` after
- * `read`, a duplicate) changes and publishes nothing.
+ * (statuses only move forward, `applyReports`) → record → write the changes' events to the
+ * outbox in the same transaction → commit → wake the relay. A report that does not move the
+ * message on (a late `delivered` after `read`, a duplicate) changes and publishes nothing.
  */
 @Injectable()
 export class DeliveryReceiptsService {
@@ -38,12 +38,12 @@ export class DeliveryReceiptsService {
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly store: MessageStore,
-    private readonly publisher: StatusChangesPublisher,
+    private readonly outbox: StatusEventsOutbox,
   ) {}
 
   /** Applies a report by our message id; answers the message as it is after it. */
   async report(report: StatusReport): Promise<MessageView> {
-    return inTransaction(this.dataSource, async (manager) => {
+    const view = await inTransaction(this.dataSource, async (manager) => {
       const message = await this.store.lockById(manager, report.messageId);
       if (!message || message.provider !== report.provider)
         throw new NotFoundError(`no message ${report.messageId} sent through ${report.provider}`);
@@ -53,9 +53,11 @@ export class DeliveryReceiptsService {
       const { update, changes } = await this.applyLocked(manager, message, [
         { status: report.status, ...(report.reason === undefined ? {} : { reason: report.reason }) },
       ]);
-      await this.publisher.publish(changes);
+      await this.outbox.add(manager, changes);
       return toMessageView(afterUpdate(message, update));
     });
+    this.outbox.committed();
+    return view;
   }
 
   /**
@@ -65,7 +67,7 @@ export class DeliveryReceiptsService {
    */
   async reportByProviderIds(provider: string, reports: ProviderStatusReport[]): Promise<ProviderReportsOutcome> {
     if (reports.length === 0) return { applied: 0, ignored: 0, unknown: 0 };
-    return inTransaction(this.dataSource, async (manager) => {
+    const outcome = await inTransaction(this.dataSource, async (manager) => {
       const messages = await this.store.lockByProviderIds(
         manager,
         provider,
@@ -87,18 +89,23 @@ export class DeliveryReceiptsService {
       }
       const outcomes = [...reportsOf].map(([message, reported]) => applyReports(message, reported, this.at()));
       await this.record(manager, outcomes);
-      await this.publisher.publish(outcomes.flatMap((o) => o.changes));
+      await this.outbox.add(
+        manager,
+        outcomes.flatMap((o) => o.changes),
+      );
       return {
         applied: outcomes.reduce((sum, o) => sum + o.applied, 0),
         ignored: outcomes.reduce((sum, o) => sum + o.ignored, 0),
         unknown,
       };
     });
+    this.outbox.committed();
+    return outcome;
   }
 
   /**
    * Applies reports to a message the caller has locked in its transaction and records
-   * them; answers what changed, for the caller to publish (StatusChangesPublisher) before it commits.
+   * them; answers what changed, for the caller to add to the outbox (StatusEventsOutbox) before it commits.
    */
   async applyLocked(manager: EntityManager, message: StoredMessage, reports: ReportedStatus[]): Promise<ReportsOutcome> {
     const outcome = applyReports(message, reports, this.at());

@@ -54,7 +54,13 @@ describe('settleAttempt', () => {
 
   it('a transient failure goes back to the queue after a backoff, publishing nothing', () => {
     const settlement = settleAttempt(aClaimedMessage(2), { outcome: 'rejected', error: new ProviderTransientError('503') }, context);
-    expect(settlement.record).toMatchObject({ status: 'queued', appendHistory: [], failureReason: '503', retryInMs: 1_000, attempt: 2 });
+    expect(settlement.record).toMatchObject({
+      status: 'queued',
+      appendHistory: [],
+      failureReason: '503',
+      retryInMs: 1_000,
+      released: false,
+    });
     expect(settlement.changes).toEqual([]);
     expect(settlement.outcome).toBe('retrying');
   });
@@ -77,5 +83,12 @@ describe('settleAttempt', () => {
       failureReason: 'invalid number',
     });
     expect(settlement.outcome).toBe('failed');
+  });
+
+  it('a message not called goes back to the queue as it was, publishing nothing', () => {
+    const settlement = settleAttempt(aClaimedMessage(2), { outcome: 'not_called' }, context);
+    expect(settlement.record).toMatchObject({ status: 'queued', released: true, appendHistory: [], retryInMs: null });
+    expect(settlement.changes).toEqual([]);
+    expect(settlement.outcome).toBe('released');
   });
 });

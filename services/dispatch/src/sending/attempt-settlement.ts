@@ -1,15 +1,15 @@
-import type { SendResult } from '@nudge/channels';
 import type { StatusStamp } from '../messages/message';
 import type { AttemptRecord, ClaimedMessage } from '../messages/message.store';
 import type { StatusChange } from '../messages/status-change';
+import type { CallResult } from './provider-calls';
 import { retryDelayMs, type RetryPolicy } from './retry-backoff';
 
 /** What one provider call means for its message: the row to write and the changes to publish. */
 export interface Settlement {
   record: AttemptRecord;
   changes: StatusChange[];
-  /** For the sends metric. */
-  outcome: 'sent' | 'delivered' | 'retrying' | 'failed';
+  /** For the sends metric; `released` when the provider was not called (the lease may have run out). */
+  outcome: 'sent' | 'delivered' | 'retrying' | 'failed' | 'released';
 }
 
 export interface SettlementContext {
@@ -23,10 +23,14 @@ export interface SettlementContext {
  * Settles one attempt: accepted → `sent` (and `delivered` when the provider confirms at
  * once, as sandbox does); permanent rejection → `failed` with the provider's reason;
  * transient rejection → back to `queued` after a backoff, or `failed` once the attempts
- * are used up.
+ * are used up; not called (the lease may have run out before the call) → released to the
+ * queue as it was, the attempt not counted.
  */
-export function settleAttempt(message: ClaimedMessage, result: SendResult, context: SettlementContext): Settlement {
-  const base = { id: message.id, attempt: message.attempts, providerMessageId: null, failureReason: null, retryInMs: null };
+export function settleAttempt(message: ClaimedMessage, result: CallResult, context: SettlementContext): Settlement {
+  const base = { id: message.id, released: false, providerMessageId: null, failureReason: null, retryInMs: null };
+  if (result.outcome === 'not_called') {
+    return { record: { ...base, released: true, status: 'queued', appendHistory: [] }, changes: [], outcome: 'released' };
+  }
   if (result.outcome === 'accepted') {
     const statuses = result.status === 'delivered' ? (['sent', 'delivered'] as const) : (['sent'] as const);
     const stamps: StatusStamp[] = statuses.map((status) => ({ status, at: context.at }));

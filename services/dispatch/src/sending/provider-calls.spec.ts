@@ -30,7 +30,7 @@ function claimed(id: string, provider = 'slow'): ClaimedMessage {
 }
 
 const now = new Date('2026-11-24T10:00:00.000Z');
-const context = { now, lastInboundAt: () => undefined };
+const context = { now, lastInboundAt: () => undefined, mayCall: () => true };
 
 describe('callProviders', () => {
   it('keeps at most `concurrency` calls in flight and answers in the order of the messages', async () => {
@@ -88,8 +88,24 @@ describe('callProviders', () => {
       { sandbox: () => provider('sandbox'), wa: () => provider('wa', 24), plain: () => provider('plain') },
     );
     const wrote = new Date('2026-11-24T08:00:00.000Z');
-    await callProviders([claimed('1', 'wa'), claimed('2', 'plain')], registry, 4, { now, lastInboundAt: () => wrote });
+    await callProviders([claimed('1', 'wa'), claimed('2', 'plain')], registry, 4, { ...context, lastInboundAt: () => wrote });
     expect(seen.find((m) => m.messageId === '1')?.lastInboundAt).toEqual(wrote);
     expect(seen.find((m) => m.messageId === '2')).not.toHaveProperty('lastInboundAt');
+  });
+
+  it('starts no call for a message whose lease the batch may have lost', async () => {
+    const seen: string[] = [];
+    const provider: ChannelProvider = {
+      name: 'slow',
+      capabilities: { idempotencyKey: false },
+      send: async (message) => {
+        seen.push(message.messageId);
+        return { outcome: 'accepted', status: 'sent', providerMessageId: `p-${message.messageId}` };
+      },
+    };
+    const registry = ProviderRegistry.fromSettings({ sms: { provider: 'slow' } }, { sandbox: () => provider, slow: () => provider });
+    const results = await callProviders([claimed('1'), claimed('2')], registry, 1, { ...context, mayCall: (m) => m.id !== '2' });
+    expect(seen).toEqual(['1']);
+    expect(results[1]).toEqual({ outcome: 'not_called' });
   });
 });

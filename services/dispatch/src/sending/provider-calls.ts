@@ -1,9 +1,14 @@
 import { ProviderPermanentError, sendThrough, type OutboundMessage, type ProviderRegistry, type SendResult } from '@nudge/channels';
 import type { ClaimedMessage } from '../messages/message.store';
 
-/** What every call of one batch shares: the send time and when recipients last wrote to us. */
+/** What became of one message of a batch: its provider's answer, or no call (the lease may have run out). */
+export type CallResult = SendResult | { outcome: 'not_called' };
+
+/** What every call of one batch shares: the send time, when recipients last wrote to us, and the lease. */
 export interface BatchContext {
   now: Date;
+  /** Whether the batch still holds the message's lease: a call starts only then (fenced leases). */
+  mayCall: (message: ClaimedMessage) => boolean;
   /** When the recipient last wrote, for providers with a session window (`lastInboundAt`). */
   lastInboundAt: (message: ClaimedMessage) => Date | undefined;
 }
@@ -11,19 +16,21 @@ export interface BatchContext {
 /**
  * Calls each message's provider, at most `concurrency` calls in flight, and answers the
  * results in the order of `messages`. The message id is the idempotency key, so a retry
- * after a lost result is recognised by providers that accept one.
+ * after a lost result is recognised by providers that accept one. Just before each call the
+ * lease is checked: a message whose lease may have run out is not called (`not_called`).
  */
 export async function callProviders(
   messages: ClaimedMessage[],
   registry: ProviderRegistry,
   concurrency: number,
   context: BatchContext,
-): Promise<SendResult[]> {
-  const results = new Array<SendResult>(messages.length);
+): Promise<CallResult[]> {
+  const results = new Array<CallResult>(messages.length);
   let next = 0;
   const worker = async () => {
     for (let index = next++; index < messages.length; index = next++) {
-      results[index] = await callProvider(messages[index]!, registry, context);
+      const message = messages[index]!;
+      results[index] = context.mayCall(message) ? await callProvider(message, registry, context) : { outcome: 'not_called' };
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, messages.length) }, worker));

@@ -10,7 +10,7 @@ const PAUSE_AFTER_ERROR_MS = 1_000;
 /**
  * Runs the senders for the life of the service: a full batch is followed at once by the
  * next; otherwise a sender waits for intake's signal or the poll interval. Several senders
- * overlap one batch's provider calls and publishing with the next one's claim (SKIP LOCKED
+ * overlap one batch's provider calls and settlement with the next one's claim (SKIP LOCKED
  * keeps their batches apart). On shutdown each finishes the batch in hand and stops.
  */
 @Injectable()

@@ -2,28 +2,37 @@ import { Inject, Injectable } from '@nestjs/common';
 import { inTransaction } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { CLOCK } from '../clock';
 import { DISPATCH_CONFIG, type DispatchConfig } from '../config';
 import { addressKey, InboundMessagesStore } from '../inbound/inbound-messages.store';
+import type { StoredMessage } from '../messages/message';
 import { MessageStore, type ClaimedMessage } from '../messages/message.store';
-import { StatusChangesPublisher } from '../messages/status-changes.publisher';
+import type { StatusChange } from '../messages/status-change';
+import { StatusEventsOutbox } from '../outbox/status-events.outbox';
 import { ActiveProviders } from '../providers/active-providers';
 import type { ProvidersInForce } from '../providers/providers-from-settings';
 import { settleAttempt } from './attempt-settlement';
+import { keepRenewing } from './lease-renewal';
 import { callProviders, type BatchContext } from './provider-calls';
 import type { RetryPolicy } from './retry-backoff';
+import { SendLease } from './send-lease';
 import { SendMetrics } from './send-metrics';
 import { SendThrottle } from './send-throttle';
 
 /**
- * Sends one batch of ready messages: take rate-limit tokens → claim (lease + attempt
- * count; a rate-limited provider only what its tokens allow) → look up when recipients
- * last wrote, for providers with a session window (one query) → call the providers →
- * write every outcome in one statement and publish the status changes before that commits.
+ * Sends one batch of ready messages: take rate-limit tokens → claim under a fresh lease token
+ * (lease + attempt count; a rate-limited provider only what its tokens allow; messages whose
+ * attempts are used up become `failed` instead) → look up when recipients last wrote, for
+ * providers with a session window (one query) → call the providers, renewing the lease every
+ * third of it and starting a call only while the lease surely holds → write every outcome in
+ * one statement, fenced by the token, with the status events in the outbox, in one
+ * transaction. Kafka is not waited on: a broker outage delays the events, never re-sends.
  * A crash after the claim leaves the lease to run out; the message is then retried with the
- * same id as idempotency key. A failed publish rolls the outcome back the same way, and a
- * re-publish dedups in rules by its deterministic event ids.
+ * same id as idempotency key. A result whose lease was lost (another sender took the message
+ * over) is logged and counted, and changes nothing.
  */
 @Injectable()
 export class SenderService {
@@ -34,60 +43,125 @@ export class SenderService {
     @Inject(DISPATCH_CONFIG) private readonly config: DispatchConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly store: MessageStore,
-    private readonly publisher: StatusChangesPublisher,
+    private readonly outbox: StatusEventsOutbox,
     private readonly providers: ActiveProviders,
     private readonly throttle: SendThrottle,
     private readonly inbound: InboundMessagesStore,
     private readonly metrics: SendMetrics,
+    @InjectPinoLogger('sender') private readonly logger: PinoLogger,
   ) {
     this.policy = { maxAttempts: config.DISPATCH_MAX_ATTEMPTS, baseMs: config.DISPATCH_RETRY_BASE_MS, maxMs: config.DISPATCH_RETRY_MAX_MS };
   }
 
-  /** Sends what is ready, up to one batch; answers how many messages it claimed. */
+  /** Sends what is ready, up to one batch; answers how many messages it claimed (leased or failed). */
   async sendReadyBatch(): Promise<number> {
     const providers = this.providers.current();
-    const claimed = await this.claim(providers);
-    if (claimed.length === 0) return 0;
-    const context = await this.batchContext(claimed, providers);
-    const results = await callProviders(claimed, providers.registry, this.config.DISPATCH_SEND_CONCURRENCY, context);
-    const at = this.clock.now().toISOString();
-    const settlements = claimed.map((message, i) =>
-      settleAttempt(message, results[i]!, { at, policy: this.policy, random: Math.random() }),
+    const leaseMs = this.config.DISPATCH_LEASE_SECONDS * 1_000;
+    const token = randomUUID();
+    const claimedAt = performance.now();
+    const { leased, exhausted } = await this.claim(providers, token);
+    if (leased.length === 0) return exhausted;
+    const lease = new SendLease(
+      token,
+      leased.map((m) => m.id),
+      leaseMs,
+      claimedAt,
     );
-    await inTransaction(this.dataSource, async (manager) => {
-      const recorded = await this.store.recordAttempts(
+    const renewal = keepRenewing(
+      lease,
+      leaseMs / 3,
+      (leaseToken, ids) => this.store.renewLeases(leaseToken, ids, this.config.DISPATCH_LEASE_SECONDS),
+      (error) => this.logger.warn({ err: error }, 'renewing a batch lease failed; no call starts once it may have run out'),
+    );
+    let results;
+    try {
+      const context = await this.batchContext(leased, providers, lease);
+      results = await callProviders(leased, providers.registry, this.config.DISPATCH_SEND_CONCURRENCY, context);
+    } finally {
+      await renewal.stop();
+    }
+    const at = this.clock.now().toISOString();
+    const settlements = leased.map((message, i) => settleAttempt(message, results[i]!, { at, policy: this.policy, random: Math.random() }));
+    const recorded = await inTransaction(this.dataSource, async (manager) => {
+      const ids = await this.store.recordAttempts(
         manager,
+        token,
         settlements.map((s) => s.record),
       );
-      const changes = settlements.filter((s) => recorded.has(s.record.id)).flatMap((s) => s.changes);
-      await this.publisher.publish(changes);
+      await this.outbox.add(
+        manager,
+        settlements.filter((s) => ids.has(s.record.id)).flatMap((s) => s.changes),
+      );
+      return ids;
     });
+    this.outbox.committed();
     for (const [i, settlement] of settlements.entries()) {
-      const message = claimed[i]!;
-      this.metrics.sends.inc({ channel: message.channel, provider: message.provider, status: settlement.outcome });
+      const message = leased[i]!;
+      if (settlement.outcome === 'released') this.metrics.leaseLost.inc({ provider: message.provider, stage: 'before_call' });
+      else if (!recorded.has(message.id)) this.leaseLostAfterCall(message, settlement.outcome);
+      if (settlement.outcome !== 'released') {
+        this.metrics.sends.inc({ channel: message.channel, provider: message.provider, status: settlement.outcome });
+      }
     }
-    return claimed.length;
+    return leased.length + exhausted;
   }
 
-  private async claim(providers: ProvidersInForce): Promise<ClaimedMessage[]> {
+  /** Claims a batch and, in the same transaction, puts the failures of messages past their attempt limit in the outbox. */
+  private async claim(providers: ProvidersInForce, leaseToken: string): Promise<{ leased: ClaimedMessage[]; exhausted: number }> {
     const batchSize = this.config.DISPATCH_SEND_BATCH_SIZE;
     const allowances = this.throttle.take(providers.rateLimits, batchSize);
-    let claimed: ClaimedMessage[] = [];
+    let leased: ClaimedMessage[] = [];
+    let exhausted: StoredMessage[] = [];
     try {
-      claimed = await this.store.claimReady(batchSize, this.config.DISPATCH_LEASE_SECONDS, allowances);
+      const at = this.clock.now().toISOString();
+      ({ leased, exhausted } = await inTransaction(this.dataSource, async (manager) => {
+        const claim = await this.store.claimReady(manager, {
+          limit: batchSize,
+          leaseSeconds: this.config.DISPATCH_LEASE_SECONDS,
+          leaseToken,
+          maxAttempts: this.config.DISPATCH_MAX_ATTEMPTS,
+          throttled: allowances,
+          at,
+        });
+        await this.outbox.add(
+          manager,
+          claim.exhausted.map((message) => exhaustedChange(message, at)),
+        );
+        return claim;
+      }));
     } finally {
-      this.throttle.giveBackUnused(allowances, claimed);
+      this.throttle.giveBackUnused(allowances, leased);
     }
-    return claimed;
+    if (exhausted.length > 0) {
+      this.outbox.committed();
+      for (const message of exhausted) {
+        this.metrics.sends.inc({ channel: message.channel, provider: message.provider, status: 'failed' });
+      }
+    }
+    return { leased, exhausted: exhausted.length };
   }
 
-  /** The send time, and when recipients last wrote for the providers that need it, in one query for the batch. */
-  private async batchContext(claimed: ClaimedMessage[], providers: ProvidersInForce): Promise<BatchContext> {
+  private leaseLostAfterCall(message: ClaimedMessage, outcome: string): void {
+    this.metrics.leaseLost.inc({ provider: message.provider, stage: 'after_call' });
+    this.logger.warn(
+      { messageId: message.id, sendId: message.sendId, provider: message.provider, outcome },
+      'a provider result came after the lease was lost to another sender; not recorded',
+    );
+  }
+
+  /** The send time, the lease check, and when recipients last wrote for the providers that need it, in one query for the batch. */
+  private async batchContext(claimed: ClaimedMessage[], providers: ProvidersInForce, lease: SendLease): Promise<BatchContext> {
     const windowed = claimed.filter((m) => providers.registry.byName(m.provider)?.capabilities.sessionWindowHours !== undefined);
     const lastInbound = await this.inbound.lastInboundAt(windowed.map((m) => ({ channel: m.channel, address: m.recipient })));
     return {
       now: this.clock.now(),
       lastInboundAt: (message) => lastInbound.get(addressKey({ channel: message.channel, address: message.recipient })),
+      mayCall: (message) => lease.holds(message.id, performance.now()),
     };
   }
+}
+
+/** The failure of a message the claim found past its attempt limit (the reason is the one the claim stored). */
+function exhaustedChange(message: StoredMessage, at: string): StatusChange {
+  return { message, status: 'failed', at, ...(message.failureReason === null ? {} : { reason: message.failureReason }) };
 }

@@ -1,0 +1,183 @@
+import { ProviderRegistry, type ChannelProvider } from '@nudge/channels';
+import { createDataSource } from '@nudge/persistence';
+import { ServiceMetrics } from '@nudge/service-runtime';
+import { createTestDatabase, eventually, type TestDatabase } from '@nudge/testing';
+import { systemClock } from '@nudge/timing';
+import type { PinoLogger } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { DispatchConfig } from '../src/config';
+import { InboundMessagesStore } from '../src/inbound/inbound-messages.store';
+import type { NewMessage } from '../src/messages/message';
+import { DISPATCH_SESSION_SETTINGS, MessageStore } from '../src/messages/message.store';
+import { OutboxSignal } from '../src/outbox/outbox.signal';
+import { OutboxStore } from '../src/outbox/outbox.store';
+import { StatusEventsOutbox } from '../src/outbox/status-events.outbox';
+import type { ActiveProviders } from '../src/providers/active-providers';
+import { SendMetrics } from '../src/sending/send-metrics';
+import { SendThrottle } from '../src/sending/send-throttle';
+import { SenderService } from '../src/sending/sender.service';
+import { aSendRequest } from './support/dispatch-stack';
+
+const config = {
+  DISPATCH_SEND_BATCH_SIZE: 10,
+  DISPATCH_SEND_CONCURRENCY: 1,
+  DISPATCH_LEASE_SECONDS: 1,
+  DISPATCH_MAX_ATTEMPTS: 6,
+  DISPATCH_RETRY_BASE_MS: 1_000,
+  DISPATCH_RETRY_MAX_MS: 60_000,
+} as DispatchConfig;
+
+/**
+ * A provider that counts its calls per message and can hold the first call it gets until
+ * `release()`: a sender stuck in a slow provider call.
+ */
+function aGatedProvider() {
+  const calls = new Map<string, number>();
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let first: string | undefined;
+  const provider: ChannelProvider = {
+    name: 'gated',
+    capabilities: { idempotencyKey: false },
+    send: async (message) => {
+      const call = (calls.get(message.messageId) ?? 0) + 1;
+      calls.set(message.messageId, call);
+      if (first === undefined) {
+        first = message.messageId;
+        await gate;
+      }
+      return { outcome: 'accepted', status: 'sent', providerMessageId: `p-${message.messageId}-${call}` };
+    },
+  };
+  return { provider, calls, release, firstCalled: () => first };
+}
+
+// Two senders on one database: a lease taken over is fenced, and attempts are bounded.
+describe('fenced leases', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  const at = '2026-11-23T10:00:00.000Z';
+  const gated = aGatedProvider();
+  const registry = ProviderRegistry.fromSettings(
+    { sms: { provider: 'gated' } },
+    { sandbox: () => gated.provider, gated: () => gated.provider },
+  );
+  const providers = { current: () => ({ version: 1, registry, rateLimits: [] }) } as unknown as ActiveProviders;
+  const logger = { warn: () => undefined, error: () => undefined, info: () => undefined } as unknown as PinoLogger;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('dispatch-leases');
+    dataSource = await createDataSource({
+      url: database.url,
+      applicationName: 'dispatch-leases-test',
+      poolSize: 6,
+      sessionSettings: DISPATCH_SESSION_SETTINGS,
+    }).initialize();
+  });
+
+  afterAll(async () => {
+    gated.release();
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  /** A sender of its own (its own store, metrics and throttle), as another dispatch process would run. */
+  const aSender = () => {
+    const store = new MessageStore(dataSource);
+    const metrics = new SendMetrics(new ServiceMetrics('dispatch'));
+    const outbox = new StatusEventsOutbox(new OutboxStore(), new OutboxSignal());
+    const sender = new SenderService(
+      dataSource,
+      config,
+      systemClock,
+      store,
+      outbox,
+      providers,
+      new SendThrottle(systemClock),
+      new InboundMessagesStore(dataSource),
+      metrics,
+      logger,
+    );
+    return { sender, store, metrics };
+  };
+
+  const aNewMessage = (userId: string, triggerEventId: string): NewMessage => ({
+    id: randomUUID(),
+    request: aSendRequest({ userId, triggerEventId: `${userId}-${triggerEventId}` }),
+    provider: 'gated',
+    recipient: '+34600000001',
+    body: 'Hi',
+    segments: 1,
+    links: [],
+    status: 'queued',
+    failureReason: null,
+  });
+
+  const messageRow = async (id: string) =>
+    (
+      (await dataSource.query(`SELECT status, status_history, provider_message_id, attempts FROM messages WHERE id = $1`, [id])) as {
+        status: string;
+        status_history: { status: string }[];
+        provider_message_id: string | null;
+        attempts: number;
+      }[]
+    )[0];
+
+  const lostAfterCall = async (metrics: SendMetrics) =>
+    (await metrics.leaseLost.get()).values.filter((v) => v.labels.stage === 'after_call').reduce((sum, v) => sum + v.value, 0);
+
+  it('a sender whose lease was taken over starts no more calls and records nothing; the taker sends and records', async () => {
+    const messages = [aNewMessage('ana', 'e1'), aNewMessage('ana', 'e2')];
+    await dataSource.transaction((m) => new MessageStore(dataSource).insertNew(m, messages, at));
+
+    // Sender A claims both and gets stuck in the provider's first call; its renewals cannot reach the database.
+    const stalled = aSender();
+    jest.spyOn(stalled.store, 'renewLeases').mockRejectedValue(new Error('connection lost'));
+    const stalledBatch = stalled.sender.sendReadyBatch();
+    const stuck = await eventually(() => gated.firstCalled(), { what: 'the first provider call' });
+    const later = messages.map((m) => m.id).find((id) => id !== stuck)!;
+
+    // Once A's lease has run out, sender B takes both messages over, sends and records them.
+    const taker = aSender();
+    await eventually(async () => ((await taker.sender.sendReadyBatch()) > 0 ? true : undefined), {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      what: 'a second sender to take the messages over',
+    });
+    expect(await messageRow(later)).toMatchObject({ status: 'sent', provider_message_id: `p-${later}-1` });
+
+    // A's stuck call returns: its result is not recorded, and it never calls for the other message.
+    gated.release();
+    await stalledBatch;
+    expect(gated.calls.get(later)).toBe(1);
+    const taken = await messageRow(stuck);
+    expect(taken).toMatchObject({ status: 'sent', provider_message_id: `p-${stuck}-2` });
+    expect(taken?.status_history.filter((s) => s.status === 'sent')).toHaveLength(1);
+    expect(await lostAfterCall(stalled.metrics)).toBe(1);
+    expect(await lostAfterCall(taker.metrics)).toBe(0);
+  });
+
+  it('a message past its attempt limit is never sent again: the claim fails it and its events go to the outbox', async () => {
+    const used = aNewMessage('bea', 'e1');
+    await dataSource.transaction((m) => new MessageStore(dataSource).insertNew(m, [used], at));
+    // Six attempts claimed and never recorded (their senders crashed); the last lease has run out.
+    await dataSource.query(`UPDATE messages SET attempts = 6, lease_token = $2, lease_until = now() - interval '1 second' WHERE id = $1`, [
+      used.id,
+      randomUUID(),
+    ]);
+
+    await aSender().sender.sendReadyBatch();
+
+    expect(gated.calls.get(used.id)).toBeUndefined();
+    expect(await messageRow(used.id)).toMatchObject({ status: 'failed', attempts: 6 });
+    const outbox: { status: string; name: string; reason: string }[] = await dataSource.query(
+      `SELECT delivery->>'status' AS status, event->>'name' AS name, event->'properties'->>'reason' AS reason
+       FROM dispatch_outbox WHERE delivery->>'messageId' = $1 ORDER BY seq`,
+      [used.id],
+    );
+    expect(outbox).toEqual([
+      { status: 'failed', name: 'message_failed', reason: 'gave up after 6 attempts: the result of the last one was never recorded' },
+    ]);
+  });
+});
