@@ -1,5 +1,5 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { createKafka, ensureTopics, JsonProducer, TopicNames } from '@nudge/kafka';
 import { createDataSource } from '@nudge/persistence';
@@ -14,6 +14,7 @@ import { kafkaTransportOf } from './kafka-transport';
 import { serviceLogging } from './log-redaction';
 import { HttpErrorFilter } from './http-error.filter';
 import { MetricsController } from './metrics.controller';
+import { PrintableParamsPipe } from './printable-params.pipe';
 import { ServiceMetrics } from './metrics';
 import { DATA_SOURCE, KAFKA, PRODUCER, SERVICE_CONFIG, SERVICE_NAME, TOPICS } from './tokens';
 
@@ -97,6 +98,7 @@ export class RuntimeModule implements OnApplicationShutdown {
         ApiAuth,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
+        { provide: APP_PIPE, useClass: PrintableParamsPipe },
       ],
       exports: [ApiAuth, SERVICE_CONFIG, SERVICE_NAME, ServiceMetrics, TOPICS, DATA_SOURCE, KAFKA, PRODUCER],
     };
