@@ -8,7 +8,10 @@ import { OutboxRelay } from './outbox.relay';
 /** After a failed batch (broker or database down), the relay waits this long before trying again. */
 const PAUSE_AFTER_ERROR_MS = 1_000;
 
-/** On shutdown, at most this many batches are still published (the rest waits in the table for the next start). */
+/**
+ * On shutdown, at most this many batches are still published (the rest waits in the table for
+ * the next start); none when the last round failed, so a lost broker does not hold up the stop.
+ */
 const DRAIN_BATCHES = 5;
 
 /**
@@ -20,6 +23,7 @@ const DRAIN_BATCHES = 5;
 export class OutboxRelayLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private stopping = false;
   private running: Promise<void> | null = null;
+  private lastRoundFailed = false;
 
   constructor(
     @Inject(DISPATCH_CONFIG) private readonly config: DispatchConfig,
@@ -37,7 +41,7 @@ export class OutboxRelayLoop implements OnApplicationBootstrap, BeforeApplicatio
     this.stopping = true;
     this.signal.ring();
     await this.running;
-    for (let batch = 0; batch < DRAIN_BATCHES; batch++) {
+    for (let batch = 0; batch < DRAIN_BATCHES && !this.lastRoundFailed; batch++) {
       const published = await this.relay.relayBatch().catch(() => 0);
       if (published < this.config.DISPATCH_OUTBOX_BATCH_SIZE) return;
     }
@@ -47,8 +51,10 @@ export class OutboxRelayLoop implements OnApplicationBootstrap, BeforeApplicatio
     while (!this.stopping) {
       try {
         const published = await this.relay.relayBatch();
+        this.lastRoundFailed = false;
         if (published < this.config.DISPATCH_OUTBOX_BATCH_SIZE) await this.signal.wait(this.config.DISPATCH_OUTBOX_POLL_MS);
       } catch (error) {
+        this.lastRoundFailed = true;
         this.metrics.failures.inc();
         this.logger.warn({ err: error }, 'publishing status events failed; they stay in the outbox and are tried again');
         // Not the signal: every commit rings it, and a broker that is down needs no more calls.
