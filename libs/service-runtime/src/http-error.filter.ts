@@ -53,6 +53,13 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (exception instanceof ServiceUnavailableError) return [503, { error: { code: 'unavailable', message: exception.message } }];
     const bodyParser = asBodyParserError(exception);
     if (bodyParser) return bodyParser;
+    if (isUnstorableText(exception)) {
+      const message = 'must not contain NUL characters (\\u0000): they cannot be stored';
+      return [
+        400,
+        { error: { code: 'validation_failed', message: `the request body ${message}`, details: [{ path: '(body)', message }] } },
+      ];
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       return [status, { error: { code: codeOf(exception, status), message: messageOf(exception), details: detailsOf(exception) } }];
@@ -75,11 +82,25 @@ const DEFAULT_DETAIL_PATH: Record<number, string> = {
   422: '(body)',
 };
 
-/** A 4xx body always names at least one part of the request, as SPEC's error shape promises. */
+/**
+ * A 4xx body always names at least one part of the request, as SPEC's error shape promises;
+ * a detail about the whole document (a zod issue at the root: not an object, unknown keys)
+ * names `(body)`.
+ */
 function withDetail([status, body]: [number, ErrorBody]): [number, ErrorBody] {
-  if (status < 400 || status >= 500 || (body.error.details?.length ?? 0) > 0) return [status, body];
+  if (status < 400 || status >= 500) return [status, body];
+  if ((body.error.details?.length ?? 0) > 0) {
+    const details = (body.error.details ?? []).map((detail) => (detail.path ? detail : { ...detail, path: '(body)' }));
+    return [status, { error: { ...body.error, details } }];
+  }
   const path = DEFAULT_DETAIL_PATH[status] ?? (/decode param/i.test(body.error.message) ? '(url)' : '(request)');
   return [status, { error: { ...body.error, details: [{ path, message: body.error.message }] } }];
+}
+
+/** Postgres refusing text it cannot store: NUL in a text column (22021) or in jsonb (22P05). Only a client sends those. */
+function isUnstorableText(exception: unknown): boolean {
+  const code = (exception as { driverError?: { code?: unknown } } | null)?.driverError?.code;
+  return code === '22021' || code === '22P05';
 }
 
 /** A failed health check: Terminus answers 503 with the state of every indicator. */

@@ -1,0 +1,55 @@
+import type { ArgumentsHost } from '@nestjs/common';
+import { ValidationError } from '@nudge/contracts';
+import { HttpErrorFilter } from './http-error.filter';
+
+/** What the filter answers to `exception`, through a minimal Express-like response. */
+function answerTo(exception: unknown): { status: number; body: any } {
+  const answer = { status: 0, body: undefined as any };
+  const response = {
+    status(code: number) {
+      answer.status = code;
+      return response;
+    },
+    json(body: unknown) {
+      answer.body = body;
+      return response;
+    },
+  };
+  const host = { switchToHttp: () => ({ getResponse: () => response, getRequest: () => ({}) }) } as unknown as ArgumentsHost;
+  new HttpErrorFilter().catch(exception, host);
+  return answer;
+}
+
+describe('HttpErrorFilter', () => {
+  it('names (body) for a validation detail about the whole document', () => {
+    const answer = answerTo(
+      new ValidationError('invalid settings: Expected object, received array', [{ path: '', message: 'Expected object, received array' }]),
+    );
+
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.details).toEqual([{ path: '(body)', message: 'Expected object, received array' }]);
+  });
+
+  it('keeps the paths a validation names', () => {
+    const answer = answerTo(new ValidationError('bad', [{ path: 'trigger.event', message: 'Required' }]));
+
+    expect(answer.body.error.details).toEqual([{ path: 'trigger.event', message: 'Required' }]);
+  });
+
+  it('answers 400 naming the body when Postgres refuses a NUL character a client sent', () => {
+    for (const code of ['22021', '22P05']) {
+      const refused = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { driverError: { code } });
+
+      const answer = answerTo(refused);
+
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.details).toEqual([{ path: '(body)', message: expect.stringContaining('NUL') }]);
+    }
+  });
+
+  it('keeps any other database error a 500', () => {
+    const answer = answerTo(Object.assign(new Error('deadlock detected'), { driverError: { code: '40P01' } }));
+
+    expect(answer.status).toBe(500);
+  });
+});
