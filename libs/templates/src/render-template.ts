@@ -29,15 +29,15 @@ export interface RenderedTemplate {
 /** Enough for any real message; bounds the re-renders a template full of typos can cause. */
 const MAX_REPORTED_MISSING = 50;
 
-/** Compiled templates that have run out of time once; they get `renderMillisecondsAfterTimeout` from then on. */
-const timedOut = new WeakSet<CompiledTemplate>();
+/** How many renders in a row of each compiled template ran out of time (absent: its last render finished). */
+const timeoutsInARow = new WeakMap<CompiledTemplate, number>();
 
 /**
  * Renders a compiled template. A missing variable renders empty and is reported by name, so the
  * caller can warn; `if` tests and `| default` may read absent values without being reported.
  * Any other failure (e.g. the link tracker rejecting) throws a TemplateError, and so does a
  * render that exceeds TEMPLATE_LIMITS (`exceedsLimit` set): all renders of one call share one
- * time budget (much shorter for a compiled template that has run out of time before), each has
+ * time budget (much shorter for a compiled template whose last renders all ran out of time), each has
  * the memory budget, and the text stops growing at its maximum length.
  *
  * Missing variables are found with liquidjs' own notion of "undefined": the template is rendered
@@ -52,10 +52,10 @@ export async function renderTemplate(
 ): Promise<RenderedTemplate> {
   const tracker = options.track ? oncePerUrl(options.track) : undefined;
   const templates = compiled.parsed as Template[];
-  const budget = timedOut.has(compiled) ? TEMPLATE_LIMITS.renderMillisecondsAfterTimeout : TEMPLATE_LIMITS.renderMilliseconds;
-  const deadline = performance.now() + budget;
-  // Marked as the render fails, synchronously: renders started together (Promise.all) each run up to their first await.
-  const onTimeout = () => timedOut.add(compiled);
+  const shortBudget = (timeoutsInARow.get(compiled) ?? 0) >= TEMPLATE_LIMITS.timeoutsBeforeShortBudget;
+  const deadline = performance.now() + (shortBudget ? TEMPLATE_LIMITS.renderMillisecondsAfterTimeouts : TEMPLATE_LIMITS.renderMilliseconds);
+  // Counted as the render fails, synchronously: renders started together (Promise.all) each run up to their first await.
+  const onTimeout = () => timeoutsInARow.set(compiled, (timeoutsInARow.get(compiled) ?? 0) + 1);
   const render = (inScope: object, strictVariables: boolean) =>
     renderOnce(templates, inScope, tracker, { strictVariables, deadline, onTimeout });
   const missingVariables: string[] = [];
@@ -63,6 +63,7 @@ export async function renderTemplate(
   while (missingVariables.length < MAX_REPORTED_MISSING) {
     try {
       const text = await render(probeScope, true);
+      timeoutsInARow.delete(compiled);
       if (missingVariables.length === 0) return { text, missingVariables };
       break;
     } catch (error) {
@@ -77,6 +78,7 @@ export async function renderTemplate(
   }
   // The text comes from a plain (non-strict) render of the caller's scope, so probing can never change what is sent.
   const text = await render(scope, false);
+  timeoutsInARow.delete(compiled);
   return { text, missingVariables };
 }
 

@@ -12,8 +12,16 @@ const CAPTURE_BOMB =
 const TEXT_FLOOD = `{% for i in (1..1000) %}${'y'.repeat(10_000)}{% endfor %}`;
 const FROM_THE_EVENT = '{% for i in (1..event.properties.n) %}{{ i }}{% endfor %}';
 
-/** Well above the 250 ms render budget, far below what an unbounded bomb would take (minutes, or the heap). */
-const STOPPED_WITHIN_MS = 3_000;
+/**
+ * Nested loops over a list the event carries: nothing is allocated and nothing printed, so only
+ * the time limit can stop it (10,000 items: a hundred million iterations, some 25 s).
+ */
+const TIME_BOMB_OVER_ITEMS =
+  '{% for a in event.properties.items %}{% for b in event.properties.items %}{% endfor %}{% endfor %}{{ event.properties.items | size }} items';
+const itemsOf = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** Well above the 1 s render budget, far below what an unbounded bomb would take (minutes, or the heap). */
+const STOPPED_WITHIN_MS = 5_000;
 
 function scopeWith(properties: object): TemplateScope {
   return { event: { properties }, profile: {}, campaign: {} };
@@ -57,38 +65,42 @@ describe('template limits', () => {
     // Rendered apart, each of its 41 renders (40 probes and the text) would take some 80 ms: over 3 s in all.
     const { error, elapsed } = await failureOf(slowAndFullOfTypos);
     expect(error).toMatchObject({ exceedsLimit: true, message: expect.stringContaining('template render limit exceeded') });
-    expect(elapsed).toBeLessThan(1_500);
+    expect(elapsed).toBeLessThan(2_500);
   });
 
-  it('a template that ran out of time once gets a short budget from then on, and still renders sane data', async () => {
-    const compiled = compileTemplate(
-      '{% for a in (1..event.properties.n) %}{% for b in (1..event.properties.n) %}.{% endfor %}{% endfor %}',
-    );
+  it('a template whose renders run out of time several times in a row gets a short budget, until one finishes', async () => {
+    const compiled = compileTemplate(TIME_BOMB_OVER_ITEMS);
     const timed = async (n: number) => {
       const started = performance.now();
-      const outcome = await renderTemplate(compiled, scopeWith({ n })).catch((error: unknown) => error);
+      const outcome = await renderTemplate(compiled, scopeWith({ items: itemsOf(n) })).catch((error: unknown) => error);
       return { outcome, elapsed: performance.now() - started };
     };
-    const first = await timed(10_000);
-    expect(first.outcome).toMatchObject({ message: expect.stringContaining('template render limit exceeded') });
-    expect(first.elapsed).toBeGreaterThanOrEqual(TEMPLATE_LIMITS.renderMilliseconds);
+    const timedOut = { message: expect.stringContaining('template render limit exceeded') };
+    // One slow render (a busy machine, a pause for garbage collection) never shortens the budget.
+    for (let i = 0; i < TEMPLATE_LIMITS.timeoutsBeforeShortBudget; i++) {
+      const full = await timed(10_000);
+      expect(full.outcome).toMatchObject(timedOut);
+      expect(full.elapsed).toBeGreaterThanOrEqual(TEMPLATE_LIMITS.renderMilliseconds);
+    }
+    const short = await timed(10_000);
+    expect(short.outcome).toMatchObject(timedOut);
+    expect(short.elapsed).toBeLessThan(TEMPLATE_LIMITS.renderMilliseconds / 2);
+    // Sane data still renders, and gives the template its full budget back.
+    expect((await timed(3)).outcome).toEqual({ text: '3 items', missingVariables: [] });
     const again = await timed(10_000);
-    expect(again.outcome).toMatchObject({ message: expect.stringContaining('template render limit exceeded') });
-    expect(again.elapsed).toBeLessThan(TEMPLATE_LIMITS.renderMilliseconds / 2);
-    expect((await timed(3)).outcome).toEqual({ text: '.........', missingVariables: [] });
+    expect(again.outcome).toMatchObject(timedOut);
+    expect(again.elapsed).toBeGreaterThanOrEqual(TEMPLATE_LIMITS.renderMilliseconds);
   });
 
-  it('renders started together stop giving a timed-out template its full budget as soon as one runs out', async () => {
-    const compiled = compileTemplate(
-      '{% for a in (1..event.properties.n) %}{% for b in (1..event.properties.n) %}.{% endfor %}{% endfor %}',
-    );
+  it('renders started together stop giving a timed-out template its full budget after a few run out', async () => {
+    const compiled = compileTemplate(TIME_BOMB_OVER_ITEMS);
     const started = performance.now();
     const outcomes = await Promise.all(
-      Array.from({ length: 20 }, () => renderTemplate(compiled, scopeWith({ n: 10_000 })).catch((error: unknown) => error)),
+      Array.from({ length: 20 }, () => renderTemplate(compiled, scopeWith({ items: itemsOf(10_000) })).catch((error: unknown) => error)),
     );
     expect(outcomes).toEqual(Array.from({ length: 20 }, () => expect.objectContaining({ exceedsLimit: true })));
-    // 20 × 250 ms would be 5 s; one full budget and 19 short ones are under a second.
-    expect(performance.now() - started).toBeLessThan(1_500);
+    // 20 full budgets would be 20 s; three full ones and 17 short ones are under 4 s.
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('a message as real messages are renders untouched', async () => {

@@ -19,19 +19,25 @@ export const TEMPLATE_LIMITS = Object.freeze({
    */
   parseCharacters: 16 * 1024,
   /**
-   * liquidjs `renderLimit`, in milliseconds, shared by every render one `renderTemplate` call
-   * makes (finding missing variables may render more than once). liquidjs renders about four
-   * million loop iterations a second, so 250 ms is ample for a message and is the longest one
-   * render may hold dispatch's event loop.
+   * liquidjs `renderLimit`, in milliseconds of wall-clock time, shared by every render one
+   * `renderTemplate` call makes (finding missing variables may render more than once). A real
+   * message renders in a millisecond or two, some tens with many missing variables; wall-clock
+   * time also counts garbage collection and a busy machine, so the limit is far above that: a
+   * legitimate message must never fail because dispatch was under load. Loop bombs over ranges
+   * are mostly stopped sooner, and deterministically, by `memoryUnits`.
    */
-  renderMilliseconds: 250,
+  renderMilliseconds: 1000,
   /**
-   * The time budget, from then on, of a compiled template that has once run out of time (in this
-   * process): a flood of messages carrying the same render-time bomb then costs dispatch 25 ms
-   * each rather than 250, so a batch of 500 finishes well inside Kafka's 30 s session timeout,
-   * while the same template given sane data (a millisecond or two) still renders.
+   * After this many renders of one compiled template in a row ran out of time (in this process),
+   * with no render of it finishing in between, it is a render-time bomb for the data it is
+   * given: from then on it gets `renderMillisecondsAfterTimeouts`, so a flood of such messages
+   * costs dispatch 25 ms each and a batch of 500 finishes well inside Kafka's 30 s session
+   * timeout. One slow render under load never does this, and any render that finishes gives the
+   * template its full budget back.
    */
-  renderMillisecondsAfterTimeout: 25,
+  timeoutsBeforeShortBudget: 3,
+  /** The time budget of a compiled template after `timeoutsBeforeShortBudget` timeouts in a row. */
+  renderMillisecondsAfterTimeouts: 25,
   /**
    * liquidjs `memoryLimit`, per render: its unit is roughly one allocated element or character
    * (a range's length, the strings `append`, `join`, `upcase`… build). Two million is some

@@ -121,6 +121,7 @@ export async function messageReaching(
   userId: string,
   triggerEventId: string,
   status: string,
+  timeoutMs?: number,
 ): Promise<MessageItem> {
   return eventually(
     async () => {
@@ -129,7 +130,7 @@ export async function messageReaching(
         .get<{ items: MessageItem[] }>(`/v1/messages?userId=${encodeURIComponent(userId)}`);
       return body.items.find((m) => m.triggerEventId === triggerEventId && m.status === status);
     },
-    { what: `a ${status} message for ${userId} / ${triggerEventId}` },
+    { what: `a ${status} message for ${userId} / ${triggerEventId}`, timeoutMs },
   );
 }
 
