@@ -5,13 +5,14 @@ import type { FuzzRequest } from './requests';
 export interface FuzzAnswer {
   status: number | null;
   contentType: string;
-  /** At most `MAX_BODY` characters of the body. */
+  /** The body, up to `MAX_BODY` characters. */
   body: string;
   /** Set when no complete answer arrived (timeout, reset). */
   failure?: string;
 }
 
-const MAX_BODY = 64 * 1024;
+/** Enough to parse any error body whole (some echo a large input back); printing takes only the start. */
+const MAX_BODY = 4 * 1024 * 1024;
 
 /**
  * Sends `request` to `baseUrl` (a loopback `http://127.0.0.1:port`) byte for byte: the
