@@ -183,6 +183,33 @@ export function mustBeRefused(method: string, path: string, body: unknown): bool
   return namesRefusedPath(body);
 }
 
+/**
+ * Every named hostile document `method path` takes, each once: the run sends them all
+ * before sampling, so even a short run tries every Liquid bomb, condition path and setting.
+ */
+export function everyNamedHostileDocument(method: string, path: string, params: Record<string, string>): unknown[] {
+  const key = `${method} ${path}`;
+  const id = params.id ?? 'fz-c0';
+  if (key === 'PUT /v1/settings' || key === 'POST /v1/settings/validate') return [...HOSTILE_SETTINGS];
+  if (key === 'PUT /v1/campaigns/:id' || key === 'POST /v1/campaigns/validate') {
+    return [
+      ...LIQUID_BOMBS.map((body) => campaign(id, body, '$.properties.cartValue')),
+      ...HOSTILE_PATHS.map((p) => campaign(id, 'hello', p)),
+    ];
+  }
+  if (key === 'POST /v1/broadcasts') {
+    return [
+      ...LIQUID_BOMBS.map((body) => ({ name: 'hostile broadcast', audience: { topic: 'fz-topic' }, message: { channel: 'inapp', body } })),
+      ...HOSTILE_PATHS.map((p) => ({
+        name: 'hostile broadcast',
+        audience: { conditions: { all: [{ fact: 'profile', path: p, operator: 'equal', value: 1 }] } },
+        message: { channel: 'inapp', body: 'hello' },
+      })),
+    ];
+  }
+  return [];
+}
+
 /** A valid JSON body for `method path` (a route template), or undefined when it takes none. */
 export function validBody(method: string, path: string, params: Record<string, string>): fc.Arbitrary<unknown> | undefined {
   const key = `${method} ${path}`;

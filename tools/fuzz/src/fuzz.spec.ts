@@ -20,6 +20,12 @@ class HealthController {
   health() {}
 }
 
+@Controller('v1/settings')
+class SettingsController {
+  @Post('validate')
+  validate() {}
+}
+
 @Module({ controllers: [ThingsController] })
 class ThingsModule {}
 
@@ -167,6 +173,14 @@ describe('request generation', () => {
     expect(a).toHaveLength(200);
     const bare = a.filter((r) => r.kind === 'no-credential').map((r) => r.route);
     expect(new Set(bare)).toEqual(new Set(routes.map((r) => `${r.method} ${r.path}`)));
+  });
+
+  it('sends every named hostile document once, whatever the count', () => {
+    const settings = routesOfControllers('rules', [SettingsController]);
+    const requests = generateRequests(settings, keys, 3, 30);
+    const sent = requests.filter((r) => r.kind === 'hostile-body').map((r) => JSON.parse(r.body as string));
+    expect(sent).toEqual(expect.arrayContaining([...HOSTILE_SETTINGS]));
+    expect(requests.filter((r) => r.mustRefuse).length).toBeGreaterThanOrEqual(HOSTILE_SETTINGS.length);
   });
 
   it('sends a quarter or so valid requests and marks which are entitled', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { type Credential, type FuzzKeys, inboxOwnerParam, isEntitled, type Requirement, requirementOf, userToken } from './access';
-import { aimedBody, anyBody, FUZZ_USERS, mustBeRefused, mutated, validBody } from './bodies';
+import { aimedBody, anyBody, everyNamedHostileDocument, FUZZ_USERS, mustBeRefused, mutated, validBody } from './bodies';
 import { deepJson, hugeJson } from './hostile-values';
 import { fillPath, hostileParam, hostileQuery, PATH_VARIANTS, plausibleParam, spellPath } from './paths';
 import { type HttpRoute, paramsOf, type ServiceName } from './routes';
@@ -325,8 +325,10 @@ export function requestArbitrary(routes: HttpRoute[], keys: FuzzKeys): fc.Arbitr
 }
 
 /**
- * One request without a credential and one valid entitled request per route, so every
- * route is exercised whatever the sample; then `count` generated ones from `seed`.
+ * One request without a credential and one valid entitled request per route, and each named
+ * hostile document (Liquid bombs, condition paths, settings) once with the admin key, so
+ * every route and every named attack is tried whatever the sample; then generated ones
+ * from `seed`, `count` in all.
  */
 export function generateRequests(routes: HttpRoute[], keys: FuzzKeys, seed: number, count: number): FuzzRequest[] {
   const firstPass = routes.flatMap((route, i) => {
@@ -334,6 +336,13 @@ export function generateRequests(routes: HttpRoute[], keys: FuzzKeys, seed: numb
     return [
       ...fc.sample(bareRequest(aim), { seed: seed + i, numRuns: 1 }),
       ...fc.sample(validRequest(aim), { seed: seed + i, numRuns: 1 }),
+      ...everyNamedHostileDocument(route.method, route.path, aim.params).map((document): Draft => ({
+        kind: 'hostile-body',
+        aim,
+        credential: { kind: 'admin' },
+        body: JSON.stringify(document),
+        mustRefuse: mustBeRefused(route.method, route.path, document),
+      })),
     ].map((draft) => build(draft, keys));
   });
   const rest = Math.max(0, count - firstPass.length);
