@@ -121,15 +121,31 @@ function quoteIdentifier(name: string): string {
 }
 
 /**
+ * The key of a user's advisory lock, as SQL over `expression` (a column or parameter holding
+ * the user id): for statements that take the lock themselves, such as a poller's
+ * `pg_try_advisory_xact_lock(userLockKey('user_id'))`, so every taker locks the same key.
+ */
+export function userLockKey(expression: string): string {
+  return `hashtextextended(${expression}, 0)`;
+}
+
+/**
  * Serialises decisions per user inside the current transaction: a transaction-scoped
  * advisory lock per user id, taken in a fixed order so two batches cannot deadlock.
+ *
+ * The lock order, everywhere: a transaction takes its users' locks (this, sorted) BEFORE it
+ * locks, updates or deletes any row of a per-user table (pending_sends, journey_runs,
+ * campaign_touches, send_ledger, exception_events, profiles, processed_events). A poller
+ * that finds its rows first either waits for nothing while holding them (it reads candidates
+ * without row locks, or only try-locks users: `pg_try_advisory_xact_lock` never waits), or
+ * takes the users' locks and then claims the rows again, re-checking they are still there.
  */
 export async function lockUsers(manager: EntityManager, userIds: Iterable<string>): Promise<void> {
   const ids = [...new Set(userIds)].sort();
   if (ids.length === 0) return;
   await manager.query(
     `SELECT pg_advisory_xact_lock(k) FROM (
-       SELECT DISTINCT hashtextextended(u, 0) AS k FROM unnest($1::text[]) AS u ORDER BY k
+       SELECT DISTINCT ${userLockKey('u')} AS k FROM unnest($1::text[]) AS u ORDER BY k
      ) AS ordered`,
     [ids],
   );

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@nudge/contracts';
-import { returnedRows } from '@nudge/persistence';
+import { returnedRows, userLockKey } from '@nudge/persistence';
 import type { EntityManager } from 'typeorm';
 
 /** A durable timer: one send of one campaign for one user, due at `dueAt`. */
@@ -42,21 +42,42 @@ export async function anySendDue(db: { query: EntityManager['query'] }, now: Dat
   return row?.due === true;
 }
 
+/** How far past a batch a claim looks for due sends whose users no other transaction holds. */
+const CANDIDATE_WINDOW = 8;
+
 /**
  * Claims up to `limit` sends due by `now`, oldest first, deleting them in the caller's
- * transaction: if the transaction rolls back they are pending again; SKIP LOCKED lets
- * several pollers work side by side without waiting on each other.
+ * transaction: if the transaction rolls back they are pending again.
+ *
+ * The lock order is the one every writer of a user's rows keeps: the user's advisory lock
+ * first, then the rows (`lockUsers`). So the claim first try-locks the users of the oldest due
+ * sends (`pg_try_advisory_xact_lock` never waits: a user held by trigger evaluation or by
+ * another poller is skipped until the next poll, which also lets several pollers share the
+ * work), and only then deletes those users' sends, re-checking they are still there and due
+ * (a transaction that held the lock before may have fired or cancelled them). It never holds
+ * a row while waiting for a user, the order that deadlocked against trigger evaluation (which
+ * holds the user and deletes the rows). The delete skips rows a writer without user locks holds
+ * (a broadcast being cancelled), so a claim waits for nothing at all.
  */
 export async function claimDueSends(manager: EntityManager, now: Date, limit: number): Promise<PendingSend[]> {
+  const locked: { id: string }[] = await manager.query(
+    `SELECT id FROM (
+       SELECT id, user_id FROM pending_sends WHERE due_at <= $1 ORDER BY due_at LIMIT $3
+     ) AS due
+     WHERE pg_try_advisory_xact_lock(${userLockKey('user_id')})
+     LIMIT $2`,
+    [now.toISOString(), limit, limit * CANDIDATE_WINDOW],
+  );
+  if (locked.length === 0) return [];
   const rows = returnedRows<PendingSendRow>(
     await manager.query(
       `DELETE FROM pending_sends WHERE id IN (
-         SELECT id FROM pending_sends WHERE due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED
+         SELECT id FROM pending_sends WHERE id = ANY($1::bigint[]) AND due_at <= $2 FOR UPDATE SKIP LOCKED
        ) RETURNING send_id, user_id, campaign_id, campaign_version, trigger_event_id, step_id, due_at, trigger_event`,
-      [now.toISOString(), limit],
+      [locked.map((row) => row.id), now.toISOString()],
     ),
   );
-  return rows.map(toPendingSend);
+  return rows.map(toPendingSend).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
 }
 
 function toPendingSend(r: PendingSendRow): PendingSend {

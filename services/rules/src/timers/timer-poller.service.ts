@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { inTransaction, lockUsers } from '@nudge/persistence';
+import { inTransaction } from '@nudge/persistence';
 import { DATA_SOURCE, ServiceMetrics } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import { Histogram } from 'prom-client';
@@ -12,10 +12,10 @@ import { PollLoop } from './poll-loop';
 import { SendFiring } from './send-firing.service';
 
 /**
- * Fires durable timers: claims due sends in batches (SKIP LOCKED, so several rules
- * instances share the work) and fires them before the claiming transaction commits. A
- * crash before the commit leaves them pending; dispatch's unique send id absorbs a
- * re-publish.
+ * Fires durable timers: claims due sends in batches (their users try-locked first, so several
+ * rules instances share the work and none waits on trigger evaluation) and fires them before
+ * the claiming transaction commits. A crash before the commit leaves them pending;
+ * dispatch's unique send id absorbs a re-publish.
  */
 /** How often a worker other than the first looks on its own (it is woken sooner when there is a backlog). */
 const HELPER_POLL_MS = 1_000;
@@ -83,12 +83,9 @@ export class TimerPoller implements OnApplicationBootstrap, BeforeApplicationShu
     if (!(await anySendDue(this.dataSource, this.clock.now()))) return 0;
     const { claimed, decisions } = await inTransaction(this.dataSource, async (manager) => {
       const now = this.clock.now();
+      // The claim takes the users' locks before it deletes their sends (the lock order of `lockUsers`).
       const due = await claimDueSends(manager, now, this.config.TIMER_BATCH_SIZE);
       if (due.length === 0) return { claimed: 0, decisions: [] };
-      await lockUsers(
-        manager,
-        due.map((s) => s.userId),
-      );
       const decisions = await this.firing.fire(manager, due, now);
       for (const send of due) this.lateness.observe(Math.max(0, now.getTime() - send.dueAt.getTime()) / 1000);
       return { claimed: due.length, decisions };

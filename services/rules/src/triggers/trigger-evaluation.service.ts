@@ -53,11 +53,13 @@ export class TriggerEvaluation {
     if (relevant.length === 0) return;
     const salt = await this.erasureSalt.get();
     const { decisions } = await inTransaction(this.dataSource, async (manager) => {
-      const processed = await markProcessed(manager, relevant);
+      // The users' locks before any row (the lock order of `lockUsers`): the timer poller and
+      // journey poller take the same locks before they claim these users' timers.
       await lockUsers(
         manager,
-        processed.map((e) => e.userId),
+        relevant.map((e) => e.userId),
       );
+      const processed = await markProcessed(manager, relevant);
       // Events in flight when their user was erased leave no trail: nothing is decided on them.
       const fresh = eventsAfterErasure(
         processed,
