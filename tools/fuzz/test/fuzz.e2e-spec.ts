@@ -16,7 +16,13 @@ describe(`a seeded fuzz run of ${REQUESTS} requests at every route`, () => {
   beforeAll(async () => {
     stack = await TestStack.start({
       factories: { ingest: createIngestApp, rules: createRulesApp, dispatch: createDispatchApp },
-      env: { NUDGE_API_KEY: keys.admin, NUDGE_INGEST_KEY: keys.ingest, NUDGE_INBOX_SECRET: keys.inboxSecret },
+      // Production settings: the test stack lets providers point at fakes, which a hostile baseUrl would pass.
+      env: {
+        NUDGE_API_KEY: keys.admin,
+        NUDGE_INGEST_KEY: keys.ingest,
+        NUDGE_INBOX_SECRET: keys.inboxSecret,
+        NUDGE_ALLOW_PROVIDER_BASE_URL: '0',
+      },
       label: 'fuzz',
     });
   });
