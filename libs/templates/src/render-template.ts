@@ -53,11 +53,13 @@ export async function renderTemplate(
   const tracker = options.track ? oncePerUrl(options.track) : undefined;
   const templates = compiled.parsed as Template[];
   const shortBudget = (timeoutsInARow.get(compiled) ?? 0) >= TEMPLATE_LIMITS.timeoutsBeforeShortBudget;
-  const deadline = performance.now() + (shortBudget ? TEMPLATE_LIMITS.renderMillisecondsAfterTimeouts : TEMPLATE_LIMITS.renderMilliseconds);
+  const time: RenderTime = {
+    leftMs: shortBudget ? TEMPLATE_LIMITS.renderMillisecondsAfterTimeouts : TEMPLATE_LIMITS.renderMilliseconds,
+  };
   // Counted as the render fails, synchronously: renders started together (Promise.all) each run up to their first await.
   const onTimeout = () => timeoutsInARow.set(compiled, (timeoutsInARow.get(compiled) ?? 0) + 1);
   const render = (inScope: object, strictVariables: boolean) =>
-    renderOnce(templates, inScope, tracker, { strictVariables, deadline, onTimeout });
+    renderOnce(templates, inScope, tracker, { strictVariables, time, onTimeout });
   const missingVariables: string[] = [];
   let probeScope: object = scope;
   while (missingVariables.length < MAX_REPORTED_MISSING) {
@@ -89,13 +91,12 @@ export async function renderTemplate(
  * a value it cannot take) are left to the send, where the real scope may well avoid them.
  */
 export function limitExceededWithoutScope(compiled: CompiledTemplate): string | null {
-  const deadline = performance.now() + TEMPLATE_LIMITS.renderMilliseconds;
   try {
     renderWith(
       compiled.parsed as Template[],
       { event: {}, profile: {}, campaign: {} },
       undefined,
-      { strictVariables: false, deadline },
+      { strictVariables: false, time: { leftMs: TEMPLATE_LIMITS.renderMilliseconds } },
       'sync',
     );
     return null;
@@ -105,10 +106,19 @@ export function limitExceededWithoutScope(compiled: CompiledTemplate): string | 
   }
 }
 
+/**
+ * The render time one `renderTemplate` call has left. Only the time its own renders take is
+ * spent: calls started together (a batch composed with Promise.all) interleave between their
+ * renders, and the time one waits for the others is not its own.
+ */
+interface RenderTime {
+  leftMs: number;
+}
+
 interface RenderLimits {
   strictVariables: boolean;
-  /** `performance.now()` after which liquidjs stops the render. */
-  deadline: number;
+  /** The time the renders of one call may still use; each render spends from it. */
+  time: RenderTime;
   /** Called, synchronously, when the render runs out of time. */
   onTimeout?: () => void;
 }
@@ -157,11 +167,15 @@ function renderWith(
   templates: Template[],
   scope: object,
   tracker: LinkTracker | undefined,
-  { strictVariables, deadline, onTimeout }: RenderLimits,
+  { strictVariables, time, onTimeout }: RenderLimits,
   mode: 'sync' | 'async',
 ): string | Promise<string> {
   const globals: TrackingGlobals = tracker ? { [LINK_TRACKER]: tracker } : {};
-  const renderLimit = Math.max(0, deadline - performance.now());
+  const renderLimit = Math.max(0, time.leftMs);
+  const started = performance.now();
+  const spend = () => {
+    time.leftMs -= performance.now() - started;
+  };
   const context = new Context(
     { ...scope },
     messageLiquid.options,
@@ -179,10 +193,15 @@ function renderWith(
   };
   try {
     const rendering = messageLiquid.renderer.renderTemplates(templates, context, output);
-    if (mode === 'async') return toPromise(rendering).then(() => output.buffer, failed);
+    if (mode === 'async')
+      return toPromise(rendering)
+        .then(() => output.buffer, failed)
+        .finally(spend);
     toValueSync(rendering);
+    spend();
     return output.buffer;
   } catch (error) {
+    spend();
     return failed(error);
   }
 }

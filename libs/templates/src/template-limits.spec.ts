@@ -103,6 +103,22 @@ describe('template limits', () => {
     expect(performance.now() - started).toBeLessThan(10_000);
   });
 
+  it('renders started together spend only their own time: a batch of ordinary messages all render', async () => {
+    // Each call renders three times (two missing variables); calls interleave between renders, so
+    // a budget counted in wall-clock time from each call's start would run out for most of them.
+    const compiled = compileTemplate(
+      '{% for i in (1..5000) %}{% endfor %}Hi {{ profile.firstName }}, {{ event.properties.cartValue }} € is waiting',
+    );
+    const outcomes = await Promise.all(
+      Array.from({ length: 200 }, () => renderTemplate(compiled, scopeWith({})).catch((error: unknown) => error)),
+    );
+    expect(outcomes.filter((o) => o instanceof Error)).toEqual([]);
+    expect(outcomes[199]).toEqual({
+      text: 'Hi ,  € is waiting',
+      missingVariables: ['profile.firstName', 'event.properties.cartValue'],
+    });
+  });
+
   it('a message as real messages are renders untouched', async () => {
     const items = Array.from({ length: 200 }, (_, i) => ({ sku: `SKU-${i}`, price: i }));
     const source =
