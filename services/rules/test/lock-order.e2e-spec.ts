@@ -1,10 +1,11 @@
-import { deriveSendId, MAIN_STEP, type EventEnvelope } from '@nudge/contracts';
+import { deriveSendId, MAIN_STEP } from '@nudge/contracts';
 import { createRulesApp } from '@nudge/rules';
 import { eventually, TestStack } from '@nudge/testing';
 import { Client } from 'pg';
 import { ConversionTracking } from '../src/conversions/conversion-tracking';
 import { TimerPoller } from '../src/timers/timer-poller.service';
 import { TriggerEvaluation } from '../src/triggers/trigger-evaluation.service';
+import { deadlocks, envelope, insertReachableProfiles, otherBackends, signal, waitingOnAdvisoryLock } from './support/lock-probes';
 
 const ROUNDS = 6;
 const USERS_PER_ROUND = 40;
@@ -13,17 +14,6 @@ const EVALUATED = 30;
 
 const userOf = (round: number, i: number) => `lock-${round}-${String(i).padStart(2, '0')}`;
 const cartEventOf = (round: number, i: number) => `cart-${round}-${i}`;
-
-function envelope(eventId: string, userId: string, name: string, at: Date): EventEnvelope {
-  return { eventId, userId, name, timestamp: at.toISOString(), receivedAt: at.toISOString(), properties: {}, context: {} };
-}
-
-/** A promise with its resolver outside, for handing a moment from one task to another. */
-function signal(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 // Item 8 of issue 11: one lock order everywhere (a user's advisory lock before that user's rows).
 // The timer poller used to delete due rows and then wait for their users' locks, while trigger
@@ -60,22 +50,7 @@ describe('timers and trigger evaluation on the same users', () => {
       expect((await stack.client('rules').put(`/v1/campaigns/${id}`, document)).status).toBe(200);
     }
     const users = Array.from({ length: ROUNDS * USERS_PER_ROUND }, (_, n) => userOf(Math.floor(n / USERS_PER_ROUND), n % USERS_PER_ROUND));
-    await db.query(
-      `INSERT INTO profiles (user_id, document, version, updated_at)
-       SELECT d->>'userId', d, 1, now() FROM unnest($1::jsonb[]) AS d`,
-      [
-        users.map((userId, n) =>
-          JSON.stringify({
-            userId,
-            attributes: {},
-            channels: { sms: { address: `+3460${String(n + 1).padStart(7, '0')}`, consent: { marketing: true, transactional: true } } },
-            preferences: { topics: {} },
-            version: 1,
-            updatedAt: new Date().toISOString(),
-          }),
-        ),
-      ],
-    );
+    await insertReachableProfiles(db, users);
   });
 
   afterAll(async () => {
@@ -84,7 +59,7 @@ describe('timers and trigger evaluation on the same users', () => {
   });
 
   it('fires or cancels every timer once and the deadlock counter stays where it was', async () => {
-    const deadlocksBefore = await deadlocks();
+    const deadlocksBefore = await deadlocks(db);
     const { rows: versions } = await db.query(`SELECT id, version FROM campaigns WHERE id = 'waited'`);
     const waitedVersion = versions[0].version as number;
     const app = stack.app('rules');
@@ -124,7 +99,7 @@ describe('timers and trigger evaluation on the same users', () => {
       let fired = false;
       const firing = poller.fireDue().finally(() => (fired = true));
       // The poller either waits on a user lock evaluation holds (the old order) or is done without them.
-      await eventually(async () => (fired || (await waitingOnAdvisoryLock()) ? true : undefined), {
+      await eventually(async () => (fired || (await waitingOnAdvisoryLock(db)) ? true : undefined), {
         what: 'the poller to wait on a user lock or to finish',
         timeoutMs: 10_000,
         intervalMs: 20,
@@ -166,8 +141,8 @@ describe('timers and trigger evaluation on the same users', () => {
     // A backend reports its deadlocks to pg_stat_database when idle or on exit: stopping the
     // app and waiting for its connections to end makes the count final.
     await stack.stopService('rules');
-    await eventually(async () => ((await otherBackends()) === 0 ? true : undefined), { what: "the app's connections to end" });
-    expect(await deadlocks()).toBe(deadlocksBefore);
+    await eventually(async () => ((await otherBackends(db)) === 0 ? true : undefined), { what: "the app's connections to end" });
+    expect(await deadlocks(db)).toBe(deadlocksBefore);
   });
 
   async function schedule(round: number, triggeredAt: Date, dueAt: Date, version: number): Promise<void> {
@@ -192,27 +167,6 @@ describe('timers and trigger evaluation on the same users', () => {
 
   async function pendingOf(round: number): Promise<number> {
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM pending_sends WHERE user_id LIKE $1`, [`lock-${round}-%`]);
-    return rows[0].n;
-  }
-
-  async function waitingOnAdvisoryLock(): Promise<boolean> {
-    const { rows } = await db.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
-    );
-    return rows[0].n > 0;
-  }
-
-  async function otherBackends(): Promise<number> {
-    const { rows } = await db.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
-    );
-    return rows[0].n;
-  }
-
-  async function deadlocks(): Promise<number> {
-    await db.query('SELECT pg_stat_clear_snapshot()');
-    const { rows } = await db.query(`SELECT deadlocks::int AS n FROM pg_stat_database WHERE datname = current_database()`);
     return rows[0].n;
   }
 });
