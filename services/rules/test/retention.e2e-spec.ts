@@ -1,5 +1,5 @@
 import { createRulesApp } from '@nudge/rules';
-import { TestStack } from '@nudge/testing';
+import { eventually, TestStack } from '@nudge/testing';
 import { Client } from 'pg';
 import { RetentionService } from '../src/retention/retention.service';
 
@@ -50,4 +50,48 @@ describe('retention of rules bookkeeping', () => {
       expect({ table, ids: rows.map((r) => r.id) }).toEqual({ table, ids: ['new'] });
     }
   });
+
+  it("never waits for a row while holding others: a writer holding a user's lock and rows finishes, and so does pruning", async () => {
+    await db.query(
+      `INSERT INTO send_ledger (send_id, user_id, campaign_id, channel, category, sent_at)
+       VALUES ('held-1', 'held', 'c', 'sms', 'marketing', now() - interval '32 days'), ('held-2', 'held', 'c', 'sms', 'marketing', now() - interval '32 days')`,
+    );
+    // A writer keeping the lock order, as an erasure does: the user's lock, then the user's rows
+    // (the second row first, so a pruning pass that deletes in table order meets it holding the first).
+    const writer = new Client({ connectionString: stack.database.url });
+    await writer.connect();
+    try {
+      await writer.query('BEGIN');
+      await writer.query(`SELECT pg_advisory_xact_lock(hashtextextended('held', 0))`);
+      await writer.query(`UPDATE send_ledger SET campaign_id = 'erased' WHERE send_id = 'held-2'`);
+      let pruned = false;
+      const pruning = stack
+        .app('rules')
+        .get(RetentionService)
+        .prune()
+        .finally(() => (pruned = true));
+      await eventually(async () => (pruned || (await waitingOnRow()) ? true : undefined), {
+        what: 'pruning to finish or wait on a row',
+        intervalMs: 20,
+      });
+      const updated = writer.query(`UPDATE send_ledger SET campaign_id = 'erased' WHERE send_id = 'held-1'`);
+      const [prune, update] = await Promise.allSettled([pruning, updated]);
+      expect({ prune: prune.status, update: update.status }).toEqual({ prune: 'fulfilled', update: 'fulfilled' });
+      await writer.query('COMMIT');
+    } finally {
+      await writer.end();
+    }
+    // The row the writer held is pruned on the next pass.
+    await stack.app('rules').get(RetentionService).prune();
+    const { rows } = await db.query(`SELECT send_id FROM send_ledger WHERE user_id = 'held'`);
+    expect(rows).toEqual([]);
+  });
+
+  async function waitingOnRow(): Promise<boolean> {
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+       WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'DELETE FROM send_ledger%'`,
+    );
+    return rows[0].n > 0;
+  }
 });

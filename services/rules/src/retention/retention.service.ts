@@ -39,7 +39,15 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     ];
     for (const [table, column, only] of tables) {
       const also = only ? ` AND ${only}` : '';
-      await this.dataSource.query(`DELETE FROM ${table} WHERE ${column} < now() - make_interval(days => $1)${also}`, [days]);
+      // Rows a transaction holds are left for the next pass (SKIP LOCKED): pruning takes no user
+      // locks, so it must never wait for a row while holding others, or it could close a circle
+      // with a writer that holds a user's lock and that user's rows (an erasure).
+      await this.dataSource.query(
+        `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
+           SELECT ctid FROM ${table} WHERE ${column} < now() - make_interval(days => $1)${also} FOR UPDATE SKIP LOCKED
+         ))`,
+        [days],
+      );
     }
   }
 }
