@@ -10,3 +10,4 @@ export * from './providers';
 export * from './phone-numbers';
 export * from './unsubscribe-keywords';
 export * from './rate-limit';
+export * from './provider-settings-check';

@@ -55,6 +55,22 @@ describe('secrets in settings', () => {
     expect((await rules().put('/v1/settings', twilio({ baseUrl: 'https://api.twilio.com' }))).status).toBe(200);
   });
 
+  it.each([
+    ['PUT /v1/settings', (doc: unknown) => rules().put('/v1/settings', doc)],
+    ['POST /v1/settings/validate', (doc: unknown) => rules().post('/v1/settings/validate', doc)],
+  ])('%s refuses provider settings dispatch could not build, naming each field (found by the fuzz run)', async (_route, send) => {
+    const webhook = { provider: 'webhook', url: 'http://[::1]:9/x', allowedHosts: ['*'] };
+    const { status, body } = await send({ providers: { webhook } });
+    expect(status).toBe(400);
+    expect(body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'providers.webhook.allowedHosts[0]',
+      'providers.webhook.secretEnv',
+    ]);
+    const unknown = await send({ providers: { sms: { provider: 'toString' } } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details).toEqual([{ path: 'providers.sms.provider', message: expect.stringContaining('unknown provider') }]);
+  });
+
   it('shows which variable a credential comes from, never its value', async () => {
     expect((await rules().put('/v1/settings', twilio())).status).toBe(200);
     const { status, body } = await rules().get('/v1/settings');

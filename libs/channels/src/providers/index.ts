@@ -1,4 +1,17 @@
+import type { ZodTypeAny } from 'zod';
 import type { ProviderFactory } from '../provider-registry';
+import { fcmSettingsSchema } from './fcm/fcm.settings';
+import { messengerSettingsSchema } from './messenger/messenger.settings';
+import { smsapiSettingsSchema } from './smsapi/smsapi.settings';
+import { smtpSettingsSchema } from './smtp/smtp-settings';
+import { telegramSettingsSchema } from './telegram/telegram.settings';
+import { twilioSettingsSchema } from './twilio/twilio.settings';
+import { viberSettingsSchema } from './viber/viber.settings';
+import { vkSettingsSchema } from './vk/vk.settings';
+import { webhookSettingsSchema } from './webhook/webhook-settings';
+import { webpushSettingsSchema } from './webpush/webpush.settings';
+import { whatsappSettingsSchema } from './whatsapp-cloud/whatsapp-cloud.settings';
+
 import { SANDBOX_PROVIDER, SandboxProvider } from '../sandbox/sandbox.provider';
 import { FCM_PROVIDER, fcmFactory } from './fcm/fcm.provider';
 import { createInAppProvider, INAPP_PROVIDER } from './inapp/inapp.provider';
@@ -35,4 +48,23 @@ export const PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory>> = {
   [WEBHOOK_PROVIDER]: createWebhookProvider,
   [WEBPUSH_PROVIDER]: webpushFactory,
   [WHATSAPP_CLOUD_PROVIDER]: whatsappCloudFactory,
+};
+
+/**
+ * The settings schema each adapter reads `providers.<channel>` with before it looks up any
+ * credential, by provider name (sandbox and inapp take no settings). Rules checks saved settings
+ * against these, so a document it accepts is one dispatch can build, credentials aside.
+ */
+export const PROVIDER_SETTINGS_SCHEMAS: Readonly<Record<string, ZodTypeAny>> = {
+  [FCM_PROVIDER]: fcmSettingsSchema,
+  [MESSENGER_PROVIDER]: messengerSettingsSchema,
+  [SMSAPI_PROVIDER]: smsapiSettingsSchema,
+  [SMTP_PROVIDER]: smtpSettingsSchema,
+  [TELEGRAM_PROVIDER]: telegramSettingsSchema,
+  [TWILIO_PROVIDER]: twilioSettingsSchema,
+  [VIBER_PROVIDER]: viberSettingsSchema,
+  [VK_PROVIDER]: vkSettingsSchema,
+  [WEBHOOK_PROVIDER]: webhookSettingsSchema,
+  [WEBPUSH_PROVIDER]: webpushSettingsSchema,
+  [WHATSAPP_CLOUD_PROVIDER]: whatsappSettingsSchema,
 };

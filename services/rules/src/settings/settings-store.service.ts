@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { ValidationError } from '@nudge/contracts';
+import { providersSettingsIssues } from '@nudge/channels';
+import { ValidationError, type ValidationIssue } from '@nudge/contracts';
 import { DEFAULT_SETTINGS, validateSettings, type Settings } from '@nudge/settings';
 import { RULES_CONFIG, type RulesConfig } from '../config';
 import { SettingsRepository, type StoredSettings } from './settings.repository';
@@ -38,12 +39,14 @@ export class SettingsStore implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * Checks a settings document without saving it; throws ValidationError naming each field,
-   * provider credentials naming anything but a NUDGE_SECRET_* variable included.
+   * provider credentials naming anything but a NUDGE_SECRET_* variable included, and
+   * provider settings the provider's adapter in dispatch would refuse.
    */
   validate(document: unknown): Settings {
     const result = validateSettings(document, { allowProviderBaseUrl: this.config.NUDGE_ALLOW_PROVIDER_BASE_URL });
-    if (!result.ok)
-      throw new ValidationError(`invalid settings: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, result.errors);
+    if (!result.ok) throw invalidSettings(result.errors);
+    const providerIssues = providersSettingsIssues(result.settings.providers);
+    if (providerIssues.length > 0) throw invalidSettings(providerIssues);
     return result.settings;
   }
 
@@ -61,4 +64,8 @@ export class SettingsStore implements OnApplicationBootstrap, OnModuleDestroy {
     const stored = await this.repository.find();
     if (stored && stored.version !== this.stored?.version) this.stored = stored;
   }
+}
+
+function invalidSettings(issues: ValidationIssue[]): ValidationError {
+  return new ValidationError(`invalid settings: ${issues.map((e) => `${e.path}: ${e.message}`).join('; ')}`, issues);
 }

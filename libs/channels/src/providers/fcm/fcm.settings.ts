@@ -7,7 +7,7 @@ import { envCredential, parseProviderSettings } from '../shared/provider-setting
 export const FCM_API = 'https://fcm.googleapis.com';
 export const GOOGLE_TOKEN_URI = 'https://oauth2.googleapis.com/token';
 
-const fcmSettingsSchema = z.object({
+export const fcmSettingsSchema = z.object({
   serviceAccountEnv: z.string({ required_error: "must name the environment variable holding the service account's JSON key" }).min(1),
   projectId: z.string().min(1).optional(),
   defaultTitle: z.string().min(1).optional(),

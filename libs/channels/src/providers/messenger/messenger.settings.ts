@@ -5,7 +5,7 @@ import { envCredential, parseProviderSettings } from '../shared/provider-setting
 
 export const GRAPH_API = 'https://graph.facebook.com';
 
-const messengerSettingsSchema = z.object({
+export const messengerSettingsSchema = z.object({
   pageTokenEnv: z.string({ required_error: 'must name the environment variable holding the Page access token' }).min(1),
   appSecretEnv: z.string({ required_error: 'must name the environment variable holding the app secret (webhook signatures)' }).min(1),
   verifyTokenEnv: z.string({ required_error: 'must name the environment variable holding the webhook verify token' }).min(1),

@@ -6,7 +6,7 @@ import { envCredential, parseProviderSettings } from '../shared/provider-setting
 export const SMSAPI_PROVIDER = 'smsapi';
 export const SMSAPI_API = 'https://api.smsapi.com';
 
-const smsapiSettingsSchema = z.object({
+export const smsapiSettingsSchema = z.object({
   tokenEnv: z.string({ required_error: 'must name the environment variable holding the SMSAPI OAuth token' }).min(1),
   callbackSecretEnv: z.string({ required_error: 'must name the environment variable holding the secret SMSAPI callbacks carry' }).min(1),
   from: z.string().min(1).max(11).optional(),

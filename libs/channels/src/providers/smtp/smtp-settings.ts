@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ProviderContext, ProviderSettings } from '../../provider-registry';
 import { envCredentialOrValidationError } from '../shared/provider-settings';
 
-const smtpSettingsSchema = z
+export const smtpSettingsSchema = z
   .object({
     host: z.string().trim().min(1, 'must not be empty'),
     /** Absent: nodemailer's default, 465 when `secure`, else 587. */

@@ -5,7 +5,7 @@ import { envCredential, parseProviderSettings } from '../shared/provider-setting
 
 export const TELEGRAM_API = 'https://api.telegram.org';
 
-const telegramSettingsSchema = z.object({
+export const telegramSettingsSchema = z.object({
   tokenEnv: z.string({ required_error: 'must name the environment variable holding the bot token' }).min(1),
   secretTokenEnv: z.string({ required_error: 'must name the environment variable holding the webhook secret token' }).min(1),
   baseUrl: z.string().url().default(TELEGRAM_API),

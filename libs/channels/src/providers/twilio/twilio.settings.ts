@@ -6,7 +6,7 @@ import { envCredential, parseProviderSettings } from '../shared/provider-setting
 export const TWILIO_PROVIDER = 'twilio';
 export const TWILIO_API = 'https://api.twilio.com';
 
-const twilioSettingsSchema = z.object({
+export const twilioSettingsSchema = z.object({
   accountSidEnv: z.string({ required_error: 'must name the environment variable holding the Twilio Account SID' }).min(1),
   authTokenEnv: z.string({ required_error: 'must name the environment variable holding the Twilio Auth Token' }).min(1),
   from: z.string().min(1).optional(),

@@ -5,7 +5,7 @@ import { envCredential, parseProviderSettings } from '../shared/provider-setting
 
 export const VIBER_API = 'https://chatapi.viber.com';
 
-const viberSettingsSchema = z.object({
+export const viberSettingsSchema = z.object({
   tokenEnv: z.string({ required_error: 'must name the environment variable holding the bot authentication token' }).min(1),
   senderName: z.string({ required_error: "must give the bot's display name (at most 28 characters)" }).min(1).max(28),
   baseUrl: z.string().url().default(VIBER_API),

@@ -5,7 +5,7 @@ import { envCredential, parseProviderSettings } from '../shared/provider-setting
 
 export const VK_API = 'https://api.vk.com';
 
-const vkSettingsSchema = z.object({
+export const vkSettingsSchema = z.object({
   tokenEnv: z.string({ required_error: 'must name the environment variable holding the community access token' }).min(1),
   secretEnv: z.string({ required_error: 'must name the environment variable holding the Callback API secret key' }).min(1),
   confirmationCodeEnv: z.string({ required_error: 'must name the environment variable holding the Callback API confirmation code' }).min(1),

@@ -11,7 +11,7 @@ const httpUrl = z
   .url('must be a URL')
   .refine((url) => /^https?:\/\//i.test(url), 'must be an http(s) URL');
 
-const webhookSettingsSchema = z.object({
+export const webhookSettingsSchema = z.object({
   /** Where to post when a recipient's address is a key in the customer's system rather than a URL. */
   url: httpUrl.optional(),
   /** The env variable holding the HMAC secret the customer verifies X-Nudge-Signature with. */

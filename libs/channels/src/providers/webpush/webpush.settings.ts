@@ -5,7 +5,7 @@ import { allowedHostsSchema } from '../../address-screen/allowed-hosts';
 import type { ProviderContext, ProviderSettings } from '../../provider-registry';
 import { envCredential, parseProviderSettings } from '../shared/provider-settings';
 
-const webpushSettingsSchema = z.object({
+export const webpushSettingsSchema = z.object({
   vapidPublicKeyEnv: z.string({ required_error: 'must name the environment variable holding the VAPID public key' }).min(1),
   vapidPrivateKeyEnv: z.string({ required_error: 'must name the environment variable holding the VAPID private key' }).min(1),
   subject: z

@@ -11,7 +11,7 @@ const templateSchema = z.object({
   language: z.string({ required_error: 'must give the template language code (es, en_US…)' }).min(1),
 });
 
-const whatsappSettingsSchema = z.object({
+export const whatsappSettingsSchema = z.object({
   phoneNumberId: z
     .union([z.string().regex(/^\d+$/), z.number().int().positive()], { required_error: 'must give the WhatsApp business phone number id' })
     .transform(String),
