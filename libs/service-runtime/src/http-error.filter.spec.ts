@@ -1,6 +1,6 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { ValidationError } from '@nudge/contracts';
-import { HttpErrorFilter } from './http-error.filter';
+import { ERROR_BODY_LIMITS, HttpErrorFilter } from './http-error.filter';
 
 /** What the filter answers to `exception`, through a minimal Express-like response. */
 function answerTo(exception: unknown): { status: number; body: any } {
@@ -51,5 +51,23 @@ describe('HttpErrorFilter', () => {
     const answer = answerTo(Object.assign(new Error('deadlock detected'), { driverError: { code: '40P01' } }));
 
     expect(answer.status).toBe(500);
+  });
+
+  it('never echoes a hostile request back at length: messages, paths and the number of details are bounded', () => {
+    const keys = Array.from({ length: 2_000 }, (_, i) => `'k${i}'`).join(', ');
+    const details = Array.from({ length: 1200 }, (_, i) => ({
+      path: `x${i}.${'y'.repeat(1000)}`,
+      message: `Unrecognized key(s) in object: ${keys}`,
+    }));
+
+    const answer = answerTo(new ValidationError(`invalid inbound message: ${keys}`, details));
+
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.message.length).toBeLessThanOrEqual(ERROR_BODY_LIMITS.messageCharacters + 40);
+    expect(answer.body.error.message).toMatch(/\(and 200 more problems\)$/);
+    expect(answer.body.error.details).toHaveLength(ERROR_BODY_LIMITS.details);
+    expect(answer.body.error.details[0].path).toMatch(/^x0\.y+…$/);
+    expect(answer.body.error.details[0].path.length).toBe(ERROR_BODY_LIMITS.pathCharacters);
+    expect(JSON.stringify(answer.body).length).toBeLessThan(1_500_000);
   });
 });

@@ -32,7 +32,9 @@ export class HttpErrorFilter implements ExceptionFilter {
       response.status(exception.getStatus()).json(exception.getResponse());
       return;
     }
-    const [status, body] = withDetail(this.toResponse(this.refusedBeforeRouting(exception, http.getRequest<Request>()) ?? exception));
+    const [status, body] = bounded(
+      withDetail(this.toResponse(this.refusedBeforeRouting(exception, http.getRequest<Request>()) ?? exception)),
+    );
     if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     response.status(status).json(body);
   }
@@ -95,6 +97,26 @@ function withDetail([status, body]: [number, ErrorBody]): [number, ErrorBody] {
   }
   const path = DEFAULT_DETAIL_PATH[status] ?? (/decode param/i.test(body.error.message) ? '(url)' : '(request)');
   return [status, { error: { ...body.error, details: [{ path, message: body.error.message }] } }];
+}
+
+/** How much of an error an answer carries: messages quote the input (unknown keys, bad values), which may be megabytes. */
+export const ERROR_BODY_LIMITS = Object.freeze({ messageCharacters: 1000, pathCharacters: 300, details: 1000 });
+
+/** The error body cut to ERROR_BODY_LIMITS, so a hostile request is never echoed back at length. */
+function bounded([status, body]: [number, ErrorBody]): [number, ErrorBody] {
+  const { messageCharacters, pathCharacters, details: maxDetails } = ERROR_BODY_LIMITS;
+  const error = { ...body.error, message: cut(body.error.message, messageCharacters) };
+  if (body.error.details) {
+    const kept = body.error.details.slice(0, maxDetails);
+    error.details = kept.map((detail) => ({ path: cut(detail.path, pathCharacters), message: cut(detail.message, messageCharacters) }));
+    const left = body.error.details.length - kept.length;
+    if (left > 0) error.message = cut(`${error.message} (and ${left} more problems)`, messageCharacters + 40);
+  }
+  return [status, { error }];
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /** Postgres refusing text it cannot store: NUL in a text column (22021) or in jsonb (22P05). Only a client sends those. */
