@@ -171,13 +171,13 @@ describe('fenced leases', () => {
 
     expect(gated.calls.get(used.id)).toBeUndefined();
     expect(await messageRow(used.id)).toMatchObject({ status: 'failed', attempts: 6 });
-    const outbox: { status: string; name: string; reason: string }[] = await dataSource.query(
-      `SELECT delivery->>'status' AS status, event->>'name' AS name, event->'properties'->>'reason' AS reason
-       FROM dispatch_outbox WHERE delivery->>'messageId' = $1 ORDER BY seq`,
+    const outbox: { status: string; event_only: boolean; reason: string }[] = await dataSource.query(
+      `SELECT change->>'status' AS status, event_only, change->>'reason' AS reason
+       FROM dispatch_outbox WHERE change->'message'->>'id' = $1 ORDER BY seq`,
       [used.id],
     );
     expect(outbox).toEqual([
-      { status: 'failed', name: 'message_failed', reason: 'gave up after 6 attempts: the result of the last one was never recorded' },
+      { status: 'failed', event_only: false, reason: 'gave up after 6 attempts: the result of the last one was never recorded' },
     ]);
   });
 });

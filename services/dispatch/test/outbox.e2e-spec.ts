@@ -52,10 +52,9 @@ describe('dispatch outbox', () => {
   afterAll(() => dispatch?.stop());
 
   const outboxRowsOf = async (messageId: string): Promise<number> => {
-    const rows: { n: string }[] = await dataSource.query(
-      `SELECT count(*) AS n FROM dispatch_outbox WHERE delivery->>'messageId' = $1 OR event->'properties'->>'messageId' = $1`,
-      [messageId],
-    );
+    const rows: { n: string }[] = await dataSource.query(`SELECT count(*) AS n FROM dispatch_outbox WHERE change->'message'->>'id' = $1`, [
+      messageId,
+    ]);
     return Number(rows[0]?.n);
   };
 
@@ -114,5 +113,29 @@ describe('dispatch outbox', () => {
     expect(removals).toHaveBeenCalledTimes(2);
     await eventually(async () => ((await outboxRowsOf(message.id)) === 0 ? true : undefined), { what: 'the outbox to be emptied' });
     expect(calls.get(message.id)).toBe(1);
+  });
+
+  it('a second reply to a replied message is an event of its own, with no status change on the deliveries topic', async () => {
+    await publishSendRequests(dispatch, aSendRequest({ userId: 'cy', triggerEventId: 'e-cy', to: '+34600000088' }));
+    const message = await messageReaching(dispatch, 'cy', 'e-cy', 'delivered');
+    for (const text of ['yes', 'yes, really']) {
+      const reply = await dispatch.stack
+        .client('dispatch')
+        .post('/v1/providers/sandbox/inbound', { channel: 'sms', from: '+34600000088', text });
+      expect(reply.status).toBe(200);
+    }
+
+    const replies = (records: ReadRecord[]) => recordsOf(records, message.id).filter((r) => r.value?.name === 'message_replied');
+    const events = replies(await messageEvents(dispatch, (records) => replies(records).length >= 2));
+    expect(events.map((e) => e.value.properties.text)).toEqual(['yes', 'yes, really']);
+    expect(new Set(events.map((e) => e.value.eventId)).size).toBe(2);
+    const deliveries = recordsOf(
+      await readTopic(dispatch.stack.brokers, dispatch.stack.topics.deliveries, {
+        until: (records) => recordsOf(records, message.id).some((r) => r.value?.status === 'replied'),
+        timeoutMs: 20_000,
+      }),
+      message.id,
+    );
+    expect(deliveries.map((d) => d.value.status)).toEqual(['sent', 'delivered', 'replied']);
   });
 });

@@ -15,16 +15,16 @@ export class DispatchOutbox1732540000000 implements MigrationInterface {
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`ALTER TABLE messages ADD COLUMN lease_token uuid`);
-    // One row per status change: its DeliveryUpdate and its `message_*` event (either may be
-    // absent), both keyed by the user id. `json`, not `jsonb`: written and read whole, never queried.
+    // One row per status change, as compact as it can be (the relay renders its DeliveryUpdate
+    // and its `message_*` event); `event_only` for an event that is not a change (a second
+    // reply). `json`, not `jsonb`: written and read whole, never queried.
     await db.query(
       `CREATE TABLE dispatch_outbox (
          seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
          key text NOT NULL,
-         delivery json,
-         event json,
-         created_at timestamptz NOT NULL DEFAULT now(),
-         CHECK (delivery IS NOT NULL OR event IS NOT NULL)
+         change json NOT NULL,
+         event_only boolean NOT NULL DEFAULT false,
+         created_at timestamptz NOT NULL DEFAULT now()
        ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 10000)`,
     );
   }

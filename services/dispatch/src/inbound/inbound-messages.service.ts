@@ -8,7 +8,6 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { CLOCK } from '../clock';
 import { toMessageView, type MessageView, type StoredMessage } from '../messages/message';
 import { MessageStore } from '../messages/message.store';
-import { messageEventOf } from '../messages/status-change';
 import { afterUpdate } from '../messages/status-reports';
 import { StatusEventsOutbox } from '../outbox/status-events.outbox';
 import { DeliveryReceiptsService } from '../providers/delivery-receipts.service';
@@ -86,8 +85,9 @@ export class InboundMessagesService {
   ): Promise<MessageView> {
     const event = { id: `${message.id}:replied:${inboundId}`, properties: { text } };
     const outcome = await this.receipts.applyLocked(manager, message, [{ status: 'replied', event }]);
-    const replyOnly = outcome.changes.length === 0 ? messageEventOf({ message, status: 'replied', at, event }) : null;
-    await this.outbox.add(manager, outcome.changes, replyOnly ? [replyOnly] : []);
+    // A reply to a message already `replied` is no change, but still an event of its own.
+    const replyOnly = outcome.changes.length === 0 ? [{ message, status: 'replied' as const, at, event }] : [];
+    await this.outbox.add(manager, outcome.changes, replyOnly);
     return toMessageView(afterUpdate(message, outcome.update));
   }
 }

@@ -1,4 +1,5 @@
 import { TopicNames } from '@nudge/kafka';
+import type { StoredMessage } from '../messages/message';
 import type { StatusChange } from '../messages/status-change';
 import { outboxRecordsOf, topicBatchesOf, type StoredOutboxRecord } from './outbox-records';
 
@@ -12,56 +13,60 @@ const message = {
   provider: 'sandbox',
 };
 const at = '2026-11-23T10:30:00.000Z';
+const topics = new TopicNames('t.');
+const stored = (seq: string, change: StatusChange, eventOnly = false): StoredOutboxRecord => ({ seq, change, eventOnly });
 
 describe('outboxRecordsOf', () => {
-  it('writes each change as one record with its delivery update and its event, in order, keyed by user', () => {
-    const changes: StatusChange[] = [
-      { message, status: 'sent', at },
-      { message, status: 'delivered', at },
-    ];
-    const records = outboxRecordsOf(changes);
-    expect(records.map((r) => [r.key, r.delivery?.status, r.event?.name])).toEqual([
-      ['u1', 'sent', 'message_sent'],
-      ['u1', 'delivered', 'message_delivered'],
+  it('keeps only the message fields its records need, changes first, then events that are no change', () => {
+    const full = { ...message, body: 'Hi Ana', recipient: '+34600000001', statusHistory: [] } as unknown as StoredMessage;
+    const records = outboxRecordsOf(
+      [{ message: full, status: 'sent', at }],
+      [{ message: full, status: 'replied', at, event: { id: `${message.id}:replied:i2`, properties: { text: 'yes' } } }],
+    );
+    expect(records).toEqual([
+      { change: { message, status: 'sent', at }, eventOnly: false },
+      {
+        change: { message, status: 'replied', at, event: { id: `${message.id}:replied:i2`, properties: { text: 'yes' } } },
+        eventOnly: true,
+      },
     ]);
-    expect(records[0]?.event?.eventId).toBe(`${message.id}:sent`);
-  });
-
-  it('a status with no event (expired) has only its delivery update; an extra event only its event', () => {
-    const reply = outboxRecordsOf([], [{ eventId: 'x:replied:1', userId: 'u2' } as never]);
-    expect(outboxRecordsOf([{ message, status: 'expired', at }])[0]).toMatchObject({ delivery: { status: 'expired' }, event: null });
-    expect(reply).toEqual([{ key: 'u2', delivery: null, event: { eventId: 'x:replied:1', userId: 'u2' } }]);
-  });
-
-  it('gives a change written twice the same event id (consumers dedupe it)', () => {
-    const change: StatusChange = { message, status: 'sent', at };
-    expect(outboxRecordsOf([change])).toEqual(outboxRecordsOf([change]));
   });
 });
 
 describe('topicBatchesOf', () => {
-  it('makes one batch per topic for one producer call, each in outbox order', () => {
-    const topics = new TopicNames('t.');
-    const stored: StoredOutboxRecord[] = [
-      { seq: '10', key: 'u1', delivery: { n: 10 } as never, event: { n: 10 } as never },
-      { seq: '9', key: 'u1', delivery: null, event: { n: 9 } as never },
-      { seq: '8', key: 'u1', delivery: { n: 8 } as never, event: null },
-    ];
-    expect(topicBatchesOf(stored, topics)).toEqual([
-      {
-        topic: topics.deliveries,
-        records: [
-          { key: 'u1', value: { n: 8 } },
-          { key: 'u1', value: { n: 10 } },
-        ],
-      },
-      {
-        topic: topics.events,
-        records: [
-          { key: 'u1', value: { n: 9 } },
-          { key: 'u1', value: { n: 10 } },
-        ],
-      },
+  it('renders each change as its delivery update and its event, per topic in outbox order, keyed by user', () => {
+    const batches = topicBatchesOf(
+      [stored('10', { message, status: 'delivered', at }), stored('9', { message, status: 'sent', at })],
+      topics,
+    );
+    expect(batches.map((b) => b.topic)).toEqual([topics.deliveries, topics.events]);
+    expect(batches[0]?.records.map((r) => [r.key, (r.value as { status: string }).status])).toEqual([
+      ['u1', 'sent'],
+      ['u1', 'delivered'],
     ]);
+    expect(batches[1]?.records.map((r) => (r.value as { eventId: string }).eventId)).toEqual([
+      `${message.id}:sent`,
+      `${message.id}:delivered`,
+    ]);
+  });
+
+  it('a status with no event (expired) has only its delivery update; an event that is no change only its event', () => {
+    const batches = topicBatchesOf(
+      [
+        stored('1', { message, status: 'expired', at }),
+        stored('2', { message, status: 'replied', at, event: { id: 'x:replied:2', properties: {} } }, true),
+      ],
+      topics,
+    );
+    expect(batches.map((b) => [b.topic, b.records.length])).toEqual([
+      [topics.deliveries, 1],
+      [topics.events, 1],
+    ]);
+    expect(batches[1]?.records[0]?.value).toMatchObject({ eventId: 'x:replied:2', name: 'message_replied' });
+  });
+
+  it('renders a record published twice as the same event (consumers dedupe by its id)', () => {
+    const record = stored('1', { message, status: 'sent', at });
+    expect(topicBatchesOf([record], topics)).toEqual(topicBatchesOf([record], topics));
   });
 });

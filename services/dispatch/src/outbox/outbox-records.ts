@@ -1,15 +1,15 @@
-import type { DeliveryUpdate, EventEnvelope } from '@nudge/contracts';
 import type { OutgoingRecord, TopicNames } from '@nudge/kafka';
 import { deliveryUpdateOf, messageEventOf, type StatusChange } from '../messages/status-change';
 
 /**
- * One row of the outbox: a status change's DeliveryUpdate (for `nudge.deliveries.v1`) and its
- * `message_*` event (for `nudge.events.v1`), either of which may be absent, keyed by the user.
+ * One row of the outbox: a status change, kept with only what its records are made of. The
+ * relay renders its DeliveryUpdate (for `nudge.deliveries.v1`, unless `eventOnly`) and its
+ * `message_*` event (for `nudge.events.v1`, for statuses that have one), both keyed by the user.
  */
 export interface OutboxRecord {
-  key: string;
-  delivery: DeliveryUpdate | null;
-  event: EventEnvelope | null;
+  change: StatusChange;
+  /** An event that is not a change (a reply to a message already `replied`): no DeliveryUpdate. */
+  eventOnly: boolean;
 }
 
 /** An outbox record as stored, with its place in the publishing order. */
@@ -18,15 +18,15 @@ export interface StoredOutboxRecord extends OutboxRecord {
 }
 
 /**
- * The records of status changes, in the order they must reach Kafka: one per change (its
- * DeliveryUpdate and its `message_*` event), then one per event of `moreEvents` (a reply to
- * a message already `replied` is an event, not a change). The event ids derive from the
- * message and status, so a record published twice is one event to its consumers.
+ * The records of status changes, in the order they must reach Kafka: the changes, then
+ * `eventsOnly`. Each keeps only the message fields its records need (a row is a few hundred
+ * bytes, written with the status in the hot path). The event ids derive from the message and
+ * status, so a record published twice is one event to its consumers.
  */
-export function outboxRecordsOf(changes: StatusChange[], moreEvents: EventEnvelope[] = []): OutboxRecord[] {
+export function outboxRecordsOf(changes: StatusChange[], eventsOnly: StatusChange[] = []): OutboxRecord[] {
   return [
-    ...changes.map((change) => ({ key: change.message.userId, delivery: deliveryUpdateOf(change), event: messageEventOf(change) })),
-    ...moreEvents.map((event) => ({ key: event.userId, delivery: null, event })),
+    ...changes.map((change) => ({ change: compact(change), eventOnly: false })),
+    ...eventsOnly.map((change) => ({ change: compact(change), eventOnly: true })),
   ];
 }
 
@@ -36,10 +36,26 @@ export function topicBatchesOf(
   topics: Pick<TopicNames, 'deliveries' | 'events'>,
 ): { topic: string; records: OutgoingRecord[] }[] {
   const ordered = [...records].sort((a, b) => compareSeq(a.seq, b.seq));
+  const deliveries = ordered.filter((r) => !r.eventOnly).map((r) => ({ key: r.change.message.userId, value: deliveryUpdateOf(r.change) }));
+  const events = ordered.flatMap((r) => {
+    const event = messageEventOf(r.change);
+    return event ? [{ key: event.userId, value: event }] : [];
+  });
   return [
-    { topic: topics.deliveries, records: ordered.flatMap((r) => (r.delivery ? [{ key: r.key, value: r.delivery }] : [])) },
-    { topic: topics.events, records: ordered.flatMap((r) => (r.event ? [{ key: r.key, value: r.event }] : [])) },
+    { topic: topics.deliveries, records: deliveries },
+    { topic: topics.events, records: events },
   ].filter((batch) => batch.records.length > 0);
+}
+
+function compact(change: StatusChange): StatusChange {
+  const { id, sendId, userId, campaignId, stepId, channel, provider } = change.message;
+  return {
+    message: { id, sendId, userId, campaignId, stepId, channel, provider },
+    status: change.status,
+    at: change.at,
+    ...(change.reason === undefined ? {} : { reason: change.reason }),
+    ...(change.event === undefined ? {} : { event: change.event }),
+  };
 }
 
 /** Orders bigint sequence numbers given as decimal strings (as pg returns them). */

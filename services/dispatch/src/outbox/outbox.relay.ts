@@ -38,8 +38,7 @@ export class OutboxRelay {
       );
       return records;
     });
-    this.metrics.published.inc({ topic: 'deliveries' }, published.filter((r) => r.delivery).length);
-    this.metrics.published.inc({ topic: 'events' }, published.filter((r) => r.event).length);
+    this.metrics.published.inc(published.length);
     return published.length;
   }
 }

@@ -16,12 +16,14 @@ export class OutboxStore {
   /** Adds records in the caller's transaction, in one statement, numbered in the order given. */
   async add(manager: EntityManager, records: OutboxRecord[]): Promise<void> {
     if (records.length === 0) return;
+    // One JSON array of the changes, split by json_array_elements (no per-field conversion), and their keys beside it.
     await manager.query(
-      `INSERT INTO dispatch_outbox (key, delivery, event)
-       SELECT r.key, r.delivery, r.event
-       FROM ROWS FROM (json_to_recordset($1::json) AS (key text, delivery json, event json)) WITH ORDINALITY AS r(key, delivery, event, ordinal)
+      `INSERT INTO dispatch_outbox (key, change, event_only)
+       SELECT r.key, r.change, r.event_only
+       FROM ROWS FROM (json_array_elements($1::json), unnest($2::text[]), unnest($3::boolean[])) WITH ORDINALITY
+         AS r(change, key, event_only, ordinal)
        ORDER BY r.ordinal`,
-      [JSON.stringify(records)],
+      [JSON.stringify(records.map((r) => r.change)), records.map((r) => r.change.message.userId), records.map((r) => r.eventOnly)],
     );
   }
 
@@ -33,11 +35,11 @@ export class OutboxStore {
 
   /** The oldest records, locked until the transaction ends. */
   async oldest(manager: EntityManager, limit: number): Promise<StoredOutboxRecord[]> {
-    const rows: (OutboxRecord & { seq: string })[] = await manager.query(
-      `SELECT seq, key, delivery, event FROM dispatch_outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    const rows: { seq: string; change: OutboxRecord['change']; event_only: boolean }[] = await manager.query(
+      `SELECT seq, change, event_only FROM dispatch_outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
     );
-    return rows.map((row) => ({ seq: String(row.seq), key: row.key, delivery: row.delivery, event: row.event }));
+    return rows.map((row) => ({ seq: String(row.seq), change: row.change, eventOnly: row.event_only }));
   }
 
   /** Deletes published records; answers how many it deleted. */

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { EventEnvelope } from '@nudge/contracts';
 import type { EntityManager } from 'typeorm';
 import type { StatusChange } from '../messages/status-change';
 import { outboxRecordsOf } from './outbox-records';
@@ -18,9 +17,12 @@ export class StatusEventsOutbox {
     private readonly signal: OutboxSignal,
   ) {}
 
-  /** Writes the changes' records (and `moreEvents`) in the caller's transaction; then call `committed()`. */
-  add(manager: EntityManager, changes: StatusChange[], moreEvents: EventEnvelope[] = []): Promise<void> {
-    return this.store.add(manager, outboxRecordsOf(changes, moreEvents));
+  /**
+   * Writes the changes' records in the caller's transaction, then `eventsOnly` (events that
+   * are not changes: a reply to a message already `replied`); then call `committed()`.
+   */
+  add(manager: EntityManager, changes: StatusChange[], eventsOnly: StatusChange[] = []): Promise<void> {
+    return this.store.add(manager, outboxRecordsOf(changes, eventsOnly));
   }
 
   /** Wakes the relay: the transaction that added records has committed. */
