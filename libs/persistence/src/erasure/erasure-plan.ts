@@ -104,6 +104,11 @@ export const ERASURE_PLAN: readonly ErasureStep[] = [
     statement: ({ userId }) => ({ sql: 'DELETE FROM pending_sends WHERE user_id = $1', parameters: [userId] }),
   },
   {
+    table: 'dispatch_outbox',
+    effect: "deleted: the user's status events not yet published (they carry the user id and reply text) are never published",
+    statement: ({ userId }) => ({ sql: 'DELETE FROM dispatch_outbox WHERE key = $1', parameters: [userId] }),
+  },
+  {
     table: 'journey_runs',
     effect: "active runs exited (their timers never fire); every run's trigger event stripped to id, name and times, user id hashed",
     statement: ({ userId, userKey, at }) => ({

@@ -127,7 +127,7 @@ export async function messageReaching(
     async () => {
       const { body } = await harness.stack
         .client('dispatch')
-        .get<{ items: MessageItem[] }>(`/v1/messages?userId=${encodeURIComponent(userId)}`);
+        .get<{ items: MessageItem[] }>(`/v1/messages?userId=${encodeURIComponent(userId)}&limit=500`);
       return body.items.find((m) => m.triggerEventId === triggerEventId && m.status === status);
     },
     { what: `a ${status} message for ${userId} / ${triggerEventId}`, timeoutMs },
