@@ -1,5 +1,6 @@
 export * from './outbound-message';
 export * from './provider-errors';
+export * from './retry-after';
 export * from './channel-provider';
 export * from './sandbox/sandbox.provider';
 export * from './provider-registry';

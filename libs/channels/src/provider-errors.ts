@@ -9,12 +9,17 @@ export function truncatedReason(reason: string): string {
   return reason.length <= MAX_FAILURE_REASON_CHARS ? reason : `${reason.slice(0, MAX_FAILURE_REASON_CHARS - 1)}…`;
 }
 
-/** The provider could not take the message now (timeout, 5xx, throttled): try again later. */
+/**
+ * The provider could not take the message now (timeout, 5xx, throttled): try again later.
+ * `retryAfterMs` is how long the provider asked us to wait (its `Retry-After`), when it said.
+ */
 export class ProviderTransientError extends Error {
   readonly kind = 'transient' as const;
-  constructor(message: string) {
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options: { retryAfterMs?: number | undefined } = {}) {
     super(truncatedReason(message));
     this.name = 'ProviderTransientError';
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -3,6 +3,7 @@ import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { ProviderTransientError } from '../../provider-errors';
 import type { ProviderFactory } from '../../provider-registry';
+import { parseRetryAfter, withRetryAfter } from '../../retry-after';
 import { callProvider, parseJson } from '../shared/provider-http';
 import { fcmRefusal } from './fcm-errors';
 import { fcmConfig, type FcmConfig } from './fcm.settings';
@@ -34,7 +35,7 @@ export class FcmProvider implements ChannelProvider {
     const title = message.subject ?? this.config.defaultTitle;
     const notification = { ...(title !== undefined && { title }), body: message.body };
     const bearer = await this.accessToken.get();
-    const { status, body } = await this.post(bearer, { message: { token: message.to, notification } });
+    const { status, body, retryAfterMs } = await this.post(bearer, { message: { token: message.to, notification } });
     const sent = sentAnswer.safeParse(body);
     if (status === 200 && sent.success) return { outcome: 'accepted', status: 'sent', providerMessageId: sent.data.name };
     if (status === 401) {
@@ -44,18 +45,18 @@ export class FcmProvider implements ChannelProvider {
         error: new ProviderTransientError('FCM refused the access token (UNAUTHENTICATED); the retry asks Google for a new one'),
       };
     }
-    return { outcome: 'rejected', error: fcmRefusal(status, body) };
+    return { outcome: 'rejected', error: withRetryAfter(fcmRefusal(status, body), retryAfterMs) };
   }
 
-  private async post(bearer: string, payload: object): Promise<{ status: number; body: unknown }> {
+  private async post(bearer: string, payload: object): Promise<{ status: number; body: unknown; retryAfterMs: number | undefined }> {
     const url = `${this.config.baseUrl}/v1/projects/${encodeURIComponent(this.config.projectId)}/messages:send`;
-    const { status, text } = await callProvider(
+    const { status, text, headers } = await callProvider(
       'FCM',
       url,
       { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify(payload) },
       this.config.timeoutMs,
     );
-    return { status, body: parseJson(text) };
+    return { status, body: parseJson(text), retryAfterMs: parseRetryAfter(headers.get('retry-after'), new Date()) };
   }
 }
 

@@ -4,6 +4,7 @@ import type { OutboundMessage } from '../../outbound-message';
 import { ProviderPermanentError, ProviderTransientError, type ProviderError } from '../../provider-errors';
 import type { ProviderFactory } from '../../provider-registry';
 import { refuseLongBody } from '../shared/body-length';
+import { parseRetryAfter, withRetryAfter } from '../../retry-after';
 import { callProvider, isTransientStatus, parseJson, unreadableAnswer } from '../shared/provider-http';
 import { MessengerReadLedger } from './messenger-read-ledger';
 import { MESSENGER_WINDOW_HOURS, messengerSendPolicy } from './messenger-window';
@@ -48,7 +49,7 @@ export class MessengerProvider implements ChannelProvider {
     if (tooLong) return tooLong;
     const policy = messengerSendPolicy(message);
     if (policy.outcome === 'refused') return { outcome: 'rejected', error: new ProviderPermanentError(policy.reason) };
-    const { status, body } = await this.post({
+    const { status, body, retryAfterMs } = await this.post({
       recipient: { id: message.to },
       messaging_type: policy.messagingType,
       ...('tag' in policy && { tag: policy.tag }),
@@ -59,19 +60,19 @@ export class MessengerProvider implements ChannelProvider {
       this.readLedger.remember(sent.data.message_id, message.to, message.now);
       return { outcome: 'accepted', status: 'sent', providerMessageId: sent.data.message_id };
     }
-    return { outcome: 'rejected', error: messengerRefusal(status, body) };
+    return { outcome: 'rejected', error: withRetryAfter(messengerRefusal(status, body), retryAfterMs) };
   }
 
-  private async post(payload: object): Promise<{ status: number; body: unknown }> {
+  private async post(payload: object): Promise<{ status: number; body: unknown; retryAfterMs: number | undefined }> {
     // The URL carries the Page token: it never goes into an error message.
     const url = `${this.config.baseUrl}/${this.config.apiVersion}/me/messages?access_token=${encodeURIComponent(this.config.pageToken)}`;
-    const { status, text } = await callProvider(
+    const { status, text, headers } = await callProvider(
       'Messenger',
       url,
       { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) },
       this.config.timeoutMs,
     );
-    return { status, body: parseJson(text) };
+    return { status, body: parseJson(text), retryAfterMs: parseRetryAfter(headers.get('retry-after'), new Date()) };
   }
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import type { ProviderFactory } from '../../provider-registry';
+import { parseRetryAfter, withRetryAfter } from '../../retry-after';
 import { callProvider, parseJson } from '../shared/provider-http';
 import { SMSAPI_DUPLICATE_IDX, smsapiRefusal } from './smsapi-error-codes';
 import { SMSAPI_PROVIDER, smsapiConfig, type SmsapiConfig } from './smsapi.settings';
@@ -42,16 +43,16 @@ export class SmsapiProvider implements ChannelProvider {
       check_idx: '1',
       notify_url: notifyUrl,
     });
-    const { status, body } = await this.post('/sms.do', form);
+    const { status, body, retryAfterMs } = await this.post('/sms.do', form);
     const accepted = { outcome: 'accepted', status: 'sent', providerMessageId: message.messageId } as const;
     if (status >= 200 && status < 300 && sentAnswer.safeParse(body).success) return accepted;
     const refusal = errorAnswer.safeParse(body);
     if (refusal.success && refusal.data.error === SMSAPI_DUPLICATE_IDX) return accepted;
-    return { outcome: 'rejected', error: smsapiRefusal(status, refusal.success ? refusal.data : undefined) };
+    return { outcome: 'rejected', error: withRetryAfter(smsapiRefusal(status, refusal.success ? refusal.data : undefined), retryAfterMs) };
   }
 
-  private async post(path: string, form: URLSearchParams): Promise<{ status: number; body: unknown }> {
-    const { status, text } = await callProvider(
+  private async post(path: string, form: URLSearchParams): Promise<{ status: number; body: unknown; retryAfterMs: number | undefined }> {
+    const { status, text, headers } = await callProvider(
       'SMSAPI',
       `${this.config.baseUrl}${path}`,
       {
@@ -61,7 +62,7 @@ export class SmsapiProvider implements ChannelProvider {
       },
       this.config.timeoutMs,
     );
-    return { status, body: parseJson(text) };
+    return { status, body: parseJson(text), retryAfterMs: parseRetryAfter(headers.get('retry-after'), new Date()) };
   }
 }
 

@@ -37,7 +37,11 @@ describe('TelegramProvider', () => {
     const first = await sendThrough(telegram, aMessage());
     expect(first).toMatchObject({
       outcome: 'rejected',
-      error: { kind: 'transient', message: 'Telegram is throttling: Too Many Requests: retry after 3 (retry after 3 s)' },
+      error: {
+        kind: 'transient',
+        message: 'Telegram is throttling: Too Many Requests: retry after 3 (retry after 3 s)',
+        retryAfterMs: 3_000,
+      },
     });
     const retry = await sendThrough(telegram, aMessage({ attempt: 2 }));
     expect(retry).toMatchObject({ outcome: 'accepted', providerMessageId: '42:1' });

@@ -72,7 +72,9 @@ function telegramRefusal(status: number, body: unknown): ProviderError {
   if (code === 429) {
     const retryAfter = refused.success ? refused.data.parameters?.retry_after : undefined;
     const hint = retryAfter === undefined ? '' : ` (retry after ${retryAfter} s)`;
-    return new ProviderTransientError(`Telegram is throttling: ${description}${hint}`);
+    return new ProviderTransientError(`Telegram is throttling: ${description}${hint}`, {
+      retryAfterMs: retryAfter === undefined ? undefined : retryAfter * 1000,
+    });
   }
   if (code >= 500) return new ProviderTransientError(`Telegram failed: ${description}`);
   return new ProviderPermanentError(`Telegram refused the message: ${description}`);

@@ -1,5 +1,6 @@
 import { sendThrough } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
+import { startFakeProviderServer } from '../../testing/fake-provider-server';
 import { aCartReminder } from '../../testing/outbound-messages';
 import { startFakeTwilioApi, type FakeTwilioApi } from './fake-twilio-api';
 import { TwilioProvider, twilioFactory } from './twilio.provider';
@@ -75,6 +76,37 @@ describe('TwilioProvider', () => {
     });
     const retry = await sendThrough(provider, aMessage({ attempt: 2 }));
     expect(retry).toEqual({ outcome: 'accepted', status: 'sent', providerMessageId: FIRST_SID });
+  });
+
+  it("a 503 fails transiently and carries Twilio's Retry-After, in seconds or as a date", async () => {
+    const retryAt = new Date(Date.now() + 90_000).toUTCString();
+    const answers = ['120', retryAt];
+    const busy = await startFakeProviderServer(() => ({
+      status: 503,
+      body: { code: 20503, message: 'Service Unavailable', status: 503 },
+      headers: { 'retry-after': answers.shift() ?? '' },
+    }));
+    try {
+      const provider = twilio({ from: '+15005550006', baseUrl: busy.baseUrl });
+      const inSeconds = await sendThrough(provider, aMessage());
+      expect(inSeconds).toMatchObject({ outcome: 'rejected', error: { kind: 'transient', retryAfterMs: 120_000 } });
+      const atDate = await sendThrough(provider, aMessage());
+      const waited = atDate.outcome === 'rejected' && atDate.error.kind === 'transient' ? atDate.error.retryAfterMs : undefined;
+      expect(waited).toBeGreaterThan(80_000);
+      expect(waited).toBeLessThanOrEqual(90_000);
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it('a 503 without Retry-After fails transiently with no wait of its own', async () => {
+    const busy = await startFakeProviderServer(() => ({ status: 503, body: { code: 20503, message: 'Service Unavailable', status: 503 } }));
+    try {
+      const result = await sendThrough(twilio({ from: '+15005550006', baseUrl: busy.baseUrl }), aMessage());
+      expect(result).toMatchObject({ outcome: 'rejected', error: { kind: 'transient', retryAfterMs: undefined } });
+    } finally {
+      await busy.close();
+    }
   });
 
   it('an invalid number fails for good with Twilio message and code', async () => {

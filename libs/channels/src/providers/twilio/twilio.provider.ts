@@ -3,6 +3,7 @@ import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { ProviderPermanentError, ProviderTransientError, type ProviderError } from '../../provider-errors';
 import type { ProviderFactory } from '../../provider-registry';
+import { parseRetryAfter, withRetryAfter } from '../../retry-after';
 import { refuseLongBody } from '../shared/body-length';
 import { callProvider, parseJson } from '../shared/provider-http';
 import { TWILIO_PROVIDER, twilioConfig, type TwilioConfig } from './twilio.settings';
@@ -42,11 +43,14 @@ export class TwilioProvider implements ChannelProvider {
     }
     const statusCallback = `${this.config.publicUrl}/v1/providers/${TWILIO_PROVIDER}/status${message.channel === 'rcs' ? RCS_CALLBACK_QUERY : ''}`;
     const form = new URLSearchParams({ To: message.to, ...senderFields, Body: message.body, StatusCallback: statusCallback });
-    const { status, body } = await this.post(`/2010-04-01/Accounts/${encodeURIComponent(this.config.accountSid)}/Messages.json`, form);
+    const { status, body, retryAfterMs } = await this.post(
+      `/2010-04-01/Accounts/${encodeURIComponent(this.config.accountSid)}/Messages.json`,
+      form,
+    );
     const created = createdAnswer.safeParse(body);
     if (status >= 200 && status < 300 && created.success)
       return { outcome: 'accepted', status: 'sent', providerMessageId: created.data.sid };
-    return { outcome: 'rejected', error: twilioRefusal(status, body) };
+    return { outcome: 'rejected', error: withRetryAfter(twilioRefusal(status, body), retryAfterMs) };
   }
 
   private senderFields(message: OutboundMessage): Record<string, string> | undefined {
@@ -59,9 +63,9 @@ export class TwilioProvider implements ChannelProvider {
     return messagingServiceSid ? { MessagingServiceSid: messagingServiceSid } : undefined;
   }
 
-  private async post(path: string, form: URLSearchParams): Promise<{ status: number; body: unknown }> {
+  private async post(path: string, form: URLSearchParams): Promise<{ status: number; body: unknown; retryAfterMs: number | undefined }> {
     const credentials = Buffer.from(`${this.config.accountSid}:${this.config.authToken}`).toString('base64');
-    const { status, text } = await callProvider(
+    const { status, text, headers } = await callProvider(
       'Twilio',
       `${this.config.baseUrl}${path}`,
       {
@@ -71,7 +75,7 @@ export class TwilioProvider implements ChannelProvider {
       },
       this.config.timeoutMs,
     );
-    return { status, body: parseJson(text) };
+    return { status, body: parseJson(text), retryAfterMs: parseRetryAfter(headers.get('retry-after'), new Date()) };
   }
 }
 

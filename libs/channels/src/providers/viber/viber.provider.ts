@@ -4,6 +4,7 @@ import type { OutboundMessage } from '../../outbound-message';
 import { ProviderPermanentError, ProviderTransientError } from '../../provider-errors';
 import type { ProviderFactory } from '../../provider-registry';
 import { refuseLongBody } from '../shared/body-length';
+import { parseRetryAfter, withRetryAfter } from '../../retry-after';
 import { callProvider, isTransientStatus, parseJson, unreadableAnswer } from '../shared/provider-http';
 import { readMessageToken } from './viber-message-token';
 import { viberRefusal } from './viber-status-codes';
@@ -36,8 +37,15 @@ export class ViberProvider implements ChannelProvider {
     const tooLong = refuseLongBody('Viber', message.body, VIBER_MAX_LENGTH);
     if (tooLong) return tooLong;
     const sender = { name: message.sender ?? this.config.senderName };
-    const { status, text } = await this.post('/pa/send_message', { receiver: message.to, type: 'text', text: message.body, sender });
-    if (isTransientStatus(status)) return { outcome: 'rejected', error: new ProviderTransientError(`Viber failed: HTTP ${status}`) };
+    const { status, text, retryAfterMs } = await this.post('/pa/send_message', {
+      receiver: message.to,
+      type: 'text',
+      text: message.body,
+      sender,
+    });
+    if (isTransientStatus(status)) {
+      return { outcome: 'rejected', error: withRetryAfter(new ProviderTransientError(`Viber failed: HTTP ${status}`), retryAfterMs) };
+    }
     const answer = sendAnswer.safeParse(parseJson(text));
     if (status !== 200 || !answer.success) return { outcome: 'rejected', error: unreadableAnswer('Viber', status) };
     if (answer.data.status !== 0) return { outcome: 'rejected', error: viberRefusal(answer.data.status, answer.data.status_message) };
@@ -48,8 +56,8 @@ export class ViberProvider implements ChannelProvider {
     return { outcome: 'accepted', status: 'sent', providerMessageId: messageToken };
   }
 
-  private async post(path: string, payload: object): Promise<{ status: number; text: string }> {
-    const { status, text } = await callProvider(
+  private async post(path: string, payload: object): Promise<{ status: number; text: string; retryAfterMs: number | undefined }> {
+    const { status, text, headers } = await callProvider(
       'Viber',
       `${this.config.baseUrl}${path}`,
       {
@@ -59,7 +67,7 @@ export class ViberProvider implements ChannelProvider {
       },
       this.config.timeoutMs,
     );
-    return { status, text };
+    return { status, text, retryAfterMs: parseRetryAfter(headers.get('retry-after'), new Date()) };
   }
 }
 

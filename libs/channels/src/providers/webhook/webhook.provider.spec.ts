@@ -15,6 +15,7 @@ interface ReceivedCall {
 async function startCustomerEndpoint(): Promise<{ url: string; calls: ReceivedCall[]; close(): Promise<void> }> {
   const server = await startFakeProviderServer((request) => {
     if (request.path === '/silent') return null;
+    if (request.path === '/busy') return { status: 503, body: 'busy', contentType: 'text/plain', headers: { 'retry-after': '30' } };
     if (request.path === '/error-page') return { status: 500, body: 'x'.repeat(100_000), contentType: 'text/html' };
     const status = Number(/^\/status\/(\d{3})$/.exec(request.path)?.[1] ?? 204);
     return {
@@ -112,6 +113,12 @@ describe('WebhookProvider', () => {
       error: { kind: 'permanent', message: `${to} answered 302, a redirect, which is not followed: endpoint says 302` },
     });
     expect(endpoint.calls.map(({ path }) => path)).not.toContain('/elsewhere');
+  });
+
+  it("a 503 fails transiently, carrying the endpoint's Retry-After", async () => {
+    const to = `${endpoint.url}/busy`;
+    const result = await providerWith().send(aMessage(to));
+    expect(result).toMatchObject({ outcome: 'rejected', error: { kind: 'transient', retryAfterMs: 30_000 } });
   });
 
   it('keeps at most 500 characters of what a failing endpoint said', async () => {

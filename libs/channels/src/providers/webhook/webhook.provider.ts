@@ -3,6 +3,7 @@ import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { ProviderPermanentError, ProviderTransientError, type ProviderError } from '../../provider-errors';
 import type { ProviderFactory } from '../../provider-registry';
+import { parseRetryAfter, withRetryAfter } from '../../retry-after';
 import { isTransientStatus } from '../shared/provider-http';
 import { ScreenedHttpClient } from '../../address-screen/screened-http-client';
 import type { Resolver } from '../../address-screen/screened-lookup';
@@ -89,7 +90,10 @@ export class WebhookProvider implements ChannelProvider {
         if (posted.status >= 200 && posted.status < 300) {
           return { outcome: 'accepted', status: 'delivered', providerMessageId: message.messageId };
         }
-        return { outcome: 'rejected', error: failureOf(target, posted.status, posted.text) };
+        return {
+          outcome: 'rejected',
+          error: withRetryAfter(failureOf(target, posted.status, posted.text), parseRetryAfter(posted.headers['retry-after'], message.now)),
+        };
     }
   }
 }

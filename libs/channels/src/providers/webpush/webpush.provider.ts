@@ -6,6 +6,7 @@ import type { ProviderFactory } from '../../provider-registry';
 import { ScreenedHttpClient, type ScreenedOutcome } from '../../address-screen/screened-http-client';
 import type { Resolver } from '../../address-screen/screened-lookup';
 import { isAllowedTarget } from '../../address-screen/allowed-hosts';
+import { parseRetryAfter, withRetryAfter } from '../../retry-after';
 import { isTransientStatus } from '../shared/provider-http';
 import { readPushSubscription } from './push-subscription';
 import { webpushConfig, type WebpushConfig } from './webpush.settings';
@@ -75,7 +76,13 @@ export class WebpushProvider implements ChannelProvider {
         return { outcome: 'rejected', error: pushServiceUnreachable(posted.reason, posted.timedOut, this.config.timeoutMs) };
       case 'answered': {
         if (posted.status < 200 || posted.status >= 300)
-          return { outcome: 'rejected', error: pushServiceRefusal(posted.status, posted.text) };
+          return {
+            outcome: 'rejected',
+            error: withRetryAfter(
+              pushServiceRefusal(posted.status, posted.text),
+              parseRetryAfter(posted.headers['retry-after'], new Date()),
+            ),
+          };
         const location = typeof posted.headers.location === 'string' ? posted.headers.location : undefined;
         return { outcome: 'accepted', status: 'sent', providerMessageId: location || `webpush:${messageId}` };
       }

@@ -4,6 +4,7 @@ import type { OutboundMessage } from '../../outbound-message';
 import { ProviderPermanentError } from '../../provider-errors';
 import type { ProviderFactory } from '../../provider-registry';
 import { refuseLongBody } from '../shared/body-length';
+import { parseRetryAfter, withRetryAfter } from '../../retry-after';
 import { callProvider, parseJson } from '../shared/provider-http';
 import { chooseWhatsAppContent, WHATSAPP_SESSION_WINDOW_HOURS } from './whatsapp-content';
 import { whatsappRefusal } from './whatsapp-error-codes';
@@ -45,16 +46,22 @@ export class WhatsAppCloudProvider implements ChannelProvider {
     const choice = chooseWhatsAppContent(message, this.config.templates);
     if (choice.outcome === 'refused') return { outcome: 'rejected', error: new ProviderPermanentError(choice.reason) };
     const payload = { messaging_product: 'whatsapp', recipient_type: 'individual', to: message.to, ...choice.content };
-    const { status, body } = await this.post(`/${this.config.version}/${encodeURIComponent(this.config.phoneNumberId)}/messages`, payload);
+    const { status, body, retryAfterMs } = await this.post(
+      `/${this.config.version}/${encodeURIComponent(this.config.phoneNumberId)}/messages`,
+      payload,
+    );
     const sent = sentAnswer.safeParse(body);
     if (status >= 200 && status < 300 && sent.success)
       return { outcome: 'accepted', status: 'sent', providerMessageId: sent.data.messages[0]?.id ?? '' };
     const refused = errorAnswer.safeParse(body);
-    return { outcome: 'rejected', error: whatsappRefusal(status, refused.success ? refused.data.error : undefined) };
+    return {
+      outcome: 'rejected',
+      error: withRetryAfter(whatsappRefusal(status, refused.success ? refused.data.error : undefined), retryAfterMs),
+    };
   }
 
-  private async post(path: string, payload: object): Promise<{ status: number; body: unknown }> {
-    const { status, text } = await callProvider(
+  private async post(path: string, payload: object): Promise<{ status: number; body: unknown; retryAfterMs: number | undefined }> {
+    const { status, text, headers } = await callProvider(
       'WhatsApp',
       `${this.config.baseUrl}${path}`,
       {
@@ -64,7 +71,7 @@ export class WhatsAppCloudProvider implements ChannelProvider {
       },
       this.config.timeoutMs,
     );
-    return { status, body: parseJson(text) };
+    return { status, body: parseJson(text), retryAfterMs: parseRetryAfter(headers.get('retry-after'), new Date()) };
   }
 }
 
