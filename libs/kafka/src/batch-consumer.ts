@@ -2,6 +2,13 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { DLQ_HEADERS, issuesFromZod } from '@nudge/contracts';
 import type { ZodType, ZodTypeDef } from 'zod';
 import type { JsonProducer } from './json-producer';
+import {
+  doublingBackoff,
+  handleIsolatingFailures,
+  isInfrastructureError,
+  type FailedRecord,
+  type IsolationPolicy,
+} from './isolate-failures';
 import { whileRetriable } from './topics';
 
 /** A record that decoded and passed its schema. */
@@ -31,11 +38,19 @@ export interface RejectedRecord<T> {
 }
 
 /**
- * Handles one batch of valid records. Records it cannot process are returned and go to
- * the DLQ; throwing means "try the whole batch again" (e.g. the database is down), so
- * nothing is committed and nothing is lost.
+ * Handles one slice of valid records. Records it cannot process are returned and go to the
+ * DLQ. Throwing means "not now": the slice is tried again with backoff and, if it keeps
+ * throwing for reasons other than infrastructure (`isInfrastructureError`), split until the
+ * records that throw on their own are found; those go to the DLQ. So one call's effects must
+ * be all-or-nothing (one transaction) and handling a record again must be harmless.
+ * `call.alone` is true on those retries: handle these records by themselves, not grouped
+ * with other callers' (a `coalescing` flush), whose records could carry the failure.
  */
-export type BatchHandler<T> = (records: ConsumedRecord<T>[]) => Promise<RejectedRecord<T>[] | void>;
+export type BatchHandler<T> = (records: ConsumedRecord<T>[], call: HandlerCall) => Promise<RejectedRecord<T>[] | void>;
+
+export interface HandlerCall {
+  alone: boolean;
+}
 
 export interface BatchConsumerOptions<T> {
   kafka: Kafka;
@@ -46,8 +61,14 @@ export interface BatchConsumerOptions<T> {
   /** Publishes dead letters; the DLQ of a topic is `<topic>.dlq`. */
   deadLetters: JsonProducer;
   logger: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
-  /** Called with the lag of every batch's partition, for metrics. */
+  /** Called with a partition's lag each time its committed position advances, for metrics and health. */
   onLag?: (topic: string, partition: number, lag: number) => void;
+  /** Called when a batch arrives with the records not yet handled on its partition (lag > 0 until it advances). */
+  onFetched?: (topic: string, partition: number, lag: number) => void;
+  /** Called for every record sent to the DLQ, with its kind (invalid_json, invalid_schema, handler_failed, …). */
+  onDeadLetter?: (topic: string, kind: string) => void;
+  /** How failing slices are retried and split; the consumers' defaults otherwise (tests shorten the pauses). */
+  isolation?: Partial<Pick<IsolationPolicy, 'tries' | 'backoffMs' | 'isInfrastructure'>>;
   partitionsConsumedConcurrently?: number;
   /** The largest slice of a fetched batch handed to `handle` at once. */
   maxRecordsPerCall?: number;
@@ -92,19 +113,44 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
 
 async function consumeBatch<T>(payload: EachBatchPayload, options: BatchConsumerOptions<T>): Promise<void> {
   const { batch } = payload;
+  if (batch.messages.length === 0) return;
+  options.onFetched?.(batch.topic, batch.partition, Number(batch.offsetLagLow()));
   const sliceSize = options.maxRecordsPerCall ?? 500;
+  const policy = isolationPolicy(payload, options);
   for (let start = 0; start < batch.messages.length; start += sliceSize) {
     if (!payload.isRunning() || payload.isStale()) return;
     const slice = batch.messages.slice(start, start + sliceSize);
     const { valid, rejected } = decode(slice, batch.topic, batch.partition, options);
-    const handlerRejected = valid.length > 0 ? ((await options.handle(valid)) ?? []) : [];
-    await deadLetter(options, batch.topic, [...rejected, ...handlerRejected.map(fromRejected)]);
+    const handled = await handleIsolatingFailures(
+      valid,
+      async (records, alone) => (await options.handle(records, { alone })) ?? [],
+      policy,
+    );
+    await deadLetter(options, batch.topic, [
+      ...rejected,
+      ...handled.results.map(fromRejected),
+      ...handled.failed.map((f) => fromFailed(f, slice)),
+    ]);
     const last = slice[slice.length - 1];
     if (last) payload.resolveOffset(last.offset);
     await payload.commitOffsetsIfNecessary();
     await payload.heartbeat();
+    if (last) options.onLag?.(batch.topic, batch.partition, Math.max(0, Number(batch.highWatermark) - Number(last.offset) - 1));
   }
-  options.onLag?.(batch.topic, batch.partition, Number(batch.offsetLag()));
+}
+
+/** Retries of a failing slice: 3 tries, 0.5 s doubling to 4 s, heartbeating while it waits. */
+function isolationPolicy<T>(payload: EachBatchPayload, options: BatchConsumerOptions<T>): IsolationPolicy {
+  return {
+    tries: options.isolation?.tries ?? 3,
+    backoffMs: options.isolation?.backoffMs ?? doublingBackoff(),
+    isInfrastructure: options.isolation?.isInfrastructure ?? isInfrastructureError,
+    keepGoing: () => payload.isRunning() && !payload.isStale(),
+    sleep: async (ms) => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      await payload.heartbeat().catch(() => undefined);
+    },
+  };
 }
 
 interface DeadLetter {
@@ -165,6 +211,17 @@ function fromRejected<T>(rejected: RejectedRecord<T>): DeadLetter {
   };
 }
 
+/** The longest error text a dead letter carries in its header. */
+const MAX_ERROR_CHARS = 1_000;
+
+/** A record whose handling threw on its own, dead-lettered with its original bytes. */
+function fromFailed<T>({ record, error }: FailedRecord<ConsumedRecord<T>>, slice: KafkaMessage[]): DeadLetter {
+  const text = error instanceof Error ? error.message : String(error);
+  const poison = new PoisonRecordError(`handler failed: ${text}`.slice(0, MAX_ERROR_CHARS), 'handler_failed');
+  const original = slice.find((message) => message.offset === record.offset);
+  return original ? { partition: record.partition, error: poison, message: original } : fromRejected({ record, error: poison });
+}
+
 async function deadLetter<T>(options: BatchConsumerOptions<T>, topic: string, letters: DeadLetter[]): Promise<void> {
   if (letters.length === 0) return;
   for (const letter of letters) {
@@ -188,4 +245,5 @@ async function deadLetter<T>(options: BatchConsumerOptions<T>, topic: string, le
       },
     })),
   );
+  for (const letter of letters) options.onDeadLetter?.(topic, letter.error.kind);
 }

@@ -4,3 +4,4 @@ export * from './json-producer';
 export * from './batch-consumer';
 export * from './coalesce';
 export * from './kafka-transport';
+export * from './isolate-failures';

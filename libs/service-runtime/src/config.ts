@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_BODY_RETENTION_MS } from '@nudge/kafka';
 import { z, type ZodRawShape } from 'zod';
+import { DEFAULT_CONSUMER_STALL_SECONDS } from './consumer-progress';
 
 /** The environment is wrong: names the variable and what is expected of it. */
 export class ConfigError extends Error {
@@ -68,6 +69,8 @@ export const sharedEnvShape = {
   LOG_FILE: z.string().trim().min(1).optional(),
   /** `retention.ms` of the topics that carry bodies (dispatch, DLQs) when a service creates them; default 7 days. */
   NUDGE_BODY_TOPIC_RETENTION_MS: z.coerce.number().int().min(60_000).default(DEFAULT_BODY_RETENTION_MS),
+  /** `/health` reports a consumed partition with lag that has not advanced for longer than this. */
+  NUDGE_CONSUMER_STALL_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_CONSUMER_STALL_SECONDS),
 } satisfies ZodRawShape;
 
 export const portSchema = z.coerce.number().int().min(0).max(65535);
@@ -145,4 +148,5 @@ export interface RuntimeConfig {
   LOG_LEVEL: string;
   LOG_FILE?: string;
   NUDGE_BODY_TOPIC_RETENTION_MS?: number;
+  NUDGE_CONSUMER_STALL_SECONDS?: number;
 }

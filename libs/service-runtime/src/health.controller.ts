@@ -3,14 +3,19 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { ApiAuth } from './api-auth';
+import type { RuntimeConfig } from './config';
+import { DEFAULT_CONSUMER_STALL_SECONDS } from './consumer-progress';
+import { ServiceMetrics } from './metrics';
 import { Public } from './route-access';
-import { DATA_SOURCE, KAFKA } from './tokens';
+import { DATA_SOURCE, KAFKA, SERVICE_CONFIG } from './tokens';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
 /**
- * `GET /health`: 200 when Kafka and Postgres answer, 503 otherwise (Terminus), with `auth`
- * `"on"` or `"off"` (no key configured: every route is open). Public: probes have no key.
+ * `GET /health`: 200 when Kafka and Postgres answer and no consumed partition is stalled
+ * (lag above zero and no advance for NUDGE_CONSUMER_STALL_SECONDS), 503 otherwise
+ * (Terminus), with `auth` `"on"` or `"off"` (no key configured: every route is open).
+ * Public: probes have no key.
  */
 @Controller()
 export class HealthController {
@@ -22,6 +27,8 @@ export class HealthController {
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(KAFKA) private readonly kafka: Kafka,
     private readonly auth: ApiAuth,
+    private readonly metrics: ServiceMetrics,
+    @Inject(SERVICE_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   @Get('health')
@@ -30,7 +37,7 @@ export class HealthController {
   async check() {
     const auth = this.auth.enabled ? 'on' : 'off';
     try {
-      return { ...(await this.health.check([() => this.database(), () => this.broker()])), auth };
+      return { ...(await this.health.check([() => this.database(), () => this.broker(), () => this.consumers()])), auth };
     } catch (error) {
       const report = error instanceof HttpException ? error.getResponse() : null;
       if (typeof report === 'object' && report !== null) throw new ServiceUnavailableException({ ...report, auth });
@@ -46,6 +53,14 @@ export class HealthController {
     } catch (error) {
       return indicator.down({ message: (error as Error).message });
     }
+  }
+
+  /** Down while a consumed partition has lag and has not advanced for the stall threshold. */
+  private consumers() {
+    const indicator = this.indicators.check('consumers');
+    const thresholdSeconds = this.config.NUDGE_CONSUMER_STALL_SECONDS ?? DEFAULT_CONSUMER_STALL_SECONDS;
+    const stalled = this.metrics.consumerProgress.stalled(thresholdSeconds);
+    return stalled.length === 0 ? indicator.up() : indicator.down({ thresholdSeconds, stalled });
   }
 
   private async broker() {

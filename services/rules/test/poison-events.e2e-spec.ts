@@ -2,7 +2,8 @@ import { createRulesApp } from '@nudge/rules';
 import { createKafka, JsonProducer } from '@nudge/kafka';
 import { eventually, readTopic, TestStack } from '@nudge/testing';
 
-// A record rules cannot read goes to the DLQ with the error, and the next one is decided.
+// A record rules cannot read, or whose handling throws, goes to the DLQ with the error, and
+// the next one on its partition is decided.
 describe('rules and poison records', () => {
   let stack: TestStack;
   let producer: JsonProducer;
@@ -13,6 +14,8 @@ describe('rules and poison records', () => {
     await producer.connect();
     const campaign = { name: 'c', trigger: { event: 'app_opened' }, message: { channel: 'sms', body: 'Hi' } };
     expect((await stack.client('rules').put('/v1/campaigns/opened', campaign)).status).toBe(200);
+    const waited = { ...campaign, trigger: { event: 'cart_abandoned' }, delay: 'PT1H', exceptions: [{ event: 'order_placed' }] };
+    expect((await stack.client('rules').put('/v1/campaigns/waited', waited)).status).toBe(200);
   });
 
   afterAll(async () => {
@@ -43,4 +46,46 @@ describe('rules and poison records', () => {
     expect(dead[1]?.headers['nudge-error']).toMatch(/eventId/);
     expect(dead.every((r) => r.key === 'pat')).toBe(true);
   });
+
+  it('dead-letters an event whose handling breaks a database constraint, and decides the events after it within seconds', async () => {
+    // Year 0 passes the schema (an ISO date-time, its timestamp at its receivedAt) but
+    // Postgres cannot store it as the exception event's timestamptz: evaluation throws.
+    const yearZero = '0000-01-01T00:00:00Z';
+    const poison = { ...envelope('poison-1', 'order_placed'), timestamp: yearZero, receivedAt: yearZero };
+    const nul = { ...envelope('nul-1', 'app_opened'), properties: { note: 'a\u0000b', cartValue: 150 } };
+    await producer.publish(stack.topics.events, [
+      { key: 'sam', value: poison },
+      { key: 'sam', value: nul },
+      { key: 'sam', value: envelope('after-1', 'app_opened') },
+    ]);
+    const started = Date.now();
+
+    const decision = await eventually(async () => (await stack.client('rules').get('/v1/users/sam/decisions')).body.items[0], {
+      timeoutMs: 20_000,
+    });
+    expect(decision).toMatchObject({ triggerEventId: 'after-1', campaignId: 'opened' });
+    expect(Date.now() - started).toBeLessThan(15_000);
+
+    const dead = await readTopic(stack.brokers, `${stack.topics.events}.dlq`, {
+      until: (records) => records.filter((r) => r.key === 'sam').length >= 2,
+    });
+    const sams = dead.filter((r) => r.key === 'sam');
+    const failed = sams.find((r) => r.headers['nudge-error-kind'] === 'handler_failed');
+    expect(failed?.headers).toMatchObject({
+      'nudge-error': expect.stringMatching(/out of range/),
+      'nudge-source-topic': stack.topics.events,
+      'nudge-source-partition': expect.stringMatching(/^\d+$/),
+      'nudge-source-offset': expect.stringMatching(/^\d+$/),
+    });
+    expect(failed?.value).toMatchObject({ eventId: 'poison-1' });
+    expect(sams.find((r) => r.headers['nudge-error-kind'] === 'invalid_schema')?.headers['nudge-error']).toMatch(/NUL/);
+
+    const metrics = (await stack.client('rules').get('/metrics')).body as string;
+    expect(metrics).toMatch(/nudge_dlq_records_total\{[^}]*topic="[^"]*nudge\.events\.v1"[^}]*kind="handler_failed"[^}]*\} 1/);
+  });
 });
+
+function envelope(eventId: string, name: string) {
+  const now = new Date().toISOString();
+  return { eventId, userId: 'sam', name, timestamp: now, receivedAt: now, properties: {}, context: {} };
+}

@@ -42,10 +42,13 @@ export class SendRequestsConsumer implements OnApplicationBootstrap, BeforeAppli
       // Ids, message text and the trigger event within the limits ingest enforces (no NUL,
       // which Postgres cannot store); the event's timestamp is judged against its receivedAt.
       schema: sendRequestSchemaFor({ maxEventAgeMs: this.config.NUDGE_MAX_EVENT_AGE }),
-      handle: accept,
+      // One transaction per call, and a request stored again is ignored (unique send id): a
+      // slice may be retried and split. A retry runs alone, not grouped with other
+      // partitions' requests, so one poisoned request cannot take theirs to the DLQ.
+      handle: (records, { alone }) => (alone ? this.intake.accept(records) : accept(records)),
       deadLetters: this.producer,
       logger: this.logger,
-      onLag: this.metrics.recordConsumerLag,
+      ...this.metrics.consumerHooks,
     });
   }
 

@@ -43,9 +43,13 @@ export class TriggerConsumer implements OnApplicationBootstrap, BeforeApplicatio
       },
       deadLetters: this.producer,
       logger: this.logger,
-      onLag: this.metrics.recordConsumerLag,
-      handle: async (records) => {
-        await evaluate(records.map((r) => r.value));
+      ...this.metrics.consumerHooks,
+      // One transaction per call, and an event evaluated again is skipped (processed_events):
+      // a slice may be retried and split. A retry runs alone, not grouped with other
+      // partitions' events, so one poisoned event cannot take theirs to the DLQ.
+      handle: async (records, { alone }) => {
+        const events = records.map((r) => r.value);
+        await (alone ? this.evaluation.evaluate(events) : evaluate(events));
       },
     });
   }
