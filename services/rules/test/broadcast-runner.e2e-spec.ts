@@ -126,7 +126,13 @@ describe('broadcast runner', () => {
 
   it('keeps to the rate limit of the channel’s provider', async () => {
     await insertProfiles(db, 'paced', 45, () => ({ preferences: { topics: { paced: true } } }));
-    const settings = await rules().put('/v1/settings', { providers: { sms: { provider: 'twilio', rateLimit: '20/s' } } });
+    const twilio = {
+      provider: 'twilio',
+      accountSidEnv: 'NUDGE_SECRET_TWILIO_SID',
+      authTokenEnv: 'NUDGE_SECRET_TWILIO_TOKEN',
+      rateLimit: '20/s',
+    };
+    const settings = await rules().put('/v1/settings', { providers: { sms: twilio } });
     expect(settings.status).toBe(200);
     await rules().post('/v1/broadcasts', {
       id: 'bc-paced',
