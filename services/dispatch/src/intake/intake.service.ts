@@ -52,7 +52,14 @@ export class IntakeService {
     const salt = await this.erasureSalt.get();
     const inserted = await inTransaction(this.dataSource, async (manager) => {
       // Under the users' shared erasure locks: an erasure committed before is seen here, a later one waits for this commit.
-      const { kept, dropped } = splitByErasure(messages, await erasuresOf(manager, salt, messages.map((m) => m.request.userId)));
+      const { kept, dropped } = splitByErasure(
+        messages,
+        await erasuresOf(
+          manager,
+          salt,
+          messages.map((m) => m.request.userId),
+        ),
+      );
       await this.droppedSends.record(manager, dropped, salt, at);
       const rows = await this.store.insertNew(manager, kept, at);
       const insertedIds = new Set(rows.map((row) => row.id));
@@ -64,7 +71,10 @@ export class IntakeService {
     });
     this.outbox.committed();
     for (const message of inserted.dropped) {
-      this.logger.info({ sendId: message.request.sendId, campaignId: message.request.campaignId }, 'send request of an erased user dropped');
+      this.logger.info(
+        { sendId: message.request.sendId, campaignId: message.request.campaignId },
+        'send request of an erased user dropped',
+      );
     }
     if (inserted.rows.some((row) => row.status === 'queued')) this.readyMessages.ring();
     return rejected;
