@@ -70,6 +70,8 @@ export const messageSchema = z
   .object({
     channel: channelChoiceSchema,
     fallbackAfter: isoDurationSchema({ allowZero: false }).optional(),
+    /** A message not sent within this of its decision (a provider outage) is `expired`, never sent late. */
+    expireAfter: isoDurationSchema({ allowZero: false }).optional(),
     sender: z.string().min(1, 'must not be empty').optional(),
     subject: templateSchema.optional(),
     body: z.string().min(1, 'must not be empty').pipe(templateSchema),

@@ -86,6 +86,11 @@ describe('validateCampaign', () => {
       { message: expect.objectContaining({ channel: ['whatsapp', 'sms'] }) },
     ],
     [
+      'a message with expireAfter',
+      aCampaign().withMessage({ expireAfter: 'PT6H' }).build(),
+      { message: expect.objectContaining({ expireAfter: 'PT6H' }) },
+    ],
+    [
       'an email with a subject',
       aCampaign().withMessage({ channel: 'email', subject: 'For {{ profile.attributes.firstName }}' }).build(),
       {},
@@ -190,6 +195,7 @@ describe('validateCampaign', () => {
       [['frequencyCaps[1].per', 'is not an ISO-8601 duration']],
     ],
     ['a cap of zero', aCampaign().with('frequencyCaps', [{ max: 0, per: 'P1D' }]), [['frequencyCaps[0].max', 'must be at least 1']]],
+    ['a bad expireAfter', aCampaign().withMessage({ expireAfter: '2h' }), [['message.expireAfter', 'is not an ISO-8601 duration']]],
     [
       'a bad fallbackAfter',
       aCampaign().withMessage({ channel: ['whatsapp', 'sms'], fallbackAfter: '2h' }),

@@ -4,8 +4,14 @@ describe('provider settings as dispatch would read them', () => {
   it('accepts what each adapter accepts, and providers without settings', () => {
     expect(
       providersSettingsIssues({
-        sms: { provider: 'twilio', accountSidEnv: 'NUDGE_SECRET_SID', authTokenEnv: 'NUDGE_SECRET_TOKEN', rateLimit: '50/s' },
-        webhook: { provider: 'webhook', secretEnv: 'NUDGE_SECRET_HOOK', allowedHosts: ['*.acme.example'] },
+        sms: {
+          provider: 'twilio',
+          accountSidEnv: 'NUDGE_SECRET_SID',
+          authTokenEnv: 'NUDGE_SECRET_TOKEN',
+          rateLimit: '50/s',
+          maxRetryAge: 'PT2H',
+        },
+        webhook: { provider: 'webhook', secretEnv: 'NUDGE_SECRET_HOOK', allowedHosts: ['*.acme.example'], maxRetryAge: 'P2D' },
         inapp: { provider: 'inapp' },
         push: { provider: 'sandbox' },
       }),

@@ -61,6 +61,11 @@ function sendRequestObject(event: ZodType<EventEnvelope, ZodTypeDef, unknown>) {
       sender: textWithoutNul(MAX_ID_LENGTH).optional(),
       body: textWithoutNul(MAX_MESSAGE_BODY_LENGTH),
       subject: textWithoutNul(MAX_MESSAGE_SUBJECT_LENGTH).optional(),
+      /**
+       * The campaign's `expireAfter` (ISO-8601 duration): a message not sent within it of
+       * `decidedAt` is `expired`, never sent late. Absent: no expiry.
+       */
+      expireAfter: printableText(64).optional(),
     }),
     /**
      * A fallback chain: if the message is not `read` within `after`, dispatch sends it on

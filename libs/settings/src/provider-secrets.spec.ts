@@ -65,3 +65,14 @@ describe('provider baseUrl in settings', () => {
     expect(validateSettings(twilio({ baseUrl: 'http://127.0.0.1:9999' })).ok).toBe(false);
   });
 });
+
+describe('provider retry age in settings', () => {
+  it('accepts an ISO-8601 duration for any provider', () => {
+    expect(validateSettings({ providers: { sms: { provider: 'sandbox', maxRetryAge: 'PT6H' } } }).ok).toBe(true);
+  });
+
+  it.each([['soon'], ['PT0S'], [24]])('refuses %p, naming the setting', (maxRetryAge) => {
+    const validation = validateSettings({ providers: { sms: { provider: 'sandbox', maxRetryAge } } });
+    expect(validation.ok ? [] : validation.errors.map((e) => e.path)).toEqual(['providers.sms.maxRetryAge']);
+  });
+});

@@ -29,8 +29,14 @@ export const countryRuleSchema = z
 
 const rateLimitSchema = z.string().regex(/^\d+(\.\d+)?\/(s|m|h)$/, 'must be a rate such as 50/s, 600/m or 10000/h');
 
-/** A channel's provider and its settings; credentials are named env variables, never values. */
-export const providerSettingsSchema = z.object({ provider: z.string().min(1), rateLimit: rateLimitSchema.optional() }).passthrough();
+/**
+ * A channel's provider and its settings; credentials are named env variables, never values.
+ * Every provider takes `rateLimit` and `maxRetryAge` (how long dispatch keeps retrying a
+ * message the provider could not take for now; default PT24H); the rest is the adapter's.
+ */
+export const providerSettingsSchema = z
+  .object({ provider: z.string().min(1), rateLimit: rateLimitSchema.optional(), maxRetryAge: positiveDuration.optional() })
+  .passthrough();
 
 export const settingsSchema = z
   .object({

@@ -32,12 +32,19 @@ export const dispatchEnvShape = {
   DISPATCH_OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(2_000),
   /** How often an idle outbox relay looks for rows (it also wakes after every commit that wrote some). */
   DISPATCH_OUTBOX_POLL_MS: z.coerce.number().int().min(5).max(10_000).default(250),
-  /** Provider calls per message before a transient failure becomes `failed`. */
-  DISPATCH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
+  /**
+   * A ceiling of provider calls per message: a message with this many made is `failed`, and
+   * the claim never leases it again. Transient failures are retried until the provider's
+   * `maxRetryAge` (default PT24H) runs out; with the default backoff that is about 300 calls
+   * in a day, so the ceiling binds only when set lower (or for a message whose results are
+   * never recorded, a sender crashing on it each time).
+   */
+  DISPATCH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100_000).default(1_000),
   /** The first retry's delay; each later one doubles, up to DISPATCH_RETRY_MAX_MS. */
   DISPATCH_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2_000),
   /** How often fallback chains are checked for messages not read in time. */
   DISPATCH_FALLBACK_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+  /** The longest backoff between two calls of a message (a provider's Retry-After may ask for longer). */
   DISPATCH_RETRY_MAX_MS: z.coerce.number().int().min(1).default(300_000),
   /** How often dispatch looks for a new version of the settings (its providers and rate limits). */
   DISPATCH_SETTINGS_REFRESH_MS: z.coerce.number().int().min(100).default(2_000),

@@ -63,7 +63,7 @@ describe('fenced leases', () => {
     { sms: { provider: 'gated' } },
     { sandbox: () => gated.provider, gated: () => gated.provider },
   );
-  const providers = { current: () => ({ version: 1, registry, rateLimits: [] }) } as unknown as ActiveProviders;
+  const providers = { current: () => ({ version: 1, registry, rateLimits: [], maxRetryAges: new Map() }) } as unknown as ActiveProviders;
   const logger = { warn: () => undefined, error: () => undefined, info: () => undefined } as unknown as PinoLogger;
 
   beforeAll(async () => {

@@ -10,6 +10,10 @@ export interface ClaimedMessage extends StoredMessage {
   sender: string | null;
   subject: string | null;
   category: Category;
+  /** When rules decided the send (the request's `decidedAt`; the message's creation when absent). */
+  decidedAt: string;
+  /** The campaign's `expireAfter` (ISO-8601) the request carries, if any. */
+  expireAfter: string | null;
 }
 
 /** How many ready messages of a rate-limited provider on a channel one claim may take. */
@@ -168,11 +172,9 @@ export class MessageStore {
    */
   async claimReady(manager: EntityManager, request: ClaimRequest): Promise<Claim> {
     const result = await this.claimInOrder(manager, request);
-    const rows = returnedRows<MessageRow & { sender: string | null; subject: string | null; category: Category }>(result);
+    const rows = returnedRows<MessageRow & ClaimedColumns>(result);
     return {
-      leased: rows
-        .filter((row) => row.status === 'queued')
-        .map((row) => ({ ...fromRow(row), sender: row.sender, subject: row.subject, category: row.category })),
+      leased: rows.filter((row) => row.status === 'queued').map(claimedFromRow),
       exhausted: rows.filter((row) => row.status !== 'queued').map(fromRow),
     };
   }
@@ -212,7 +214,7 @@ export class MessageStore {
          updated_at = now()
        WHERE id IN (SELECT id FROM unthrottled UNION ALL SELECT id FROM allowed)
        RETURNING ${COLUMNS}, request->'message'->>'sender' AS sender, request->'message'->>'subject' AS subject,
-         request->>'category' AS category`,
+         request->>'category' AS category, request->>'decidedAt' AS decided_at, request->'message'->>'expireAfter' AS expire_after`,
       [
         request.limit,
         request.leaseSeconds,
@@ -366,6 +368,27 @@ interface MessageRow {
   provider_message_id: string | null;
   attempts: number;
   created_at: Date;
+}
+
+/** What a claim reads of the request besides the message's columns. */
+interface ClaimedColumns {
+  sender: string | null;
+  subject: string | null;
+  category: Category;
+  decided_at: string | null;
+  expire_after: string | null;
+}
+
+function claimedFromRow(row: MessageRow & ClaimedColumns): ClaimedMessage {
+  const message = fromRow(row);
+  return {
+    ...message,
+    sender: row.sender,
+    subject: row.subject,
+    category: row.category,
+    decidedAt: row.decided_at ?? message.createdAt,
+    expireAfter: row.expire_after,
+  };
 }
 
 function fromRow(row: MessageRow): StoredMessage {

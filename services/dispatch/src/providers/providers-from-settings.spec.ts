@@ -34,6 +34,17 @@ describe('providersFromSettings', () => {
     expect(rateLimits).toEqual([{ channel: 'sms', provider: 'twilio', limit: { messages: 600, perMs: 60_000 } }]);
   });
 
+  it("keeps each channel's maxRetryAge, for the sender to retry that long", () => {
+    const { maxRetryAges } = providersFromSettings(
+      { providers: { sms: { provider: 'twilio', maxRetryAge: 'PT2H' }, whatsapp: { provider: 'sandbox' } } },
+      3,
+      factories,
+      context,
+      strict,
+    );
+    expect([...maxRetryAges]).toEqual([['sms', 'PT2H']]);
+  });
+
   it('names the setting of an unknown provider', () => {
     expect(() => providersFromSettings({ providers: { sms: { provider: 'pigeon' } } }, 2, factories, context, strict)).toThrow(
       /^providers\.sms\.provider: unknown provider "pigeon"/,

@@ -25,10 +25,12 @@ export interface ProvidersInForce {
   version: number;
   registry: ProviderRegistry;
   rateLimits: ChannelRateLimit[];
+  /** Each channel's `maxRetryAge` (ISO-8601) when its settings give one; the default is DEFAULT_MAX_RETRY_AGE. */
+  maxRetryAges: ReadonlyMap<Channel, string>;
 }
 
 /**
- * Builds the providers and rate limits a settings document names, checked as rules checks
+ * Builds the providers, rate limits and retry ages a settings document names, checked as rules checks
  * it (`validateSettings` with the same policy), so a row written around rules' API cannot
  * name another variable or host. Throws an Error whose message starts with the setting at
  * fault (`providers.sms.provider: unknown provider…`).
@@ -52,5 +54,10 @@ export function providersFromSettings(
     const limit = parseRateLimit(channelSettings.rateLimit);
     return [{ channel: channel as Channel, provider: registry.forChannel(channel as Channel).name, limit }];
   });
-  return { version, registry, rateLimits };
+  const maxRetryAges = new Map(
+    Object.entries(parsed.settings.providers).flatMap(([channel, channelSettings]) =>
+      channelSettings?.maxRetryAge === undefined ? [] : [[channel as Channel, channelSettings.maxRetryAge] as const],
+    ),
+  );
+  return { version, registry, rateLimits, maxRetryAges };
 }

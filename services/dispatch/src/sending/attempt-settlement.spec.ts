@@ -3,9 +3,9 @@ import type { ClaimedMessage } from '../messages/message.store';
 import { settleAttempt, type SettlementContext } from './attempt-settlement';
 
 const at = '2026-11-23T10:30:00.000Z';
-const context: SettlementContext = { at, policy: { maxAttempts: 3, baseMs: 1_000, maxMs: 60_000 }, random: 0 };
+const context: SettlementContext = { at, policy: { maxAttempts: 3, baseMs: 1_000, maxMs: 60_000 }, random: 0, maxRetryAge: 'PT24H' };
 
-function aClaimedMessage(attempts = 1): ClaimedMessage {
+function aClaimedMessage(attempts = 1, createdAt = at): ClaimedMessage {
   return {
     id: '6f1c1c8e-58a4-4a43-a0f5-0a4f3c6b7d11',
     sendId: 'snd_1',
@@ -25,9 +25,11 @@ function aClaimedMessage(attempts = 1): ClaimedMessage {
     failureReason: null,
     providerMessageId: null,
     attempts,
-    createdAt: at,
+    createdAt,
     sender: null,
     subject: null,
+    decidedAt: createdAt,
+    expireAfter: null,
   };
 }
 
@@ -69,6 +71,39 @@ describe('settleAttempt', () => {
     const settlement = settleAttempt(aClaimedMessage(3), { outcome: 'rejected', error: new ProviderTransientError('503') }, context);
     expect(settlement.record).toMatchObject({ status: 'failed', failureReason: 'gave up after 3 attempts: 503', retryInMs: null });
     expect(settlement.changes).toEqual([expect.objectContaining({ status: 'failed', reason: 'gave up after 3 attempts: 503' })]);
+  });
+
+  it("a transient failure waits at least the provider's Retry-After", () => {
+    const error = new ProviderTransientError('503', { retryAfterMs: 90_000 });
+    const settlement = settleAttempt(aClaimedMessage(1), { outcome: 'rejected', error }, context);
+    expect(settlement.record).toMatchObject({ status: 'queued', retryInMs: 90_000 });
+  });
+
+  it("a transient failure whose next retry would fall past the provider's maxRetryAge fails the message, saying so", () => {
+    const settlement = settleAttempt(
+      aClaimedMessage(1, '2026-11-23T09:30:00.000Z'),
+      { outcome: 'rejected', error: new ProviderTransientError('503') },
+      { ...context, maxRetryAge: 'PT1H' },
+    );
+    expect(settlement.record).toMatchObject({
+      status: 'failed',
+      failureReason: 'gave up after 1 attempts (the next would be past maxRetryAge PT1H): 503',
+    });
+    expect(settlement.outcome).toBe('failed');
+  });
+
+  it('a message past its expireAfter is expired, not sent, with its status change', () => {
+    const settlement = settleAttempt(aClaimedMessage(1), { outcome: 'expired', expireAfter: 'PT1H' }, context);
+    expect(settlement.record).toMatchObject({
+      status: 'expired',
+      appendHistory: [{ status: 'expired', at }],
+      failureReason: 'not sent within its expireAfter (PT1H)',
+      retryInMs: null,
+    });
+    expect(settlement.changes).toEqual([
+      expect.objectContaining({ status: 'expired', at, reason: 'not sent within its expireAfter (PT1H)' }),
+    ]);
+    expect(settlement.outcome).toBe('expired');
   });
 
   it('a permanent failure fails the message at once with the provider reason', () => {

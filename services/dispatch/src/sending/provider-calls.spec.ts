@@ -26,6 +26,8 @@ function claimed(id: string, provider = 'slow'): ClaimedMessage {
     createdAt: at,
     sender: 'ACME',
     subject: null,
+    decidedAt: at,
+    expireAfter: null,
   };
 }
 
@@ -107,5 +109,32 @@ describe('callProviders', () => {
     const results = await callProviders([claimed('1'), claimed('2')], registry, 1, { ...context, mayCall: (m) => m.id !== '2' });
     expect(seen).toEqual(['1']);
     expect(results[1]).toEqual({ outcome: 'not_called' });
+  });
+});
+
+describe('callProviders and expireAfter', () => {
+  it('starts no call for a message past its expireAfter at the batch time', async () => {
+    const seen: string[] = [];
+    const provider: ChannelProvider = {
+      name: 'slow',
+      capabilities: { idempotencyKey: false },
+      send: async (message) => {
+        seen.push(message.messageId);
+        return { outcome: 'accepted', status: 'sent', providerMessageId: `p-${message.messageId}` };
+      },
+    };
+    const registry = ProviderRegistry.fromSettings({ sms: { provider: 'slow' } }, { sandbox: () => provider, slow: () => provider });
+    // Decided a day before the batch: PT1H has passed, P2D has not.
+    const results = await callProviders(
+      [
+        { ...claimed('1'), expireAfter: 'PT1H' },
+        { ...claimed('2'), expireAfter: 'P2D' },
+      ],
+      registry,
+      1,
+      context,
+    );
+    expect(seen).toEqual(['2']);
+    expect(results[0]).toEqual({ outcome: 'expired', expireAfter: 'PT1H' });
   });
 });

@@ -1,8 +1,12 @@
 import { ProviderPermanentError, sendThrough, type OutboundMessage, type ProviderRegistry, type SendResult } from '@nudge/channels';
 import type { ClaimedMessage } from '../messages/message.store';
+import { passedExpiry } from './message-expiry';
 
-/** What became of one message of a batch: its provider's answer, or no call (the lease may have run out). */
-export type CallResult = SendResult | { outcome: 'not_called' };
+/**
+ * What became of one message of a batch: its provider's answer, no call (the lease may have
+ * run out), or no call because its campaign's `expireAfter` had passed.
+ */
+export type CallResult = SendResult | { outcome: 'not_called' } | { outcome: 'expired'; expireAfter: string };
 
 /** What every call of one batch shares: the send time, when recipients last wrote to us, and the lease. */
 export interface BatchContext {
@@ -16,7 +20,8 @@ export interface BatchContext {
 /**
  * Calls each message's provider, at most `concurrency` calls in flight, and answers the
  * results in the order of `messages`. The message id is the idempotency key, so a retry
- * after a lost result is recognised by providers that accept one. Just before each call the
+ * after a lost result is recognised by providers that accept one. A message past its
+ * `expireAfter` at the batch's `now` is not called (`expired`). Just before each call the
  * lease is checked: a message whose lease may have run out is not called (`not_called`).
  */
 export async function callProviders(
@@ -30,7 +35,9 @@ export async function callProviders(
   const worker = async () => {
     for (let index = next++; index < messages.length; index = next++) {
       const message = messages[index]!;
-      results[index] = context.mayCall(message) ? await callProvider(message, registry, context) : { outcome: 'not_called' };
+      const expireAfter = passedExpiry(message, context.now);
+      if (expireAfter !== undefined) results[index] = { outcome: 'expired', expireAfter };
+      else results[index] = context.mayCall(message) ? await callProvider(message, registry, context) : { outcome: 'not_called' };
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, messages.length) }, worker));

@@ -17,7 +17,7 @@ import type { ProvidersInForce } from '../providers/providers-from-settings';
 import { settleAttempt } from './attempt-settlement';
 import { keepRenewing } from './lease-renewal';
 import { callProviders, type BatchContext } from './provider-calls';
-import type { RetryPolicy } from './retry-backoff';
+import { DEFAULT_MAX_RETRY_AGE, type RetryPolicy } from './retry-backoff';
 import { SendLease } from './send-lease';
 import { SendMetrics } from './send-metrics';
 import { SendThrottle } from './send-throttle';
@@ -81,7 +81,14 @@ export class SenderService {
       await renewal.stop();
     }
     const at = this.clock.now().toISOString();
-    const settlements = leased.map((message, i) => settleAttempt(message, results[i]!, { at, policy: this.policy, random: Math.random() }));
+    const settlements = leased.map((message, i) =>
+      settleAttempt(message, results[i]!, {
+        at,
+        policy: this.policy,
+        random: Math.random(),
+        maxRetryAge: providers.maxRetryAges.get(message.channel) ?? DEFAULT_MAX_RETRY_AGE,
+      }),
+    );
     const recorded = await inTransaction(this.dataSource, async (manager) => {
       const ids = await this.store.recordAttempts(
         manager,

@@ -23,7 +23,12 @@ export function sendRequestFor(
     decidedAt: now.toISOString(),
     channel,
     to,
-    message: { sender: message?.sender, subject: message?.subject, body: message?.body ?? '' },
+    message: {
+      sender: message?.sender,
+      subject: message?.subject,
+      body: message?.body ?? '',
+      ...(message?.expireAfter === undefined ? {} : { expireAfter: message.expireAfter }),
+    },
     ...fallbackAfter(campaign, channel),
     scope: {
       event: send.triggerEvent,

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { OutboundMessage } from '../../outbound-message';
-import { startFakeProviderServer } from '../../testing/fake-provider-server';
+import { startFakeProviderServer, type FakeAnswer } from '../../testing/fake-provider-server';
 import { verifyNudgeSignature } from './nudge-signature';
 import { parseWebhookSettings } from './webhook-settings';
 import { createWebhookProvider, WebhookProvider, type WebhookPayload } from './webhook.provider';
@@ -13,7 +13,7 @@ interface ReceivedCall {
 
 /** The customer's endpoint: `/status/<code>` answers that code with a text, `/silent` never answers. */
 async function startCustomerEndpoint(): Promise<{ url: string; calls: ReceivedCall[]; close(): Promise<void> }> {
-  const server = await startFakeProviderServer((request) => {
+  const server = await startFakeProviderServer((request): FakeAnswer | null => {
     if (request.path === '/silent') return null;
     if (request.path === '/busy') return { status: 503, body: 'busy', contentType: 'text/plain', headers: { 'retry-after': '30' } };
     if (request.path === '/error-page') return { status: 500, body: 'x'.repeat(100_000), contentType: 'text/html' };
