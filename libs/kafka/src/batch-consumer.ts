@@ -65,6 +65,8 @@ export interface BatchConsumerOptions<T> {
   onLag?: (topic: string, partition: number, lag: number) => void;
   /** Called when a batch arrives with the records not yet handled on its partition (lag > 0 until it advances). */
   onFetched?: (topic: string, partition: number, lag: number) => void;
+  /** Called when the group (re)assigns partitions: those of `assignment` (topic → partitions) are this member's. */
+  onAssigned?: (assignment: Record<string, number[]>) => void;
   /** Called for every record sent to the DLQ, with its kind (invalid_json, invalid_schema, handler_failed, …). */
   onDeadLetter?: (topic: string, kind: string) => void;
   /** How failing slices are retried and split; the consumers' defaults otherwise (tests shorten the pauses). */
@@ -96,6 +98,8 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
     maxWaitTimeInMs: 100,
     retry: { initialRetryTime: 300, retries: 10 },
   });
+  const onAssigned = options.onAssigned;
+  if (onAssigned) consumer.on(consumer.events.GROUP_JOIN, (event) => onAssigned(event.payload.memberAssignment));
   await consumer.connect();
   // Topics another service has just created may not be in the broker's metadata yet.
   await whileRetriable(() => consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true }));

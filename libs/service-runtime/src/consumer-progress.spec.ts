@@ -40,4 +40,14 @@ describe('ConsumerProgress', () => {
     now = 100_000;
     expect(progress.stalled(10)).toEqual([]);
   });
+
+  it('forgets partitions the group gave to another member', () => {
+    let now = 0;
+    const progress = new ConsumerProgress(() => now);
+    progress.fetched('t', 0, 3);
+    progress.fetched('t', 1, 3);
+    progress.assigned({ t: [1] });
+    now = 60_000;
+    expect(progress.stalled(10).map((p) => p.partition)).toEqual([1]);
+  });
 });

@@ -58,6 +58,13 @@ export class ConsumerProgress {
     this.partitions.set(`${topic}/${partition}`, { topic, partition, lag, advancedAt: this.now() });
   }
 
+  /** The group gave this member `assignment` (topic → partitions): the others are another member's concern. */
+  assigned(assignment: Record<string, number[]>): void {
+    for (const [key, entry] of this.partitions) {
+      if (!(assignment[entry.topic] ?? []).includes(entry.partition)) this.partitions.delete(key);
+    }
+  }
+
   /** The partitions stalled for more than `thresholdSeconds`. */
   stalled(thresholdSeconds: number): StalledPartition[] {
     return stalledPartitions(this.partitions.values(), this.now(), thresholdSeconds);

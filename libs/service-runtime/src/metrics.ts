@@ -45,6 +45,9 @@ export class ServiceMetrics {
     onFetched: (topic: string, partition: number, lag: number): void => {
       this.consumerProgress.fetched(topic, partition, lag);
     },
+    onAssigned: (assignment: Record<string, number[]>): void => {
+      this.consumerProgress.assigned(assignment);
+    },
     onDeadLetter: (topic: string, kind: string): void => {
       this.deadLetters.inc({ topic, kind });
     },
