@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { applyCommand } from './commands/apply';
+import { parseCount } from './commands/dead-letters';
+import { dlqListCommand, dlqReplayCommand, type DlqOptions } from './commands/dlq';
 import { simulateCommand } from './commands/simulate';
 import { validateCommand } from './commands/validate';
 
@@ -54,6 +56,28 @@ export async function main(argv: string[], io: CliOutput = STDIO): Promise<numbe
     .option('--json', 'machine-readable output', false)
     .action(async (dir: string, options: { events: string; profiles?: string; json: boolean }) => {
       code = await simulateCommand(dir, options, out, progress);
+    });
+
+  const dlq = program
+    .command('dlq')
+    .description("show and replay a topic's dead letters (<topic>.dlq): records a service could not process");
+  const dlqOptions = (command: Command) =>
+    command
+      .argument('<topic>', 'events, dispatch, profiles, deliveries, or a topic name (nudge.events.v1, with or without .dlq)')
+      .option('--brokers <list>', 'Kafka brokers, comma-separated (default: KAFKA_BROKERS)', process.env.KAFKA_BROKERS ?? 'localhost:9092')
+      .option('--prefix <prefix>', 'topic prefix of the stack (default: NUDGE_TOPIC_PREFIX)', process.env.NUDGE_TOPIC_PREFIX ?? '')
+      .option('--from-offset <n>', 'first dead-letter offset to read', (text) => parseCount('--from-offset', text))
+      .option('--limit <n>', 'most dead letters to read', (text) => parseCount('--limit', text), 100);
+  dlqOptions(dlq.command('list'))
+    .description('print dead letters: offset, key, source, error and a value excerpt')
+    .action(async (topic: string, options: DlqOptions) => {
+      code = await dlqListCommand(topic, options, out);
+    });
+  dlqOptions(dlq.command('replay'))
+    .description('publish dead letters again to the topic they came from (after a fix); remembers how far it got')
+    .option('--dry-run', 'show what would be replayed', false)
+    .action(async (topic: string, options: DlqOptions) => {
+      code = await dlqReplayCommand(topic, options, out);
     });
 
   try {
