@@ -118,7 +118,8 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
 async function consumeBatch<T>(payload: EachBatchPayload, options: BatchConsumerOptions<T>): Promise<void> {
   const { batch } = payload;
   if (batch.messages.length === 0) return;
-  options.onFetched?.(batch.topic, batch.partition, Number(batch.offsetLagLow()));
+  // The batch's records and any after them: none of them is handled yet.
+  options.onFetched?.(batch.topic, batch.partition, Number(batch.highWatermark) - Number(batch.messages[0]?.offset ?? batch.highWatermark));
   const sliceSize = options.maxRecordsPerCall ?? 500;
   const policy = isolationPolicy(payload, options);
   for (let start = 0; start < batch.messages.length; start += sliceSize) {
