@@ -81,13 +81,13 @@ const READY = `m.status = 'queued' AND m.next_attempt_at <= now() AND (m.lease_u
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The `messages` table: every query dispatch runs on it. */
 /**
  * Session settings dispatch's connections need: the send claim must walk the ready index in
  * order (see claimReady), which the planner does only with bitmap scans off.
  */
 export const DISPATCH_SESSION_SETTINGS = { enable_bitmapscan: 'off' };
 
+/** The `messages` table: every query dispatch runs on it. */
 @Injectable()
 export class MessageStore {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}

@@ -106,10 +106,6 @@ export class BroadcastsRepository {
     });
   }
 
-  /**
-   * Takes the broadcast whose next batch is due soonest, locking its row for the caller's
-   * transaction: another instance skips it (SKIP LOCKED) until this batch commits or rolls back.
-   */
   /** Whether a batch of any broadcast is due: asked before a transaction is opened to claim one. */
   async anyDue(now: Date): Promise<boolean> {
     const [row]: { due: boolean }[] = await this.dataSource.query(
@@ -119,6 +115,10 @@ export class BroadcastsRepository {
     return row?.due === true;
   }
 
+  /**
+   * Takes the broadcast whose next batch is due soonest, locking its row for the caller's
+   * transaction: another instance skips it (SKIP LOCKED) until this batch commits or rolls back.
+   */
   async claimDue(manager: EntityManager, now: Date): Promise<StoredBroadcast | null> {
     const rows: BroadcastRow[] = await manager.query(
       `SELECT ${COLUMNS} FROM broadcasts

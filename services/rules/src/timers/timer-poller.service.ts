@@ -11,15 +11,15 @@ import { anySendDue, claimDueSends } from './pending-sends';
 import { PollLoop } from './poll-loop';
 import { SendFiring } from './send-firing.service';
 
+/** How often a worker other than the first looks on its own (it is woken sooner when there is a backlog). */
+const HELPER_POLL_MS = 1_000;
+
 /**
  * Fires durable timers: claims due sends in batches (their users try-locked first, so several
  * rules instances share the work and none waits on trigger evaluation) and fires them before
  * the claiming transaction commits. A crash before the commit leaves them pending;
  * dispatch's unique send id absorbs a re-publish.
  */
-/** How often a worker other than the first looks on its own (it is woken sooner when there is a backlog). */
-const HELPER_POLL_MS = 1_000;
-
 @Injectable()
 export class TimerPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('timers');
