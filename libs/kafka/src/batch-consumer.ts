@@ -128,7 +128,14 @@ async function consumeBatch<T>(payload: EachBatchPayload, options: BatchConsumer
     const { valid, rejected } = decode(slice, batch.topic, batch.partition, options);
     const handled = await handleIsolatingFailures(
       valid,
-      async (records, alone) => (await options.handle(records, { alone })) ?? [],
+      async (records, alone) => {
+        try {
+          return (await options.handle(records, { alone })) ?? [];
+        } finally {
+          // Isolating a poisoned record takes many calls: stay in the group meanwhile.
+          if (alone) await payload.heartbeat().catch(() => undefined);
+        }
+      },
       policy,
     );
     await deadLetter(options, batch.topic, [

@@ -83,9 +83,26 @@ describe('rules and poison records', () => {
     const metrics = (await stack.client('rules').get('/metrics')).body as string;
     expect(metrics).toMatch(/nudge_dlq_records_total\{[^}]*topic="[^"]*nudge\.events\.v1"[^}]*kind="handler_failed"[^}]*\} 1/);
   });
+
+  it("never takes other partitions' events to the DLQ with a poisoned one", async () => {
+    const users = Array.from({ length: 12 }, (_, i) => `crowd-${i}`);
+    const yearZero = '0000-01-01T00:00:00Z';
+    await producer.publish(stack.topics.events, [
+      { key: 'rita', value: { ...envelope('poison-2', 'order_placed', 'rita'), timestamp: yearZero, receivedAt: yearZero } },
+      ...users.map((user) => ({ key: user, value: envelope(`crowd-${user}`, 'app_opened', user) })),
+    ]);
+
+    for (const user of users) {
+      await eventually(async () => (await stack.client('rules').get(`/v1/users/${user}/decisions`)).body.items[0]);
+    }
+    const dead = await readTopic(stack.brokers, `${stack.topics.events}.dlq`, {
+      until: (records) => records.some((r) => r.key === 'rita'),
+    });
+    expect(dead.filter((r) => r.key === 'rita' || users.includes(r.key ?? '')).map((r) => r.key)).toEqual(['rita']);
+  });
 });
 
-function envelope(eventId: string, name: string) {
+function envelope(eventId: string, name: string, userId = 'sam') {
   const now = new Date().toISOString();
-  return { eventId, userId: 'sam', name, timestamp: now, receivedAt: now, properties: {}, context: {} };
+  return { eventId, userId, name, timestamp: now, receivedAt: now, properties: {}, context: {} };
 }
