@@ -11,6 +11,7 @@ import { Journeys1732510000000 } from './migrations/1732510000000-journeys';
 import { DispatchHotPath1732520000000 } from './migrations/1732520000000-dispatch-hot-path';
 import { Erasure1732530000000 } from './migrations/1732530000000-erasure';
 import { DispatchOutbox1732540000000 } from './migrations/1732540000000-dispatch-outbox';
+import { PendingReceipts1732560000000 } from './migrations/1732560000000-pending-receipts';
 
 export const MIGRATIONS = [
   InitialSchema1732460000000,
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   DispatchHotPath1732520000000,
   Erasure1732530000000,
   DispatchOutbox1732540000000,
+  PendingReceipts1732560000000,
 ];
 
 export interface DatabaseOptions {

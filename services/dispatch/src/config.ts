@@ -46,6 +46,10 @@ export const dispatchEnvShape = {
   DISPATCH_FALLBACK_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   /** The longest backoff between two calls of a message (a provider's Retry-After may ask for longer). */
   DISPATCH_RETRY_MAX_MS: z.coerce.number().int().min(1).default(300_000),
+  /** How often kept early delivery receipts are applied to messages whose provider id is now recorded. */
+  DISPATCH_EARLY_RECEIPTS_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  /** How long a delivery receipt naming a provider message id no message holds yet is kept before it is dropped as orphaned. */
+  DISPATCH_EARLY_RECEIPT_WAIT_MS: z.coerce.number().int().min(100).default(600_000),
   /** How often dispatch looks for a new version of the settings (its providers and rate limits). */
   DISPATCH_SETTINGS_REFRESH_MS: z.coerce.number().int().min(100).default(2_000),
 };

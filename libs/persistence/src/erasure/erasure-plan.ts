@@ -73,6 +73,16 @@ export const ERASURE_PLAN: readonly ErasureStep[] = [
     }),
   },
   {
+    table: 'pending_receipts',
+    effect:
+      "deleted: receipts of the user's messages not yet applied (a provider message id, a status and the provider's reason, which may quote an address); found through the messages, so before them",
+    statement: ({ userId }) => ({
+      sql: `DELETE FROM pending_receipts p USING messages m
+            WHERE m.user_id = $1 AND m.provider = p.provider AND m.provider_message_id = p.provider_message_id`,
+      parameters: [userId],
+    }),
+  },
+  {
     table: 'messages',
     effect:
       'recipient, body, request snapshot and failure text blanked, user id hashed, statuses kept; a message not yet sent becomes failed ("the user was erased") and its fallback is cancelled',

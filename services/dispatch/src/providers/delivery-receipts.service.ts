@@ -10,6 +10,7 @@ import { toMessageView, type MessageView, type StoredMessage } from '../messages
 import { MessageStore } from '../messages/message.store';
 import { afterUpdate, applyReports, type ReportedStatus, type ReportsOutcome } from '../messages/status-reports';
 import { StatusEventsOutbox } from '../outbox/status-events.outbox';
+import { PendingReceiptsStore } from './pending-receipts.store';
 
 /** A status reported for one of our messages by our id (the sandbox, the in-app inbox). */
 export interface StatusReport {
@@ -19,7 +20,10 @@ export interface StatusReport {
   reason?: string;
 }
 
-/** What a provider's status reports did: moved a message on, changed nothing, or named no message of ours. */
+/**
+ * What a provider's status reports did: moved a message on, changed nothing, or named no
+ * message of ours yet (`unknown`: kept in `pending_receipts`, applied once the id is recorded).
+ */
 export interface ProviderReportsOutcome {
   applied: number;
   ignored: number;
@@ -39,6 +43,7 @@ export class DeliveryReceiptsService {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly store: MessageStore,
     private readonly outbox: StatusEventsOutbox,
+    private readonly pending: PendingReceiptsStore,
   ) {}
 
   /** Applies a report by our message id; answers the message as it is after it. */
@@ -62,45 +67,62 @@ export class DeliveryReceiptsService {
 
   /**
    * Applies a provider's reports by its own message ids, in one transaction: the messages
-   * are locked and written in one statement each. Ids naming no message of ours (another
-   * system's, or a send whose result is not recorded yet) are counted and ignored.
+   * are locked and written in one statement each. A report naming no message of ours yet (a
+   * provider that called back before its send's result was recorded, or another system's id)
+   * is counted and kept in `pending_receipts` in the same transaction: the early receipts
+   * poller applies it once the id is recorded, or drops it after a bounded wait.
    */
   async reportByProviderIds(provider: string, reports: ProviderStatusReport[]): Promise<ProviderReportsOutcome> {
     if (reports.length === 0) return { applied: 0, ignored: 0, unknown: 0 };
     const outcome = await inTransaction(this.dataSource, async (manager) => {
-      const messages = await this.store.lockByProviderIds(
-        manager,
-        provider,
-        reports.map((r) => r.providerMessageId),
-      );
-      const byProviderId = new Map(messages.map((m) => [m.providerMessageId, m]));
-      const reportsOf = new Map<StoredMessage, ReportedStatus[]>();
-      let unknown = 0;
-      for (const report of reports) {
-        const message = byProviderId.get(report.providerMessageId);
-        if (!message) {
-          unknown++;
-          continue;
-        }
-        reportsOf.set(message, [
-          ...(reportsOf.get(message) ?? []),
-          { status: report.status, ...(report.reason === undefined ? {} : { reason: report.reason }) },
-        ]);
-      }
-      const outcomes = [...reportsOf].map(([message, reported]) => applyReports(message, reported, this.at()));
-      await this.record(manager, outcomes);
-      await this.outbox.add(
-        manager,
-        outcomes.flatMap((o) => o.changes),
-      );
-      return {
-        applied: outcomes.reduce((sum, o) => sum + o.applied, 0),
-        ignored: outcomes.reduce((sum, o) => sum + o.ignored, 0),
-        unknown,
-      };
+      const { unknown, ...applied } = await this.applyByProviderIds(manager, provider, reports);
+      await this.pending.keep(manager, provider, unknown);
+      return { ...applied, unknown: unknown.length };
     });
     this.outbox.committed();
     return outcome;
+  }
+
+  /**
+   * `reportByProviderIds` within the caller's transaction, with the changes in the outbox;
+   * answers the reports naming no message (for the caller to keep or drop). The caller wakes
+   * the relay after its commit (`StatusEventsOutbox.committed`).
+   */
+  async applyByProviderIds(
+    manager: EntityManager,
+    provider: string,
+    reports: ProviderStatusReport[],
+  ): Promise<{ applied: number; ignored: number; unknown: ProviderStatusReport[] }> {
+    const messages = await this.store.lockByProviderIds(
+      manager,
+      provider,
+      reports.map((r) => r.providerMessageId),
+    );
+    const byProviderId = new Map(messages.map((m) => [m.providerMessageId, m]));
+    const reportsOf = new Map<StoredMessage, ReportedStatus[]>();
+    const unknown: ProviderStatusReport[] = [];
+    for (const report of reports) {
+      const message = byProviderId.get(report.providerMessageId);
+      if (!message) {
+        unknown.push(report);
+        continue;
+      }
+      reportsOf.set(message, [
+        ...(reportsOf.get(message) ?? []),
+        { status: report.status, ...(report.reason === undefined ? {} : { reason: report.reason }) },
+      ]);
+    }
+    const outcomes = [...reportsOf].map(([message, reported]) => applyReports(message, reported, this.at()));
+    await this.record(manager, outcomes);
+    await this.outbox.add(
+      manager,
+      outcomes.flatMap((o) => o.changes),
+    );
+    return {
+      applied: outcomes.reduce((sum, o) => sum + o.applied, 0),
+      ignored: outcomes.reduce((sum, o) => sum + o.ignored, 0),
+      unknown,
+    };
   }
 
   /**

@@ -6,12 +6,15 @@ import { InboxWriterService } from '../inbox/inbox.writer';
 import { MessagesModule } from '../messages/messages.module';
 import { ActiveProviders } from './active-providers';
 import { DeliveryReceiptsService } from './delivery-receipts.service';
+import { EarlyReceiptsPoller } from './early-receipts.poller';
+import { PendingReceiptsStore } from './pending-receipts.store';
 import { PROVIDER_CONTEXT } from './provider-tokens';
 import { ProviderSettingsRepository } from './provider-settings.repository';
 
 /**
  * The channel providers in force (built from the settings rules saves, with their rate
- * limits) and the one path by which a sent message's status changes.
+ * limits) and the one path by which a sent message's status changes, with the receipts
+ * that come before their message's provider id is recorded (kept, then applied or dropped).
  */
 @Module({
   imports: [MessagesModule, InboxStorageModule],
@@ -28,6 +31,8 @@ import { ProviderSettingsRepository } from './provider-settings.repository';
     ProviderSettingsRepository,
     ActiveProviders,
     DeliveryReceiptsService,
+    PendingReceiptsStore,
+    EarlyReceiptsPoller,
   ],
   exports: [ActiveProviders, DeliveryReceiptsService],
 })
