@@ -1,6 +1,20 @@
 import { createKafka, ensureTopics, TopicNames } from '@nudge/kafka';
-import { testKafkaBrokers, uniqueTopicPrefix } from '@nudge/testing';
+import { eventually, testKafkaBrokers, uniqueTopicPrefix } from '@nudge/testing';
 import { ConfigResourceTypes, type Kafka } from 'kafkajs';
+
+/**
+ * Waits until the topic-level settings of `topic` match `expected`: a broker answers
+ * DescribeConfigs from its metadata cache, which follows a config change a moment later.
+ */
+async function overridesReach(kafka: Kafka, topic: string, expected: Record<string, string>): Promise<void> {
+  await eventually(
+    async () => {
+      expect(await overridesOf(kafka, topic)).toMatchObject(expected);
+      return true;
+    },
+    { what: `${topic} to have ${JSON.stringify(expected)}`, timeoutMs: 10_000 },
+  );
+}
 
 /** The topic-level settings of `topic` that differ from the broker's defaults. */
 async function overridesOf(kafka: Kafka, topic: string): Promise<Record<string, string>> {
@@ -31,9 +45,9 @@ describe('retention of the topics that carry bodies, on the real broker', () => 
 
   it('creates the dispatch topic and the DLQs with retention.ms, the profiles topic compacted', async () => {
     await ensureTopics(kafka, names, 100, { bodyRetentionMs: 3_600_000 });
-    expect(await overridesOf(kafka, names.dispatch)).toMatchObject({ 'retention.ms': '3600000' });
-    expect(await overridesOf(kafka, names.dlq(names.events))).toMatchObject({ 'retention.ms': '3600000' });
-    expect(await overridesOf(kafka, names.profiles)).toMatchObject({ 'cleanup.policy': 'compact' });
+    await overridesReach(kafka, names.dispatch, { 'retention.ms': '3600000' });
+    await overridesReach(kafka, names.dlq(names.events), { 'retention.ms': '3600000' });
+    await overridesReach(kafka, names.profiles, { 'cleanup.policy': 'compact' });
     expect(await overridesOf(kafka, names.events)).not.toHaveProperty('retention.ms');
   });
 
@@ -54,10 +68,11 @@ describe('retention of the topics that carry bodies, on the real broker', () => 
       ],
     });
     await admin.disconnect();
+    await overridesReach(kafka, names.dispatch, { 'retention.ms': '3600000', 'max.message.bytes': '2000000' });
 
     await ensureTopics(kafka, names, 100, { bodyRetentionMs: 7_200_000 });
-    expect(await overridesOf(kafka, names.dispatch)).toMatchObject({ 'retention.ms': '7200000', 'max.message.bytes': '2000000' });
-    expect(await overridesOf(kafka, names.dlq(names.dispatch))).toMatchObject({ 'retention.ms': '7200000' });
-    expect(await overridesOf(kafka, names.profiles)).toMatchObject({ 'cleanup.policy': 'compact' });
+    await overridesReach(kafka, names.dispatch, { 'retention.ms': '7200000', 'max.message.bytes': '2000000' });
+    await overridesReach(kafka, names.dlq(names.dispatch), { 'retention.ms': '7200000' });
+    await overridesReach(kafka, names.profiles, { 'cleanup.policy': 'compact' });
   });
 });
