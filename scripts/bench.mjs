@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { localStack, root, withTimeout } from './local-stack.mjs';
+import { readFlags } from './script-flags.mjs';
 
 const require = createRequire(path.join(root, 'package.json'));
 const log = (line) => console.log(`[bench] ${line}`);
@@ -48,38 +49,19 @@ function usage() {
 }
 
 function parseFlags(argv) {
-  const opts = Object.fromEntries(Object.entries(FLAGS).map(([k, f]) => [k, f.value]));
-  opts.phases = new Set(PHASES);
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    if (arg === '--help' || arg === '-h') {
-      console.log(usage());
-      process.exit(0);
-    }
-    if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg}\n\n${usage()}`);
-    arg = arg.slice(2);
-    let value;
-    const eq = arg.indexOf('=');
-    if (eq >= 0) [arg, value] = [arg.slice(0, eq), arg.slice(eq + 1)];
-    else value = argv[++i];
-    if (value === undefined) throw new Error(`--${arg} needs a value`);
-    if (arg === 'phases') {
-      const list = value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const bad = list.filter((p) => !PHASES.includes(p));
-      if (bad.length || !list.length) throw new Error(`--phases: unknown ${bad.join(', ') || '(empty)'}; known: ${PHASES.join(', ')}`);
-      opts.phases = new Set(list);
-      continue;
-    }
-    const flag = FLAGS[arg];
-    if (!flag) throw new Error(`unknown flag --${arg}\n\n${usage()}`);
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > flag.max) throw new Error(`--${arg} must be an integer in 1..${flag.max} (got ${value})`);
-    opts[arg] = n;
-  }
+  const opts = readFlags(argv, FLAGS, usage, { phases: readPhases });
+  opts.phases ??= new Set(PHASES);
   return opts;
+}
+
+function readPhases(value) {
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = list.filter((p) => !PHASES.includes(p));
+  if (bad.length || !list.length) throw new Error(`--phases: unknown ${bad.join(', ') || '(empty)'}; known: ${PHASES.join(', ')}`);
+  return new Set(list);
 }
 
 // ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import { randomInt } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { localStack, root, SERVICES } from './local-stack.mjs';
+import { readFlags } from './script-flags.mjs';
 
 const require = createRequire(path.join(root, 'package.json'));
 const log = (line) => console.log(`[fuzz] ${line}`);
@@ -37,27 +38,7 @@ function usage() {
 }
 
 function parseFlags(argv) {
-  const opts = Object.fromEntries(Object.entries(FLAGS).map(([k, f]) => [k, f.value]));
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    if (arg === '--help' || arg === '-h') {
-      console.log(usage());
-      process.exit(0);
-    }
-    if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg}\n\n${usage()}`);
-    arg = arg.slice(2);
-    let value;
-    const eq = arg.indexOf('=');
-    if (eq >= 0) [arg, value] = [arg.slice(0, eq), arg.slice(eq + 1)];
-    else value = argv[++i];
-    const flag = FLAGS[arg];
-    if (!flag) throw new Error(`unknown flag --${arg}\n\n${usage()}`);
-    const n = Number(value);
-    if (value === undefined || !Number.isInteger(n) || n < flag.min || n > flag.max) {
-      throw new Error(`--${arg} must be an integer in ${flag.min}..${flag.max} (got ${value})`);
-    }
-    opts[arg] = n;
-  }
+  const opts = readFlags(argv, FLAGS, usage);
   opts.seed ??= randomInt(-(2 ** 31), 2 ** 31 - 1);
   return opts;
 }
