@@ -1,4 +1,5 @@
 import { Partitioners, type Kafka, type Producer, CompressionTypes } from 'kafkajs';
+import { withinDeadline } from './publish-deadline';
 
 export interface OutgoingRecord {
   key: string | null;
@@ -43,6 +44,15 @@ export class JsonProducer {
         headers: r.headers,
       })),
     });
+  }
+
+  /**
+   * `publish` for a caller that must answer in time (an HTTP request, above all one holding a
+   * transaction): fails with ServiceUnavailableError after `deadlineMs` without an
+   * acknowledgement. The send may still be acknowledged later (see `withinDeadline`).
+   */
+  publishWithin(topic: string, records: OutgoingRecord[], deadlineMs: number): Promise<void> {
+    return withinDeadline(this.publish(topic, records), deadlineMs);
   }
 
   /** Publishes records whose bytes are kept as they came (dead letters). */

@@ -6,10 +6,17 @@ export const ingestEnvShape = {
   ...sharedEnvShape,
   INGEST_PORT: portSchema.default(3000),
   /**
-   * Longest an event request waits for Kafka's acknowledgement before answering 503.
-   * Safe because the client retries with the same eventIds (the idempotency key).
+   * Longest a request (events, profile change, erasure) waits for Kafka's acknowledgement
+   * before answering 503; a profile change or erasure then rolls back. Safe because the client
+   * retries with the same eventIds (the idempotency key) and profiles are compacted by user.
    */
   INGEST_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /**
+   * Longest one SQL statement of a request may run, waiting on the user's lock included
+   * (Postgres `statement_timeout` of ingest's connections); past it the request answers 503
+   * and its transaction rolls back.
+   */
+  INGEST_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   /** How old an event's timestamp may be when it arrives (ISO-8601 duration, default P30D), in milliseconds. */
   NUDGE_MAX_EVENT_AGE: maxEventAgeSetting,
 };

@@ -9,7 +9,17 @@ export class IngestModule {
   static forRoot(config: IngestConfig): DynamicModule {
     return {
       module: IngestModule,
-      imports: [RuntimeModule.forRoot({ service: 'ingest', config }), IngestConfigModule.forRoot(config), EventsModule, UsersModule],
+      imports: [
+        // Every statement of a request is bounded (a held user lock included): ingest has no background work.
+        RuntimeModule.forRoot({
+          service: 'ingest',
+          config,
+          sessionSettings: { statement_timeout: String(config.INGEST_STATEMENT_TIMEOUT_MS) },
+        }),
+        IngestConfigModule.forRoot(config),
+        EventsModule,
+        UsersModule,
+      ],
     };
   }
 }

@@ -3,8 +3,21 @@ import { ServiceUnavailableError } from '@nudge/contracts';
 
 /** Kafka refuses these whatever we retry: the request itself is too big. */
 const TOO_LARGE_FOR_KAFKA = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
-/** Node socket errors and SQLSTATE classes that mean "Postgres is not reachable now". */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', '53300']);
+/**
+ * Node socket errors and SQLSTATEs that mean "Postgres cannot answer now": unreachable, out of
+ * connections (53300), or past a request's deadline (57014 statement_timeout, 55P03 lock_timeout).
+ */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  '53300',
+  '57014',
+  '55P03',
+]);
 const UNREACHABLE_SQLSTATE = /^(08|57P)/;
 const UNREACHABLE_MESSAGE = /timeout exceeded when trying to connect|connection terminated/i;
 
@@ -19,19 +32,6 @@ export function publishFailure(error: unknown, what: string): Error {
   return new ServiceUnavailableError(`Kafka did not acknowledge ${what} (${messageOf(error)}); retry the request unchanged`, {
     cause: error,
   });
-}
-
-/** Waits for `publish`, or fails when it has no answer within `ms`. */
-export async function within(publish: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no acknowledgement within ${ms} ms`)), ms);
-  });
-  try {
-    await Promise.race([publish, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** The error to answer with when Postgres cannot be reached (503); any other error as it is. */

@@ -13,6 +13,10 @@ class RecordingProducer {
     if (this.failWith) throw this.failWith;
     this.calls.push({ topic, records });
   }
+
+  publishWithin(topic: string, records: OutgoingRecord[]): Promise<void> {
+    return this.publish(topic, records);
+  }
 }
 
 function anEventsService() {

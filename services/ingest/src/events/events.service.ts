@@ -4,7 +4,7 @@ import type { JsonProducer, TopicNames } from '@nudge/kafka';
 import { PRODUCER, ServiceMetrics, TOPICS } from '@nudge/service-runtime';
 import type { Counter } from 'prom-client';
 import { INGEST_CONFIG, type IngestConfig } from '../config';
-import { publishFailure, within } from '../common/infrastructure-failures';
+import { publishFailure } from '../common/infrastructure-failures';
 import { envelopeOfEvent, envelopesOfBatch, eventsClaimedBy } from './event-envelopes';
 
 type EventsResult = 'accepted' | 'rejected' | 'unavailable';
@@ -66,7 +66,7 @@ export class EventsService {
   private async publish(envelopes: EventEnvelope[]): Promise<void> {
     const records = envelopes.map((envelope) => ({ key: envelope.userId, value: envelope }));
     try {
-      await within(this.producer.publish(this.topics.events, records), this.config.INGEST_PUBLISH_TIMEOUT_MS);
+      await this.producer.publishWithin(this.topics.events, records, this.config.INGEST_PUBLISH_TIMEOUT_MS);
     } catch (error) {
       const failure = publishFailure(error, `a request of ${envelopes.length} events`);
       this.count(failure instanceof ServiceUnavailableError ? 'unavailable' : 'rejected', envelopes.length);

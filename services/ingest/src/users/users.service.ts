@@ -4,11 +4,17 @@ import type { JsonProducer, TopicNames } from '@nudge/kafka';
 import { ProfileStore } from '@nudge/persistence';
 import { PRODUCER, TOPICS } from '@nudge/service-runtime';
 import { databaseFailure, publishFailure } from '../common/infrastructure-failures';
+import { INGEST_CONFIG, type IngestConfig } from '../config';
 
 /**
  * Profiles (SPEC §4). Postgres holds the truth; the compacted profiles topic mirrors it.
  * Every change is published before its transaction commits, so a failed publish (503)
  * leaves the stored profile as it was, and the topic never misses a committed change.
+ * The publish waits at most INGEST_PUBLISH_TIMEOUT_MS (the transaction holds the user's lock
+ * and a pooled connection meanwhile): on a lost broker the request answers 503 and rolls back.
+ * A send acknowledged after that deadline leaves the topic one record ahead of Postgres for
+ * that user (the uncommitted profile, or a tombstone of a user who still exists) until the
+ * user's next change or erasure publishes the truth again.
  */
 @Injectable()
 export class UsersService {
@@ -16,6 +22,7 @@ export class UsersService {
     private readonly profiles: ProfileStore,
     @Inject(PRODUCER) private readonly producer: JsonProducer,
     @Inject(TOPICS) private readonly topics: TopicNames,
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
 
   async get(userId: string): Promise<Profile> {
@@ -43,7 +50,7 @@ export class UsersService {
 
   private async publish(userId: string, profile: Profile | null): Promise<void> {
     try {
-      await this.producer.publish(this.topics.profiles, [{ key: userId, value: profile }]);
+      await this.producer.publishWithin(this.topics.profiles, [{ key: userId, value: profile }], this.config.INGEST_PUBLISH_TIMEOUT_MS);
     } catch (error) {
       throw publishFailure(error, profile ? 'the profile' : 'the erasure');
     }
