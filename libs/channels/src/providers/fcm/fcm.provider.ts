@@ -3,7 +3,7 @@ import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { ProviderTransientError } from '../../provider-errors';
 import type { ProviderFactory } from '../../provider-registry';
-import { parseRetryAfter, withRetryAfter } from '../../retry-after';
+import { withRetryAfter } from '../../retry-after';
 import { callProvider, parseJson } from '../shared/provider-http';
 import { fcmRefusal } from './fcm-errors';
 import { fcmConfig, type FcmConfig } from './fcm.settings';
@@ -50,13 +50,13 @@ export class FcmProvider implements ChannelProvider {
 
   private async post(bearer: string, payload: object): Promise<{ status: number; body: unknown; retryAfterMs: number | undefined }> {
     const url = `${this.config.baseUrl}/v1/projects/${encodeURIComponent(this.config.projectId)}/messages:send`;
-    const { status, text, headers } = await callProvider(
+    const { status, text, retryAfterMs } = await callProvider(
       'FCM',
       url,
       { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify(payload) },
       this.config.timeoutMs,
     );
-    return { status, body: parseJson(text), retryAfterMs: parseRetryAfter(headers.get('retry-after'), new Date()) };
+    return { status, body: parseJson(text), retryAfterMs };
   }
 }
 

@@ -4,7 +4,7 @@ import type { OutboundMessage } from '../../outbound-message';
 import { ProviderPermanentError, ProviderTransientError, type ProviderError } from '../../provider-errors';
 import type { ProviderFactory } from '../../provider-registry';
 import { refuseLongBody } from '../shared/body-length';
-import { parseRetryAfter, withRetryAfter } from '../../retry-after';
+import { withRetryAfter } from '../../retry-after';
 import { callProvider, isTransientStatus, parseJson, unreadableAnswer } from '../shared/provider-http';
 import { MessengerReadLedger } from './messenger-read-ledger';
 import { MESSENGER_WINDOW_HOURS, messengerSendPolicy } from './messenger-window';
@@ -66,13 +66,13 @@ export class MessengerProvider implements ChannelProvider {
   private async post(payload: object): Promise<{ status: number; body: unknown; retryAfterMs: number | undefined }> {
     // The URL carries the Page token: it never goes into an error message.
     const url = `${this.config.baseUrl}/${this.config.apiVersion}/me/messages?access_token=${encodeURIComponent(this.config.pageToken)}`;
-    const { status, text, headers } = await callProvider(
+    const { status, text, retryAfterMs } = await callProvider(
       'Messenger',
       url,
       { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) },
       this.config.timeoutMs,
     );
-    return { status, body: parseJson(text), retryAfterMs: parseRetryAfter(headers.get('retry-after'), new Date()) };
+    return { status, body: parseJson(text), retryAfterMs };
   }
 }
 

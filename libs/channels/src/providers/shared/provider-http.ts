@@ -1,10 +1,13 @@
 import { ProviderPermanentError, ProviderTransientError, type ProviderError } from '../../provider-errors';
+import { parseRetryAfter } from '../../retry-after';
 
 /** What a provider answered: its status, its headers, and its body as text (JSON or not; see `parseJson`). */
 export interface ProviderAnswer {
   status: number;
   headers: Headers;
   text: string;
+  /** The wait its `Retry-After` header asks for (see parseRetryAfter), when it sent one. */
+  retryAfterMs: number | undefined;
 }
 
 /**
@@ -29,7 +32,8 @@ export async function callProvider(
 ): Promise<ProviderAnswer> {
   try {
     const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    return { status: response.status, headers: response.headers, text: await readCapped(response, MAX_ANSWER_BYTES) };
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), new Date());
+    return { status: response.status, headers: response.headers, text: await readCapped(response, MAX_ANSWER_BYTES), retryAfterMs };
   } catch (error) {
     throw unreachable(provider, error, timeoutMs);
   }

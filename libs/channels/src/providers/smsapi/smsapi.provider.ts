@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import type { ProviderFactory } from '../../provider-registry';
-import { parseRetryAfter, withRetryAfter } from '../../retry-after';
+import { withRetryAfter } from '../../retry-after';
 import { callProvider, parseJson } from '../shared/provider-http';
 import { SMSAPI_DUPLICATE_IDX, smsapiRefusal } from './smsapi-error-codes';
 import { SMSAPI_PROVIDER, smsapiConfig, type SmsapiConfig } from './smsapi.settings';
@@ -52,7 +52,7 @@ export class SmsapiProvider implements ChannelProvider {
   }
 
   private async post(path: string, form: URLSearchParams): Promise<{ status: number; body: unknown; retryAfterMs: number | undefined }> {
-    const { status, text, headers } = await callProvider(
+    const { status, text, retryAfterMs } = await callProvider(
       'SMSAPI',
       `${this.config.baseUrl}${path}`,
       {
@@ -62,7 +62,7 @@ export class SmsapiProvider implements ChannelProvider {
       },
       this.config.timeoutMs,
     );
-    return { status, body: parseJson(text), retryAfterMs: parseRetryAfter(headers.get('retry-after'), new Date()) };
+    return { status, body: parseJson(text), retryAfterMs };
   }
 }
 

@@ -3,7 +3,7 @@ import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { ProviderPermanentError, ProviderTransientError, type ProviderError } from '../../provider-errors';
 import type { ProviderFactory } from '../../provider-registry';
-import { parseRetryAfter, withRetryAfter } from '../../retry-after';
+import { withRetryAfter } from '../../retry-after';
 import { refuseLongBody } from '../shared/body-length';
 import { callProvider, parseJson } from '../shared/provider-http';
 import { TWILIO_PROVIDER, twilioConfig, type TwilioConfig } from './twilio.settings';
@@ -65,7 +65,7 @@ export class TwilioProvider implements ChannelProvider {
 
   private async post(path: string, form: URLSearchParams): Promise<{ status: number; body: unknown; retryAfterMs: number | undefined }> {
     const credentials = Buffer.from(`${this.config.accountSid}:${this.config.authToken}`).toString('base64');
-    const { status, text, headers } = await callProvider(
+    const { status, text, retryAfterMs } = await callProvider(
       'Twilio',
       `${this.config.baseUrl}${path}`,
       {
@@ -75,7 +75,7 @@ export class TwilioProvider implements ChannelProvider {
       },
       this.config.timeoutMs,
     );
-    return { status, body: parseJson(text), retryAfterMs: parseRetryAfter(headers.get('retry-after'), new Date()) };
+    return { status, body: parseJson(text), retryAfterMs };
   }
 }
 

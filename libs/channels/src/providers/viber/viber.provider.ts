@@ -4,7 +4,7 @@ import type { OutboundMessage } from '../../outbound-message';
 import { ProviderPermanentError, ProviderTransientError } from '../../provider-errors';
 import type { ProviderFactory } from '../../provider-registry';
 import { refuseLongBody } from '../shared/body-length';
-import { parseRetryAfter, withRetryAfter } from '../../retry-after';
+import { withRetryAfter } from '../../retry-after';
 import { callProvider, isTransientStatus, parseJson, unreadableAnswer } from '../shared/provider-http';
 import { readMessageToken } from './viber-message-token';
 import { viberRefusal } from './viber-status-codes';
@@ -57,7 +57,7 @@ export class ViberProvider implements ChannelProvider {
   }
 
   private async post(path: string, payload: object): Promise<{ status: number; text: string; retryAfterMs: number | undefined }> {
-    const { status, text, headers } = await callProvider(
+    const { status, text, retryAfterMs } = await callProvider(
       'Viber',
       `${this.config.baseUrl}${path}`,
       {
@@ -67,7 +67,7 @@ export class ViberProvider implements ChannelProvider {
       },
       this.config.timeoutMs,
     );
-    return { status, text, retryAfterMs: parseRetryAfter(headers.get('retry-after'), new Date()) };
+    return { status, text, retryAfterMs };
   }
 }
 

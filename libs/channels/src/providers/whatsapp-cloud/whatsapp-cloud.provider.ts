@@ -4,7 +4,7 @@ import type { OutboundMessage } from '../../outbound-message';
 import { ProviderPermanentError } from '../../provider-errors';
 import type { ProviderFactory } from '../../provider-registry';
 import { refuseLongBody } from '../shared/body-length';
-import { parseRetryAfter, withRetryAfter } from '../../retry-after';
+import { withRetryAfter } from '../../retry-after';
 import { callProvider, parseJson } from '../shared/provider-http';
 import { chooseWhatsAppContent, WHATSAPP_SESSION_WINDOW_HOURS } from './whatsapp-content';
 import { whatsappRefusal } from './whatsapp-error-codes';
@@ -61,7 +61,7 @@ export class WhatsAppCloudProvider implements ChannelProvider {
   }
 
   private async post(path: string, payload: object): Promise<{ status: number; body: unknown; retryAfterMs: number | undefined }> {
-    const { status, text, headers } = await callProvider(
+    const { status, text, retryAfterMs } = await callProvider(
       'WhatsApp',
       `${this.config.baseUrl}${path}`,
       {
@@ -71,7 +71,7 @@ export class WhatsAppCloudProvider implements ChannelProvider {
       },
       this.config.timeoutMs,
     );
-    return { status, body: parseJson(text), retryAfterMs: parseRetryAfter(headers.get('retry-after'), new Date()) };
+    return { status, body: parseJson(text), retryAfterMs };
   }
 }
 
