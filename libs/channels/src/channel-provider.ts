@@ -1,6 +1,6 @@
 import type { OutboundMessage } from './outbound-message';
 import type { WebhookHandler } from './webhooks';
-import { ProviderPermanentError, ProviderTransientError, type ProviderError } from './provider-errors';
+import { isProviderError, ProviderTransientError, type ProviderError } from './provider-errors';
 
 /** The provider took the message; `delivered` when it confirms delivery at once (sandbox, in-app). */
 export interface SendAccepted {
@@ -20,7 +20,10 @@ export type SendResult = SendAccepted | SendRejected;
 export interface ProviderCapabilities {
   /** The longest body it takes, in characters; longer bodies fail with a clear reason. */
   maxLength?: number;
-  /** It accepts our message id as an idempotency key, so a retry cannot send twice. */
+  /**
+   * It accepts an idempotency key (our message id, one per send id), so a retry after a lost
+   * answer cannot send twice: an `unknown` outcome is always retried.
+   */
   idempotencyKey: boolean;
   /**
    * A customer-service window (WhatsApp, Messenger: 24 h since the user last wrote):
@@ -47,7 +50,7 @@ export async function sendThrough(provider: ChannelProvider, message: OutboundMe
   try {
     return await provider.send(message);
   } catch (error) {
-    if (error instanceof ProviderTransientError || error instanceof ProviderPermanentError) return { outcome: 'rejected', error };
+    if (isProviderError(error)) return { outcome: 'rejected', error };
     const reason = error instanceof Error ? error.message : String(error);
     return { outcome: 'rejected', error: new ProviderTransientError(`${provider.name} failed unexpectedly: ${reason}`) };
   }

@@ -32,4 +32,24 @@ export class ProviderPermanentError extends Error {
   }
 }
 
-export type ProviderError = ProviderTransientError | ProviderPermanentError;
+/**
+ * The request left and no answer came back (a timeout after sending, a connection cut while
+ * waiting): the provider may or may not have taken the message. Dispatch records `unknown`
+ * and retries only where that cannot send twice (an idempotency key) or where the provider's
+ * `onUnknown` setting says so.
+ */
+export class ProviderUnknownOutcomeError extends Error {
+  readonly kind = 'unknown' as const;
+  readonly retryAfterMs = undefined;
+  constructor(message: string) {
+    super(truncatedReason(message));
+    this.name = 'ProviderUnknownOutcomeError';
+  }
+}
+
+export type ProviderError = ProviderTransientError | ProviderPermanentError | ProviderUnknownOutcomeError;
+
+/** Whether `error` is one of the typed provider errors (thrown by an adapter, or from another realm's copy of them). */
+export function isProviderError(error: unknown): error is ProviderError {
+  return error instanceof ProviderTransientError || error instanceof ProviderPermanentError || error instanceof ProviderUnknownOutcomeError;
+}

@@ -3,7 +3,12 @@ import { channelSchema } from './profile';
 import { idSchema } from './text-limits';
 import { z } from 'zod';
 
-export const MESSAGE_STATUSES = ['queued', 'sent', 'delivered', 'read', 'clicked', 'replied', 'failed', 'expired'] as const;
+/**
+ * `unknown`: a provider call may have happened but its result was never recorded (dispatch
+ * stopped mid-call, or the provider did not answer after the request left); see README
+ * "Unknown outcomes".
+ */
+export const MESSAGE_STATUSES = ['queued', 'sent', 'delivered', 'read', 'clicked', 'replied', 'failed', 'expired', 'unknown'] as const;
 export const messageStatusSchema = z.enum(MESSAGE_STATUSES);
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 

@@ -76,3 +76,16 @@ describe('provider retry age in settings', () => {
     expect(validation.ok ? [] : validation.errors.map((e) => e.path)).toEqual(['providers.sms.maxRetryAge']);
   });
 });
+
+describe('provider onUnknown in settings', () => {
+  it.each([['retry'], ['fail']])('accepts %p for any provider', (onUnknown) => {
+    expect(validateSettings({ providers: { sms: { provider: 'sandbox', onUnknown } } }).ok).toBe(true);
+  });
+
+  it('refuses anything else, naming the setting and the choices', () => {
+    const validation = validateSettings({ providers: { sms: { provider: 'sandbox', onUnknown: 'maybe' } } });
+    expect(validation.ok ? [] : validation.errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
+      'providers.sms.onUnknown: must be retry or fail',
+    ]);
+  });
+});

@@ -31,11 +31,19 @@ const rateLimitSchema = z.string().regex(/^\d+(\.\d+)?\/(s|m|h)$/, 'must be a ra
 
 /**
  * A channel's provider and its settings; credentials are named env variables, never values.
- * Every provider takes `rateLimit` and `maxRetryAge` (how long dispatch keeps retrying a
- * message the provider could not take for now; default PT24H); the rest is the adapter's.
+ * Every provider takes `rateLimit`, `maxRetryAge` (how long dispatch keeps retrying a
+ * message the provider could not take for now; default PT24H) and `onUnknown` (whether a
+ * call whose result was lost is made again, for a provider without idempotency keys:
+ * `retry` or `fail`; default `retry` for transactional messages, `fail` for marketing);
+ * the rest is the adapter's.
  */
 export const providerSettingsSchema = z
-  .object({ provider: z.string().min(1), rateLimit: rateLimitSchema.optional(), maxRetryAge: positiveDuration.optional() })
+  .object({
+    provider: z.string().min(1),
+    rateLimit: rateLimitSchema.optional(),
+    maxRetryAge: positiveDuration.optional(),
+    onUnknown: z.enum(['retry', 'fail'], { errorMap: () => ({ message: 'must be retry or fail' }) }).optional(),
+  })
   .passthrough();
 
 export const settingsSchema = z

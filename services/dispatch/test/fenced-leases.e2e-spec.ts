@@ -1,4 +1,4 @@
-import { ProviderRegistry, type ChannelProvider } from '@nudge/channels';
+import { ProviderRegistry, ProviderUnknownOutcomeError, type ChannelProvider } from '@nudge/channels';
 import { createDataSource } from '@nudge/persistence';
 import { ServiceMetrics } from '@nudge/service-runtime';
 import { createTestDatabase, eventually, type TestDatabase } from '@nudge/testing';
@@ -17,6 +17,7 @@ import type { ActiveProviders } from '../src/providers/active-providers';
 import { SendMetrics } from '../src/sending/send-metrics';
 import { SendThrottle } from '../src/sending/send-throttle';
 import { SenderService } from '../src/sending/sender.service';
+import type { UnknownOutcomePolicy } from '../src/sending/unknown-outcomes';
 import { aSendRequest } from './support/dispatch-stack';
 
 const config = {
@@ -59,11 +60,25 @@ describe('fenced leases', () => {
   let dataSource: DataSource;
   const at = '2026-11-23T10:00:00.000Z';
   const gated = aGatedProvider();
+  /** Email's provider: every request leaves and no answer comes back. */
+  const silentCalls: string[] = [];
+  const silent: ChannelProvider = {
+    name: 'silent',
+    capabilities: { idempotencyKey: false },
+    send: async (message) => {
+      silentCalls.push(message.messageId);
+      throw new ProviderUnknownOutcomeError('silent did not answer within 10000 ms');
+    },
+  };
   const registry = ProviderRegistry.fromSettings(
-    { sms: { provider: 'gated' } },
-    { sandbox: () => gated.provider, gated: () => gated.provider },
+    { sms: { provider: 'gated' }, email: { provider: 'silent' } },
+    { sandbox: () => gated.provider, gated: () => gated.provider, silent: () => silent },
   );
-  const providers = { current: () => ({ version: 1, registry, rateLimits: [], maxRetryAges: new Map() }) } as unknown as ActiveProviders;
+  /** The gated provider takes no idempotency key; tests say whether a lost result is retried (`onUnknown`). */
+  let unknownOutcomes: UnknownOutcomePolicy[] = [];
+  const providers = {
+    current: () => ({ version: 1, registry, rateLimits: [], maxRetryAges: new Map(), unknownOutcomes }),
+  } as unknown as ActiveProviders;
   const logger = { warn: () => undefined, error: () => undefined, info: () => undefined } as unknown as PinoLogger;
 
   beforeAll(async () => {
@@ -118,7 +133,7 @@ describe('fenced leases', () => {
     (
       (await dataSource.query(`SELECT status, status_history, provider_message_id, attempts FROM messages WHERE id = $1`, [id])) as {
         status: string;
-        status_history: { status: string }[];
+        status_history: { status: string; reason?: string }[];
         provider_message_id: string | null;
         attempts: number;
       }[]
@@ -128,6 +143,7 @@ describe('fenced leases', () => {
     (await metrics.leaseLost.get()).values.filter((v) => v.labels.stage === 'after_call').reduce((sum, v) => sum + v.value, 0);
 
   it('a sender whose lease was taken over starts no more calls and records nothing; the taker sends and records', async () => {
+    unknownOutcomes = [{ channel: 'sms', provider: 'gated', idempotencyKey: false, onUnknown: 'retry' }];
     const messages = [aNewMessage('ana', 'e1'), aNewMessage('ana', 'e2')];
     await dataSource.transaction((m) => new MessageStore(dataSource).insertNew(m, messages, at));
 
@@ -153,12 +169,80 @@ describe('fenced leases', () => {
     expect(gated.calls.get(later)).toBe(1);
     const taken = await messageRow(stuck);
     expect(taken).toMatchObject({ status: 'sent', provider_message_id: `p-${stuck}-2` });
-    expect(taken?.status_history.filter((s) => s.status === 'sent')).toHaveLength(1);
+    expect(taken?.status_history.map((s) => s.status)).toEqual(['queued', 'unknown', 'sent']);
     expect(await lostAfterCall(stalled.metrics)).toBe(1);
     expect(await lostAfterCall(taker.metrics)).toBe(0);
   });
 
-  it('a message past its attempt limit is never sent again: the claim fails it and its events go to the outbox', async () => {
+  it('a call whose result was lost is not made again where onUnknown is fail (the default for marketing): the message ends unknown', async () => {
+    unknownOutcomes = [];
+    const message = aNewMessage('cid', 'e1');
+    await dataSource.transaction((m) => new MessageStore(dataSource).insertNew(m, [message], at));
+    // A sender claimed it and died before recording anything: the token stays, the lease runs out.
+    await dataSource.query(`UPDATE messages SET attempts = 1, lease_token = $2, lease_until = now() - interval '1 second' WHERE id = $1`, [
+      message.id,
+      randomUUID(),
+    ]);
+
+    await aSender().sender.sendReadyBatch();
+
+    expect(gated.calls.get(message.id)).toBeUndefined();
+    const reason =
+      'the result of attempt 1 was never recorded (dispatch stopped or lost its lease mid-call); not retried (onUnknown defaults to fail for marketing): it may or may not have been sent';
+    expect(await messageRow(message.id)).toMatchObject({
+      status: 'unknown',
+      attempts: 1,
+      status_history: [{ status: 'queued' }, { status: 'unknown', reason }],
+    });
+    const outbox: { status: string; reason: string }[] = await dataSource.query(
+      `SELECT change->>'status' AS status, change->>'reason' AS reason FROM dispatch_outbox WHERE change->'message'->>'id' = $1 ORDER BY seq`,
+      [message.id],
+    );
+    expect(outbox).toEqual([{ status: 'unknown', reason }]);
+  });
+
+  it('a call that times out after the request left is unknown: retried for transactional, left unknown for marketing', async () => {
+    unknownOutcomes = [{ channel: 'email', provider: 'silent', idempotencyKey: false }];
+    const email = (userId: string, category: 'marketing' | 'transactional'): NewMessage => ({
+      ...aNewMessage(userId, 'e1'),
+      request: { ...aSendRequest({ userId, triggerEventId: `${userId}-e1`, channel: 'email', to: `${userId}@example.com` }), category },
+      provider: 'silent',
+      recipient: `${userId}@example.com`,
+    });
+    const promo = email('dan', 'marketing');
+    const reset = email('eve', 'transactional');
+    // Taken now: the retry falls well within maxRetryAge.
+    await dataSource.transaction((m) => new MessageStore(dataSource).insertNew(m, [promo, reset], new Date().toISOString()));
+
+    await aSender().sender.sendReadyBatch();
+
+    expect(silentCalls.filter((id) => id === promo.id || id === reset.id).sort()).toEqual([promo.id, reset.id].sort());
+    expect(await messageRow(promo.id)).toMatchObject({
+      status: 'unknown',
+      status_history: [
+        { status: 'queued' },
+        {
+          status: 'unknown',
+          reason:
+            'silent did not answer within 10000 ms; not retried (onUnknown defaults to fail for marketing): it may or may not have been sent',
+        },
+      ],
+    });
+    expect(await messageRow(reset.id)).toMatchObject({
+      status: 'queued',
+      status_history: [
+        { status: 'queued' },
+        {
+          status: 'unknown',
+          reason:
+            'silent did not answer within 10000 ms; retried (onUnknown defaults to retry for transactional): the recipient may get it twice',
+        },
+      ],
+    });
+  });
+
+  it('a message past its attempt limit is never sent again: the claim leaves it unknown and its events go to the outbox', async () => {
+    unknownOutcomes = [{ channel: 'sms', provider: 'gated', idempotencyKey: false, onUnknown: 'retry' }];
     const used = aNewMessage('bea', 'e1');
     await dataSource.transaction((m) => new MessageStore(dataSource).insertNew(m, [used], at));
     // Six attempts claimed and never recorded (their senders crashed); the last lease has run out.
@@ -170,14 +254,14 @@ describe('fenced leases', () => {
     await aSender().sender.sendReadyBatch();
 
     expect(gated.calls.get(used.id)).toBeUndefined();
-    expect(await messageRow(used.id)).toMatchObject({ status: 'failed', attempts: 6 });
+    expect(await messageRow(used.id)).toMatchObject({ status: 'unknown', attempts: 6 });
     const outbox: { status: string; event_only: boolean; reason: string }[] = await dataSource.query(
       `SELECT change->>'status' AS status, event_only, change->>'reason' AS reason
        FROM dispatch_outbox WHERE change->'message'->>'id' = $1 ORDER BY seq`,
       [used.id],
     );
     expect(outbox).toEqual([
-      { status: 'failed', event_only: false, reason: 'gave up after 6 attempts: the result of the last one was never recorded' },
+      { status: 'unknown', event_only: false, reason: 'gave up after 6 attempts: the result of the last one was never recorded' },
     ]);
   });
 });

@@ -10,7 +10,12 @@ import {
   type ClaimAllowance,
   type ClaimedMessage,
 } from '../src/messages/message.store';
+import { unknownVerdicts } from '../src/sending/unknown-outcomes';
 import { aSendRequest } from './support/dispatch-stack';
+
+/** Sandbox as it is (it takes an idempotency key: a lost result is retried), and a provider without one, on the defaults. */
+const RETRY_ON_UNKNOWN = unknownVerdicts([{ channel: 'sms', provider: 'sandbox', idempotencyKey: true }]);
+const FAIL_ON_UNKNOWN = unknownVerdicts([]);
 
 // The exactly-once gate and the sender's lease, against a real Postgres.
 describe('MessageStore', () => {
@@ -48,12 +53,12 @@ describe('MessageStore', () => {
   });
 
   /** One claim under a fresh lease token: what it leased, and the token. */
-  const claim = async (leaseSeconds: number, throttled: ClaimAllowance[] = [], maxAttempts = 6) => {
+  const claim = async (leaseSeconds: number, throttled: ClaimAllowance[] = [], maxAttempts = 6, unknownVerdicts = RETRY_ON_UNKNOWN) => {
     const leaseToken = randomUUID();
-    const { leased, exhausted } = await dataSource.transaction((m) =>
-      store.claimReady(m, { limit: 100, leaseSeconds, leaseToken, maxAttempts, throttled, at }),
+    const { leased, unknown } = await dataSource.transaction((m) =>
+      store.claimReady(m, { limit: 100, leaseSeconds, leaseToken, maxAttempts, throttled, unknownVerdicts, at }),
     );
-    return { leased, exhausted, leaseToken };
+    return { leased, unknown, leaseToken };
   };
   const claimed = async (leaseSeconds: number, throttled: ClaimAllowance[] = []): Promise<ClaimedMessage[]> =>
     (await claim(leaseSeconds, throttled)).leased;
@@ -118,7 +123,7 @@ describe('MessageStore', () => {
     expect(rest.filter((c) => c.userId === 'eli')).toHaveLength(1);
   });
 
-  it('a claimed message is not claimed again until its lease runs out, then it is retried with the same id', async () => {
+  it('a claimed message is not claimed again until its lease runs out, then it is retried with the same id, its lost result stamped unknown', async () => {
     const message = aNewMessage('bea', 'e1');
     await dataSource.transaction((m) => store.insertNew(m, [message], at));
 
@@ -146,6 +151,7 @@ describe('MessageStore', () => {
       providerMessageId: 'p-2',
       statusHistory: [
         { status: 'queued', at },
+        { status: 'unknown', at, reason: expect.stringMatching(/^the result of attempt 1 was never recorded/) },
         { status: 'sent', at },
         { status: 'delivered', at },
       ],
@@ -170,28 +176,71 @@ describe('MessageStore', () => {
     expect(Number(leaseLeft[0]?.seconds)).toBeGreaterThan(20);
   });
 
-  it('a message past its attempt limit is never leased: the claim fails it, saying why', async () => {
+  it('a message whose lease ran out with no result recorded is leased again with an unknown stamp, where its verdict retries', async () => {
+    const message = aNewMessage('ida', 'e1');
+    await dataSource.transaction((m) => store.insertNew(m, [message], at));
+    await claim(30);
+    // The sender died mid-call: its lease ran out, its token is still on the row.
+    await dataSource.query(`UPDATE messages SET lease_until = now() - interval '1 second' WHERE id = $1`, [message.id]);
+
+    const { leased } = await claim(30);
+
+    expect(leased.find((c) => c.id === message.id)).toMatchObject({ status: 'queued', attempts: 2 });
+    expect((await store.findById(message.id))?.statusHistory).toEqual([
+      { status: 'queued', at },
+      {
+        status: 'unknown',
+        at,
+        reason:
+          'the result of attempt 1 was never recorded (dispatch stopped or lost its lease mid-call); retried: sandbox takes an idempotency key, so a second call cannot send twice',
+      },
+    ]);
+  });
+
+  it('a message whose lease ran out with no result recorded is left unknown where its verdict does not retry', async () => {
+    const message = aNewMessage('jon', 'e1');
+    await dataSource.transaction((m) => store.insertNew(m, [message], at));
+    await claim(30);
+    await dataSource.query(`UPDATE messages SET lease_until = now() - interval '1 second' WHERE id = $1`, [message.id]);
+
+    const { leased, unknown } = await claim(30, [], 6, FAIL_ON_UNKNOWN);
+
+    expect(leased.map((c) => c.id)).not.toContain(message.id);
+    const reason =
+      'the result of attempt 1 was never recorded (dispatch stopped or lost its lease mid-call); not retried (onUnknown defaults to fail for marketing): it may or may not have been sent';
+    expect(unknown.find((m) => m.id === message.id)).toMatchObject({ status: 'unknown', attempts: 1, failureReason: reason });
+    expect((await store.findById(message.id))?.statusHistory).toEqual([
+      { status: 'queued', at },
+      { status: 'unknown', at, reason },
+    ]);
+    expect((await claim(30)).leased.map((m) => m.id)).not.toContain(message.id);
+  });
+
+  it('a message past its attempt limit is never leased: the claim leaves it unknown, saying why', async () => {
     const used = aNewMessage('gus', 'e1');
     await dataSource.transaction((m) => store.insertNew(m, [used], at));
     // Its 3 attempts were claimed and never recorded (the senders crashed); the last lease has run out.
-    await dataSource.query(`UPDATE messages SET attempts = 3, lease_until = now() - interval '1 second' WHERE id = $1`, [used.id]);
+    await dataSource.query(`UPDATE messages SET attempts = 3, lease_token = $2, lease_until = now() - interval '1 second' WHERE id = $1`, [
+      used.id,
+      randomUUID(),
+    ]);
 
-    const { leased, exhausted } = await claim(30, [], 3);
+    const { leased, unknown } = await claim(30, [], 3);
 
     expect(leased.map((c) => c.id)).not.toContain(used.id);
-    expect(exhausted.find((m) => m.id === used.id)).toMatchObject({
-      status: 'failed',
+    expect(unknown.find((m) => m.id === used.id)).toMatchObject({
+      status: 'unknown',
       attempts: 3,
       failureReason: 'gave up after 3 attempts: the result of the last one was never recorded',
     });
     expect(await store.findById(used.id)).toMatchObject({
-      status: 'failed',
+      status: 'unknown',
       statusHistory: [
         { status: 'queued', at },
-        { status: 'failed', at },
+        { status: 'unknown', at, reason: 'gave up after 3 attempts: the result of the last one was never recorded' },
       ],
     });
-    expect((await claim(30, [], 3)).exhausted.map((m) => m.id)).not.toContain(used.id);
+    expect((await claim(30, [], 3)).unknown.map((m) => m.id)).not.toContain(used.id);
   });
 
   it('a message released before its call goes back to the queue as it was, its attempt not counted', async () => {

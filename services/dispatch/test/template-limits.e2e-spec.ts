@@ -30,7 +30,7 @@ describe('dispatch: a template that hits a render limit fails its own message on
       aSendRequest({
         userId: 'bomb',
         triggerEventId: 'e-nested',
-        body: '{% for a in (1..10000) %}{% for b in (1..10000) %}{{ a }}{% endfor %}{% endfor %}',
+        body: '{% for a in (1..10000) %}{% for b in (1..10000) %}{% endfor %}{% endfor %}',
       }),
       aSendRequest({
         userId: 'bomb',

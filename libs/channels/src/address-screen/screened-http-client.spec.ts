@@ -79,13 +79,13 @@ describe('ScreenedHttpClient', () => {
 
   it('gives up on a server that does not answer in time', async () => {
     const outcome = await clientFor(['127.0.0.1']).post(aPost(`${server.baseUrl}/silent`, 200));
-    expect(outcome).toEqual({ outcome: 'unreachable', reason: 'no answer within 200 ms', timedOut: true });
+    expect(outcome).toEqual({ outcome: 'unreachable', reason: 'no answer within 200 ms', timedOut: true, sent: true });
   });
 
   it('a refused connection is unreachable, not timed out', async () => {
     await server.close();
     const outcome = await clientFor(['127.0.0.1']).post(aPost(`${server.baseUrl}/hooks`));
-    expect(outcome).toMatchObject({ outcome: 'unreachable', reason: expect.stringMatching(/ECONNREFUSED/), timedOut: false });
+    expect(outcome).toMatchObject({ outcome: 'unreachable', reason: expect.stringMatching(/ECONNREFUSED/), timedOut: false, sent: false });
   });
 });
 

@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { ProviderTransientError, ProviderUnknownOutcomeError, type ProviderError } from '../provider-errors';
 import { MAX_ANSWER_BYTES } from '../providers/shared/provider-http';
 import { addressRefusal, targetRefusal, type AddressPolicy } from './address-refusal';
 import { ADDRESS_REFUSED, screenedLookup, systemResolver, type Resolver } from './screened-lookup';
@@ -15,12 +16,13 @@ export interface ScreenedPost {
 /**
  * How a screened POST ended: an answer (any status, redirects included: none is followed;
  * the body's first 64 KB), a refusal (the target is internal: no request was made), or no
- * answer (timeout, refused connection, DNS, a body cut off).
+ * answer (timeout, refused connection, DNS, a body cut off). `sent` says whether the whole
+ * request had left before it ended: then the endpoint may have acted on it.
  */
 export type ScreenedOutcome =
   | { outcome: 'answered'; status: number; headers: IncomingHttpHeaders; text: string }
   | { outcome: 'refused'; reason: string }
-  | { outcome: 'unreachable'; reason: string; timedOut: boolean };
+  | { outcome: 'unreachable'; reason: string; timedOut: boolean; sent: boolean };
 
 /**
  * Posts to URLs that come from app data, never inside: the host is resolved by the socket's
@@ -43,12 +45,17 @@ export class ScreenedHttpClient {
     if (refusal !== undefined) return { outcome: 'refused', reason: refusal };
     return new Promise<ScreenedOutcome>((resolve) => {
       let timedOut = false;
+      let sent = false;
       const settle = (outcome: ScreenedOutcome): void => {
         clearTimeout(timer);
         resolve(outcome);
       };
       const failed = (error: unknown): void =>
-        settle(timedOut ? { outcome: 'unreachable', reason: `no answer within ${post.timeoutMs} ms`, timedOut } : unreachable(error));
+        settle(
+          timedOut
+            ? { outcome: 'unreachable', reason: `no answer within ${post.timeoutMs} ms`, timedOut, sent }
+            : { ...unreachable(error), sent },
+        );
       const secure = post.url.protocol === 'https:';
       const options = {
         method: 'POST',
@@ -70,9 +77,29 @@ export class ScreenedHttpClient {
       request.on('error', (error: NodeJS.ErrnoException) =>
         error.code === ADDRESS_REFUSED ? settle({ outcome: 'refused', reason: error.message }) : failed(error),
       );
+      request.once('finish', () => (sent = true));
       request.end(post.body);
     });
   }
+}
+
+/**
+ * The provider error of a POST that got no answer, in the words every adapter uses (see
+ * `callProvider`): unknown once the whole request had left (`<who> did not answer within…`,
+ * or the connection lost while waiting), else transient (`<who> could not be reached: …`).
+ */
+export function unansweredError(
+  who: string,
+  posted: Extract<ScreenedOutcome, { outcome: 'unreachable' }>,
+  timeoutMs: number,
+): ProviderError {
+  if (posted.timedOut) {
+    const text = `${who} did not answer within ${timeoutMs} ms`;
+    return posted.sent ? new ProviderUnknownOutcomeError(text) : new ProviderTransientError(`${text} (nothing was sent)`);
+  }
+  return posted.sent
+    ? new ProviderUnknownOutcomeError(`${who} closed the connection before answering: ${posted.reason}`)
+    : new ProviderTransientError(`${who} could not be reached: ${posted.reason}`);
 }
 
 /** The answer's body as text, at most `maxBytes` of it: past that the connection is dropped, nothing more is read. */
@@ -95,7 +122,7 @@ function readCapped(response: IncomingMessage, maxBytes: number): Promise<string
   });
 }
 
-function unreachable(error: unknown): ScreenedOutcome {
+function unreachable(error: unknown): { outcome: 'unreachable'; reason: string; timedOut: false } {
   const { message, code } = (error ?? {}) as { message?: string; code?: string };
   return { outcome: 'unreachable', reason: message || code || String(error), timedOut: false };
 }

@@ -3,6 +3,7 @@ import type { Category, Channel, MessageStatus } from '@nudge/contracts';
 import { returnedRows } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { UnknownVerdict } from '../sending/unknown-outcomes';
 import type { NewMessage, StatusStamp, StoredMessage } from './message';
 
 /** A queued message a sender holds the lease of, with what the provider needs. */
@@ -54,18 +55,24 @@ export interface ClaimRequest {
   leaseSeconds: number;
   /** The claim's fencing token: only a write that names it records a result. */
   leaseToken: string;
-  /** Messages with this many attempts made are not claimed: they become `failed`. */
+  /** A message found with a lost result and this many attempts made is not claimed: it is left `unknown`. */
   maxAttempts: number;
   /** The rate-limited providers' allowances (see ClaimAllowance). */
   throttled?: ClaimAllowance[];
-  /** The time stamped on messages failed for their attempts. */
+  /** What a lost result leads to, per provider and category (see `unknownVerdicts`); the `*` entry for the rest. */
+  unknownVerdicts: Record<string, Record<Category, UnknownVerdict>>;
+  /** The time stamped on messages the claim finds with a lost result. */
   at: string;
 }
 
-/** What a claim did: the messages it leased, and those it failed, past their attempt limit. */
+/**
+ * What a claim did: the messages it leased, and those it found with a lost result (their
+ * last lease ran out before a result was recorded) and left `unknown` instead, because their
+ * provider's `onUnknown` says not to retry or their attempts are used up.
+ */
 export interface Claim {
   leased: ClaimedMessage[];
-  exhausted: StoredMessage[];
+  unknown: StoredMessage[];
 }
 
 export interface MessageFilter {
@@ -159,10 +166,12 @@ export class MessageStore {
    * Leases ready messages to this sender under its lease token and counts the attempt: up to
    * `limit` of providers without a rate limit, and for each rate-limited (channel, provider)
    * at most its `allowance`, oldest first. Rows another sender is claiming are skipped; a
-   * lease that runs out (a crashed or stalled sender) frees its row. A ready message whose
-   * attempts are used up (its last sender never recorded a result) is not leased: it becomes
-   * `failed`, saying why, in the same statement; its change goes to the outbox in the
-   * caller's transaction.
+   * lease that runs out (a crashed or stalled sender) frees its row. A row whose lease ran
+   * out still holds its lease token: its last call may have happened, with the result never
+   * recorded. Such a message gets an `unknown` stamp saying what becomes of it, in the same
+   * statement: leased again where its provider's verdict retries (an idempotency key, or
+   * `onUnknown: retry`) and attempts remain, else left `unknown` for good; the change of
+   * those goes to the outbox in the caller's transaction.
    *
    * The claim must walk the ready index in next_attempt_at order and stop at the limit. The
    * planner, which cannot see the index's entries of rows settled since the last vacuum,
@@ -175,7 +184,7 @@ export class MessageStore {
     const rows = returnedRows<MessageRow & ClaimedColumns>(result);
     return {
       leased: rows.filter((row) => row.status === 'queued').map(claimedFromRow),
-      exhausted: rows.filter((row) => row.status !== 'queued').map(fromRow),
+      unknown: rows.filter((row) => row.status !== 'queued').map(fromRow),
     };
   }
 
@@ -200,19 +209,35 @@ export class MessageStore {
            LIMIT t.allowance
            FOR UPDATE SKIP LOCKED
          ) AS a
+       ), claimed AS (
+         -- A lease token left on a ready row: its lease ran out before a result was recorded.
+         SELECT m.id AS message_id, m.attempts, m.lease_token IS NOT NULL AS lost,
+           COALESCE($9::jsonb -> (m.channel || '|' || m.provider), $9::jsonb -> '*') -> (m.request->>'category') AS verdict
+         FROM messages m WHERE m.id IN (SELECT id FROM unthrottled UNION ALL SELECT id FROM allowed)
+       ), decided AS (
+         SELECT message_id, lost,
+           CASE WHEN NOT lost OR ((verdict->>'retry')::boolean AND attempts < $6) THEN 'lease' ELSE 'unknown' END AS action,
+           CASE
+             WHEN NOT lost THEN NULL
+             WHEN (verdict->>'retry')::boolean AND attempts >= $6
+               THEN format('gave up after %s attempts: the result of the last one was never recorded', attempts)
+             ELSE format('the result of attempt %s was never recorded (dispatch stopped or lost its lease mid-call); %s',
+               attempts, verdict->>'why')
+           END AS reason
+         FROM claimed
        )
        UPDATE messages AS m SET
-         lease_until = CASE WHEN m.attempts < $6 THEN now() + make_interval(secs => $2) END,
-         lease_token = CASE WHEN m.attempts < $6 THEN $7::uuid END,
-         attempts = CASE WHEN m.attempts < $6 THEN m.attempts + 1 ELSE m.attempts END,
-         status = CASE WHEN m.attempts < $6 THEN m.status ELSE 'failed' END,
-         status_history = CASE WHEN m.attempts < $6 THEN m.status_history
-           ELSE m.status_history || jsonb_build_array(jsonb_build_object('status', 'failed', 'at', $8::text)) END,
-         failure_reason = CASE WHEN m.attempts < $6 THEN m.failure_reason
-           ELSE format('gave up after %s attempts: the result of the last one was never recorded', m.attempts) END,
-         next_attempt_at = CASE WHEN m.attempts < $6 THEN m.next_attempt_at END,
+         lease_until = CASE WHEN d.action = 'lease' THEN now() + make_interval(secs => $2) END,
+         lease_token = CASE WHEN d.action = 'lease' THEN $7::uuid END,
+         attempts = CASE WHEN d.action = 'lease' THEN m.attempts + 1 ELSE m.attempts END,
+         status = CASE WHEN d.action = 'lease' THEN m.status ELSE 'unknown' END,
+         status_history = CASE WHEN NOT d.lost THEN m.status_history
+           ELSE m.status_history || jsonb_build_array(jsonb_build_object('status', 'unknown', 'at', $8::text, 'reason', d.reason)) END,
+         failure_reason = CASE WHEN d.action = 'lease' THEN m.failure_reason ELSE d.reason END,
+         next_attempt_at = CASE WHEN d.action = 'lease' THEN m.next_attempt_at END,
          updated_at = now()
-       WHERE id IN (SELECT id FROM unthrottled UNION ALL SELECT id FROM allowed)
+       FROM decided d
+       WHERE m.id = d.message_id
        RETURNING ${COLUMNS}, request->'message'->>'sender' AS sender, request->'message'->>'subject' AS subject,
          request->>'category' AS category, request->>'decidedAt' AS decided_at, request->'message'->>'expireAfter' AS expire_after`,
       [
@@ -224,6 +249,7 @@ export class MessageStore {
         request.maxAttempts,
         request.leaseToken,
         request.at,
+        JSON.stringify(request.unknownVerdicts),
       ],
     );
   }

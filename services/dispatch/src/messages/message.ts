@@ -4,6 +4,8 @@ import type { TrackedLink } from '../links/message-links';
 export interface StatusStamp {
   status: MessageStatus;
   at: string;
+  /** Why, where the status alone does not say: an `unknown` stamp tells what became of the message (retried or not, and why). */
+  reason?: string;
 }
 
 /** A message as dispatch stores it (one row of `messages`). */

@@ -45,6 +45,24 @@ describe('providersFromSettings', () => {
     expect([...maxRetryAges]).toEqual([['sms', 'PT2H']]);
   });
 
+  it("keeps each channel's idempotency key and onUnknown, for deciding calls whose result was lost", () => {
+    const idempotent: ProviderFactory = (settings, channel, context) => ({
+      ...fake('smsapi')(settings, channel, context),
+      capabilities: { idempotencyKey: true },
+    });
+    const { unknownOutcomes } = providersFromSettings(
+      { providers: { sms: { provider: 'twilio', onUnknown: 'retry' }, whatsapp: { provider: 'smsapi' } } },
+      3,
+      { ...factories, smsapi: idempotent },
+      context,
+      strict,
+    );
+    const of = (channel: string) => unknownOutcomes.find((policy) => policy.channel === channel);
+    expect(of('sms')).toEqual({ channel: 'sms', provider: 'twilio', idempotencyKey: false, onUnknown: 'retry' });
+    expect(of('whatsapp')).toEqual({ channel: 'whatsapp', provider: 'smsapi', idempotencyKey: true });
+    expect(of('email')).toEqual({ channel: 'email', provider: 'sandbox', idempotencyKey: false });
+  });
+
   it('names the setting of an unknown provider', () => {
     expect(() => providersFromSettings({ providers: { sms: { provider: 'pigeon' } } }, 2, factories, context, strict)).toThrow(
       /^providers\.sms\.provider: unknown provider "pigeon"/,

@@ -6,8 +6,9 @@ import {
   type ProvidersSettings,
   type RateLimit,
 } from '@nudge/channels';
-import type { Channel } from '@nudge/contracts';
+import { CHANNELS, type Channel } from '@nudge/contracts';
 import { validateSettings, type ProviderSettingsPolicy } from '@nudge/settings';
+import type { UnknownOutcomePolicy } from '../sending/unknown-outcomes';
 
 /** In-app has no external provider: channel `inapp` files into dispatch's own inbox unless settings name another. */
 export const DEFAULT_PROVIDERS: ProvidersSettings = { inapp: { provider: 'inapp' } };
@@ -27,6 +28,8 @@ export interface ProvidersInForce {
   rateLimits: ChannelRateLimit[];
   /** Each channel's `maxRetryAge` (ISO-8601) when its settings give one; the default is DEFAULT_MAX_RETRY_AGE. */
   maxRetryAges: ReadonlyMap<Channel, string>;
+  /** Per channel, whether its provider takes an idempotency key and its `onUnknown` setting, if any. */
+  unknownOutcomes: UnknownOutcomePolicy[];
 }
 
 /**
@@ -59,5 +62,10 @@ export function providersFromSettings(
       channelSettings?.maxRetryAge === undefined ? [] : [[channel as Channel, channelSettings.maxRetryAge] as const],
     ),
   );
-  return { version, registry, rateLimits, maxRetryAges };
+  const unknownOutcomes = CHANNELS.map((channel): UnknownOutcomePolicy => {
+    const provider = registry.forChannel(channel);
+    const onUnknown = parsed.settings.providers[channel]?.onUnknown;
+    return { channel, provider: provider.name, idempotencyKey: provider.capabilities.idempotencyKey, ...(onUnknown && { onUnknown }) };
+  });
+  return { version, registry, rateLimits, maxRetryAges, unknownOutcomes };
 }

@@ -1,9 +1,17 @@
-import { ProviderPermanentError, ProviderTransientError } from '@nudge/channels';
+import { ProviderPermanentError, ProviderTransientError, ProviderUnknownOutcomeError } from '@nudge/channels';
 import type { ClaimedMessage } from '../messages/message.store';
 import { settleAttempt, type SettlementContext } from './attempt-settlement';
 
 const at = '2026-11-23T10:30:00.000Z';
-const context: SettlementContext = { at, policy: { maxAttempts: 3, baseMs: 1_000, maxMs: 60_000 }, random: 0, maxRetryAge: 'PT24H' };
+const retried = { retry: true, why: 'retried: smsapi takes an idempotency key' };
+const notRetried = { retry: false, why: 'not retried (onUnknown: fail)' };
+const context: SettlementContext = {
+  at,
+  policy: { maxAttempts: 3, baseMs: 1_000, maxMs: 60_000 },
+  random: 0,
+  maxRetryAge: 'PT24H',
+  onUnknown: notRetried,
+};
 
 function aClaimedMessage(attempts = 1, createdAt = at): ClaimedMessage {
   return {
@@ -71,6 +79,43 @@ describe('settleAttempt', () => {
     const settlement = settleAttempt(aClaimedMessage(3), { outcome: 'rejected', error: new ProviderTransientError('503') }, context);
     expect(settlement.record).toMatchObject({ status: 'failed', failureReason: 'gave up after 3 attempts: 503', retryInMs: null });
     expect(settlement.changes).toEqual([expect.objectContaining({ status: 'failed', reason: 'gave up after 3 attempts: 503' })]);
+  });
+
+  it('an unknown outcome the verdict retries goes back to the queue with an unknown stamp saying why, publishing nothing', () => {
+    const error = new ProviderUnknownOutcomeError('Twilio did not answer within 10000 ms');
+    const settlement = settleAttempt(aClaimedMessage(1), { outcome: 'rejected', error }, { ...context, onUnknown: retried });
+    expect(settlement.record).toMatchObject({
+      status: 'queued',
+      retryInMs: 500,
+      failureReason: 'Twilio did not answer within 10000 ms',
+      appendHistory: [{ status: 'unknown', at, reason: 'Twilio did not answer within 10000 ms; retried: smsapi takes an idempotency key' }],
+    });
+    expect(settlement.changes).toEqual([]);
+    expect(settlement.outcome).toBe('retrying');
+  });
+
+  it('an unknown outcome the verdict does not retry ends unknown, never failed, with its change', () => {
+    const error = new ProviderUnknownOutcomeError('Twilio did not answer within 10000 ms');
+    const settlement = settleAttempt(aClaimedMessage(1), { outcome: 'rejected', error }, context);
+    const reason = 'Twilio did not answer within 10000 ms; not retried (onUnknown: fail)';
+    expect(settlement.record).toMatchObject({
+      status: 'unknown',
+      failureReason: reason,
+      retryInMs: null,
+      appendHistory: [{ status: 'unknown', at, reason }],
+    });
+    expect(settlement.changes).toEqual([expect.objectContaining({ status: 'unknown', at, reason })]);
+    expect(settlement.outcome).toBe('unknown');
+  });
+
+  it('an unknown outcome on the last attempt ends unknown, not failed: it may have arrived', () => {
+    const error = new ProviderUnknownOutcomeError('Twilio did not answer within 10000 ms');
+    const settlement = settleAttempt(aClaimedMessage(3), { outcome: 'rejected', error }, { ...context, onUnknown: retried });
+    expect(settlement.record).toMatchObject({
+      status: 'unknown',
+      failureReason: 'gave up after 3 attempts: Twilio did not answer within 10000 ms',
+    });
+    expect(settlement.outcome).toBe('unknown');
   });
 
   it("a transient failure waits at least the provider's Retry-After", () => {

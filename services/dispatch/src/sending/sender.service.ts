@@ -21,17 +21,19 @@ import { DEFAULT_MAX_RETRY_AGE, type RetryPolicy } from './retry-backoff';
 import { SendLease } from './send-lease';
 import { SendMetrics } from './send-metrics';
 import { SendThrottle } from './send-throttle';
+import { policyKey, unknownVerdicts, UNLISTED, type UnknownVerdict } from './unknown-outcomes';
 
 /**
  * Sends one batch of ready messages: take rate-limit tokens → claim under a fresh lease token
- * (lease + attempt count; a rate-limited provider only what its tokens allow; messages whose
- * attempts are used up become `failed` instead) → look up when recipients last wrote, for
+ * (lease + attempt count; a rate-limited provider only what its tokens allow; a message whose
+ * last lease ran out with no result recorded gets an `unknown` stamp, and is leased again
+ * only where its provider's idempotency key or `onUnknown` allows) → look up when recipients last wrote, for
  * providers with a session window (one query) → call the providers, renewing the lease every
  * third of it and starting a call only while the lease surely holds → write every outcome in
  * one statement, fenced by the token, with the status events in the outbox, in one
  * transaction. Kafka is not waited on: a broker outage delays the events, never re-sends.
- * A crash after the claim leaves the lease to run out; the message is then retried with the
- * same id as idempotency key. A result whose lease was lost (another sender took the message
+ * A crash after the claim leaves the lease to run out; the next claim finds the lost result
+ * (see MessageStore.claimReady). A result whose lease was lost (another sender took the message
  * over) is logged and counted, and changes nothing.
  */
 @Injectable()
@@ -59,8 +61,9 @@ export class SenderService {
     const leaseMs = this.config.DISPATCH_LEASE_SECONDS * 1_000;
     const token = randomUUID();
     const claimedAt = performance.now();
-    const { leased, exhausted } = await this.claim(providers, token);
-    if (leased.length === 0) return exhausted;
+    const verdicts = unknownVerdicts(providers.unknownOutcomes);
+    const { leased, unknown } = await this.claim(providers, token, verdicts);
+    if (leased.length === 0) return unknown;
     const lease = new SendLease(
       token,
       leased.map((m) => m.id),
@@ -87,6 +90,7 @@ export class SenderService {
         policy: this.policy,
         random: Math.random(),
         maxRetryAge: providers.maxRetryAges.get(message.channel) ?? DEFAULT_MAX_RETRY_AGE,
+        onUnknown: verdictFor(verdicts, message),
       }),
     );
     const recorded = await inTransaction(this.dataSource, async (manager) => {
@@ -110,42 +114,54 @@ export class SenderService {
         this.metrics.sends.inc({ channel: message.channel, provider: message.provider, status: settlement.outcome });
       }
     }
-    return leased.length + exhausted;
+    return leased.length + unknown;
   }
 
-  /** Claims a batch and, in the same transaction, puts the failures of messages past their attempt limit in the outbox. */
-  private async claim(providers: ProvidersInForce, leaseToken: string): Promise<{ leased: ClaimedMessage[]; exhausted: number }> {
+  /**
+   * Claims a batch and, in the same transaction, puts in the outbox the changes of the
+   * messages it found with a lost result and left `unknown`.
+   */
+  private async claim(
+    providers: ProvidersInForce,
+    leaseToken: string,
+    verdicts: ReturnType<typeof unknownVerdicts>,
+  ): Promise<{ leased: ClaimedMessage[]; unknown: number }> {
     const batchSize = this.config.DISPATCH_SEND_BATCH_SIZE;
     const allowances = this.throttle.take(providers.rateLimits, batchSize);
     let leased: ClaimedMessage[] = [];
-    let exhausted: StoredMessage[] = [];
+    let unknown: StoredMessage[] = [];
     try {
       const at = this.clock.now().toISOString();
-      ({ leased, exhausted } = await inTransaction(this.dataSource, async (manager) => {
+      ({ leased, unknown } = await inTransaction(this.dataSource, async (manager) => {
         const claim = await this.store.claimReady(manager, {
           limit: batchSize,
           leaseSeconds: this.config.DISPATCH_LEASE_SECONDS,
           leaseToken,
           maxAttempts: this.config.DISPATCH_MAX_ATTEMPTS,
           throttled: allowances,
+          unknownVerdicts: verdicts,
           at,
         });
         await this.outbox.add(
           manager,
-          claim.exhausted.map((message) => exhaustedChange(message, at)),
+          claim.unknown.map((message) => leftUnknownChange(message, at)),
         );
         return claim;
       }));
     } finally {
       this.throttle.giveBackUnused(allowances, leased);
     }
-    if (exhausted.length > 0) {
+    if (unknown.length > 0) {
       this.outbox.committed();
-      for (const message of exhausted) {
-        this.metrics.sends.inc({ channel: message.channel, provider: message.provider, status: 'failed' });
+      for (const message of unknown) {
+        this.metrics.sends.inc({ channel: message.channel, provider: message.provider, status: 'unknown' });
       }
+      this.logger.warn(
+        { messages: unknown.map((m) => ({ messageId: m.id, sendId: m.sendId, provider: m.provider, reason: m.failureReason })) },
+        'messages whose last call may have happened, with its result never recorded, are left unknown (not retried)',
+      );
     }
-    return { leased, exhausted: exhausted.length };
+    return { leased, unknown: unknown.length };
   }
 
   private leaseLostAfterCall(message: ClaimedMessage, outcome: string): void {
@@ -168,7 +184,13 @@ export class SenderService {
   }
 }
 
-/** The failure of a message the claim found past its attempt limit (the reason is the one the claim stored). */
-function exhaustedChange(message: StoredMessage, at: string): StatusChange {
-  return { message, status: 'failed', at, ...(message.failureReason === null ? {} : { reason: message.failureReason }) };
+/** The change of a message the claim left `unknown` (the reason is the one the claim stored). */
+function leftUnknownChange(message: StoredMessage, at: string): StatusChange {
+  return { message, status: 'unknown', at, ...(message.failureReason === null ? {} : { reason: message.failureReason }) };
+}
+
+/** What an unknown outcome of `message`'s call leads to: its provider's verdict for its category. */
+function verdictFor(verdicts: ReturnType<typeof unknownVerdicts>, message: ClaimedMessage): UnknownVerdict {
+  const ofProvider = verdicts[policyKey(message.channel, message.provider)] ?? verdicts[UNLISTED]!;
+  return ofProvider[message.category];
 }

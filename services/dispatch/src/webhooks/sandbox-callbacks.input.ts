@@ -1,10 +1,12 @@
 import { channelSchema, MESSAGE_STATUSES, parseOrThrow } from '@nudge/contracts';
 import { z } from 'zod';
 
-/** Statuses a test may set through the sandbox; `queued` is dispatch's own. */
-export const REPORTABLE_STATUSES = MESSAGE_STATUSES.filter((status) => status !== 'queued') as [
-  Exclude<(typeof MESSAGE_STATUSES)[number], 'queued'>,
-  ...Exclude<(typeof MESSAGE_STATUSES)[number], 'queued'>[],
+type ReportableStatus = Exclude<(typeof MESSAGE_STATUSES)[number], 'queued' | 'unknown'>;
+
+/** Statuses a test may set through the sandbox; `queued` and `unknown` are dispatch's own (no provider reports them). */
+export const REPORTABLE_STATUSES = MESSAGE_STATUSES.filter((status) => status !== 'queued' && status !== 'unknown') as [
+  ReportableStatus,
+  ...ReportableStatus[],
 ];
 
 const sandboxStatusSchema = z

@@ -1,6 +1,6 @@
 import { sign } from 'node:crypto';
 import { z } from 'zod';
-import { ProviderPermanentError, ProviderTransientError } from '../../provider-errors';
+import { ProviderPermanentError, ProviderTransientError, ProviderUnknownOutcomeError } from '../../provider-errors';
 import { callProvider, isTransientStatus, parseJson } from '../shared/provider-http';
 import type { ServiceAccount } from './fcm.settings';
 
@@ -59,7 +59,10 @@ export class GoogleAccessToken {
       this.account.tokenUri,
       { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString() },
       this.timeoutMs,
-    );
+    ).catch((error: unknown) => {
+      // No message left yet: whatever became of the token request, the send surely did not happen.
+      throw error instanceof ProviderUnknownOutcomeError ? new ProviderTransientError(error.message) : error;
+    });
     const granted = grantAnswer.safeParse(parseJson(text));
     if (status === 200 && granted.success) {
       return { value: granted.data.access_token, renewAt: askedAt + granted.data.expires_in * 1000 - RENEW_BEFORE_EXPIRY_MS };

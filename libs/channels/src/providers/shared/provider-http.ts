@@ -1,4 +1,4 @@
-import { ProviderPermanentError, ProviderTransientError, type ProviderError } from '../../provider-errors';
+import { ProviderPermanentError, ProviderTransientError, ProviderUnknownOutcomeError, type ProviderError } from '../../provider-errors';
 import { parseRetryAfter } from '../../retry-after';
 
 /** What a provider answered: its status, its headers, and its body as text (JSON or not; see `parseJson`). */
@@ -19,10 +19,14 @@ export const MAX_ANSWER_BYTES = 64 * 1024;
 /**
  * One call to a provider's HTTP API, ended by the adapter's timeout. Every adapter needs the
  * same contract, so it lives here once: any answer, whatever its status, comes back for the
- * adapter to judge with its own error codes; no answer at all (timeout, refused connection,
- * DNS, a body cut off) throws a ProviderTransientError naming `provider`, so the message is
- * retried rather than lost: `<provider> did not answer within <timeoutMs> ms` or
- * `<provider> could not be reached: <cause>`. The body is read up to `MAX_ANSWER_BYTES`.
+ * adapter to judge with its own error codes. No answer at all throws, naming `provider`:
+ * where the request surely never arrived (refused connection, DNS) a ProviderTransientError,
+ * `<provider> could not be reached: <cause>`, so the message is retried rather than lost;
+ * where it may have (no answer in time, the connection cut while waiting) a
+ * ProviderUnknownOutcomeError, `<provider> did not answer within <timeoutMs> ms`, so dispatch
+ * records `unknown` and retries only where that cannot send twice. A timeout is taken as
+ * unknown even when it ran out while connecting: fetch does not say which, and guessing
+ * "not sent" is what sends twice. The body is read up to `MAX_ANSWER_BYTES`.
  */
 export async function callProvider(
   provider: string,
@@ -95,13 +99,20 @@ async function readCapped(response: Response, maxBytes: number): Promise<string>
 }
 
 // fetch rejects with a DOMException (a timeout) or a TypeError whose `cause` says why (ECONNREFUSED,
-// ENOTFOUND…); either may come from another realm than this module's Error, so they are read by shape.
-function unreachable(provider: string, error: unknown, timeoutMs: number): ProviderTransientError {
-  if (isTimeoutError(error)) return new ProviderTransientError(`${provider} did not answer within ${timeoutMs} ms`);
-  const cause = errorField(errorField(error, 'cause'), 'message') ?? errorField(error, 'message') ?? String(error);
-  return new ProviderTransientError(`${provider} could not be reached: ${String(cause)}`);
+// ENOTFOUND, UND_ERR_SOCKET…); either may come from another realm than this module's Error, so they are read by shape.
+function unreachable(provider: string, error: unknown, timeoutMs: number): ProviderTransientError | ProviderUnknownOutcomeError {
+  if (isTimeoutError(error)) return new ProviderUnknownOutcomeError(`${provider} did not answer within ${timeoutMs} ms`);
+  const cause = errorField(error, 'cause');
+  const reason = String(errorField(cause, 'message') ?? errorField(error, 'message') ?? error);
+  if (CUT_WHILE_WAITING.has(String(errorField(cause, 'code')))) {
+    return new ProviderUnknownOutcomeError(`${provider} closed the connection before answering: ${reason}`);
+  }
+  return new ProviderTransientError(`${provider} could not be reached: ${reason}`);
 }
 
-function errorField(error: unknown, field: 'name' | 'message' | 'cause'): unknown {
+/** The codes of a connection lost once the request may have been sent (undici's "other side closed", a reset). */
+const CUT_WHILE_WAITING = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
+function errorField(error: unknown, field: 'name' | 'message' | 'cause' | 'code'): unknown {
   return typeof error === 'object' && error !== null && field in error ? (error as Record<string, unknown>)[field] : undefined;
 }

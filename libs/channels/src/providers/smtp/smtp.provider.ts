@@ -15,8 +15,13 @@ export const SMTP_PROVIDER = 'smtp';
  */
 export class SmtpProvider implements ChannelProvider {
   readonly name = SMTP_PROVIDER;
-  /** The Message-ID derives from our id, so a retry is recognisable downstream, but SMTP itself does not dedupe. */
-  readonly capabilities = { idempotencyKey: false };
+  /**
+   * The Message-ID derives from our message id (one per send id), the same on every attempt:
+   * SMTP relays do not dedupe on it, but mailbox providers and mail clients show copies with
+   * one Message-ID as one message, so a retry after a lost answer is made (README "Unknown
+   * outcomes" says how far that goes).
+   */
+  readonly capabilities = { idempotencyKey: true };
   private readonly transport: Transporter<SMTPTransport.SentMessageInfo>;
 
   constructor(private readonly settings: SmtpSettings) {

@@ -71,6 +71,7 @@ describe('WebhookProvider', () => {
     expect(call.path).toBe('/hooks/nudge');
     expect(call.headers['content-type']).toBe('application/json');
     expect(call.headers['x-nudge-timestamp']).toBe(String(now.getTime() / 1000));
+    expect(call.headers['idempotency-key']).toBe('6f1c1c8e-58a4-4a43-a0f5-0a4f3c6b7d11');
     expect(verifyNudgeSignature(secret, call.rawBody, call.headers['x-nudge-signature'] as string)).toBe(true);
     expect(JSON.parse(call.rawBody)).toEqual<WebhookPayload>({
       messageId: '6f1c1c8e-58a4-4a43-a0f5-0a4f3c6b7d11',
@@ -131,11 +132,11 @@ describe('WebhookProvider', () => {
     expect(result.outcome === 'rejected' && result.error.message.length).toBe(500);
   });
 
-  it('no answer in time fails transiently', async () => {
+  it('no answer in time is an unknown outcome: the post had left', async () => {
     const result = await providerWith({ timeoutMs: 200 }).send(aMessage(`${endpoint.url}/silent`));
     expect(result).toMatchObject({
       outcome: 'rejected',
-      error: { kind: 'transient', message: expect.stringMatching(/no answer within 200 ms/) },
+      error: { kind: 'unknown', message: expect.stringMatching(/did not answer within 200 ms/) },
     });
   });
 

@@ -5,7 +5,7 @@ import { ProviderPermanentError, ProviderTransientError, type ProviderError } fr
 import type { ProviderFactory } from '../../provider-registry';
 import { parseRetryAfter, withRetryAfter } from '../../retry-after';
 import { isTransientStatus } from '../shared/provider-http';
-import { ScreenedHttpClient } from '../../address-screen/screened-http-client';
+import { ScreenedHttpClient, unansweredError } from '../../address-screen/screened-http-client';
 import type { Resolver } from '../../address-screen/screened-lookup';
 import { NUDGE_SIGNATURE_HEADER, nudgeSignature } from './nudge-signature';
 import { isAllowedTarget, parseWebhookSettings, type WebhookSettings } from './webhook-settings';
@@ -35,8 +35,12 @@ export interface WebhookPayload {
  */
 export class WebhookProvider implements ChannelProvider {
   readonly name = WEBHOOK_PROVIDER;
-  /** The payload carries our message id for the customer to dedupe on; nothing enforces that they do. */
-  readonly capabilities = { idempotencyKey: false };
+  /**
+   * Every post carries `Idempotency-Key: <message id>` (one per send id, the same on every
+   * attempt; also `messageId` in the payload): an endpoint that dedupes on it makes a retry
+   * after a lost answer safe, so an `unknown` outcome is retried.
+   */
+  readonly capabilities = { idempotencyKey: true };
   private readonly http: ScreenedHttpClient;
 
   constructor(
@@ -78,6 +82,7 @@ export class WebhookProvider implements ChannelProvider {
         'content-type': 'application/json',
         [NUDGE_SIGNATURE_HEADER]: nudgeSignature(this.settings.secret, rawBody),
         'X-Nudge-Timestamp': String(Math.floor(message.now.getTime() / 1000)),
+        'Idempotency-Key': message.messageId,
       },
       body: rawBody,
     });
@@ -85,7 +90,7 @@ export class WebhookProvider implements ChannelProvider {
       case 'refused':
         return { outcome: 'rejected', error: new ProviderPermanentError(`cannot post to "${target}": ${posted.reason}`) };
       case 'unreachable':
-        return { outcome: 'rejected', error: new ProviderTransientError(`${target} did not answer: ${posted.reason}`) };
+        return { outcome: 'rejected', error: unansweredError(target, posted, this.settings.timeoutMs) };
       case 'answered':
         if (posted.status >= 200 && posted.status < 300) {
           return { outcome: 'accepted', status: 'delivered', providerMessageId: message.messageId };

@@ -3,7 +3,7 @@ import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { ProviderPermanentError, ProviderTransientError, type ProviderError } from '../../provider-errors';
 import type { ProviderFactory } from '../../provider-registry';
-import { ScreenedHttpClient, type ScreenedOutcome } from '../../address-screen/screened-http-client';
+import { ScreenedHttpClient, unansweredError, type ScreenedOutcome } from '../../address-screen/screened-http-client';
 import type { Resolver } from '../../address-screen/screened-lookup';
 import { isAllowedTarget } from '../../address-screen/allowed-hosts';
 import { parseRetryAfter, withRetryAfter } from '../../retry-after';
@@ -73,7 +73,7 @@ export class WebpushProvider implements ChannelProvider {
       case 'refused':
         return { outcome: 'rejected', error: new ProviderPermanentError(posted.reason) };
       case 'unreachable':
-        return { outcome: 'rejected', error: pushServiceUnreachable(posted.reason, posted.timedOut, this.config.timeoutMs) };
+        return { outcome: 'rejected', error: unansweredError('the push service', posted, this.config.timeoutMs) };
       case 'answered': {
         if (posted.status < 200 || posted.status >= 300)
           return {
@@ -94,12 +94,6 @@ function unlisted(endpoint: URL, allowedHosts: readonly string[] | undefined): P
   return new ProviderPermanentError(
     `the push endpoint's host ${endpoint.host} is not in allowedHosts (${(allowedHosts ?? []).join(', ')})`,
   );
-}
-
-/** No answer from the push service: retried, in the words every adapter uses (see `callProvider`). */
-function pushServiceUnreachable(reason: string, timedOut: boolean, timeoutMs: number): ProviderError {
-  if (timedOut) return new ProviderTransientError(`the push service did not answer within ${timeoutMs} ms`);
-  return new ProviderTransientError(`the push service could not be reached: ${reason}`);
 }
 
 /** A push service's refusal (RFC 8030): a gone subscription and other client errors are for good; throttling and server errors pass. */
