@@ -433,6 +433,9 @@ async function main(opts) {
       DISPATCH_SETTINGS_REFRESH_MS: '500',
       LOG_LEVEL: 'warn',
     },
+    // A service that exits unasked (one started while the broker or Postgres is away gives up
+    // after kafkajs' retries) is started again, as a supervisor would; each is reported.
+    supervise: 5,
     kafka: () => kafka.start(),
     postgresUrl: postgres.url,
     onDatabase: async (url) => {
@@ -544,6 +547,9 @@ async function main(opts) {
       `provider: ${counts.created} messages taken, ${counts.refused} calls refused, ${counts.timedOut} answered too late, ${counts.unmarked} without a marker`,
     );
     for (const line of verdictDetails(verdict)) log(line);
+    const selfExits = Object.entries(stack.state.selfExits);
+    if (selfExits.length)
+      log(`services that exited on their own and were restarted: ${selfExits.map(([name, n]) => `${name}×${n}`).join(' ')}`);
     await stack.cleanup({ showServiceOutput: !verdict.passed });
     log(`done in ${Math.round((Date.now() - started) / 1000)} s; seed ${opts.seed}`);
     console.log(summaryLine({ events: events.length, verdict, faults: describeFaults(done) }));

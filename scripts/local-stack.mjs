@@ -68,7 +68,9 @@ export async function withTimeout(promise, ms, what) {
  * the database is dropped (close your own clients there).
  * `kafka()` replaces the shared broker (`ensureKafka`) with the caller's own (`{ brokers, startedByUs, stop }`);
  * `postgresUrl` is the server the database is created on (default NUDGE_POSTGRES_URL, else 127.0.0.1:5432);
- * `afterCleanup()` runs last in every cleanup, Ctrl-C included (stop what the caller started there).
+ * `afterCleanup()` runs last in every cleanup, Ctrl-C included (stop what the caller started there);
+ * `supervise`: how many times a service that exits unasked is started again (counted in
+ * `state.selfExits`) before its exit fails the run (default 0: the first exit does).
  */
 export function localStack({
   label,
@@ -80,6 +82,7 @@ export function localStack({
   kafka = null,
   postgresUrl = null,
   afterCleanup = async () => {},
+  supervise = 0,
   log,
 }) {
   const runId = randomBytes(4).toString('hex');
@@ -93,6 +96,7 @@ export function localStack({
     configDir: null,
     stopping: false,
     failed: null, // an Error when a service died
+    selfExits: {}, // name -> times a service exited unasked and was restarted (`supervise`)
   };
 
   const urls = Object.fromEntries(SERVICES.map(([name]) => [name, `http://127.0.0.1:${ports[name]}`]));
@@ -131,7 +135,18 @@ export function localStack({
     }
     child.on('exit', (code, signal) => {
       if (state.stopping || entry.killedOnPurpose) return;
-      state.failed ??= new Error(`${name} exited (${signal ?? `code ${code}`}) during the ${label}`);
+      const how = signal ?? `code ${code}`;
+      const exits = (state.selfExits[name] ?? 0) + 1;
+      if (exits > supervise) {
+        state.failed ??= new Error(`${name} exited (${how}) during the ${label}`);
+        return;
+      }
+      // As a supervisor (systemd, Kubernetes) would: start it again after a second.
+      state.selfExits[name] = exits;
+      log(`${name} exited on its own (${how}); restarting it (${exits}/${supervise})`);
+      setTimeout(() => {
+        if (!state.stopping && state.children.get(name) === entry) startService(name, env);
+      }, 1_000);
     });
   }
 
