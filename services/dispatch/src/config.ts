@@ -46,6 +46,10 @@ export const dispatchEnvShape = {
   DISPATCH_FALLBACK_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   /** The longest backoff between two calls of a message (a provider's Retry-After may ask for longer). */
   DISPATCH_RETRY_MAX_MS: z.coerce.number().int().min(1).default(300_000),
+  /** Consecutive failed calls (no answer, or 429/5xx) to one provider that open its circuit breaker. */
+  DISPATCH_BREAKER_FAILURES: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** How long an open breaker holds a provider's messages before one call probes it. */
+  DISPATCH_BREAKER_PROBE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
   /** How often kept early delivery receipts are applied to messages whose provider id is now recorded. */
   DISPATCH_EARLY_RECEIPTS_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   /** How long a delivery receipt naming a provider message id no message holds yet is kept before it is dropped as orphaned. */

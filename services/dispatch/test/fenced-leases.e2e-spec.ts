@@ -15,6 +15,7 @@ import { OutboxStore } from '../src/outbox/outbox.store';
 import { StatusEventsOutbox } from '../src/outbox/status-events.outbox';
 import type { ActiveProviders } from '../src/providers/active-providers';
 import { SendMetrics } from '../src/sending/send-metrics';
+import { ProviderBreakers } from '../src/sending/provider-breakers';
 import { SendThrottle } from '../src/sending/send-throttle';
 import { SenderService } from '../src/sending/sender.service';
 import type { UnknownOutcomePolicy } from '../src/sending/unknown-outcomes';
@@ -77,7 +78,7 @@ describe('fenced leases', () => {
   /** The gated provider takes no idempotency key; tests say whether a lost result is retried (`onUnknown`). */
   let unknownOutcomes: UnknownOutcomePolicy[] = [];
   const providers = {
-    current: () => ({ version: 1, registry, rateLimits: [], maxRetryAges: new Map(), unknownOutcomes }),
+    current: () => ({ version: 1, registry, rateLimits: [], maxRetryAges: new Map(), unknownOutcomes, channelProviders: [] }),
   } as unknown as ActiveProviders;
   const logger = { warn: () => undefined, error: () => undefined, info: () => undefined } as unknown as PinoLogger;
 
@@ -110,6 +111,7 @@ describe('fenced leases', () => {
       outbox,
       providers,
       new SendThrottle(systemClock),
+      new ProviderBreakers({ failures: 1_000, probeAfterMs: 60_000 }),
       new InboundMessagesStore(dataSource),
       metrics,
       logger,

@@ -53,6 +53,8 @@ describe('dispatch rides out a provider outage', () => {
     dispatch = await startDispatch('dispatch-outage', {
       DISPATCH_RETRY_BASE_MS: '50',
       DISPATCH_RETRY_MAX_MS: '200',
+      DISPATCH_BREAKER_FAILURES: '5',
+      DISPATCH_BREAKER_PROBE_SECONDS: '1',
       NUDGE_ALLOW_PROVIDER_BASE_URL: '1',
       NUDGE_SECRET_TWILIO_SID: SID,
       NUDGE_SECRET_TWILIO_TOKEN: TOKEN,
@@ -87,6 +89,25 @@ describe('dispatch rides out a provider outage', () => {
     expect(twilio.created.filter((to) => to === '+34600000011')).toHaveLength(1);
     const calls = twilio.requests.filter((r) => new URLSearchParams(r.rawBody.toString('utf8')).get('To') === '+34600000011');
     expect(calls.length).toBeGreaterThan(1);
+  });
+
+  it('opens the breaker in an outage: messages stay queued without burning calls, a probe finds the provider back, each is sent once', async () => {
+    const recipients = Array.from({ length: 20 }, (_, i) => `+346000001${String(i).padStart(2, '0')}`);
+    const callsTo = (to: string) => twilio.requests.filter((r) => new URLSearchParams(r.rawBody.toString('utf8')).get('To') === to).length;
+    twilio.downFor(4_000);
+    await publishSendRequests(
+      dispatch,
+      ...recipients.map((to, i) => aSendRequest({ userId: `held-${i}`, triggerEventId: `e-held-${i}`, to })),
+    );
+    // Without a breaker each message would be called every 50–200 ms for 4 s: hundreds of calls.
+    const messages = await Promise.all(recipients.map((_, i) => messageReaching(dispatch, `held-${i}`, `e-held-${i}`, 'sent', 20_000)));
+
+    const calls = recipients.map(callsTo).reduce((sum, n) => sum + n, 0);
+    expect(calls).toBeLessThan(recipients.length * 3);
+    for (const to of recipients) expect(twilio.created.filter((created) => created === to)).toHaveLength(1);
+    for (const message of messages) expect(message.statusHistory.map((s) => s.status)).toEqual(['queued', 'sent']);
+    const { body: metrics } = await dispatch.stack.client('dispatch').get<string>('/metrics');
+    expect(metrics).toMatch(/nudge_dispatch_sends_total\{[^}]*status="held"[^}]*\} [1-9]/);
   });
 
   it("fails a message for good once the provider's maxRetryAge has run out, saying so", async () => {

@@ -45,7 +45,7 @@ export interface AttemptRecord {
   appendHistory: StatusStamp[];
   providerMessageId: string | null;
   failureReason: string | null;
-  /** Set when the message goes back to `queued` for another attempt. */
+  /** Set when the message goes back to `queued` for another attempt (or, released, when it is ready again). */
   retryInMs: number | null;
 }
 
@@ -284,8 +284,8 @@ export class MessageStore {
          provider_message_id = COALESCE(r.provider_message_id, m.provider_message_id),
          failure_reason = CASE WHEN r.released THEN m.failure_reason ELSE r.failure_reason END,
          attempts = CASE WHEN r.released THEN m.attempts - 1 ELSE m.attempts END,
-         next_attempt_at = CASE WHEN r.released THEN m.next_attempt_at WHEN r.retry_in_ms IS NULL THEN NULL
-           ELSE now() + make_interval(secs => r.retry_in_ms / 1000.0) END,
+         next_attempt_at = CASE WHEN r.retry_in_ms IS NOT NULL THEN now() + make_interval(secs => r.retry_in_ms / 1000.0)
+           WHEN r.released THEN m.next_attempt_at END,
          lease_until = NULL,
          lease_token = NULL,
          updated_at = now()

@@ -30,6 +30,8 @@ export interface ProvidersInForce {
   maxRetryAges: ReadonlyMap<Channel, string>;
   /** Per channel, whether its provider takes an idempotency key and its `onUnknown` setting, if any. */
   unknownOutcomes: UnknownOutcomePolicy[];
+  /** Every channel with the name of its provider (for the circuit breakers' claim allowances). */
+  channelProviders: { channel: Channel; provider: string }[];
 }
 
 /**
@@ -67,5 +69,6 @@ export function providersFromSettings(
     const onUnknown = parsed.settings.providers[channel]?.onUnknown;
     return { channel, provider: provider.name, idempotencyKey: provider.capabilities.idempotencyKey, ...(onUnknown && { onUnknown }) };
   });
-  return { version, registry, rateLimits, maxRetryAges, unknownOutcomes };
+  const channelProviders = unknownOutcomes.map(({ channel, provider }) => ({ channel, provider }));
+  return { version, registry, rateLimits, maxRetryAges, unknownOutcomes, channelProviders };
 }

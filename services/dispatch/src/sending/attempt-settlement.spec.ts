@@ -165,6 +165,13 @@ describe('settleAttempt', () => {
     expect(settlement.outcome).toBe('failed');
   });
 
+  it('a call held by an open circuit breaker goes back to the queue until the probe, its attempt not counted', () => {
+    const settlement = settleAttempt(aClaimedMessage(2), { outcome: 'held', retryInMs: 25_000 }, context);
+    expect(settlement.record).toMatchObject({ status: 'queued', released: true, appendHistory: [], retryInMs: 25_000 });
+    expect(settlement.changes).toEqual([]);
+    expect(settlement.outcome).toBe('held');
+  });
+
   it('a message not called goes back to the queue as it was, publishing nothing', () => {
     const settlement = settleAttempt(aClaimedMessage(2), { outcome: 'not_called' }, context);
     expect(settlement.record).toMatchObject({ status: 'queued', released: true, appendHistory: [], retryInMs: null });

@@ -10,8 +10,8 @@ import type { UnknownVerdict } from './unknown-outcomes';
 export interface Settlement {
   record: AttemptRecord;
   changes: StatusChange[];
-  /** For the sends metric; `released` when the provider was not called (the lease may have run out). */
-  outcome: 'sent' | 'delivered' | 'retrying' | 'failed' | 'expired' | 'unknown' | 'released';
+  /** For the sends metric; `released` when the provider was not called (the lease may have run out), `held` by an open breaker. */
+  outcome: 'sent' | 'delivered' | 'retrying' | 'failed' | 'expired' | 'unknown' | 'held' | 'released';
 }
 
 export interface SettlementContext {
@@ -35,12 +35,20 @@ export interface SettlementContext {
  * provider's idempotency key or `onUnknown` allows (ending `unknown`, not `failed`, when the
  * retries run out), else `unknown` for good; past its campaign's `expireAfter` (not called)
  * → `expired`; not called (the lease may have run out before the call) → released to the
- * queue as it was, the attempt not counted.
+ * queue as it was, the attempt not counted; held by its provider's open circuit breaker →
+ * released likewise, ready again when the breaker's probe is due.
  */
 export function settleAttempt(message: ClaimedMessage, result: CallResult, context: SettlementContext): Settlement {
   const base = baseRecord(message);
   if (result.outcome === 'not_called') {
     return { record: { ...base, released: true, status: 'queued', appendHistory: [] }, changes: [], outcome: 'released' };
+  }
+  if (result.outcome === 'held') {
+    return {
+      record: { ...base, released: true, status: 'queued', appendHistory: [], retryInMs: result.retryInMs },
+      changes: [],
+      outcome: 'held',
+    };
   }
   if (result.outcome === 'expired') {
     const stamp: StatusStamp = { status: 'expired', at: context.at };

@@ -1,6 +1,7 @@
-import { ProviderRegistry, type ChannelProvider, type OutboundMessage } from '@nudge/channels';
+import { ProviderRegistry, type ChannelProvider, type OutboundMessage, type SendResult } from '@nudge/channels';
 import type { ClaimedMessage } from '../messages/message.store';
 import { callProviders } from './provider-calls';
+import { ProviderBreakers } from './provider-breakers';
 
 function claimed(id: string, provider = 'slow'): ClaimedMessage {
   const at = '2026-11-23T10:00:00.000Z';
@@ -32,7 +33,12 @@ function claimed(id: string, provider = 'slow'): ClaimedMessage {
 }
 
 const now = new Date('2026-11-24T10:00:00.000Z');
-const context = { now, lastInboundAt: () => undefined, mayCall: () => true };
+const context = {
+  now,
+  lastInboundAt: () => undefined,
+  mayCall: () => true,
+  throughBreaker: (_provider: string, send: () => Promise<SendResult>) => send(),
+};
 
 describe('callProviders', () => {
   it('keeps at most `concurrency` calls in flight and answers in the order of the messages', async () => {
@@ -136,5 +142,27 @@ describe('callProviders and expireAfter', () => {
     );
     expect(seen).toEqual(['2']);
     expect(results[0]).toEqual({ outcome: 'expired', expireAfter: 'PT1H' });
+  });
+});
+
+describe('callProviders and circuit breakers', () => {
+  it("holds the rest of a batch once its provider's breaker opens: no more calls to a provider that is down", async () => {
+    let calls = 0;
+    const provider: ChannelProvider = {
+      name: 'down',
+      capabilities: { idempotencyKey: false },
+      send: async () => {
+        calls += 1;
+        throw new Error('connect ECONNREFUSED 127.0.0.1:1');
+      },
+    };
+    const registry = ProviderRegistry.fromSettings({ sms: { provider: 'down' } }, { sandbox: () => provider, down: () => provider });
+    const breakers = new ProviderBreakers({ failures: 3, probeAfterMs: 60_000 });
+    const batch = ['1', '2', '3', '4', '5'].map((id) => claimed(id, 'down'));
+
+    const results = await callProviders(batch, registry, 1, { ...context, throughBreaker: (name, send) => breakers.call(name, send) });
+
+    expect(calls).toBe(3);
+    expect(results.map((r) => r.outcome)).toEqual(['rejected', 'rejected', 'rejected', 'held', 'held']);
   });
 });

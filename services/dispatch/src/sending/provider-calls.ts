@@ -1,12 +1,14 @@
 import { ProviderPermanentError, sendThrough, type OutboundMessage, type ProviderRegistry, type SendResult } from '@nudge/channels';
 import type { ClaimedMessage } from '../messages/message.store';
 import { passedExpiry } from './message-expiry';
+import type { HeldCall } from './provider-breakers';
 
 /**
  * What became of one message of a batch: its provider's answer, no call (the lease may have
- * run out), or no call because its campaign's `expireAfter` had passed.
+ * run out), no call because its campaign's `expireAfter` had passed, or no call because its
+ * provider's circuit breaker is open (`held`).
  */
-export type CallResult = SendResult | { outcome: 'not_called' } | { outcome: 'expired'; expireAfter: string };
+export type CallResult = SendResult | HeldCall | { outcome: 'not_called' } | { outcome: 'expired'; expireAfter: string };
 
 /** What every call of one batch shares: the send time, when recipients last wrote to us, and the lease. */
 export interface BatchContext {
@@ -15,6 +17,8 @@ export interface BatchContext {
   mayCall: (message: ClaimedMessage) => boolean;
   /** When the recipient last wrote, for providers with a session window (`lastInboundAt`). */
   lastInboundAt: (message: ClaimedMessage) => Date | undefined;
+  /** Makes a call through its provider's circuit breaker (see ProviderBreakers.call). */
+  throughBreaker: (provider: string, send: () => Promise<SendResult>) => Promise<SendResult | HeldCall>;
 }
 
 /**
@@ -23,6 +27,7 @@ export interface BatchContext {
  * after a lost result is recognised by providers that accept one. A message past its
  * `expireAfter` at the batch's `now` is not called (`expired`). Just before each call the
  * lease is checked: a message whose lease may have run out is not called (`not_called`).
+ * Each call goes through its provider's circuit breaker, which may hold it (`held`).
  */
 export async function callProviders(
   messages: ClaimedMessage[],
@@ -44,7 +49,7 @@ export async function callProviders(
   return results;
 }
 
-function callProvider(message: ClaimedMessage, registry: ProviderRegistry, context: BatchContext): Promise<SendResult> {
+function callProvider(message: ClaimedMessage, registry: ProviderRegistry, context: BatchContext): Promise<SendResult | HeldCall> {
   const provider = registry.byName(message.provider);
   if (!provider) {
     return Promise.resolve({ outcome: 'rejected', error: new ProviderPermanentError(`provider "${message.provider}" is not configured`) });
@@ -63,5 +68,5 @@ function callProvider(message: ClaimedMessage, registry: ProviderRegistry, conte
     ...(message.subject === null ? {} : { subject: message.subject }),
     ...(lastInboundAt === undefined ? {} : { lastInboundAt }),
   };
-  return sendThrough(provider, outbound);
+  return context.throughBreaker(provider.name, () => sendThrough(provider, outbound));
 }

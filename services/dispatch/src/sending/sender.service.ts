@@ -9,13 +9,14 @@ import { CLOCK } from '../clock';
 import { DISPATCH_CONFIG, type DispatchConfig } from '../config';
 import { addressKey, InboundMessagesStore } from '../inbound/inbound-messages.store';
 import type { StoredMessage } from '../messages/message';
-import { MessageStore, type ClaimedMessage } from '../messages/message.store';
+import { MessageStore, type ClaimAllowance, type ClaimedMessage } from '../messages/message.store';
 import type { StatusChange } from '../messages/status-change';
 import { StatusEventsOutbox } from '../outbox/status-events.outbox';
 import { ActiveProviders } from '../providers/active-providers';
 import type { ProvidersInForce } from '../providers/providers-from-settings';
 import { settleAttempt } from './attempt-settlement';
 import { keepRenewing } from './lease-renewal';
+import { ProviderBreakers } from './provider-breakers';
 import { callProviders, type BatchContext } from './provider-calls';
 import { DEFAULT_MAX_RETRY_AGE, type RetryPolicy } from './retry-backoff';
 import { SendLease } from './send-lease';
@@ -48,6 +49,7 @@ export class SenderService {
     private readonly outbox: StatusEventsOutbox,
     private readonly providers: ActiveProviders,
     private readonly throttle: SendThrottle,
+    private readonly breakers: ProviderBreakers,
     private readonly inbound: InboundMessagesStore,
     private readonly metrics: SendMetrics,
     @InjectPinoLogger('sender') private readonly logger: PinoLogger,
@@ -109,7 +111,7 @@ export class SenderService {
     for (const [i, settlement] of settlements.entries()) {
       const message = leased[i]!;
       if (settlement.outcome === 'released') this.metrics.leaseLost.inc({ provider: message.provider, stage: 'before_call' });
-      else if (!recorded.has(message.id)) this.leaseLostAfterCall(message, settlement.outcome);
+      else if (settlement.outcome !== 'held' && !recorded.has(message.id)) this.leaseLostAfterCall(message, settlement.outcome);
       if (settlement.outcome !== 'released') {
         this.metrics.sends.inc({ channel: message.channel, provider: message.provider, status: settlement.outcome });
       }
@@ -128,6 +130,7 @@ export class SenderService {
   ): Promise<{ leased: ClaimedMessage[]; unknown: number }> {
     const batchSize = this.config.DISPATCH_SEND_BATCH_SIZE;
     const allowances = this.throttle.take(providers.rateLimits, batchSize);
+    const claimAllowances = withBreakers(allowances, this.breakers.allowances(providers.channelProviders));
     let leased: ClaimedMessage[] = [];
     let unknown: StoredMessage[] = [];
     try {
@@ -138,7 +141,7 @@ export class SenderService {
           leaseSeconds: this.config.DISPATCH_LEASE_SECONDS,
           leaseToken,
           maxAttempts: this.config.DISPATCH_MAX_ATTEMPTS,
-          throttled: allowances,
+          throttled: claimAllowances,
           unknownVerdicts: verdicts,
           at,
         });
@@ -180,8 +183,21 @@ export class SenderService {
       now: this.clock.now(),
       lastInboundAt: (message) => lastInbound.get(addressKey({ channel: message.channel, address: message.recipient })),
       mayCall: (message) => lease.holds(message.id, performance.now()),
+      throughBreaker: (provider, send) => this.breakers.call(provider, send),
     };
   }
+}
+
+/**
+ * The claim's allowances: the rate limits' tokens, lowered (or added, for a provider without a
+ * rate limit) where a circuit breaker holds a provider's messages.
+ */
+function withBreakers(rateLimited: ClaimAllowance[], held: ClaimAllowance[]): ClaimAllowance[] {
+  const key = (a: ClaimAllowance) => `${a.channel}|${a.provider}`;
+  const heldBy = new Map(held.map((a) => [key(a), a.allowance]));
+  const merged = rateLimited.map((a) => ({ ...a, allowance: Math.min(a.allowance, heldBy.get(key(a)) ?? a.allowance) }));
+  const limited = new Set(rateLimited.map(key));
+  return [...merged, ...held.filter((a) => !limited.has(key(a)))];
 }
 
 /** The change of a message the claim left `unknown` (the reason is the one the claim stored). */

@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
+import { getLoggerToken, type PinoLogger } from 'nestjs-pino';
+import { DISPATCH_CONFIG, type DispatchConfig } from '../config';
 import { InboundModule } from '../inbound/inbound.module';
 import { MessagesModule } from '../messages/messages.module';
 import { ProvidersModule } from '../providers/providers.module';
+import { ProviderBreakers } from './provider-breakers';
 import { ReadyMessagesSignal } from './ready-messages.signal';
 import { SendMetrics } from './send-metrics';
 import { SendThrottle } from './send-throttle';
@@ -11,7 +14,31 @@ import { SenderService } from './sender.service';
 /** Sends queued messages through their providers, within their rate limits, retrying with backoff. */
 @Module({
   imports: [MessagesModule, ProvidersModule, InboundModule],
-  providers: [ReadyMessagesSignal, SendMetrics, SendThrottle, SenderService, SenderLoop],
+  providers: [
+    ReadyMessagesSignal,
+    SendMetrics,
+    SendThrottle,
+    SenderService,
+    SenderLoop,
+    {
+      provide: ProviderBreakers,
+      useFactory: (config: DispatchConfig, metrics: SendMetrics, logger: PinoLogger) =>
+        new ProviderBreakers({
+          failures: config.DISPATCH_BREAKER_FAILURES,
+          probeAfterMs: config.DISPATCH_BREAKER_PROBE_SECONDS * 1_000,
+          onChange: (provider, state) => {
+            metrics.breakerOpen.set({ provider }, state === 'open' ? 1 : 0);
+            if (state === 'open') {
+              logger.warn(
+                { provider, probeAfterSeconds: config.DISPATCH_BREAKER_PROBE_SECONDS },
+                "provider's circuit breaker opened after consecutive failed calls: its messages stay queued until a probe succeeds",
+              );
+            } else logger.info({ provider }, "provider's circuit breaker closed: a probe succeeded, sending resumes");
+          },
+        }),
+      inject: [DISPATCH_CONFIG, SendMetrics, getLoggerToken('sender')],
+    },
+  ],
   exports: [ReadyMessagesSignal],
 })
 export class SendingModule {}
