@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -32,6 +32,73 @@ describe('a seeded small chaos run (scripts/chaos.mjs --small)', () => {
     expect(Number(delivered) + Number(unknown)).toBe(Number(expected));
     expect(Number(expected)).toBeGreaterThan(1_000);
   }, 180_000);
+});
+
+/**
+ * The verdict itself, on rows made up for it: the run above could only pass, were it blind.
+ * (scripts/chaos-verdict.mjs is ESM; jest runs CommonJS, so a child node process evaluates it.)
+ */
+describe('the chaos verdict', () => {
+  const sent = (userId: string, triggerEventId: string, stepId?: string) => ({
+    userId,
+    campaignId: 'c',
+    triggerEventId,
+    stepId,
+    outcome: 'sent',
+  });
+  const simulated = [
+    sent('u1', 'e1'),
+    { ...sent('u1', 'e2'), outcome: 'scheduled' },
+    sent('u1', 'e2'),
+    sent('u2', 'e3', 'hello'),
+    { ...sent('u2', 'e4'), outcome: 'capped' },
+  ];
+  const decisions = simulated
+    .filter((d) => d.outcome !== 'scheduled')
+    .map((d) => ({
+      user_id: d.userId,
+      campaign_id: d.campaignId,
+      trigger_event_id: d.triggerEventId,
+      step_id: d.stepId ?? 'main',
+      outcome: d.outcome,
+    }));
+  const message = (triggerEventId: string, stepId = 'main', status = 'sent', history: object[] = []) => ({
+    campaign_id: 'c',
+    trigger_event_id: triggerEventId,
+    step_id: stepId,
+    status,
+    status_history: history,
+  });
+  const messages = [message('e1'), message('e2'), message('e3', 'hello', 'unknown', [{ status: 'unknown', at: '2026-12-03T12:00:00Z' }])];
+  const clean = { simulated, decisions, messages, providerSends: { 'c:e1:main': 1, 'c:e2:main': 1 } };
+
+  function verdictOf(input: object): { passed: boolean; line: string } {
+    const script = `
+      import { chaosVerdict, summaryLine } from ${JSON.stringify(path.join(ROOT, 'scripts', 'chaos-verdict.mjs'))};
+      const verdict = chaosVerdict(${JSON.stringify(input)});
+      console.log(JSON.stringify({ passed: verdict.passed, line: summaryLine({ events: 5, verdict, faults: 'none' }) }));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(run.stderr);
+    return JSON.parse(run.stdout);
+  }
+
+  it('passes a run where every send reached the provider once (a skipped scheduled, an unknown aside)', () => {
+    expect(verdictOf(clean)).toEqual({
+      passed: true,
+      line: '5 events, 3 expected sends, 2 delivered, 0 lost, 0 duplicated, 1 unknown, faults: none',
+    });
+  });
+
+  it('fails on a lost send, a duplicate, a missing or extra decision, a message left queued, a send nobody decided', () => {
+    expect(verdictOf({ ...clean, providerSends: { 'c:e1:main': 0, 'c:e2:main': 2 } })).toEqual({
+      passed: false,
+      line: '5 events, 3 expected sends, 0 delivered, 1 lost, 1 duplicated, 1 unknown, faults: none',
+    });
+    expect(verdictOf({ ...clean, decisions: decisions.slice(1) }).passed).toBe(false);
+    expect(verdictOf({ ...clean, decisions: [...decisions, { ...decisions[0], outcome: 'scheduled' }] }).passed).toBe(false);
+    expect(verdictOf({ ...clean, messages: [message('e1', 'main', 'queued'), ...messages.slice(1)] }).passed).toBe(false);
+    expect(verdictOf({ ...clean, providerSends: { ...clean.providerSends, 'c:e9:main': 1 } }).passed).toBe(false);
+  });
 });
 
 function runChaos(args: string[]): Promise<{ exitCode: number | null; output: string }> {

@@ -52,6 +52,9 @@ export function chaosVerdict({ simulated, decisions, messages, providerSends }) 
   const hasUnknownStamp = (m) => Array.isArray(m?.status_history) && m.status_history.some((stamp) => stamp?.status === 'unknown');
 
   const figures = { expected: expectedSends.size, delivered: 0, lost: 0, duplicated: 0, unknown: 0 };
+  // How many provider calls the unknown ones really had: 0 (marked unknown without a call having
+  // reached the provider), 1, or more (sent twice despite the mark).
+  const unknownCalls = { none: 0, once: 0, more: 0 };
   const examples = { lost: [], duplicated: [], unknown: [], unexpected: [], stuck: [] };
   const note = (kind, key) => examples[kind].length < 5 && examples[kind].push(key);
   for (const key of expectedSends) {
@@ -59,6 +62,7 @@ export function chaosVerdict({ simulated, decisions, messages, providerSends }) 
     const calls = providerSends[key] ?? 0;
     if (hasUnknownStamp(message)) {
       figures.unknown++;
+      unknownCalls[calls === 0 ? 'none' : calls === 1 ? 'once' : 'more']++;
       note('unknown', `${key} (${calls} calls, ${message.status})`);
     } else if (calls === 1) figures.delivered++;
     else if (calls === 0) {
@@ -86,6 +90,7 @@ export function chaosVerdict({ simulated, decisions, messages, providerSends }) 
     ...figures,
     unexpected: unexpectedKeys.size,
     stuck: stuck.length,
+    unknownCalls,
     decisions: { expected: simulated.length, live: decisions.length, missing: missingDecisions, extra: extraDecisions },
     examples,
     passed,
@@ -117,6 +122,11 @@ export function verdictDetails(verdict) {
     lines.push(`sends nobody expected (a message or a provider call): ${v.unexpected}, e.g. ${v.examples.unexpected.join('; ')}`);
   if (v.lost) lines.push(`lost, e.g. ${v.examples.lost.join('; ')}`);
   if (v.duplicated) lines.push(`duplicated, e.g. ${v.examples.duplicated.join('; ')}`);
-  if (v.unknown) lines.push(`unknown (an unknown stamp in status_history), e.g. ${v.examples.unknown.join('; ')}`);
+  if (v.unknown) {
+    const { none, once, more } = v.unknownCalls;
+    lines.push(
+      `unknown (an unknown stamp in status_history): ${v.unknown}, of which the provider took ${none} never, ${once} once, ${more} more than once; e.g. ${v.examples.unknown.join('; ')}`,
+    );
+  }
   return lines;
 }
