@@ -96,7 +96,7 @@ function isZombie(pid) {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
   } catch {
-    return true; // no such process (or no /proc, where isAlive alone decides)
+    return true; // no such process (or no /proc to tell: then the SIGKILL is trusted)
   }
 }
 

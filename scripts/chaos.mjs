@@ -192,8 +192,8 @@ async function sendUntilTaken(stack, method, url, body, what, deadlineMs = 300_0
 
 /**
  * Posts `events` at `rate`/s on `lanes` lanes. A user's events all go on one lane, one batch
- * after the other, so they reach Kafka in order; each event is stamped when first posted
- * (strictly increasing per lane), which is the timestamp simulate replays it at.
+ * after the other, so they reach Kafka in order; each batch is stamped when first posted
+ * (never decreasing per lane), which is the timestamp simulate replays its events at.
  */
 async function drive(stack, ingestUrl, events, { rate, lanes = 8, startAt, check = () => {} }) {
   const queues = Array.from({ length: lanes }, () => []);
@@ -214,10 +214,10 @@ async function drive(stack, ingestUrl, events, { rate, lanes = 8, startAt, check
         }
         const batch = [];
         while (i < queue.length && batch.length < 500 && queue[i].dueAt <= Date.now()) batch.push(queue[i++].event);
-        for (const event of batch) {
-          lastStamp = Math.max(Date.now(), lastStamp + 1);
-          event.timestamp = new Date(lastStamp).toISOString();
-        }
+        // Never ahead of the clock (a send due "now" would then be logged `scheduled` live and
+        // not in simulate); ties keep the batch's order, in Kafka as in simulate's stable sort.
+        lastStamp = Math.max(Date.now(), lastStamp);
+        for (const event of batch) event.timestamp = new Date(lastStamp).toISOString();
         const body = {
           events: batch.map(({ eventId, userId: user, name, timestamp, properties }) => ({
             eventId,
