@@ -5,3 +5,4 @@ export * from './http-client';
 export * from './topic-reader';
 export * from './infrastructure';
 export * from './route-probe';
+export * from './broker-partition';

@@ -54,6 +54,13 @@ export const dispatchEnvShape = {
   DISPATCH_EARLY_RECEIPTS_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   /** How long a delivery receipt naming a provider message id no message holds yet is kept before it is dropped as orphaned. */
   DISPATCH_EARLY_RECEIPT_WAIT_MS: z.coerce.number().int().min(100).default(600_000),
+  /**
+   * Longest an inbound STOP waits for Kafka to acknowledge the profile it publishes, inside the
+   * transaction holding the user's lock and a pooled connection; past it the webhook answers
+   * 503, the consent change rolls back and nothing of the message is recorded, so the
+   * provider's redelivery applies it once.
+   */
+  DISPATCH_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** How often dispatch looks for a new version of the settings (its providers and rate limits). */
   DISPATCH_SETTINGS_REFRESH_MS: z.coerce.number().int().min(100).default(2_000),
 };

@@ -1,7 +1,6 @@
 import { userLockKey } from '@nudge/persistence';
-import { eventually, testKafkaBrokers, type ApiResponse, type TestStack } from '@nudge/testing';
+import { BrokerPartition, eventually, testKafkaBrokers, type ApiResponse, type TestStack } from '@nudge/testing';
 import { Client } from 'pg';
-import { BrokerPartition } from './support/broker-partition';
 import { profileRecordsOf, startIngest } from './support/ingest-stack';
 
 const DEADLINE_MS = 2_000;

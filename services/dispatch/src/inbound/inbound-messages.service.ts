@@ -31,6 +31,14 @@ export interface InboundOutcome {
   unsubscribed: boolean;
 }
 
+/** Who wrote an inbound message: the newest message sent to that address, and whether it is a STOP. */
+interface IdentifiedSender {
+  inbound: InboundMessage;
+  fromAddress: string;
+  answered: StoredMessage | null;
+  unsubscribed: boolean;
+}
+
 /**
  * Handles what recipients send us: find who wrote (the user of the newest message sent to
  * that address on that channel) → an unsubscribe keyword withdraws their marketing consent
@@ -51,13 +59,40 @@ export class InboundMessagesService {
   ) {}
 
   async receive(inbound: InboundMessage): Promise<InboundOutcome> {
+    const now = this.clock.now().toISOString();
+    const sender = await this.identify(inbound);
+    await this.withdrawIfStop(sender, now);
+    return this.record(sender, now);
+  }
+
+  /**
+   * The messages of one provider webhook: every STOP among them is applied before any message
+   * is recorded. A STOP that cannot be applied (Kafka past its deadline: 503, the provider
+   * redelivers the whole webhook) then leaves none of them recorded, so none is recorded twice.
+   */
+  async receiveAll(messages: InboundMessage[]): Promise<InboundOutcome[]> {
+    const now = this.clock.now().toISOString();
+    const senders: IdentifiedSender[] = [];
+    for (const inbound of messages) senders.push(await this.identify(inbound));
+    for (const sender of senders) await this.withdrawIfStop(sender, now);
+    const outcomes: InboundOutcome[] = [];
+    for (const sender of senders) outcomes.push(await this.record(sender, now));
+    return outcomes;
+  }
+
+  private async identify(inbound: InboundMessage): Promise<IdentifiedSender> {
     const fromAddress = senderAddress(inbound.channel, inbound.from);
     const answered = await this.messages.latestSentTo(inbound.channel, fromAddress);
-    const now = this.clock.now().toISOString();
-    const unsubscribed = answered !== null && isUnsubscribeRequest(inbound.text);
-    if (unsubscribed) {
-      await this.consent.withdrawMarketing(answered.userId, inbound.channel, { at: now, source: `inbound:${inbound.provider}:STOP` });
-    }
+    return { inbound, fromAddress, answered, unsubscribed: answered !== null && isUnsubscribeRequest(inbound.text) };
+  }
+
+  /** Before the message is recorded: a STOP that fails (503) leaves nothing for the provider's redelivery to duplicate. */
+  private async withdrawIfStop({ inbound, answered, unsubscribed }: IdentifiedSender, now: string): Promise<void> {
+    if (!unsubscribed || !answered) return;
+    await this.consent.withdrawMarketing(answered.userId, inbound.channel, { at: now, source: `inbound:${inbound.provider}:STOP` });
+  }
+
+  private async record({ inbound, fromAddress, answered, unsubscribed }: IdentifiedSender, now: string): Promise<InboundOutcome> {
     const repliedTo = await inTransaction(this.dataSource, async (manager) => {
       const inboundId = await this.inbound.record(manager, {
         provider: inbound.provider,

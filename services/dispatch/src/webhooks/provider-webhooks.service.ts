@@ -31,11 +31,8 @@ export class ProviderWebhooksService {
     if (!webhooks.verify(request)) return { outcome: 'invalid_signature' };
     const content = parseContent(provider, webhooks, request);
     const statuses = await this.receipts.reportByProviderIds(provider.name, content.statuses);
-    let unsubscribed = 0;
-    for (const message of content.inbound) {
-      const outcome = await this.inbound.receive({ provider: provider.name, ...message });
-      if (outcome.unsubscribed) unsubscribed++;
-    }
+    const outcomes = await this.inbound.receiveAll(content.inbound.map((message) => ({ provider: provider.name, ...message })));
+    const unsubscribed = outcomes.filter((outcome) => outcome.unsubscribed).length;
     return { outcome: 'processed', processed: { statuses, inbound: { received: content.inbound.length, unsubscribed } } };
   }
 
