@@ -33,7 +33,7 @@ import {
   writeConfigDir,
 } from './chaos-workload.mjs';
 import { localStack, root, withTimeout } from './local-stack.mjs';
-import { readFlags } from './script-flags.mjs';
+import { failedRun, readFlags, runScript } from './script-flags.mjs';
 
 const require = createRequire(path.join(root, 'package.json'));
 const started = Date.now();
@@ -555,21 +555,8 @@ async function main(opts) {
     console.log(summaryLine({ events: events.length, verdict, faults: describeFaults(done) }));
     return verdict.passed && counts.unmarked === 0;
   } catch (error) {
-    if (stack.interrupted) {
-      await stack.cleanup();
-      process.exit(130);
-    }
-    console.error(`[chaos] failed: ${error.stack ?? error.message}`);
-    await stack.cleanup({ showServiceOutput: true });
-    return false;
+    return failedRun('chaos', stack, error);
   }
 }
 
-let parsed;
-try {
-  parsed = parseFlags(process.argv.slice(2));
-} catch (error) {
-  console.error(`[chaos] ${error.message}`);
-  process.exit(2);
-}
-main(parsed).then((passed) => process.exit(passed ? 0 : 1));
+runScript('chaos', parseFlags, main);

@@ -10,7 +10,7 @@ import { randomInt } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { localStack, root, SERVICES } from './local-stack.mjs';
-import { readFlags } from './script-flags.mjs';
+import { failedRun, readFlags, runScript } from './script-flags.mjs';
 
 const require = createRequire(path.join(root, 'package.json'));
 const log = (line) => console.log(`[fuzz] ${line}`);
@@ -112,21 +112,8 @@ async function main(opts) {
     console.log(verdict.line);
     return verdict.passed;
   } catch (error) {
-    if (stack.interrupted) {
-      await stack.cleanup();
-      process.exit(130);
-    }
-    console.error(`[fuzz] failed: ${error.stack ?? error.message}`);
-    await stack.cleanup({ showServiceOutput: true });
-    return false;
+    return failedRun('fuzz', stack, error);
   }
 }
 
-let parsed;
-try {
-  parsed = parseFlags(process.argv.slice(2));
-} catch (error) {
-  console.error(`[fuzz] ${error.message}`);
-  process.exit(2);
-}
-main(parsed).then((passed) => process.exit(passed ? 0 : 1));
+runScript('fuzz', parseFlags, main);

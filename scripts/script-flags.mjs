@@ -1,4 +1,4 @@
-// Flags of the repo's scripts that are not tests (`npm run bench`, `npm run fuzz`).
+// Flags of the repo's scripts that are not tests (`npm run bench`, `npm run fuzz`, `npm run chaos`), and how they start and end.
 
 /**
  * Reads `--name value` and `--name=value`: each flag of `flags` (`{ value, min = 1, max, help }`)
@@ -33,4 +33,34 @@ export function readFlags(argv, flags, usage, readers = {}) {
     values[arg] = n;
   }
   return values;
+}
+
+/**
+ * Runs a script: its flags read by `parseFlags` (a bad one prints `[name] …` and exits 2), then
+ * `main`, exiting 0 when it answers true and 1 otherwise.
+ */
+export function runScript(name, parseFlags, main) {
+  let parsed;
+  try {
+    parsed = parseFlags(process.argv.slice(2));
+  } catch (error) {
+    console.error(`[${name}] ${error.message}`);
+    process.exit(2);
+  }
+  main(parsed).then((passed) => process.exit(passed ? 0 : 1));
+}
+
+/**
+ * What a script does when its run throws: Ctrl-C (the stack was interrupted) cleans up and exits
+ * 130; anything else is printed as `[name] failed: …`, the stack cleaned up with the services'
+ * output shown, and the run counts as failed.
+ */
+export async function failedRun(name, stack, error) {
+  if (stack.interrupted) {
+    await stack.cleanup();
+    process.exit(130);
+  }
+  console.error(`[${name}] failed: ${error.stack ?? error.message}`);
+  await stack.cleanup({ showServiceOutput: true });
+  return false;
 }
