@@ -494,7 +494,8 @@ describe('validateCampaign on templates and paths written to hurt the engine', (
       'an email subject with nested loops',
       aCampaign().withMessage({ channel: 'email', subject: NESTED_BOMB, body: 'hi' }),
       'message.subject',
-      'template render limit exceeded',
+      // Time, output or allocations: which limit it meets first depends on the machine's speed.
+      'limit exceeded',
     ],
     ['a journey message over 16 KiB', journey('b'.repeat(17_000)), 'steps[2].message.body', 'must be at most 16384 bytes'],
     ['a journey message bomb', journey(LOOP_BOMB), 'steps[2].message.body', 'memory alloc limit exceeded'],
