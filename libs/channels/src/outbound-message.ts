@@ -16,6 +16,12 @@ export interface OutboundMessage {
   campaignId: string;
   /** When the recipient last wrote to us on this channel (session-window policies), if ever. */
   lastInboundAt?: Date;
+  /**
+   * The one-click unsubscribe link of a marketing message (RFC 8058), for channels whose
+   * messages carry headers (email's List-Unsubscribe). Absent on transactional messages and
+   * when recipient links are off.
+   */
+  unsubscribe?: { url: string; token: string };
   /** The send time, for session-window checks (from the injected clock). */
   now: Date;
 }

@@ -61,6 +61,24 @@ export const dispatchEnvShape = {
    * provider's redelivery applies it once.
    */
   DISPATCH_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /**
+   * Secret(s) of recipient links (`{{ unsubscribe_url }}`, List-Unsubscribe), comma-separated,
+   * at least 16 characters each: the first signs new links, every one is accepted (keep the
+   * previous secret after the first while its links live). Unset: no links, a warning at start.
+   */
+  NUDGE_LINK_SECRET: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((secret) => secret.trim())
+        .filter((secret) => secret !== ''),
+    )
+    .refine((secrets) => secrets.length > 0, 'must hold at least one secret (comma-separated)')
+    .refine((secrets) => secrets.every((secret) => secret.length >= 16), 'every secret must be at least 16 characters')
+    .optional(),
+  /** How long a recipient link works, in days after the send was decided. */
+  NUDGE_LINK_TTL_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
   /** How often dispatch looks for a new version of the settings (its providers and rate limits). */
   DISPATCH_SETTINGS_REFRESH_MS: z.coerce.number().int().min(100).default(2_000),
 };

@@ -13,6 +13,7 @@ import { DISPATCH_SESSION_SETTINGS } from './messages/message.store';
 import { MessagesModule } from './messages/messages.module';
 import { KNOWN_PROVIDERS } from './providers/provider-tokens';
 import { ProvidersModule } from './providers/providers.module';
+import { RecipientLinksModule } from './recipient-links/recipient-links.module';
 import { SendingModule } from './sending/sending.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -37,6 +38,7 @@ export class DispatchModule {
         InboundModule,
         WebhooksModule,
         LinksModule,
+        RecipientLinksModule,
         FallbackModule,
       ],
     };

@@ -28,6 +28,8 @@ const config = {
   DISPATCH_MAX_ATTEMPTS: 6,
   DISPATCH_RETRY_BASE_MS: 1_000,
   DISPATCH_RETRY_MAX_MS: 60_000,
+  PUBLIC_URL: 'http://localhost:3002',
+  NUDGE_LINK_TTL_DAYS: 90,
 } as DispatchConfig;
 
 /**

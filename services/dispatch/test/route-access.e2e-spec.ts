@@ -52,8 +52,14 @@ describe('dispatch: who may call which route', () => {
 
   afterAll(() => dispatch?.stop());
 
-  it('finds the routes in the router: public ones are health, metrics and tracked links; inbox routes take a user token', () => {
-    expect(routes.filter((r) => r.public).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /health', 'GET /metrics', 'GET /c/:code']);
+  it('finds the routes in the router: public ones are health, metrics, tracked links and unsubscribe links; inbox routes take a user token', () => {
+    expect(routes.filter((r) => r.public).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /health',
+      'GET /metrics',
+      'GET /c/:code',
+      'GET /u/:token',
+      'POST /u/:token',
+    ]);
     expect(routes.filter((r) => r.scopes.includes('user')).map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /v1/users/:userId/inbox',
       'GET /v1/users/:userId/inbox/stream',
@@ -71,6 +77,8 @@ describe('dispatch: who may call which route', () => {
     expect((await rawRequest(url, 'GET', '/health')).body).toMatchObject({ status: 'ok', auth: 'on' });
     expect((await rawRequest(url, 'GET', '/metrics')).status).toBe(200);
     expect((await rawRequest(url, 'GET', '/c/unknown-code')).status).toBe(404);
+    expect((await rawRequest(url, 'GET', '/u/not-a-token')).status).toBe(400);
+    expect((await rawRequest(url, 'POST', '/u/not-a-token')).status).toBe(400);
   });
 
   it("lets a signed provider's webhook in without a key, but not the unsigned sandbox's", async () => {

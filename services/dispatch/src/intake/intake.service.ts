@@ -13,6 +13,7 @@ import { MessageStore } from '../messages/message.store';
 import type { StatusChange } from '../messages/status-change';
 import { StatusEventsOutbox } from '../outbox/status-events.outbox';
 import { ActiveProviders } from '../providers/active-providers';
+import { recipientLinksFrom } from '../recipient-links/recipient-links';
 import { ReadyMessagesSignal } from '../sending/ready-messages.signal';
 import { DroppedSendsStore } from './dropped-sends.store';
 import { splitByErasure } from './erased-senders';
@@ -42,7 +43,7 @@ export class IntakeService {
     private readonly droppedSends: DroppedSendsStore,
     @InjectPinoLogger('intake') private readonly logger: PinoLogger,
   ) {
-    this.composer = new MessageComposer({ publicUrl: config.PUBLIC_URL });
+    this.composer = new MessageComposer({ publicUrl: config.PUBLIC_URL, recipientLinks: recipientLinksFrom(config) });
   }
 
   /** Answers the records that can never become a message (they go to the DLQ). */

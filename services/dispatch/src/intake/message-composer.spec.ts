@@ -1,4 +1,6 @@
 import type { SendRequest } from '@nudge/contracts';
+import { RecipientLinks } from '../recipient-links/recipient-links';
+import { verifyRecipientToken } from '../recipient-links/recipient-link-token';
 import { MessageComposer } from './message-composer';
 
 const sandbox = { name: 'sandbox', capabilities: { idempotencyKey: true } };
@@ -148,5 +150,51 @@ describe('MessageComposer', () => {
     const { message } = await composer.compose(aSendRequest({ body: "Hello world! {{ 'https://a.example' | track }}" }), short);
     expect(message).toMatchObject({ status: 'failed', links: [] });
     expect(message.failureReason).toMatch(/^the body has \d+ characters; tiny takes at most 10$/);
+  });
+
+  describe('{{ unsubscribe_url }}', () => {
+    const secret = 'link-secret-0123456789abcdef';
+    const withLinks = new MessageComposer({
+      publicUrl: 'https://nudge.example/',
+      recipientLinks: new RecipientLinks({ secrets: [secret], publicUrl: 'https://nudge.example/', ttlDays: 30 }),
+    });
+
+    it.each(['sms', 'email'] as const)('renders the message’s signed unsubscribe link on %s', async (channel) => {
+      const to = channel === 'sms' ? '+34600000001' : 'ana@example.com';
+      const { message, missingVariables } = await withLinks.compose(
+        aSendRequest({ channel, to, body: 'Stop: {{ unsubscribe_url }}' }),
+        sandbox,
+      );
+      expect(missingVariables).toEqual([]);
+      const token = /^Stop: https:\/\/nudge\.example\/u\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(message.body ?? '')?.[1];
+      expect(verifyRecipientToken([secret], token ?? '', 'unsubscribe', new Date('2026-11-24T10:00:00Z'))).toEqual({
+        ok: true,
+        claims: {
+          purpose: 'unsubscribe',
+          userId: 'u1',
+          channel,
+          messageId: message.id,
+          expiresAt: Date.parse('2026-12-23T10:00:00Z') / 1_000,
+        },
+      });
+    });
+
+    it('is the link the sender puts in the headers', async () => {
+      const links = new RecipientLinks({ secrets: [secret], publicUrl: 'https://nudge.example', ttlDays: 30 });
+      const request = aSendRequest({ body: '{{ unsubscribe_url }}' });
+      const { message } = await withLinks.compose(request, sandbox);
+      const link = links.unsubscribeLink({ id: message.id, userId: 'u1', channel: 'sms', decidedAt: request.decidedAt });
+      expect(message.body).toBe(link?.url);
+    });
+
+    it('without links (no NUDGE_LINK_SECRET) the variable is missing, rendered empty and named', async () => {
+      const off = new MessageComposer({
+        publicUrl: 'https://nudge.example/',
+        recipientLinks: new RecipientLinks({ secrets: [], publicUrl: 'https://nudge.example/', ttlDays: 30 }),
+      });
+      const { message, missingVariables } = await off.compose(aSendRequest({ body: 'Stop: {{ unsubscribe_url }}' }), sandbox);
+      expect(message.body).toBe('Stop: ');
+      expect(missingVariables).toEqual(['unsubscribe_url']);
+    });
   });
 });

@@ -4,6 +4,7 @@ import type { SendRequest } from '@nudge/contracts';
 import { renderTemplate, TemplateCache, TemplateError } from '@nudge/templates';
 import { MessageLinks, newLinkCode } from '../links/message-links';
 import type { NewMessage } from '../messages/message';
+import type { RecipientLinks } from '../recipient-links/recipient-links';
 import { recipientAddress } from './recipient-address';
 
 export interface ComposedMessage {
@@ -17,12 +18,15 @@ export interface ComposerOptions {
   publicUrl: string;
   newLinkCode?: () => string;
   templates?: TemplateCache;
+  /** Makes `{{ unsubscribe_url }}`; absent or off (no NUDGE_LINK_SECRET): the variable is missing. */
+  recipientLinks?: RecipientLinks;
 }
 
 /**
  * Turns a send request into the message to store: the recipient's address checked (phone
  * numbers in E.164), the body rendered with the request's scope (each template source
- * compiled once; `| track` links made for this message), its length checked against the
+ * compiled once; `| track` links made for this message; `{{ unsubscribe_url }}` the message's
+ * signed unsubscribe link, on every channel and category), its length checked against the
  * provider's, SMS segments counted. What can never be sent (a bad number, a template
  * error, a body too long) makes a `failed` message carrying the reason, never a retry.
  */
@@ -50,7 +54,7 @@ export class MessageComposer {
     const links = new MessageLinks(this.options.publicUrl, { medium: request.channel, campaign: request.campaignId }, this.newLinkCode);
     let rendered: { text: string; missingVariables: string[] };
     try {
-      rendered = await renderTemplate(this.templates.get(request.message.body), request.scope, { track: links.track });
+      rendered = await renderTemplate(this.templates.get(request.message.body), this.scopeOf(request, base.id), { track: links.track });
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       return { message: failed(`template error: ${error.message}`), missingVariables: [] };
@@ -68,5 +72,16 @@ export class MessageComposer {
       message: { ...base, body: text, segments, links: links.links, status: 'queued', failureReason: null },
       missingVariables,
     };
+  }
+
+  /** The request's scope and the message's recipient links. */
+  private scopeOf(request: SendRequest, messageId: string): SendRequest['scope'] & { unsubscribe_url?: string } {
+    const unsubscribe = this.options.recipientLinks?.unsubscribeLink({
+      id: messageId,
+      userId: request.userId,
+      channel: request.channel,
+      decidedAt: request.decidedAt,
+    });
+    return unsubscribe === undefined ? request.scope : { ...request.scope, unsubscribe_url: unsubscribe.url };
   }
 }

@@ -101,6 +101,24 @@ describe('callProviders', () => {
     expect(seen.find((m) => m.messageId === '2')).not.toHaveProperty('lastInboundAt');
   });
 
+  it('gives marketing messages their unsubscribe link, transactional ones none', async () => {
+    const seen: OutboundMessage[] = [];
+    const provider: ChannelProvider = {
+      name: 'mail',
+      capabilities: { idempotencyKey: false },
+      send: async (message) => {
+        seen.push(message);
+        return { outcome: 'accepted', status: 'sent', providerMessageId: `p-${message.messageId}` };
+      },
+    };
+    const registry = ProviderRegistry.fromSettings({ email: { provider: 'mail' } }, { sandbox: () => provider, mail: () => provider });
+    const unsubscribeLink = (m: ClaimedMessage) => ({ url: `https://nudge.example/u/t-${m.id}`, token: `t-${m.id}` });
+    const receipt = { ...claimed('2', 'mail'), category: 'transactional' as const };
+    await callProviders([claimed('1', 'mail'), receipt], registry, 1, { ...context, unsubscribeLink });
+    expect(seen.find((m) => m.messageId === '1')?.unsubscribe).toEqual({ url: 'https://nudge.example/u/t-1', token: 't-1' });
+    expect(seen.find((m) => m.messageId === '2')).not.toHaveProperty('unsubscribe');
+  });
+
   it('starts no call for a message whose lease the batch may have lost', async () => {
     const seen: string[] = [];
     const provider: ChannelProvider = {

@@ -1,5 +1,6 @@
 import { ProviderPermanentError, sendThrough, type OutboundMessage, type ProviderRegistry, type SendResult } from '@nudge/channels';
 import type { ClaimedMessage } from '../messages/message.store';
+import type { SignedLink } from '../recipient-links/recipient-links';
 import { passedExpiry } from './message-expiry';
 import type { HeldCall } from './provider-breakers';
 
@@ -19,6 +20,8 @@ export interface BatchContext {
   lastInboundAt: (message: ClaimedMessage) => Date | undefined;
   /** Makes a call through its provider's circuit breaker (see ProviderBreakers.call). */
   throughBreaker: (provider: string, send: () => Promise<SendResult>) => Promise<SendResult | HeldCall>;
+  /** The message's one-click unsubscribe link (List-Unsubscribe), asked of marketing messages only; absent: none. */
+  unsubscribeLink?: (message: ClaimedMessage) => SignedLink | undefined;
 }
 
 /**
@@ -55,6 +58,7 @@ function callProvider(message: ClaimedMessage, registry: ProviderRegistry, conte
     return Promise.resolve({ outcome: 'rejected', error: new ProviderPermanentError(`provider "${message.provider}" is not configured`) });
   }
   const lastInboundAt = provider.capabilities.sessionWindowHours === undefined ? undefined : context.lastInboundAt(message);
+  const unsubscribe = message.category === 'marketing' ? context.unsubscribeLink?.(message) : undefined;
   const outbound: OutboundMessage = {
     messageId: message.id,
     channel: message.channel,
@@ -67,6 +71,7 @@ function callProvider(message: ClaimedMessage, registry: ProviderRegistry, conte
     ...(message.sender === null ? {} : { sender: message.sender }),
     ...(message.subject === null ? {} : { subject: message.subject }),
     ...(lastInboundAt === undefined ? {} : { lastInboundAt }),
+    ...(unsubscribe === undefined ? {} : { unsubscribe }),
   };
   return context.throughBreaker(provider.name, () => sendThrough(provider, outbound));
 }

@@ -14,6 +14,7 @@ import type { StatusChange } from '../messages/status-change';
 import { StatusEventsOutbox } from '../outbox/status-events.outbox';
 import { ActiveProviders } from '../providers/active-providers';
 import type { ProvidersInForce } from '../providers/providers-from-settings';
+import { recipientLinksFrom, type RecipientLinks } from '../recipient-links/recipient-links';
 import { settleAttempt } from './attempt-settlement';
 import { keepRenewing } from './lease-renewal';
 import { ProviderBreakers } from './provider-breakers';
@@ -40,6 +41,7 @@ import { policyKey, unknownVerdicts, UNLISTED, type UnknownVerdict } from './unk
 @Injectable()
 export class SenderService {
   private readonly policy: RetryPolicy;
+  private readonly recipientLinks: RecipientLinks;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
@@ -55,6 +57,7 @@ export class SenderService {
     @InjectPinoLogger('sender') private readonly logger: PinoLogger,
   ) {
     this.policy = { maxAttempts: config.DISPATCH_MAX_ATTEMPTS, baseMs: config.DISPATCH_RETRY_BASE_MS, maxMs: config.DISPATCH_RETRY_MAX_MS };
+    this.recipientLinks = recipientLinksFrom(config);
   }
 
   /** Sends what is ready, up to one batch; answers how many messages it claimed (leased or failed). */
@@ -175,7 +178,7 @@ export class SenderService {
     );
   }
 
-  /** The send time, the lease check, and when recipients last wrote for the providers that need it, in one query for the batch. */
+  /** The send time, the lease check, unsubscribe links, and when recipients last wrote for the providers that need it, in one query for the batch. */
   private async batchContext(claimed: ClaimedMessage[], providers: ProvidersInForce, lease: SendLease): Promise<BatchContext> {
     const windowed = claimed.filter((m) => providers.registry.byName(m.provider)?.capabilities.sessionWindowHours !== undefined);
     const lastInbound = await this.inbound.lastInboundAt(windowed.map((m) => ({ channel: m.channel, address: m.recipient })));
@@ -184,6 +187,7 @@ export class SenderService {
       lastInboundAt: (message) => lastInbound.get(addressKey({ channel: message.channel, address: message.recipient })),
       mayCall: (message) => lease.holds(message.id, performance.now()),
       throughBreaker: (provider, send) => this.breakers.call(provider, send),
+      unsubscribeLink: (message) => this.recipientLinks.unsubscribeLink(message),
     };
   }
 }

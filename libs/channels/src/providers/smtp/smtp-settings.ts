@@ -17,6 +17,11 @@ export const smtpSettingsSchema = z
     /** The default sender, `Acme <news@acme.example>` or a bare address. */
     from: z.string().trim().min(1, 'must not be empty'),
     defaultSubject: z.string().optional(),
+    /**
+     * A mailbox for List-Unsubscribe's mailto (`unsubscribe@acme.example`), whose subject
+     * carries the link's token; unset: the https one-click link alone (RFC 8058 allows it).
+     */
+    unsubscribeMailto: z.string().trim().email('must be an e-mail address').optional(),
     /** How long connecting, the greeting and each later reply may take before the attempt is retried. */
     timeoutMs: z.coerce.number().int().min(100).max(120_000).default(15_000),
   })

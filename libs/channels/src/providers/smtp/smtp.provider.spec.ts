@@ -123,6 +123,34 @@ describe('SmtpProvider', () => {
     expect(retry).toEqual(first);
   });
 
+  describe('List-Unsubscribe', () => {
+    const token = `${'eyJ2IjoxLCJ1c2VySWQiOiJhbmEifQ'.repeat(4)}.${'A1b2-C3d4_'.repeat(4)}`;
+    const unsubscribe = { url: `https://nudge.example/u/${token}`, token };
+    /** A received header's value, its folded lines joined (RFC 5322 unfolding). */
+    const headerOf = (raw: string | undefined, name: string) =>
+      new RegExp(`^${name}: (.*)$`, 'mi').exec((raw ?? '').split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' '))?.[1];
+
+    it('a marketing message carries the one-click link and the POST marker, and the mailto when a mailbox is set', async () => {
+      await providerOn(smtp.port).send(anEmail({ unsubscribe }));
+      expect(headerOf(smtp.received.at(-1)?.raw, 'List-Unsubscribe')).toBe(`<${unsubscribe.url}>`);
+      expect(headerOf(smtp.received.at(-1)?.raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+
+      await providerOn(smtp.port, { unsubscribeMailto: 'unsubscribe@acme.example' }).send(anEmail({ unsubscribe }));
+      expect(headerOf(smtp.received.at(-1)?.raw, 'List-Unsubscribe')).toBe(
+        `<${unsubscribe.url}>, <mailto:unsubscribe@acme.example?subject=unsubscribe-${token}>`,
+      );
+      expect(headerOf(smtp.received.at(-1)?.raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    });
+
+    it('a transactional message never does, nor a message without a link', async () => {
+      const provider = providerOn(smtp.port, { unsubscribeMailto: 'unsubscribe@acme.example' });
+      await provider.send(anEmail({ category: 'transactional', unsubscribe }));
+      expect(smtp.received.at(-1)?.raw).not.toMatch(/^List-Unsubscribe/im);
+      await provider.send(anEmail());
+      expect(smtp.received.at(-1)?.raw).not.toMatch(/^List-Unsubscribe/im);
+    });
+  });
+
   it('wrong credentials fail for good with the server text', async () => {
     const result = await providerOn(smtp.port, { passwordEnv: 'WRONG_PASSWORD' }).send(anEmail());
     expect(result).toMatchObject({
@@ -175,6 +203,12 @@ describe('createSmtpProvider settings', () => {
   it('wants userEnv and passwordEnv together', () => {
     expect(build({ host: 'smtp.acme.example', from: 'news@acme.example', userEnv: 'SMTP_USER' })).toThrow(
       /providers\.email\.passwordEnv userEnv and passwordEnv go together/,
+    );
+  });
+
+  it('takes an unsubscribe mailbox only when it is an address', () => {
+    expect(build({ host: 'relay.internal', from: 'news@acme.example', unsubscribeMailto: 'unsubscribe' })).toThrow(
+      /providers\.email\.unsubscribeMailto must be an e-mail address/,
     );
   });
 

@@ -3,6 +3,7 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import type { ProviderFactory } from '../../provider-registry';
+import { listUnsubscribeHeaders } from './list-unsubscribe';
 import { smtpFailure } from './smtp-failure';
 import { parseSmtpSettings, type SmtpSettings } from './smtp-settings';
 
@@ -10,8 +11,10 @@ export const SMTP_PROVIDER = 'smtp';
 
 /**
  * Channel `email` over SMTP (nodemailer): a plain-text body, the subject of the message or
- * `defaultSubject`. SMTP has no delivery receipts, so an accepted message stays `sent`.
- * One connection per message: nothing stays open between batches.
+ * `defaultSubject`; a marketing message with an unsubscribe link carries List-Unsubscribe
+ * and List-Unsubscribe-Post (RFC 8058 one-click), a transactional one never does. SMTP has
+ * no delivery receipts, so an accepted message stays `sent`. One connection per message:
+ * nothing stays open between batches.
  */
 export class SmtpProvider implements ChannelProvider {
   readonly name = SMTP_PROVIDER;
@@ -40,6 +43,10 @@ export class SmtpProvider implements ChannelProvider {
   async send(message: OutboundMessage): Promise<SendResult> {
     const from = senderOf(message, this.settings);
     const subject = message.subject ?? this.settings.defaultSubject;
+    const unsubscribe =
+      message.category === 'marketing' && message.unsubscribe
+        ? listUnsubscribeHeaders(message.unsubscribe, this.settings.unsubscribeMailto)
+        : undefined;
     try {
       const info = await this.transport.sendMail({
         from,
@@ -47,6 +54,7 @@ export class SmtpProvider implements ChannelProvider {
         text: message.body,
         messageId: messageIdHeader(message.messageId, from),
         ...(subject === undefined ? {} : { subject }),
+        ...(unsubscribe === undefined ? {} : { headers: unsubscribe }),
       });
       return { outcome: 'accepted', status: 'sent', providerMessageId: info.messageId };
     } catch (error) {
