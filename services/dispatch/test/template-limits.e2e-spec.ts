@@ -44,7 +44,8 @@ describe('dispatch: a template that hits a render limit fails its own message on
     expect(loop.failureReason).toMatch(/^template error: memory alloc limit exceeded/);
     expect(loop.statusHistory.map((s) => s.status)).toEqual(['failed']);
     const nested = await messageReaching(dispatch, 'bomb', 'e-nested', 'failed');
-    expect(nested.failureReason).toMatch(/^template error: template render limit exceeded/);
+    // Its ranges count as allocations too: which limit it meets first depends on the machine's speed.
+    expect(nested.failureReason).toMatch(/^template error: (template render|memory alloc) limit exceeded/);
     const doubled = await messageReaching(dispatch, 'bomb', 'e-append', 'failed');
     expect(doubled.failureReason).toMatch(/^template error: memory alloc limit exceeded/);
 

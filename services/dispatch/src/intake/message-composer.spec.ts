@@ -80,7 +80,8 @@ describe('MessageComposer', () => {
     [
       'nested loops of ten thousand',
       '{% for a in (1..10000) %}{% for b in (1..10000) %}{% endfor %}{% endfor %}',
-      'template render limit exceeded',
+      // Its ranges count as allocations too: which limit it meets first depends on the machine's speed.
+      '(template render|memory alloc) limit exceeded',
     ],
     [
       'a string doubled by append',
