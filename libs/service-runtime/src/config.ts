@@ -71,6 +71,8 @@ export const sharedEnvShape = {
   NUDGE_BODY_TOPIC_RETENTION_MS: z.coerce.number().int().min(60_000).default(DEFAULT_BODY_RETENTION_MS),
   /** `/health` reports a consumed partition with lag that has not advanced for longer than this. */
   NUDGE_CONSUMER_STALL_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_CONSUMER_STALL_SECONDS),
+  /** How long a starting service waits for Kafka and Postgres to answer before it gives up (exits). */
+  NUDGE_START_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
 } satisfies ZodRawShape;
 
 export const portSchema = z.coerce.number().int().min(0).max(65535);
@@ -149,4 +151,5 @@ export interface RuntimeConfig {
   LOG_FILE?: string;
   NUDGE_BODY_TOPIC_RETENTION_MS?: number;
   NUDGE_CONSUMER_STALL_SECONDS?: number;
+  NUDGE_START_TIMEOUT_SECONDS?: number;
 }

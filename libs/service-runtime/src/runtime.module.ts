@@ -17,6 +17,10 @@ import { MetricsController } from './metrics.controller';
 import { PrintableParamsPipe } from './printable-params.pipe';
 import { ServiceMetrics } from './metrics';
 import { DATA_SOURCE, KAFKA, PRODUCER, SERVICE_CONFIG, SERVICE_NAME, TOPICS } from './tokens';
+import { untilReachable, type ReachOptions } from './until-reachable';
+
+/** How long a starting service waits for Kafka and Postgres when its config does not say (`NUDGE_START_TIMEOUT_SECONDS`). */
+const DEFAULT_START_TIMEOUT_SECONDS = 300;
 
 export interface RuntimeOptions {
   service: 'ingest' | 'rules' | 'dispatch';
@@ -59,14 +63,15 @@ export class RuntimeModule implements OnApplicationShutdown {
           inject: [PinoLogger],
           useFactory: async (logger: PinoLogger) => {
             logger.setContext('database');
-            const dataSource = createDataSource({
-              queryErrorSink: (line) => logger.error(line),
-              url: config.DATABASE_URL,
-              applicationName: `nudge-${service}`,
-              poolSize: options.poolSize,
-              sessionSettings: options.sessionSettings,
-            });
-            return dataSource.initialize();
+            const connect = () =>
+              createDataSource({
+                queryErrorSink: (line) => logger.error(line),
+                url: config.DATABASE_URL,
+                applicationName: `nudge-${service}`,
+                poolSize: options.poolSize,
+                sessionSettings: options.sessionSettings,
+              }).initialize();
+            return untilReachable(connect, startWait(config, 'Postgres', logger));
           },
         },
         {
@@ -87,12 +92,16 @@ export class RuntimeModule implements OnApplicationShutdown {
         },
         {
           provide: PRODUCER,
-          inject: [KAFKA, TOPICS],
-          useFactory: async (kafka: Kafka, topics: TopicNames) => {
-            await ensureTopics(kafka, topics, undefined, { bodyRetentionMs: config.NUDGE_BODY_TOPIC_RETENTION_MS });
-            const producer = new JsonProducer(kafka);
-            await producer.connect();
-            return producer;
+          inject: [KAFKA, TOPICS, PinoLogger],
+          useFactory: async (kafka: Kafka, topics: TopicNames, logger: PinoLogger) => {
+            logger.setContext('kafka');
+            const connect = async () => {
+              await ensureTopics(kafka, topics, undefined, { bodyRetentionMs: config.NUDGE_BODY_TOPIC_RETENTION_MS });
+              const producer = new JsonProducer(kafka);
+              await producer.connect();
+              return producer;
+            };
+            return untilReachable(connect, startWait(config, `Kafka at ${config.KAFKA_BROKERS.join(',')}`, logger));
           },
         },
         ApiAuth,
@@ -109,4 +118,18 @@ export class RuntimeModule implements OnApplicationShutdown {
     await this.producer.disconnect().catch(() => undefined);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
+}
+
+/** How a service waits at start for its broker or database (`NUDGE_START_TIMEOUT_SECONDS`), saying so in its log. */
+function startWait(config: RuntimeConfig, what: string, logger: PinoLogger): ReachOptions {
+  const timeoutSeconds = config.NUDGE_START_TIMEOUT_SECONDS ?? DEFAULT_START_TIMEOUT_SECONDS;
+  return {
+    what,
+    timeoutMs: timeoutSeconds * 1_000,
+    onRetry: (error, waitedMs) =>
+      logger.warn(
+        { err: error, waitedSeconds: Math.round(waitedMs / 1000), timeoutSeconds },
+        `${what} is not reachable yet; waiting for it (the service starts once it answers)`,
+      ),
+  };
 }
