@@ -41,10 +41,12 @@ export async function main(argv: string[], io: CliOutput = STDIO): Promise<numbe
     .argument('<dir>', 'config directory')
     .description('push campaigns and settings to a running rules service, showing what changes')
     .option('--url <url>', 'rules base URL', process.env.NUDGE_RULES_URL ?? 'http://localhost:3001')
-    .option('--api-key <key>', 'API key (default: NUDGE_API_KEY)', process.env.NUDGE_API_KEY)
+    // No default value here: commander prints defaults in --help, and this one is a secret.
+    .option('--api-key <key>', 'API key (default: NUDGE_API_KEY)')
     .option('--dry-run', 'show the changes without applying them', false)
     .action(async (dir: string, options: { url: string; apiKey?: string; dryRun: boolean }) => {
-      code = await applyCommand(dir, options, out);
+      const apiKey = options.apiKey ?? process.env.NUDGE_API_KEY;
+      code = await applyCommand(dir, { ...options, ...(apiKey === undefined ? {} : { apiKey }) }, out);
     });
 
   program
