@@ -1,12 +1,25 @@
 import { groupResult, uplift } from './uplift';
 
 describe('uplift', () => {
-  it('is the difference of conversion rates with a 95% interval', () => {
-    const result = uplift(groupResult(1000, 120), groupResult(1000, 80));
-    expect(result?.absolute).toBe(0.04);
-    // se = sqrt(.12*.88/1000 + .08*.92/1000) = 0.01333 → ±0.0261
-    expect(result?.ci95[0]).toBeCloseTo(0.0139, 3);
-    expect(result?.ci95[1]).toBeCloseTo(0.0661, 3);
+  it("is the difference of conversion rates with Newcombe's 95% interval (his worked example: 56/70 against 48/80)", () => {
+    const result = uplift(groupResult(70, 56), groupResult(80, 48));
+    expect(result?.absolute).toBe(0.2);
+    expect(result?.ci95[0]).toBeCloseTo(0.0524, 3);
+    expect(result?.ci95[1]).toBeCloseTo(0.3339, 3);
+  });
+
+  it('keeps a real interval at 0 % and 100 % with small groups, where the Wald interval collapsed to [1, 1]', () => {
+    const result = uplift(groupResult(10, 10), groupResult(10, 0));
+    expect(result?.absolute).toBe(1);
+    expect(result?.ci95[0]).toBeCloseTo(0.6075, 3);
+    expect(result?.ci95[1]).toBe(1);
+  });
+
+  it('is centred on no difference when both groups convert alike', () => {
+    const result = uplift(groupResult(1000, 100), groupResult(1000, 100));
+    expect(result?.absolute).toBe(0);
+    expect(result!.ci95[0]).toBeCloseTo(-result!.ci95[1], 4);
+    expect(result!.ci95[0]).toBeLessThan(0);
   });
 
   it('is unknown without sends in both groups', () => {
