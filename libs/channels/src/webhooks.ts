@@ -32,10 +32,29 @@ export interface InboundReport {
   providerMessageId?: string;
 }
 
-/** What a provider's webhook carried: status reports, inbound messages, or both. */
+/**
+ * A recipient leaving (or coming back to) us on the channel itself, as the provider reports
+ * it: blocked the Telegram bot, unsubscribed from the Viber account, stopped Messenger
+ * marketing messages, a STOP the SMS gateway took. It counts as a STOP (or START) from the
+ * address, with no text and no confirmation (the channel refuses one or shows its own).
+ */
+export interface ChannelOptOut {
+  channel: Channel;
+  /** The recipient's address on the channel, as the provider gives it. */
+  from: string;
+  /** True: marketing to the address stops; false: it may resume. */
+  suppressed: boolean;
+  /** The provider's event, named `<provider>:<event>` (`telegram:kicked`, `viber:unsubscribed`…). */
+  event: string;
+  at?: string;
+}
+
+/** What a provider's webhook carried: status reports, inbound messages, channel-side opt-outs. */
 export interface WebhookContent {
   statuses: StatusReport[];
   inbound: InboundReport[];
+  /** Absent: none. */
+  optOuts?: ChannelOptOut[];
 }
 
 /**

@@ -8,3 +8,4 @@ export * from './errors';
 export * from './bounded-json';
 export * from './text-limits';
 export * from './event-time';
+export * from './suppression';

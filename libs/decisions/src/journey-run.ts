@@ -16,7 +16,7 @@ import { addIsoDuration, nextWallTime, resolveZone } from '@nudge/timing';
 import { isDeepStrictEqual } from 'node:util';
 import { isMeasured } from './conversion-attribution';
 import { findCancellation, type ExceptionEvent } from './exception-decision';
-import { decideSend } from './send-decision';
+import { decideSend, type AddressSuppressions } from './send-decision';
 
 /** What a run remembers of one step: the `journey` fact branches test (`$.steps.welcome.clicked`). */
 export interface StepHistory {
@@ -97,6 +97,8 @@ export interface JourneyContext {
   /** The user's recent sends, for caps; sends made here are appended. */
   ledger: LedgerEntry[];
   now: Date;
+  /** The opt-outs of the user's addresses (decideSend's `suppressions`). */
+  suppressions?: AddressSuppressions;
 }
 
 export type JourneyCause = { kind: 'due' } | { kind: 'event'; event: EventEnvelope };
@@ -340,10 +342,10 @@ class RunStep {
   }
 
   private sendMessage(step: Extract<CompiledStep, { type: 'message' }>): void {
-    const { now, profile, settings, ledger, current } = this.context;
+    const { now, profile, settings, ledger, current, suppressions } = this.context;
     // Steps of the pinned version, status and schedule of the current one (checked above).
     const campaign: CompiledCampaign = { ...step.send, isActiveAt: (current as CompiledCampaign).isActiveAt };
-    const verdict = decideSend({ campaign, profile, now, settings, ledger });
+    const verdict = decideSend({ campaign, profile, now, settings, ledger, suppressions });
     if (verdict.outcome === 'deferred_window') {
       this.run.dueAt = verdict.scheduledFor;
       this.run.updatedAt = now;

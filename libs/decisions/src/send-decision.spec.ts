@@ -1,5 +1,5 @@
 import { aCampaign } from '@nudge/campaigns';
-import { emptyProfile, type Channel, type Profile } from '@nudge/contracts';
+import { emptyProfile, type Channel, type Profile, type Suppression } from '@nudge/contracts';
 import { DEFAULT_SETTINGS, type Settings } from '@nudge/settings';
 import { decideSend } from './send-decision';
 
@@ -118,5 +118,71 @@ describe('decideSend: frequency caps', () => {
     expect(decideSend({ campaign: aCampaign().compile(), profile, now, settings: DEFAULT_SETTINGS, ledger: [sent('a', 30)] }).outcome).toBe(
       'capped',
     );
+  });
+});
+
+describe('decideSend: an address that opted out', () => {
+  const optOut = (channel: Channel, suppressed = true): Suppression => ({
+    channel,
+    address: '+34600000001',
+    suppressed,
+    keyword: suppressed ? 'STOP' : 'START',
+    source: 'inbound:sandbox',
+    changedAt: '2026-11-20T08:00:00.000Z',
+  });
+
+  it('refuses marketing with the opt-out and its date in the reason', () => {
+    const verdict = decideSend({
+      campaign: aCampaign().compile(),
+      profile: aProfile(smsWithConsent),
+      now,
+      settings: DEFAULT_SETTINGS,
+      ledger: [],
+      suppressions: new Map([['sms', optOut('sms')]]),
+    });
+    expect(verdict).toEqual({
+      outcome: 'no_consent',
+      reason: 'sms address +34600000001 opted out of marketing by STOP on 2026-11-20T08:00:00.000Z (inbound:sandbox)',
+    });
+  });
+
+  it('sends once a START lifted it', () => {
+    const suppressions = new Map([['sms', optOut('sms', false)]] as const);
+    const verdict = decideSend({
+      campaign: aCampaign().compile(),
+      profile: aProfile(smsWithConsent),
+      now,
+      settings: DEFAULT_SETTINGS,
+      ledger: [],
+      suppressions,
+    });
+    expect(verdict).toMatchObject({ outcome: 'sent', channel: 'sms' });
+  });
+
+  it('still sends transactional messages to it', () => {
+    const profile = aProfile({ sms: { address: '+34600000001', consent: { transactional: true } } });
+    const campaign = aCampaign().with('category', 'transactional').compile();
+    const suppressions = new Map([['sms', optOut('sms')]] as const);
+    expect(decideSend({ campaign, profile, now, settings: DEFAULT_SETTINGS, ledger: [], suppressions }).outcome).toBe('sent');
+  });
+
+  it('falls through to the next channel of the chain, naming both refusals when none is left', () => {
+    const profile = aProfile({ whatsapp: { address: '+34600000001', consent: { marketing: false } }, ...smsWithConsent });
+    const campaign = aCampaign().withChannels('whatsapp', 'sms').compile();
+    const suppressions = new Map([['sms', optOut('sms')]] as const);
+    const verdict = decideSend({ campaign, profile, now, settings: DEFAULT_SETTINGS, ledger: [], suppressions });
+    expect(verdict.outcome).toBe('no_consent');
+    expect(verdict.reason).toBe(
+      'no marketing consent on whatsapp; sms address +34600000001 opted out of marketing by STOP on 2026-11-20T08:00:00.000Z (inbound:sandbox)',
+    );
+    const stoppedOnWhatsapp = decideSend({
+      campaign,
+      profile: aProfile({ whatsapp: { address: '+34600000001', consent: { marketing: true } }, ...smsWithConsent }),
+      now,
+      settings: DEFAULT_SETTINGS,
+      ledger: [],
+      suppressions: new Map([['whatsapp', optOut('whatsapp')]] as const),
+    });
+    expect(stoppedOnWhatsapp).toMatchObject({ outcome: 'sent', channel: 'sms' });
   });
 });

@@ -1,6 +1,6 @@
 import type { CompiledCampaign } from '@nudge/campaigns';
 import { capVerdict, type LedgerEntry } from '@nudge/capping';
-import type { Category, Channel, Profile } from '@nudge/contracts';
+import type { Category, Channel, Profile, Suppression } from '@nudge/contracts';
 import type { Settings } from '@nudge/settings';
 import { isHeldOut } from './holdout';
 import { sendTimeVerdict } from './send-time';
@@ -23,24 +23,33 @@ export interface SendInput {
   settings: Settings;
   /** This user's recent sends, for frequency caps. */
   ledger: readonly LedgerEntry[];
+  /**
+   * The opt-outs in force for this user's addresses, by channel (an address's STOP, whoever
+   * holds it). Absent: none. Only `suppressed` entries stop anything.
+   */
+  suppressions?: AddressSuppressions;
 }
+
+/** The suppressions of one user's channel addresses, by channel. */
+export type AddressSuppressions = ReadonlyMap<Channel, Suppression>;
 
 /**
  * Decides, at the moment a send is due, whether it may go and on which channel. In
  * order: the campaign is still active; the user has not switched the topic off; a
  * channel of the campaign's list has an address and consent for the category (read
- * now, so a withdrawal after scheduling still stops the send); it is an allowed time in
+ * now, so a withdrawal after scheduling still stops the send) and, for marketing, the address
+ * has not opted out on that channel (a STOP from it, whoever holds it); it is an allowed time in
  * the recipient's zone (window, country rules) — else deferred or dropped; no frequency
  * cap is exceeded; and the user is not in the campaign's control group (`holdout`).
  */
-export function decideSend({ campaign, profile, now, settings, ledger }: SendInput): SendVerdict {
+export function decideSend({ campaign, profile, now, settings, ledger, suppressions }: SendInput): SendVerdict {
   const activity = campaign.isActiveAt(now);
   if (!activity.active) return { outcome: 'campaign_inactive', reason: activity.reason };
   const topic = campaign.document.topic;
   if (topic && profile?.preferences.topics[topic] === false) {
     return { outcome: 'no_consent', reason: `the user switched off the topic "${topic}"` };
   }
-  const channel = chooseChannel(campaign.channels, campaign.category, profile);
+  const channel = chooseChannel(campaign.channels, campaign.category, profile, suppressions);
   if (channel.outcome !== 'sent') return channel;
   const timing = sendTimeVerdict({ campaign, profile, now, settings });
   if (timing) return timing;
@@ -61,9 +70,19 @@ export function decideSend({ campaign, profile, now, settings, ledger }: SendInp
   return channel;
 }
 
-/** The first channel the user can receive this category of message on, or why there is none. */
-export function chooseChannel(channels: readonly Channel[], category: Category, profile: Profile | null): ChannelChoice {
+/**
+ * The first channel the user can receive this category of message on, or why there is none.
+ * A marketing message skips a channel whose address opted out (`suppressions`) as it skips
+ * one without consent; the reason names the opt-out and its date.
+ */
+export function chooseChannel(
+  channels: readonly Channel[],
+  category: Category,
+  profile: Profile | null,
+  suppressions: AddressSuppressions = new Map(),
+): ChannelChoice {
   const withoutConsent: Channel[] = [];
+  const optedOut: string[] = [];
   for (const channel of channels) {
     const entry = profile?.channels[channel];
     if (!entry?.address) continue;
@@ -71,10 +90,21 @@ export function chooseChannel(channels: readonly Channel[], category: Category, 
       withoutConsent.push(channel);
       continue;
     }
+    const optOut = suppressions.get(channel);
+    if (category === 'marketing' && optOut?.suppressed) {
+      optedOut.push(describeOptOut(optOut));
+      continue;
+    }
     return { outcome: 'sent', channel, to: entry.address, reason: `sent on ${channel}` };
   }
-  if (withoutConsent.length > 0) {
-    return { outcome: 'no_consent', reason: `no ${category} consent on ${withoutConsent.join(', ')}` };
+  if (withoutConsent.length > 0 || optedOut.length > 0) {
+    const noConsent = withoutConsent.length > 0 ? [`no ${category} consent on ${withoutConsent.join(', ')}`] : [];
+    return { outcome: 'no_consent', reason: [...noConsent, ...optedOut].join('; ') };
   }
   return { outcome: 'no_address', reason: `no address on ${channels.join(', ')}` };
+}
+
+/** "sms address +34600000301 opted out of marketing by STOP on 2026-12-03T14:00:00.000Z (inbound:sandbox)". */
+function describeOptOut(optOut: Suppression): string {
+  return `${optOut.channel} address ${optOut.address} opted out of marketing by ${optOut.keyword} on ${optOut.changedAt} (${optOut.source})`;
 }

@@ -12,6 +12,7 @@ import { DispatchHotPath1732520000000 } from './migrations/1732520000000-dispatc
 import { Erasure1732530000000 } from './migrations/1732530000000-erasure';
 import { DispatchOutbox1732540000000 } from './migrations/1732540000000-dispatch-outbox';
 import { PendingReceipts1732560000000 } from './migrations/1732560000000-pending-receipts';
+import { Suppressions1732580000000 } from './migrations/1732580000000-suppressions';
 
 export const MIGRATIONS = [
   InitialSchema1732460000000,
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   Erasure1732530000000,
   DispatchOutbox1732540000000,
   PendingReceipts1732560000000,
+  Suppressions1732580000000,
 ];
 
 export interface DatabaseOptions {

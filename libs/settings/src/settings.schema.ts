@@ -46,6 +46,27 @@ export const providerSettingsSchema = z
   })
   .passthrough();
 
+/**
+ * The confirmation each STOP and START keyword gets (transactional, to the address it came
+ * from, once per inbound message). The defaults say how to undo it, as carriers expect.
+ */
+export const keywordRepliesSchema = z
+  .object({
+    stopReply: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(1_000)
+      .default('You are unsubscribed and will get no more marketing messages from us. Reply START to subscribe again.'),
+    startReply: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(1_000)
+      .default('You are subscribed again to our marketing messages. Reply STOP to unsubscribe.'),
+  })
+  .strict();
+
 export const settingsSchema = z
   .object({
     defaultTimezone: z.string().refine(isIanaZone, 'must be an IANA time zone such as Europe/Madrid').default('UTC'),
@@ -54,6 +75,7 @@ export const settingsSchema = z
       .record(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO-3166 alpha-2 country code such as FR'), countryRuleSchema)
       .default({}),
     providers: z.record(channelSchema, providerSettingsSchema).default({}),
+    keywords: keywordRepliesSchema.default({}),
   })
   .strict();
 
@@ -61,6 +83,7 @@ export type Settings = z.infer<typeof settingsSchema>;
 export type GlobalCap = z.infer<typeof globalCapSchema>;
 export type CountryRuleSettings = z.infer<typeof countryRuleSchema>;
 export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
+export type KeywordReplies = z.infer<typeof keywordRepliesSchema>;
 
 /** The settings when none were ever given. */
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});

@@ -32,6 +32,16 @@ export const TABLES_WITHOUT_PERSONAL_DATA = [
   'erasure_salt',
 ] as const;
 
+/**
+ * Tables with personal data an erasure keeps, and why. `suppressions` holds addresses that
+ * asked us to stop (keyed by address, not user): deleting one on erasure would let the address
+ * be messaged again the day someone re-imports it, so the opt-out is kept to honour the
+ * objection (GDPR Art. 17(3)(b), 21; a suppression list is the minimum needed to respect it).
+ */
+export const TABLES_KEPT_ON_ERASURE: Readonly<Record<string, string>> = {
+  suppressions: "kept: an address's opt-out (channel, address, keyword, time) outlives the profile, so it is never messaged again",
+};
+
 /** Addresses the user was reached at or wrote from: the profile's, and those of their messages. */
 const USER_ADDRESSES = `
   SELECT c.key AS channel, c.value->>'address' AS address

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isUnsubscribeRequest, senderAddress } from '@nudge/channels';
+import { keywordIntent, senderAddress, suppressionAddress, type ChannelOptOut, type KeywordIntent } from '@nudge/channels';
 import type { Channel } from '@nudge/contracts';
-import { inTransaction } from '@nudge/persistence';
+import { applySuppression, inTransaction } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -10,9 +10,11 @@ import { toMessageView, type MessageView, type StoredMessage } from '../messages
 import { MessageStore } from '../messages/message.store';
 import { afterUpdate } from '../messages/status-reports';
 import { StatusEventsOutbox } from '../outbox/status-events.outbox';
+import { ActiveProviders } from '../providers/active-providers';
 import { DeliveryReceiptsService } from '../providers/delivery-receipts.service';
-import { ConsentWithdrawal } from './consent-withdrawal';
+import { ReadyMessagesSignal } from '../sending/ready-messages.signal';
 import { InboundMessagesStore } from './inbound-messages.store';
+import { keywordReply } from './keyword-reply';
 
 /** A message a recipient sent us on a channel, through a provider. */
 export interface InboundMessage {
@@ -22,29 +24,32 @@ export interface InboundMessage {
   text: string;
   /** When the provider says it was written; defaults to now. */
   at?: string;
+  /** The provider's id of the message: a redelivery with the same id is recognised and changes nothing. */
+  providerMessageId?: string;
 }
 
 export interface InboundOutcome {
   /** The message the reply answers (now `replied`), or null when nothing was sent to that address. */
   repliedTo: MessageView | null;
-  /** Whether it withdrew marketing consent (an unsubscribe keyword from a known recipient). */
+  /** Whether it was a STOP keyword: marketing to the address on the channel is stopped, whoever holds it. */
   unsubscribed: boolean;
-}
-
-/** Who wrote an inbound message: the newest message sent to that address, and whether it is a STOP. */
-interface IdentifiedSender {
-  inbound: InboundMessage;
-  fromAddress: string;
-  answered: StoredMessage | null;
-  unsubscribed: boolean;
+  /** Whether it was a START keyword: the address's opt-out on the channel is lifted. */
+  resubscribed: boolean;
+  /** Whether the provider had delivered this message before (same provider message id): nothing was done again. */
+  duplicate: boolean;
 }
 
 /**
- * Handles what recipients send us: find who wrote (the user of the newest message sent to
- * that address on that channel) → an unsubscribe keyword withdraws their marketing consent
- * on the channel at once → record the inbound message, mark the message `replied` and
- * publish `message_replied` with the text (every reply is an event of its own, also to a
- * message already replied). From an unknown address it is only recorded.
+ * Handles what recipients send us, one transaction per message: record it (a provider message
+ * id already recorded: a redelivery, nothing more is done) → a STOP or START keyword sets the
+ * opt-out of the sender's address on the channel (suppressions: every profile holding the
+ * address, now and later; rules reads it at send time) and queues its confirmation → the
+ * newest message sent to that address becomes `replied` and `message_replied` is published
+ * with the text (every reply is an event of its own, also to a message already replied).
+ *
+ * The STOP no longer withdraws the consent of the profile whose message was answered: that
+ * was another profile's when the number changed hands, nothing when we never wrote to it, and
+ * a START could not tell which withdrawal to undo. The address's suppression is the one truth.
  */
 @Injectable()
 export class InboundMessagesService {
@@ -55,60 +60,109 @@ export class InboundMessagesService {
     private readonly inbound: InboundMessagesStore,
     private readonly receipts: DeliveryReceiptsService,
     private readonly outbox: StatusEventsOutbox,
-    private readonly consent: ConsentWithdrawal,
+    private readonly providers: ActiveProviders,
+    private readonly readyMessages: ReadyMessagesSignal,
   ) {}
 
   async receive(inbound: InboundMessage): Promise<InboundOutcome> {
-    const now = this.clock.now().toISOString();
-    const sender = await this.identify(inbound);
-    await this.withdrawIfStop(sender, now);
-    return this.record(sender, now);
+    const [outcome] = await this.receiveAll([inbound]);
+    if (!outcome) throw new Error('inbound message not handled');
+    return outcome;
   }
 
-  /**
-   * The messages of one provider webhook: every STOP among them is applied before any message
-   * is recorded. A STOP that cannot be applied (Kafka past its deadline: 503, the provider
-   * redelivers the whole webhook) then leaves none of them recorded, so none is recorded twice.
-   */
+  /** The messages of one provider webhook, in order, each in its own transaction. */
   async receiveAll(messages: InboundMessage[]): Promise<InboundOutcome[]> {
-    const now = this.clock.now().toISOString();
-    const senders: IdentifiedSender[] = [];
-    for (const inbound of messages) senders.push(await this.identify(inbound));
-    for (const sender of senders) await this.withdrawIfStop(sender, now);
     const outcomes: InboundOutcome[] = [];
-    for (const sender of senders) outcomes.push(await this.record(sender, now));
+    for (const inbound of messages) outcomes.push(await this.receiveOne(inbound, this.clock.now().toISOString()));
     return outcomes;
   }
 
-  private async identify(inbound: InboundMessage): Promise<IdentifiedSender> {
+  /**
+   * Channel-side opt-outs (a blocked bot, a Viber unsubscribe…): the address's suppression is
+   * set as a STOP or START sets it, at the provider's time; no confirmation is sent (the
+   * channel would refuse it or shows its own). A redelivery sets the same state again.
+   */
+  async optOut(provider: string, optOuts: ChannelOptOut[]): Promise<number> {
+    const now = this.clock.now().toISOString();
+    let applied = 0;
+    for (const optOut of optOuts) {
+      const change = {
+        channel: optOut.channel,
+        address: suppressionAddress(optOut.channel, senderAddress(optOut.channel, optOut.from)),
+        suppressed: optOut.suppressed,
+        keyword: optOut.event,
+        source: `provider:${provider}`,
+        changedAt: receivedAt(optOut.at, now),
+      };
+      if (await inTransaction(this.dataSource, (manager) => applySuppression(manager, change))) applied += 1;
+    }
+    return applied;
+  }
+
+  private async receiveOne(inbound: InboundMessage, now: string): Promise<InboundOutcome> {
     const fromAddress = senderAddress(inbound.channel, inbound.from);
     const answered = await this.messages.latestSentTo(inbound.channel, fromAddress);
-    return { inbound, fromAddress, answered, unsubscribed: answered !== null && isUnsubscribeRequest(inbound.text) };
-  }
-
-  /** Before the message is recorded: a STOP that fails (503) leaves nothing for the provider's redelivery to duplicate. */
-  private async withdrawIfStop({ inbound, answered, unsubscribed }: IdentifiedSender, now: string): Promise<void> {
-    if (!unsubscribed || !answered) return;
-    await this.consent.withdrawMarketing(answered.userId, inbound.channel, { at: now, source: `inbound:${inbound.provider}:STOP` });
-  }
-
-  private async record({ inbound, fromAddress, answered, unsubscribed }: IdentifiedSender, now: string): Promise<InboundOutcome> {
-    const repliedTo = await inTransaction(this.dataSource, async (manager) => {
+    const intent = keywordIntent(inbound.text);
+    const at = receivedAt(inbound.at, now);
+    const outcome = await inTransaction(this.dataSource, async (manager) => {
       const inboundId = await this.inbound.record(manager, {
         provider: inbound.provider,
+        providerMessageId: inbound.providerMessageId ?? null,
         channel: inbound.channel,
         fromAddress,
         userId: answered?.userId ?? null,
         messageId: answered?.id ?? null,
         text: inbound.text,
-        receivedAt: receivedAt(inbound.at, now),
+        receivedAt: at,
       });
+      if (inboundId === null) return { repliedTo: null, queuedReply: false, duplicate: true };
+      const queuedReply = intent ? await this.applyKeyword(manager, inbound, { fromAddress, answered, intent, inboundId, at, now }) : false;
       const message = answered && (await this.messages.lockById(manager, answered.id));
-      if (!message) return null;
-      return this.markReplied(manager, message, inbound.text, inboundId, now);
+      const repliedTo = message ? await this.markReplied(manager, message, inbound.text, inboundId, now) : null;
+      return { repliedTo, queuedReply, duplicate: false };
     });
     this.outbox.committed();
-    return { repliedTo, unsubscribed };
+    if (outcome.queuedReply) this.readyMessages.ring();
+    return {
+      repliedTo: outcome.repliedTo,
+      unsubscribed: intent === 'stop',
+      resubscribed: intent === 'start',
+      duplicate: outcome.duplicate,
+    };
+  }
+
+  /** Sets the address's opt-out and queues the confirmation; answers whether one was queued. */
+  private async applyKeyword(
+    manager: EntityManager,
+    inbound: InboundMessage,
+    keyword: { fromAddress: string; answered: StoredMessage | null; intent: KeywordIntent; inboundId: string; at: string; now: string },
+  ): Promise<boolean> {
+    const { fromAddress, answered, intent, inboundId, at, now } = keyword;
+    const address = suppressionAddress(inbound.channel, fromAddress);
+    await applySuppression(manager, {
+      channel: inbound.channel,
+      address,
+      suppressed: intent === 'stop',
+      keyword: inbound.text.trim().toUpperCase(),
+      source: `inbound:${inbound.provider}`,
+      changedAt: at,
+    });
+    const { registry, keywordReplies } = this.providers.current();
+    const reply = keywordReply(
+      {
+        provider: inbound.provider,
+        channel: inbound.channel,
+        to: fromAddress,
+        intent,
+        inboundId: inbound.providerMessageId ?? `nudge-${inboundId}`,
+        userId: answered?.userId ?? `address:${inbound.channel}:${address}`,
+        replies: keywordReplies,
+        at: now,
+      },
+      registry.forChannel(inbound.channel).name,
+    );
+    const inserted = await this.messages.insertNew(manager, [reply], now);
+    return inserted.length > 0;
   }
 
   private async markReplied(

@@ -7,6 +7,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 /** An inbound message as recorded: who wrote (and which user that is, when known) and what. */
 export interface RecordedInbound {
   provider: string;
+  /** The provider's id of the message, when it gives one: unique per provider. */
+  providerMessageId: string | null;
   channel: Channel;
   fromAddress: string;
   userId: string | null;
@@ -27,16 +29,29 @@ export interface ChannelAddress {
 export class InboundMessagesStore {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  /** Records an inbound message in the caller's transaction; answers its id. */
-  async record(manager: EntityManager, inbound: RecordedInbound): Promise<string> {
+  /**
+   * Records an inbound message in the caller's transaction; answers its id, or null when the
+   * provider already delivered a message with this id (a redelivered webhook: nothing to do again).
+   */
+  async record(manager: EntityManager, inbound: RecordedInbound): Promise<string | null> {
     const result: unknown = await manager.query(
-      `INSERT INTO inbound_messages (provider, channel, from_address, user_id, message_id, text, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [inbound.provider, inbound.channel, inbound.fromAddress, inbound.userId, inbound.messageId, inbound.text, inbound.receivedAt],
+      `INSERT INTO inbound_messages (provider, provider_message_id, channel, from_address, user_id, message_id, text, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (provider, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
+       RETURNING id`,
+      [
+        inbound.provider,
+        inbound.providerMessageId,
+        inbound.channel,
+        inbound.fromAddress,
+        inbound.userId,
+        inbound.messageId,
+        inbound.text,
+        inbound.receivedAt,
+      ],
     );
     const [row] = returnedRows<{ id: string }>(result);
-    if (!row) throw new Error('inbound message not recorded');
-    return String(row.id);
+    return row ? String(row.id) : null;
   }
 
   /** When each address last wrote on its channel (absent: never), for many addresses in one query. */

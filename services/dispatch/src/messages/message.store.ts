@@ -4,7 +4,7 @@ import { returnedRows } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { UnknownVerdict } from '../sending/unknown-outcomes';
-import type { NewMessage, StatusStamp, StoredMessage } from './message';
+import { KEYWORD_REPLY_CAMPAIGN, type NewMessage, type StatusStamp, type StoredMessage } from './message';
 
 /** A queued message a sender holds the lease of, with what the provider needs. */
 export interface ClaimedMessage extends StoredMessage {
@@ -324,13 +324,16 @@ export class MessageStore {
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
-  /** The newest message a provider took for `recipient` on `channel`: what an inbound reply answers, and whose user wrote. */
+  /**
+   * The newest message a provider took for `recipient` on `channel`: what an inbound reply
+   * answers, and whose user wrote. A STOP or START confirmation is no one's message: never it.
+   */
   async latestSentTo(channel: Channel, recipient: string): Promise<StoredMessage | null> {
     const rows: MessageRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM messages
-       WHERE recipient = $1 AND channel = $2 AND status NOT IN ('queued', 'failed')
+       WHERE recipient = $1 AND channel = $2 AND status NOT IN ('queued', 'failed') AND campaign_id <> $3
        ORDER BY created_at DESC LIMIT 1`,
-      [recipient, channel],
+      [recipient, channel, KEYWORD_REPLY_CAMPAIGN],
     );
     return rows[0] ? fromRow(rows[0]) : null;
   }

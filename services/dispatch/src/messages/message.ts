@@ -8,6 +8,13 @@ export interface StatusStamp {
   reason?: string;
 }
 
+/**
+ * The campaign id of STOP and START confirmations: not a campaign of rules, so no decision,
+ * cap or consent stands in their way (the address asked), and their statuses are kept out of
+ * the deliveries and events topics (they are no campaign's messages).
+ */
+export const KEYWORD_REPLY_CAMPAIGN = 'keyword-reply';
+
 /** A message as dispatch stores it (one row of `messages`). */
 export interface StoredMessage {
   id: string;

@@ -1,5 +1,5 @@
 import { TopicNames } from '@nudge/kafka';
-import type { StoredMessage } from '../messages/message';
+import { KEYWORD_REPLY_CAMPAIGN, type StoredMessage } from '../messages/message';
 import type { StatusChange } from '../messages/status-change';
 import { outboxRecordsOf, topicBatchesOf, type StoredOutboxRecord } from './outbox-records';
 
@@ -30,6 +30,17 @@ describe('outboxRecordsOf', () => {
         eventOnly: true,
       },
     ]);
+  });
+});
+
+describe('outboxRecordsOf: STOP and START confirmations', () => {
+  it('writes none of their records: they are no campaign message, nothing downstream counts them', () => {
+    const confirmation = { ...message, campaignId: KEYWORD_REPLY_CAMPAIGN };
+    const records = outboxRecordsOf([
+      { message: confirmation, status: 'sent', at },
+      { message, status: 'sent', at },
+    ]);
+    expect(records).toEqual([{ change: { message, status: 'sent', at }, eventOnly: false }]);
   });
 });
 

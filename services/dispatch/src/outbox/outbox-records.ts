@@ -1,4 +1,5 @@
 import type { OutgoingRecord, TopicNames } from '@nudge/kafka';
+import { KEYWORD_REPLY_CAMPAIGN } from '../messages/message';
 import { deliveryUpdateOf, messageEventOf, type StatusChange } from '../messages/status-change';
 
 /**
@@ -21,12 +22,14 @@ export interface StoredOutboxRecord extends OutboxRecord {
  * The records of status changes, in the order they must reach Kafka: the changes, then
  * `eventsOnly`. Each keeps only the message fields its records need (a row is a few hundred
  * bytes, written with the status in the hot path). The event ids derive from the message and
- * status, so a record published twice is one event to its consumers.
+ * status, so a record published twice is one event to its consumers. STOP and START
+ * confirmations have none: they are no campaign's messages, nothing downstream counts them.
  */
 export function outboxRecordsOf(changes: StatusChange[], eventsOnly: StatusChange[] = []): OutboxRecord[] {
+  const ofCampaigns = (change: StatusChange) => change.message.campaignId !== KEYWORD_REPLY_CAMPAIGN;
   return [
-    ...changes.map((change) => ({ change: compact(change), eventOnly: false })),
-    ...eventsOnly.map((change) => ({ change: compact(change), eventOnly: true })),
+    ...changes.filter(ofCampaigns).map((change) => ({ change: compact(change), eventOnly: false })),
+    ...eventsOnly.filter(ofCampaigns).map((change) => ({ change: compact(change), eventOnly: true })),
   ];
 }
 

@@ -7,7 +7,7 @@ import {
   type RateLimit,
 } from '@nudge/channels';
 import { CHANNELS, type Channel } from '@nudge/contracts';
-import { validateSettings, type ProviderSettingsPolicy } from '@nudge/settings';
+import { validateSettings, type KeywordReplies, type ProviderSettingsPolicy } from '@nudge/settings';
 import type { UnknownOutcomePolicy } from '../sending/unknown-outcomes';
 
 /** In-app has no external provider: channel `inapp` files into dispatch's own inbox unless settings name another. */
@@ -32,6 +32,8 @@ export interface ProvidersInForce {
   unknownOutcomes: UnknownOutcomePolicy[];
   /** Every channel with the name of its provider (for the circuit breakers' claim allowances). */
   channelProviders: { channel: Channel; provider: string }[];
+  /** The confirmations STOP and START get (`keywords`), of the same settings version. */
+  keywordReplies: KeywordReplies;
 }
 
 /**
@@ -70,5 +72,5 @@ export function providersFromSettings(
     return { channel, provider: provider.name, idempotencyKey: provider.capabilities.idempotencyKey, ...(onUnknown && { onUnknown }) };
   });
   const channelProviders = unknownOutcomes.map(({ channel, provider }) => ({ channel, provider }));
-  return { version, registry, rateLimits, maxRetryAges, unknownOutcomes, channelProviders };
+  return { version, registry, rateLimits, maxRetryAges, unknownOutcomes, channelProviders, keywordReplies: parsed.settings.keywords };
 }

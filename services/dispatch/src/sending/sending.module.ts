@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { getLoggerToken, type PinoLogger } from 'nestjs-pino';
 import { DISPATCH_CONFIG, type DispatchConfig } from '../config';
-import { InboundModule } from '../inbound/inbound.module';
+import { InboundMessagesStore } from '../inbound/inbound-messages.store';
 import { MessagesModule } from '../messages/messages.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { ProviderBreakers } from './provider-breakers';
@@ -13,8 +13,10 @@ import { SenderService } from './sender.service';
 
 /** Sends queued messages through their providers, within their rate limits, retrying with backoff. */
 @Module({
-  imports: [MessagesModule, ProvidersModule, InboundModule],
+  imports: [MessagesModule, ProvidersModule],
   providers: [
+    // The WhatsApp window reads when each address last wrote (stateless: the inbound module's store class).
+    InboundMessagesStore,
     ReadyMessagesSignal,
     SendMetrics,
     SendThrottle,

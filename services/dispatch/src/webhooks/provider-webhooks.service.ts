@@ -9,6 +9,8 @@ import { DeliveryReceiptsService, type ProviderReportsOutcome } from '../provide
 export interface WebhookOutcome {
   statuses: ProviderReportsOutcome;
   inbound: { received: number; unsubscribed: number };
+  /** Channel-side opt-outs and returns reported (blocked bot, Viber unsubscribe…) and how many changed an address's state. */
+  optOuts: { received: number; applied: number };
 }
 
 export type WebhookVerdict = { outcome: 'processed'; processed: WebhookOutcome } | { outcome: 'invalid_signature' };
@@ -16,7 +18,7 @@ export type WebhookVerdict = { outcome: 'processed'; processed: WebhookOutcome }
 /**
  * A provider's webhook: find the provider → verify its signature (refused: nothing is
  * processed) → parse → apply the status reports by the provider's message ids → handle
- * each inbound message like any reply (STOP included).
+ * each inbound message like any reply (STOP included) → apply channel-side opt-outs.
  */
 @Injectable()
 export class ProviderWebhooksService {
@@ -33,7 +35,16 @@ export class ProviderWebhooksService {
     const statuses = await this.receipts.reportByProviderIds(provider.name, content.statuses);
     const outcomes = await this.inbound.receiveAll(content.inbound.map((message) => ({ provider: provider.name, ...message })));
     const unsubscribed = outcomes.filter((outcome) => outcome.unsubscribed).length;
-    return { outcome: 'processed', processed: { statuses, inbound: { received: content.inbound.length, unsubscribed } } };
+    const optOuts = content.optOuts ?? [];
+    const applied = await this.inbound.optOut(provider.name, optOuts);
+    return {
+      outcome: 'processed',
+      processed: {
+        statuses,
+        inbound: { received: content.inbound.length, unsubscribed },
+        optOuts: { received: optOuts.length, applied },
+      },
+    };
   }
 
   /** The answer to a provider's GET check of the endpoint, or null when it is refused (wrong verify token). */

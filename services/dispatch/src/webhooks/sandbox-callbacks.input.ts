@@ -22,6 +22,8 @@ const sandboxInboundSchema = z
     channel: channelSchema,
     from: z.string().trim().min(1, 'must not be empty'),
     text: z.string().max(10_000),
+    /** As a real provider's message id: the same id again is a redelivery, handled once. */
+    providerMessageId: z.string().trim().min(1, 'must not be empty').max(200).optional(),
   })
   .strict();
 

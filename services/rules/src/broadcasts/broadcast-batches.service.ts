@@ -11,6 +11,7 @@ import { CLOCK } from '../clock';
 import { RULES_CONFIG, type RulesConfig } from '../config';
 import { DecisionLog, type DecisionRecord } from '../decisions/decision-log';
 import { SettingsStore } from '../settings/settings-store.service';
+import { addressSuppressions } from '../suppressions/address-suppressions';
 import { schedulePendingSends } from '../timers/pending-sends';
 import { capLedgers, recordSends } from '../timers/send-ledger';
 import { nextAudiencePage } from './audience-page';
@@ -92,7 +93,8 @@ export class BroadcastBatches {
     const audience = await audienceOf(campaign, page, profiles, broadcast.sendAt);
     const members = new Map(audience.map((p) => [p.userId, p]));
     const ledgers = await capLedgers(manager, [...members.keys()], campaign.document.frequencyCaps ?? [], members, settings, now);
-    const sends = decideBroadcastSends({ campaign, sendAt: broadcast.sendAt, audience, ledgers, settings, now });
+    const suppressions = await addressSuppressions(manager, audience);
+    const sends = decideBroadcastSends({ campaign, sendAt: broadcast.sendAt, audience, ledgers, suppressions, settings, now });
     await this.producer.publish(
       this.topics.dispatch,
       sends.requests.map((request) => ({ key: request.userId, value: request })),

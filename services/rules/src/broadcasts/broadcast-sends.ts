@@ -1,7 +1,7 @@
 import type { CompiledCampaign } from '@nudge/campaigns';
 import type { LedgerEntry } from '@nudge/capping';
 import { MAIN_STEP, type Channel, type Profile, type SendRequest } from '@nudge/contracts';
-import { decideSend } from '@nudge/decisions';
+import { decideSend, type AddressSuppressions } from '@nudge/decisions';
 import type { Settings } from '@nudge/settings';
 import type { DecisionRecord } from '../decisions/decision-log';
 import type { PendingSend } from '../timers/pending-sends';
@@ -27,6 +27,8 @@ export interface BroadcastBatchInput {
   audience: readonly Profile[];
   /** Each user's recent sends, for frequency caps. */
   ledgers: ReadonlyMap<string, readonly LedgerEntry[]>;
+  /** The opt-outs of the members' addresses, by user (absent: none). */
+  suppressions?: ReadonlyMap<string, AddressSuppressions>;
   settings: Settings;
   now: Date;
 }
@@ -37,7 +39,15 @@ export interface BroadcastBatchInput {
  * send requests, deferrals and cap ledger rows. Each user is in one batch only, so no
  * ledger needs updating between two decisions here.
  */
-export function decideBroadcastSends({ campaign, sendAt, audience, ledgers, settings, now }: BroadcastBatchInput): BroadcastSends {
+export function decideBroadcastSends({
+  campaign,
+  sendAt,
+  audience,
+  ledgers,
+  suppressions,
+  settings,
+  now,
+}: BroadcastBatchInput): BroadcastSends {
   const out: BroadcastSends = { decisions: [], requests: [], deferred: [], sent: [], sentByChannel: new Map() };
   const triggerEventId = broadcastTriggerEventId(campaign.id);
   for (const profile of audience) {
@@ -52,7 +62,14 @@ export function decideBroadcastSends({ campaign, sendAt, audience, ledgers, sett
       dueAt: now,
       triggerEvent: broadcastEvent(campaign.id, userId, sendAt),
     };
-    const verdict = decideSend({ campaign, profile, now, settings, ledger: ledgers.get(userId) ?? [] });
+    const verdict = decideSend({
+      campaign,
+      profile,
+      now,
+      settings,
+      ledger: ledgers.get(userId) ?? [],
+      suppressions: suppressions?.get(userId),
+    });
     const scheduledFor = verdict.outcome === 'deferred_window' ? verdict.scheduledFor : null;
     out.decisions.push({
       userId,

@@ -21,6 +21,7 @@ import type { DecisionRecord } from '../decisions/decision-log';
 import { SettingsStore } from '../settings/settings-store.service';
 import { capLedgers, recordSends, type LedgerRow } from '../timers/send-ledger';
 import { sendRequestFor } from '../timers/send-request';
+import { addressSuppressions } from '../suppressions/address-suppressions';
 import { touchCampaigns, type Touch } from '../triggers/campaign-touches';
 import { activeRunsOf, saveRuns } from './journey-runs';
 
@@ -139,6 +140,7 @@ export class JourneyProgress {
     const settings = this.settings.current();
     const caps = [...versions.values()].flatMap((c) => c.document.frequencyCaps ?? []);
     const ledgers = await capLedgers(manager, userIds, caps, profiles, settings, now);
+    const optOuts = await addressSuppressions(manager, profiles.values());
     for (const { run, cause } of moves) {
       const latest = progress.runs.get(run.runId) ?? run;
       const pinned = versions.get(versionKey(run.campaignId, run.campaignVersion));
@@ -153,6 +155,7 @@ export class JourneyProgress {
         settings,
         ledger,
         now,
+        suppressions: optOuts.get(run.userId),
       };
       this.collect(await advanceRun(latest, context, cause), progress, now, profiles.get(run.userId) ?? null);
     }

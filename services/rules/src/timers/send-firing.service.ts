@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CompiledCampaign } from '@nudge/campaigns';
 import type { LedgerEntry } from '@nudge/capping';
 import type { Profile, SendRequest } from '@nudge/contracts';
-import { decideSend, isMeasured } from '@nudge/decisions';
+import { decideSend, isMeasured, type AddressSuppressions } from '@nudge/decisions';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
 import { loadProfiles } from '@nudge/persistence';
 import { PRODUCER, TOPICS } from '@nudge/service-runtime';
@@ -13,6 +13,7 @@ import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
 import { recordAttributions, type AttributionRow } from '../conversions/attributions';
 import { DecisionLog, type DecisionRecord } from '../decisions/decision-log';
 import { SettingsStore } from '../settings/settings-store.service';
+import { addressSuppressions } from '../suppressions/address-suppressions';
 import { touchCampaigns, type Touch } from '../triggers/campaign-touches';
 import { schedulePendingSends, type PendingSend } from './pending-sends';
 import { capLedgers, recordSends, type LedgerRow } from './send-ledger';
@@ -67,6 +68,7 @@ export class SendFiring {
     const campaigns = await this.campaignsOf(manager, due);
     const caps = due.flatMap((s) => campaigns.get(s.campaignId)?.document.frequencyCaps ?? []);
     const ledgers = await capLedgers(manager, userIds, caps, recipients, settings, now);
+    const optOuts = await addressSuppressions(manager, recipients.values());
     const outcome: FiringOutcome = {
       attributions: [],
       decisions: [],
@@ -75,8 +77,10 @@ export class SendFiring {
       sent: [],
       touches: [...(caller.touches ?? [])],
     };
-    for (const send of due)
-      this.decide(send, campaigns.get(send.campaignId), recipients.get(send.userId) ?? null, settings, ledgers, now, outcome);
+    for (const send of due) {
+      const recipient = { profile: recipients.get(send.userId) ?? null, suppressions: optOuts.get(send.userId) };
+      this.decide(send, campaigns.get(send.campaignId), recipient, settings, ledgers, now, outcome);
+    }
     // Kafka and Postgres work side by side; the caller commits only when both are done, so a
     // failure of either rolls the batch back (dispatch's unique send id absorbs a re-publish).
     await Promise.all([
@@ -100,7 +104,7 @@ export class SendFiring {
   private decide(
     send: PendingSend,
     campaign: CompiledCampaign | undefined,
-    profile: Profile | null,
+    { profile, suppressions }: { profile: Profile | null; suppressions: AddressSuppressions | undefined },
     settings: Settings,
     ledgers: Map<string, LedgerEntry[]>,
     now: Date,
@@ -113,7 +117,7 @@ export class SendFiring {
       return;
     }
     const ledger = ledgers.get(send.userId) ?? [];
-    const verdict = decideSend({ campaign, profile, now, settings, ledger });
+    const verdict = decideSend({ campaign, profile, now, settings, ledger, suppressions });
     const scheduledFor = verdict.outcome === 'deferred_window' ? verdict.scheduledFor : null;
     outcome.decisions.push({ ...base, campaignVersion: campaign.version, outcome: verdict.outcome, reason: verdict.reason, scheduledFor });
     if (verdict.outcome === 'deferred_window') {

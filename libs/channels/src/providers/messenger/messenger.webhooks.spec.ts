@@ -101,3 +101,27 @@ describe('MessengerWebhooks', () => {
     });
   });
 });
+
+describe('MessengerWebhooks: marketing messages opt-outs', () => {
+  const webhooks = new MessengerWebhooks(config, new MessengerReadLedger());
+  const optin = (status: string, type = 'notification_messages') => ({
+    sender: { id: PSID },
+    recipient: { id: 'PAGE' },
+    timestamp: 1764000000000,
+    optin: { type, notification_messages_status: status, notification_messages_token: 'tok', payload: 'offers' },
+  });
+
+  it('makes STOP_NOTIFICATIONS an opt-out of the sender and RESUME_NOTIFICATIONS its lifting', () => {
+    const content = webhooks.parse(aMessengerNotification('app-secret', page(optin('STOP_NOTIFICATIONS'), optin('RESUME_NOTIFICATIONS'))));
+    expect(content.optOuts).toEqual([
+      { channel: 'messenger', from: PSID, suppressed: true, event: 'messenger:stop_notifications', at: '2025-11-24T16:00:00.000Z' },
+      { channel: 'messenger', from: PSID, suppressed: false, event: 'messenger:resume_notifications', at: '2025-11-24T16:00:00.000Z' },
+    ]);
+  });
+
+  it('ignores other opt-ins (a one-time notification request)', () => {
+    expect(
+      webhooks.parse(aMessengerNotification('app-secret', page(optin('STOP_NOTIFICATIONS', 'one_time_notif_req')))).optOuts,
+    ).toBeUndefined();
+  });
+});

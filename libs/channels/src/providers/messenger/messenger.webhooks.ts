@@ -17,7 +17,12 @@ const messagingEvent = z.object({
   message: z.object({ mid: z.string(), text: z.string().optional(), is_echo: z.boolean().optional() }).optional(),
   delivery: z.object({ mids: z.array(z.string()).optional(), watermark: z.number() }).optional(),
   read: z.object({ watermark: z.number() }).optional(),
+  /** Marketing messages opt-in changes (`messaging_optins`, type `notification_messages`). */
+  optin: z.object({ type: z.string().optional(), notification_messages_status: z.string().optional() }).optional(),
 });
+
+/** Meta's marketing-messages statuses: the user stopped or resumed them in Messenger. */
+const NOTIFICATION_STATUSES: Readonly<Record<string, boolean>> = { STOP_NOTIFICATIONS: true, RESUME_NOTIFICATIONS: false };
 type MessagingEvent = z.infer<typeof messagingEvent>;
 
 /**
@@ -25,7 +30,9 @@ type MessagingEvent = z.infer<typeof messagingEvent>;
  * set up, then POSTs signed in `X-Hub-Signature-256` (`sha256=` hex HMAC of the raw body,
  * keyed by the app secret). `message` events are replies (echoes of our own sends are
  * skipped); `delivery.mids` are deliveries; `read` watermarks become reads through the
- * read ledger. A delivery carrying only a watermark (old clients) is not mapped.
+ * read ledger. A delivery carrying only a watermark (old clients) is not mapped. A
+ * `notification_messages` opt-in whose status is STOP_NOTIFICATIONS is a channel-side opt-out
+ * of the sender's page-scoped id; RESUME_NOTIFICATIONS lifts it.
  */
 export class MessengerWebhooks implements WebhookHandler {
   constructor(
@@ -60,7 +67,13 @@ export class MessengerWebhooks implements WebhookHandler {
   }
 
   private collect(event: MessagingEvent, content: WebhookContent): void {
-    const { sender, timestamp, message, delivery, read } = event;
+    const { sender, timestamp, message, delivery, read, optin } = event;
+    const stopped = optin?.type === 'notification_messages' ? NOTIFICATION_STATUSES[optin.notification_messages_status ?? ''] : undefined;
+    if (stopped !== undefined) {
+      const event = `messenger:${stopped ? 'stop_notifications' : 'resume_notifications'}`;
+      const optOut = { channel: this.config.channel, from: sender.id, suppressed: stopped, event };
+      (content.optOuts ??= []).push(timestamp === undefined ? optOut : { ...optOut, at: new Date(timestamp).toISOString() });
+    }
     if (message?.text !== undefined && !message.is_echo) {
       const inbound: InboundReport = { channel: this.config.channel, from: sender.id, text: message.text, providerMessageId: message.mid };
       if (timestamp !== undefined) inbound.at = new Date(timestamp).toISOString();

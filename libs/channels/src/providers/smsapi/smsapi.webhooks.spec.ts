@@ -35,7 +35,8 @@ describe('SmsapiWebhooks', () => {
     ['407', { status: 'failed', reason: 'SMSAPI reported REJECTED (407)' }],
     ['412', { status: 'failed', reason: 'SMSAPI reported STOP (412)' }],
   ])('maps status %s to %j, keyed by idx, at donedate', (status, mapped) => {
-    expect(webhooks.parse(report({ status }))).toEqual({
+    const { statuses, inbound } = webhooks.parse(report({ status }));
+    expect({ statuses, inbound }).toEqual({
       statuses: [{ providerMessageId: 'm-1', at: '2026-11-24T10:01:00.000Z', ...mapped }],
       inbound: [],
     });
@@ -65,5 +66,21 @@ describe('SmsapiWebhooks', () => {
 
   it('ignores a report without idx: the message was not sent by us', () => {
     expect(webhooks.parse(anSmsapiReport(NOTIFY_URL, { MsgId: 'A1', status: '404' }))).toEqual({ statuses: [], inbound: [] });
+  });
+});
+
+describe('SmsapiWebhooks: STOP reports', () => {
+  it('makes a 412 STOP report a channel-side opt-out of its number as well as a failure', () => {
+    const content = webhooks.parse(
+      report({ MsgId: 'A1,A2', idx: 'm-1,m-2', status: '404,412', donedate: '1795514460,1795514520', to: '48500000001,48500000002' }),
+    );
+    expect(content.statuses[1]).toMatchObject({ providerMessageId: 'm-2', status: 'failed' });
+    expect(content.optOuts).toEqual([
+      { channel: 'sms', from: '48500000002', suppressed: true, event: 'smsapi:STOP', at: '2026-11-24T10:02:00.000Z' },
+    ]);
+  });
+
+  it('reports no opt-out for a STOP report without the number', () => {
+    expect(webhooks.parse(report({ idx: 'm-1', status: '412', to: '' })).optOuts).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { StatusReport, WebhookContent, WebhookHandler, WebhookRequest } from '../../webhooks';
+import type { ChannelOptOut, StatusReport, WebhookContent, WebhookHandler, WebhookRequest } from '../../webhooks';
 import type { SmsapiConfig } from './smsapi.settings';
 
 /**
@@ -16,6 +16,9 @@ export const SMSAPI_REPORT_STATUSES: Readonly<Record<number, { name: string; sta
   412: { name: 'STOP', status: 'failed' },
 };
 
+/** The report of a recipient who replied STOP to the gateway: on its blacklist, never sent to. */
+const STOP_STATUS = 412;
+
 /**
  * SMSAPI's delivery reports, sent to our `notify_url` as GET or POST parameters `MsgId`,
  * `status`, `idx`, `donedate` (Unix seconds)… SMSAPI may batch several reports in one call,
@@ -24,7 +27,9 @@ export const SMSAPI_REPORT_STATUSES: Readonly<Record<number, { name: string; sta
  * SMSAPI signs nothing: we put a shared secret (`callbackSecretEnv`) in the `notify_url` we
  * give it, `…/status?secret=…`, and a callback proves itself by carrying it back. Reports
  * are keyed by `idx`, our message id (see SmsapiProvider); one without idx is not ours.
- * SMSAPI only replies with two-way numbers, so there are no inbound messages here.
+ * SMSAPI only replies with two-way numbers, so there are no inbound messages here; but a 412
+ * STOP report (the recipient is on SMSAPI's blacklist after replying STOP) is a channel-side
+ * opt-out of its number, `to`, as well as the message's failure.
  */
 export class SmsapiWebhooks implements WebhookHandler {
   private readonly secretDigest: Buffer;
@@ -44,6 +49,7 @@ export class SmsapiWebhooks implements WebhookHandler {
     const list = (name: string) => params.get(name)?.split(',') ?? [];
     const idxs = list('idx');
     const doneDates = list('donedate');
+    const recipients = list('to');
     const statuses = list('status').flatMap((code, index): StatusReport[] => {
       const known = SMSAPI_REPORT_STATUSES[Number(code)];
       const idx = idxs[index];
@@ -52,7 +58,13 @@ export class SmsapiWebhooks implements WebhookHandler {
       const reason = known.status === 'failed' || known.status === 'expired' ? `SMSAPI reported ${known.name} (${code})` : undefined;
       return [{ providerMessageId: idx, status: known.status, ...(at && { at }), ...(reason && { reason }) }];
     });
-    return { statuses, inbound: [] };
+    const optOuts = list('status').flatMap((code, index): ChannelOptOut[] => {
+      const to = recipients[index];
+      if (Number(code) !== STOP_STATUS || !to) return [];
+      const at = unixSecondsToIso(doneDates[index]);
+      return [{ channel: 'sms', from: to, suppressed: true, event: 'smsapi:STOP', ...(at && { at }) }];
+    });
+    return { statuses, inbound: [], ...(optOuts.length > 0 && { optOuts }) };
   }
 }
 

@@ -53,3 +53,31 @@ describe('TelegramWebhooks', () => {
     expect(webhooks.parse(anUpdate(edited))).toEqual({ statuses: [], inbound: [] });
   });
 });
+
+describe('TelegramWebhooks: the user blocking the bot', () => {
+  const membership = (status: string) => ({
+    update_id: 10010,
+    my_chat_member: {
+      chat: { id: 42, type: 'private', first_name: 'Ana' },
+      from: { id: 42, is_bot: false, first_name: 'Ana' },
+      date: 1764000000,
+      old_chat_member: { user: { id: 7, is_bot: true }, status: status === 'kicked' ? 'member' : 'kicked' },
+      new_chat_member: { user: { id: 7, is_bot: true }, status },
+    },
+  });
+
+  it('is a channel-side opt-out of the chat (kicked), lifted when the user unblocks it (member)', () => {
+    expect(webhooks.parse(anUpdate(membership('kicked')))).toEqual({
+      statuses: [],
+      inbound: [],
+      optOuts: [{ channel: 'telegram', from: '42', suppressed: true, event: 'telegram:kicked', at: '2025-11-24T16:00:00.000Z' }],
+    });
+    expect(webhooks.parse(anUpdate(membership('member'))).optOuts).toEqual([
+      { channel: 'telegram', from: '42', suppressed: false, event: 'telegram:member', at: '2025-11-24T16:00:00.000Z' },
+    ]);
+  });
+
+  it('ignores other membership changes (made administrator…)', () => {
+    expect(webhooks.parse(anUpdate(membership('administrator'))).optOuts).toEqual([]);
+  });
+});

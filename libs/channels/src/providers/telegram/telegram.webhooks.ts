@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { InboundReport, WebhookContent, WebhookHandler, WebhookRequest } from '../../webhooks';
+import type { ChannelOptOut, InboundReport, WebhookContent, WebhookHandler, WebhookRequest } from '../../webhooks';
 import type { TelegramConfig } from './telegram.settings';
 
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
@@ -14,10 +14,21 @@ const textUpdate = z.object({
   }),
 });
 
+/** The bot's own membership of a private chat changed: `kicked` is the user blocking the bot. */
+const memberUpdate = z.object({
+  my_chat_member: z.object({
+    date: z.number(),
+    chat: z.object({ id: z.union([z.number(), z.string()]) }),
+    new_chat_member: z.object({ status: z.string() }),
+  }),
+});
+
 /**
  * Telegram's webhook (`setWebhook` with a `secret_token`): every update carries the secret
- * in `X-Telegram-Bot-Api-Secret-Token`. Only text messages matter to us (replies, STOP);
- * Telegram sends no delivery or read receipts, so there are never status reports.
+ * in `X-Telegram-Bot-Api-Secret-Token`. Text messages are replies (STOP included); a
+ * `my_chat_member` update whose new status is `kicked` (the user blocked the bot) is a
+ * channel-side opt-out of the chat, `member` (unblocked and restarted) lifts it. Telegram sends
+ * no delivery or read receipts, so there are never status reports.
  */
 export class TelegramWebhooks implements WebhookHandler {
   constructor(private readonly config: Pick<TelegramConfig, 'secretToken' | 'channel'>) {}
@@ -31,6 +42,8 @@ export class TelegramWebhooks implements WebhookHandler {
   }
 
   parse(request: WebhookRequest): WebhookContent {
+    const membership = memberUpdate.safeParse(request.body);
+    if (membership.success) return { statuses: [], inbound: [], optOuts: this.optOutsOf(membership.data.my_chat_member) };
     const update = textUpdate.safeParse(request.body);
     if (!update.success) return { statuses: [], inbound: [] };
     const { message_id, date, chat, text } = update.data.message;
@@ -42,5 +55,14 @@ export class TelegramWebhooks implements WebhookHandler {
       providerMessageId: `${chat.id}:${message_id}`,
     };
     return { statuses: [], inbound: [inbound] };
+  }
+
+  private optOutsOf(update: z.infer<typeof memberUpdate>['my_chat_member']): ChannelOptOut[] {
+    const status = update.new_chat_member.status;
+    if (status !== 'kicked' && status !== 'member') return [];
+    const at = new Date(update.date * 1000).toISOString();
+    return [
+      { channel: this.config.channel, from: String(update.chat.id), suppressed: status === 'kicked', event: `telegram:${status}`, at },
+    ];
   }
 }

@@ -53,13 +53,32 @@ describe('ViberWebhooks', () => {
     });
   });
 
-  it('ignores subscription and set-up events', () => {
+  it('ignores conversation and set-up events', () => {
     for (const json of [
-      '{"event":"subscribed","timestamp":1457764197627,"user":{"id":"01234567890A="},"message_token":4912661846655238145}',
-      '{"event":"unsubscribed","timestamp":1457764197627,"user_id":"01234567890A=","message_token":4912661846655238145}',
+      '{"event":"conversation_started","timestamp":1457764197627,"type":"open","user":{"id":"01234567890A="},"subscribed":false,"message_token":4912661846655238145}',
       '{"event":"webhook","timestamp":1457764197627,"chat_hostname":"SN-219_","message_token":4912661846655238145}',
     ]) {
       expect(webhooks.parse(callback(json))).toEqual({ statuses: [], inbound: [] });
     }
+  });
+});
+
+describe('ViberWebhooks: subscription changes', () => {
+  it('maps unsubscribed to a channel-side opt-out of the user id', () => {
+    const json =
+      '{"event":"unsubscribed","timestamp":1457764197627,"chat_hostname":"SN-CHAT-05_","user_id":"01234567890A=","message_token":4912661846655238145}';
+    expect(webhooks.parse(callback(json))).toEqual({
+      statuses: [],
+      inbound: [],
+      optOuts: [{ channel: 'viber', from: '01234567890A=', suppressed: true, event: 'viber:unsubscribed', at: '2016-03-12T06:29:57.627Z' }],
+    });
+  });
+
+  it('maps subscribed to lifting it', () => {
+    const json =
+      '{"event":"subscribed","timestamp":1457764197627,"chat_hostname":"SN-CHAT-05_","user":{"id":"01234567890A=","name":"John McClane","api_version":1},"message_token":4912661846655238145}';
+    expect(webhooks.parse(callback(json)).optOuts).toEqual([
+      { channel: 'viber', from: '01234567890A=', suppressed: false, event: 'viber:subscribed', at: '2016-03-12T06:29:57.627Z' },
+    ]);
   });
 });

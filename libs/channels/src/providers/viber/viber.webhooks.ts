@@ -11,6 +11,9 @@ const callback = z.object({
   timestamp: z.number().optional(),
   desc: z.string().optional(),
   sender: z.object({ id: z.string() }).optional(),
+  /** `unsubscribed` names the user here, `subscribed` in `user`. */
+  user_id: z.string().optional(),
+  user: z.object({ id: z.string() }).optional(),
   message: z.object({ type: z.string(), text: z.string().optional() }).optional(),
 });
 
@@ -20,9 +23,9 @@ const RECEIPTS: Readonly<Record<string, StatusReport['status']>> = { delivered: 
 /**
  * Viber's callbacks, signed in `X-Viber-Content-Signature` with the hex HMAC-SHA256 of the
  * raw body keyed by the bot token. `delivered`, `seen` (read) and `failed` report on our
- * messages by `message_token`; a text `message` is a reply. `subscribed`, `unsubscribed`,
- * `conversation_started` and `webhook` (set-up check) carry nothing for us: an unsubscribed
- * user's next message is refused with receiverNotSubscribed.
+ * messages by `message_token`; a text `message` is a reply. `unsubscribed` (the user left the
+ * account) is a channel-side opt-out of their id, `subscribed` lifts it; `conversation_started`
+ * and `webhook` (set-up check) carry nothing for us.
  */
 export class ViberWebhooks implements WebhookHandler {
   constructor(private readonly config: Pick<ViberConfig, 'token' | 'channel'>) {}
@@ -39,7 +42,7 @@ export class ViberWebhooks implements WebhookHandler {
     const raw = request.rawBody.toString('utf8');
     const parsed = callback.safeParse(parseJson(raw));
     if (!parsed.success) return { statuses: [], inbound: [] };
-    const { event, timestamp, desc, sender, message } = parsed.data;
+    const { event, timestamp, desc, sender, message, user_id, user } = parsed.data;
     const providerMessageId = readMessageToken(raw);
     const at = timestamp === undefined ? undefined : new Date(timestamp).toISOString();
     const status = RECEIPTS[event];
@@ -55,6 +58,17 @@ export class ViberWebhooks implements WebhookHandler {
         ...(providerMessageId && { providerMessageId }),
       };
       return { statuses: [], inbound: [inbound] };
+    }
+    const member = event === 'unsubscribed' ? user_id : event === 'subscribed' ? user?.id : undefined;
+    if (member !== undefined) {
+      const optOut = {
+        channel: this.config.channel,
+        from: member,
+        suppressed: event === 'unsubscribed',
+        event: `viber:${event}`,
+        ...(at && { at }),
+      };
+      return { statuses: [], inbound: [], optOuts: [optOut] };
     }
     return { statuses: [], inbound: [] };
   }
