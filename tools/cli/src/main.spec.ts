@@ -20,3 +20,12 @@ describe('nudge --help', () => {
     expect(help).not.toContain('nk_secret_marker');
   });
 });
+
+describe('nudge --version', () => {
+  it("prints the CLI's version and exits 0", async () => {
+    const lines: string[] = [];
+    const code = await main(['node', 'nudge', '--version'], { out: (line) => lines.push(line), err: (line) => lines.push(line) });
+    expect(code).toBe(0);
+    expect(lines).toEqual([expect.stringMatching(/^\d+\.\d+\.\d+$/)]);
+  });
+});

@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { applyCommand } from './commands/apply';
 import { parseCount } from './commands/dead-letters';
 import { dlqListCommand, dlqReplayCommand, type DlqOptions } from './commands/dlq';
@@ -24,6 +26,7 @@ export async function main(argv: string[], io: CliOutput = STDIO): Promise<numbe
   const program = new Command()
     .name('nudge')
     .description('Check, apply and simulate Nudge campaigns as code')
+    .version(cliVersion(), '-V, --version', "print the CLI's version")
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
     .showHelpAfterError();
@@ -89,4 +92,10 @@ export async function main(argv: string[], io: CliOutput = STDIO): Promise<numbe
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     throw error;
   }
+}
+
+/** The version in the CLI's package.json (next to `src/` and `dist/` alike). */
+function cliVersion(): string {
+  const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
 }

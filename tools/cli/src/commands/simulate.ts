@@ -59,9 +59,12 @@ function formatDecision(d: SimulatedDecision): string {
   return `${head}  ${d.reason}`;
 }
 
-/** One event per line (blank lines and `#` comments skipped); every event needs a timestamp. */
+/**
+ * One event per line (blank lines and `#` comments skipped); every event needs a timestamp.
+ * Every bad line is reported, not only the first (see `eachLine`).
+ */
 export function parseEvents(text: string, file: string): EventEnvelope[] {
-  return nonEmptyLines(text).map(({ line, value }) => {
+  return eachLine(nonEmptyLines(text), file, ({ line, value }) => {
     const parsed = eventInputSchema.safeParse(parseJsonLine(value, file, line));
     if (!parsed.success) throw new Error(`${file}:${line}: ${describe(parsed.error.issues)}`);
     if (!parsed.data.timestamp)
@@ -85,7 +88,7 @@ export function parseProfiles(text: string, file: string): Profile[] {
   const entries: { line: number; value: unknown }[] = trimmed.startsWith('[')
     ? (JSON.parse(trimmed) as unknown[]).map((value, i) => ({ line: i + 1, value }))
     : nonEmptyLines(text).map(({ line, value }) => ({ line, value: parseJsonLine(value, file, line) }));
-  return entries.map(({ line, value }) => {
+  return eachLine(entries, file, ({ line, value }) => {
     const { userId, ...update } = (value ?? {}) as { userId?: unknown };
     if (typeof userId !== 'string' || !userId) throw new Error(`${file}:${line}: userId: required`);
     const parsed = profileUpdateSchema.safeParse(update);
@@ -95,6 +98,30 @@ export function parseProfiles(text: string, file: string): Profile[] {
       source: `file:${file}`,
     });
   });
+}
+
+/** The most bad lines one error lists; the rest are counted. */
+const MAX_REPORTED_LINES = 50;
+
+/**
+ * Reads every entry with `read`, and when some are bad throws one error listing each bad line
+ * (`file:line: why`, the first MAX_REPORTED_LINES of them and how many more), so a file is
+ * fixed in one pass, not one line per run.
+ */
+function eachLine<E, T>(entries: E[], file: string, read: (entry: E) => T): T[] {
+  const values: T[] = [];
+  const errors: string[] = [];
+  for (const entry of entries) {
+    try {
+      values.push(read(entry));
+    } catch (error) {
+      errors.push((error as Error).message);
+    }
+  }
+  if (errors.length === 0) return values;
+  const more = errors.length > MAX_REPORTED_LINES ? [`… and ${errors.length - MAX_REPORTED_LINES} more bad lines`] : [];
+  const head = errors.length === 1 ? '' : `${file}: ${errors.length} bad lines\n`;
+  throw new Error(`${head}${[...errors.slice(0, MAX_REPORTED_LINES), ...more].join('\n')}`);
 }
 
 function nonEmptyLines(text: string): { line: number; value: string }[] {
