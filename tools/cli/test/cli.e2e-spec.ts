@@ -39,6 +39,19 @@ describe('nudge validate', () => {
     expect(result.out.join('\n')).toMatch(/ok: 2 campaigns and settings valid/);
   });
 
+  it('simulate reports every bad line of an events file and exits 1, as for invalid campaigns', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nudge-cli-bad-events-'));
+    const events = path.join(dir, 'events.ndjson');
+    writeFileSync(events, 'nope\n{"userId":"ana","name":"cart_abandoned"}\n');
+    const result = await run('simulate', EXAMPLE_CONFIG, '--events', events);
+    expect(result.code).toBe(1);
+    expect(result.out).toEqual([
+      `${events}: 2 bad lines`,
+      expect.stringMatching(new RegExp(`^${events.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1: not JSON`)),
+      `${events}:2: timestamp: required to simulate (virtual time comes from event timestamps)`,
+    ]);
+  });
+
   it('names file, line and path of every error and exits 1', async () => {
     const dir = configDir({
       'campaigns/bad.yaml': 'id: bad\nname: Bad\ntrigger: { event: x }\ndelay: soon\nmessage: { channel: sms, body: "hi" }\n',

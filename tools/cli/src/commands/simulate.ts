@@ -35,8 +35,18 @@ export async function simulateCommand(
     for (const issue of config.issues) out(formatIssue(issue));
     return 1;
   }
-  const events = parseEvents(await readFile(options.events, 'utf8'), options.events);
-  const profiles = options.profiles ? parseProfiles(await readFile(options.profiles, 'utf8'), options.profiles) : [];
+  const eventsText = await readFile(options.events, 'utf8');
+  const profilesText = options.profiles ? await readFile(options.profiles, 'utf8') : undefined;
+  let events: EventEnvelope[];
+  let profiles: Profile[];
+  try {
+    events = parseEvents(eventsText, options.events);
+    profiles = options.profiles && profilesText !== undefined ? parseProfiles(profilesText, options.profiles) : [];
+  } catch (error) {
+    // Invalid files exit 1, like invalid campaigns; a file that cannot be read is a usage error (2).
+    for (const line of (error as Error).message.split('\n')) out(line);
+    return 1;
+  }
   progress(`simulating ${events.length} events for ${profiles.length} profiles through ${config.campaigns.length} campaigns`);
   const decisions = await simulate({
     campaigns: config.campaigns.map((c) => compileCampaign(c.document, 1)),
