@@ -10,5 +10,6 @@ export * from './webhooks';
 export * from './providers';
 export * from './phone-numbers';
 export * from './unsubscribe-keywords';
+export * from './suppression-addresses';
 export * from './rate-limit';
 export * from './provider-settings-check';

@@ -1,4 +1,4 @@
-import { senderAddress, suppressionAddress, toE164 } from './phone-numbers';
+import { senderAddress, toE164 } from './phone-numbers';
 
 describe('toE164', () => {
   it.each([
@@ -57,18 +57,5 @@ describe('senderAddress', () => {
     ['email', 'ana@example.com', 'ana@example.com'],
   ] as const)('on %s, %s is stored as %s', (channel, from, address) => {
     expect(senderAddress(channel, from)).toBe(address);
-  });
-});
-
-describe('suppressionAddress', () => {
-  it.each([
-    ['sms', '+34 600 000 301', undefined, '+34600000301'],
-    ['sms', '600000301', 'ES', '+34600000301'],
-    ['sms', '34600000301', undefined, '+34600000301'],
-    ['whatsapp', 'whatsapp:+34600000301', undefined, '+34600000301'],
-    ['email', ' Ana@Example.COM ', undefined, 'ana@example.com'],
-    ['telegram', ' 12345 ', 'ES', '12345'],
-  ] as const)('%s %j (country %s) is keyed %j', (channel, address, country, key) => {
-    expect(suppressionAddress(channel, address, country)).toBe(key);
   });
 });

@@ -64,15 +64,3 @@ function whyInvalid(raw: string, region: string | undefined): string {
   if (!raw.trim().startsWith('+') && region === undefined) return 'it has no country code and the recipient has no country to assume';
   return region === undefined ? 'not a valid number' : `not a valid number (read in ${region})`;
 }
-
-/**
- * An address as suppressions are keyed (the same for a STOP's sender and a profile's channel
- * address): phone numbers in E.164 — a profile's number without a country code read in the
- * profile's `country` — and e-mail addresses lower-cased; any other id as given, trimmed.
- */
-export function suppressionAddress(channel: Channel, address: string, country?: string): string {
-  if (channel === 'email') return address.trim().toLowerCase();
-  if (!isPhoneChannel(channel) || country === undefined) return senderAddress(channel, address);
-  const verdict = toE164(address.trim(), country);
-  return verdict.ok ? verdict.e164 : senderAddress(channel, address);
-}

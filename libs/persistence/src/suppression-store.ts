@@ -1,4 +1,4 @@
-import type { Channel, ChannelAddress, Suppression } from '@nudge/contracts';
+import type { Channel, ChannelAddress, Profile, Suppression } from '@nudge/contracts';
 import type { EntityManager } from 'typeorm';
 
 /** The key of a (channel, address) in `loadSuppressions`' answer. */
@@ -25,6 +25,30 @@ export async function loadSuppressions(manager: EntityManager, addresses: readon
     [distinct.map((a) => a.channel), distinct.map((a) => a.address)],
   );
   return new Map(rows.map((row) => [suppressionKey(row), suppressionOf(row)]));
+}
+
+/**
+ * The opt-outs of many users' addresses, by user then channel, in one query (`addressesOf`
+ * keys a profile's addresses: channels' `profileAddresses`, as a STOP's sender is keyed). A
+ * STOP from a number thus stops every profile that holds it, created before or after it.
+ * Users with no stored state for any address are absent.
+ */
+export async function loadUserSuppressions(
+  manager: EntityManager,
+  profiles: Iterable<Profile>,
+  addressesOf: (profile: Profile) => ChannelAddress[],
+): Promise<Map<string, Map<Channel, Suppression>>> {
+  const addresses = [...profiles].flatMap((profile) => addressesOf(profile).map((address) => ({ userId: profile.userId, ...address })));
+  const stored = await loadSuppressions(manager, addresses);
+  const byUser = new Map<string, Map<Channel, Suppression>>();
+  for (const { userId, ...address } of addresses) {
+    const suppression = stored.get(suppressionKey(address));
+    if (!suppression) continue;
+    const channels = byUser.get(userId) ?? new Map<Channel, Suppression>();
+    channels.set(address.channel, suppression);
+    byUser.set(userId, channels);
+  }
+  return byUser;
 }
 
 /**

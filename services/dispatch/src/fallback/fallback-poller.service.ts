@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { profileAddresses } from '@nudge/channels';
 import type { SendRequest } from '@nudge/contracts';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
-import { inTransaction, loadProfiles, returnedRows } from '@nudge/persistence';
+import { inTransaction, loadProfiles, loadUserSuppressions, returnedRows } from '@nudge/persistence';
 import { DATA_SOURCE, PRODUCER, TOPICS } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -66,9 +67,11 @@ export class FallbackPoller implements OnApplicationBootstrap, BeforeApplication
         manager,
         due.map((c) => c.request.userId),
       );
+      const optOuts = await loadUserSuppressions(manager, profiles.values(), profileAddresses);
       const requests: SendRequest[] = [];
       for (const candidate of due) {
-        const verdict = decideFallback(candidate, profiles.get(candidate.request.userId) ?? null, now);
+        const { userId } = candidate.request;
+        const verdict = decideFallback(candidate, profiles.get(userId) ?? null, now, optOuts.get(userId));
         this.logger.log(`message ${candidate.messageId}: ${verdict.reason}`);
         if (verdict.action === 'send') requests.push(verdict.request);
       }

@@ -74,4 +74,17 @@ describe('decideFallback', () => {
     const verdict = decideFallback({ messageId: 'm', status: 'delivered', request }, aProfile({}), now);
     expect(verdict).toMatchObject({ action: 'none', reason: expect.stringContaining('no address') });
   });
+
+  it('skips a channel whose address opted out (a STOP from the number), as a channel without consent', () => {
+    const stopped = {
+      channel: 'sms' as const,
+      address: '+34600000001',
+      suppressed: true,
+      keyword: 'STOP',
+      source: 'inbound:sandbox',
+      changedAt: '2026-11-24T11:00:00.000Z',
+    };
+    const verdict = decideFallback({ messageId: 'm', status: 'delivered', request }, reachable, now, new Map([['sms', stopped]]));
+    expect(verdict).toMatchObject({ action: 'send', request: { channel: 'email', to: 'ana@example.com' } });
+  });
 });

@@ -1,5 +1,5 @@
 import { deriveSendId, type Profile, type SendRequest } from '@nudge/contracts';
-import { chooseChannel } from '@nudge/decisions';
+import { chooseChannel, type AddressSuppressions } from '@nudge/decisions';
 
 /** A message whose fallback time came, as the fallback poller claimed it. */
 export interface FallbackCandidate {
@@ -16,14 +16,19 @@ const SEEN = new Set(['read', 'clicked', 'replied']);
 /**
  * Decides what a fallback chain does when its time comes: nothing if the message was
  * read (or clicked, or answered); otherwise a new send request on the first remaining
- * channel the user can receive now, with its own send id (so a re-run sends it once)
- * and the rest of the chain.
+ * channel the user can receive now (consent, and for marketing no opt-out of its address:
+ * `suppressions`), with its own send id (so a re-run sends it once) and the rest of the chain.
  */
-export function decideFallback(candidate: FallbackCandidate, profile: Profile | null, now: Date): FallbackVerdict {
+export function decideFallback(
+  candidate: FallbackCandidate,
+  profile: Profile | null,
+  now: Date,
+  suppressions?: AddressSuppressions,
+): FallbackVerdict {
   if (SEEN.has(candidate.status)) return { action: 'none', reason: `message was ${candidate.status}: no fallback` };
   const { request } = candidate;
   const remaining = request.fallback?.channels ?? [];
-  const choice = chooseChannel(remaining, request.category, profile);
+  const choice = chooseChannel(remaining, request.category, profile, suppressions);
   if (choice.outcome !== 'sent') return { action: 'none', reason: `no fallback channel: ${choice.reason}` };
   const rest = remaining.slice(remaining.indexOf(choice.channel) + 1);
   const stepId = `${request.stepId}>${choice.channel}`;

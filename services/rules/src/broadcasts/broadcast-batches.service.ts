@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DecisionOutcome } from '@nudge/contracts';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
-import { inTransaction, loadProfiles, lockUsers } from '@nudge/persistence';
+import { profileAddresses } from '@nudge/channels';
+import { inTransaction, loadProfiles, loadUserSuppressions, lockUsers } from '@nudge/persistence';
 import { DATA_SOURCE, PRODUCER, TOPICS } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import { randomBytes } from 'node:crypto';
@@ -11,7 +12,6 @@ import { CLOCK } from '../clock';
 import { RULES_CONFIG, type RulesConfig } from '../config';
 import { DecisionLog, type DecisionRecord } from '../decisions/decision-log';
 import { SettingsStore } from '../settings/settings-store.service';
-import { addressSuppressions } from '../suppressions/address-suppressions';
 import { schedulePendingSends } from '../timers/pending-sends';
 import { capLedgers, recordSends } from '../timers/send-ledger';
 import { nextAudiencePage } from './audience-page';
@@ -93,7 +93,7 @@ export class BroadcastBatches {
     const audience = await audienceOf(campaign, page, profiles, broadcast.sendAt);
     const members = new Map(audience.map((p) => [p.userId, p]));
     const ledgers = await capLedgers(manager, [...members.keys()], campaign.document.frequencyCaps ?? [], members, settings, now);
-    const suppressions = await addressSuppressions(manager, audience);
+    const suppressions = await loadUserSuppressions(manager, audience, profileAddresses);
     const sends = decideBroadcastSends({ campaign, sendAt: broadcast.sendAt, audience, ledgers, suppressions, settings, now });
     await this.producer.publish(
       this.topics.dispatch,

@@ -76,3 +76,32 @@ describe('decideBroadcastSends', () => {
     expect(sends.decisions[2]?.scheduledFor).toEqual(new Date('2026-12-01T17:00:00.000Z'));
   });
 });
+
+describe('decideBroadcastSends: an opted-out address', () => {
+  it('is no_consent for the member holding it, naming the opt-out; the others are sent', () => {
+    const audience = [aSubscriber('stopped', 'Europe/Madrid'), aSubscriber('other', 'Europe/Madrid')];
+    const stop = {
+      channel: 'sms' as const,
+      address: '+34600007',
+      suppressed: true,
+      keyword: 'STOP',
+      source: 'inbound:sandbox',
+      changedAt: '2026-11-30T08:00:00.000Z',
+    };
+    const suppressions = new Map([['stopped', new Map([['sms' as const, stop]])]]);
+    const sends = decideBroadcastSends({
+      campaign,
+      sendAt: now,
+      audience,
+      ledgers: new Map(),
+      suppressions,
+      settings: DEFAULT_SETTINGS,
+      now,
+    });
+    expect(sends.decisions.map((d) => [d.userId, d.outcome, d.reason])).toEqual([
+      ['stopped', 'no_consent', 'sms address +34600007 opted out of marketing by STOP on 2026-11-30T08:00:00.000Z (inbound:sandbox)'],
+      ['other', 'sent', 'sent on sms'],
+    ]);
+    expect(sends.requests.map((r) => r.userId)).toEqual(['other']);
+  });
+});

@@ -12,7 +12,8 @@ import {
   type JourneyStepResult,
 } from '@nudge/decisions';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
-import { loadProfiles } from '@nudge/persistence';
+import { profileAddresses } from '@nudge/channels';
+import { loadProfiles, loadUserSuppressions } from '@nudge/persistence';
 import { PRODUCER, TOPICS } from '@nudge/service-runtime';
 import type { EntityManager } from 'typeorm';
 import { CampaignCatalog, versionKey } from '../campaigns/campaign-catalog.service';
@@ -21,7 +22,6 @@ import type { DecisionRecord } from '../decisions/decision-log';
 import { SettingsStore } from '../settings/settings-store.service';
 import { capLedgers, recordSends, type LedgerRow } from '../timers/send-ledger';
 import { sendRequestFor } from '../timers/send-request';
-import { addressSuppressions } from '../suppressions/address-suppressions';
 import { touchCampaigns, type Touch } from '../triggers/campaign-touches';
 import { activeRunsOf, saveRuns } from './journey-runs';
 
@@ -140,7 +140,7 @@ export class JourneyProgress {
     const settings = this.settings.current();
     const caps = [...versions.values()].flatMap((c) => c.document.frequencyCaps ?? []);
     const ledgers = await capLedgers(manager, userIds, caps, profiles, settings, now);
-    const optOuts = await addressSuppressions(manager, profiles.values());
+    const optOuts = await loadUserSuppressions(manager, profiles.values(), profileAddresses);
     for (const { run, cause } of moves) {
       const latest = progress.runs.get(run.runId) ?? run;
       const pinned = versions.get(versionKey(run.campaignId, run.campaignVersion));

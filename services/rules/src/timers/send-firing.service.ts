@@ -4,7 +4,8 @@ import type { LedgerEntry } from '@nudge/capping';
 import type { Profile, SendRequest } from '@nudge/contracts';
 import { decideSend, isMeasured, type AddressSuppressions } from '@nudge/decisions';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
-import { loadProfiles } from '@nudge/persistence';
+import { profileAddresses } from '@nudge/channels';
+import { loadProfiles, loadUserSuppressions } from '@nudge/persistence';
 import { PRODUCER, TOPICS } from '@nudge/service-runtime';
 import type { Settings } from '@nudge/settings';
 import type { EntityManager } from 'typeorm';
@@ -13,7 +14,6 @@ import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
 import { recordAttributions, type AttributionRow } from '../conversions/attributions';
 import { DecisionLog, type DecisionRecord } from '../decisions/decision-log';
 import { SettingsStore } from '../settings/settings-store.service';
-import { addressSuppressions } from '../suppressions/address-suppressions';
 import { touchCampaigns, type Touch } from '../triggers/campaign-touches';
 import { schedulePendingSends, type PendingSend } from './pending-sends';
 import { capLedgers, recordSends, type LedgerRow } from './send-ledger';
@@ -68,7 +68,7 @@ export class SendFiring {
     const campaigns = await this.campaignsOf(manager, due);
     const caps = due.flatMap((s) => campaigns.get(s.campaignId)?.document.frequencyCaps ?? []);
     const ledgers = await capLedgers(manager, userIds, caps, recipients, settings, now);
-    const optOuts = await addressSuppressions(manager, recipients.values());
+    const optOuts = await loadUserSuppressions(manager, recipients.values(), profileAddresses);
     const outcome: FiringOutcome = {
       attributions: [],
       decisions: [],
