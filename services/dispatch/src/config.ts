@@ -55,10 +55,11 @@ export const dispatchEnvShape = {
   /** How long a delivery receipt naming a provider message id no message holds yet is kept before it is dropped as orphaned. */
   DISPATCH_EARLY_RECEIPT_WAIT_MS: z.coerce.number().int().min(100).default(600_000),
   /**
-   * Longest an inbound STOP waits for Kafka to acknowledge the profile it publishes, inside the
-   * transaction holding the user's lock and a pooled connection; past it the webhook answers
-   * 503, the consent change rolls back and nothing of the message is recorded, so the
-   * provider's redelivery applies it once.
+   * Longest a consent change dispatch makes for one user (an unsubscribe link, one-click
+   * unsubscribe) waits for Kafka to acknowledge the profile it publishes, inside the
+   * transaction holding the user's lock and a pooled connection; past it the request answers
+   * 503 and the change rolls back. (An inbound STOP writes a suppression by address and does
+   * not wait on Kafka.)
    */
   DISPATCH_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /**
