@@ -71,6 +71,8 @@ describe('what a route demands', () => {
     ['GET', '/health', 'public'],
     ['GET', '/metrics', 'public'],
     ['GET', '/c/:code', 'public'],
+    ['GET', '/u/:token', 'public'],
+    ['POST', '/u/:token', 'public'],
     ['POST', '/v1/providers/:provider/status', 'signed'],
     ['POST', '/v1/providers/sandbox/status', 'admin'],
     ['POST', '/v1/events/batch', 'ingest'],
