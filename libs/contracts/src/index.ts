@@ -9,3 +9,4 @@ export * from './bounded-json';
 export * from './text-limits';
 export * from './event-time';
 export * from './suppression';
+export * from './consent';

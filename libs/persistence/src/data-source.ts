@@ -13,6 +13,7 @@ import { Erasure1732530000000 } from './migrations/1732530000000-erasure';
 import { DispatchOutbox1732540000000 } from './migrations/1732540000000-dispatch-outbox';
 import { PendingReceipts1732560000000 } from './migrations/1732560000000-pending-receipts';
 import { Suppressions1732580000000 } from './migrations/1732580000000-suppressions';
+import { ConsentHistory1732600000000 } from './migrations/1732600000000-consent-history';
 
 export const MIGRATIONS = [
   InitialSchema1732460000000,
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   DispatchOutbox1732540000000,
   PendingReceipts1732560000000,
   Suppressions1732580000000,
+  ConsentHistory1732600000000,
 ];
 
 export interface DatabaseOptions {

@@ -3,3 +3,4 @@ export * from './entities';
 export * from './erasure';
 export * from './profile-store';
 export * from './suppression-store';
+export * from './consent-history';

@@ -1,5 +1,13 @@
-import { emptyProfile, mergeProfile, type Profile, type ProfileUpdate } from '@nudge/contracts';
+import {
+  emptyProfile,
+  mergeProfile,
+  type ConsentChangeContext,
+  type EventEnvelope,
+  type Profile,
+  type ProfileUpdate,
+} from '@nudge/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
+import { appendConsentChanges, readConsentHistory, type ConsentHistoryPage } from './consent-history';
 import { inTransaction, lockUsers } from './data-source';
 import { eraseUser } from './erasure';
 
@@ -18,28 +26,38 @@ export class ProfileStore {
   }
 
   /**
-   * Merges `update` into the user's profile under the user's lock. `beforeCommit` runs
-   * with the merged profile before the transaction commits (publish it there), so a
-   * failed publish leaves the stored profile unchanged.
+   * Merges `update` into the user's profile under the user's lock, and appends its consent
+   * changes (with `change`'s time, source and proof) to the consent history in the same
+   * transaction. `beforeCommit` runs with the merged profile and the changes' `consent_*`
+   * events before the transaction commits (publish them there), so a failed publish leaves
+   * the stored profile and history unchanged.
    */
   async merge(
     userId: string,
     update: ProfileUpdate,
-    change: { at: string; source: string },
-    beforeCommit: (profile: Profile) => Promise<void>,
+    change: ConsentChangeContext,
+    beforeCommit: (profile: Profile, consentEvents: EventEnvelope[]) => Promise<void>,
   ): Promise<Profile> {
     return inTransaction(this.dataSource, async (manager) => {
       await lockUsers(manager, [userId]);
       const rows: { document: Profile }[] = await manager.query('SELECT document FROM profiles WHERE user_id = $1', [userId]);
-      const merged = mergeProfile(rows[0]?.document ?? emptyProfile(userId, change.at), update, change);
+      const current = rows[0]?.document ?? emptyProfile(userId, change.at);
+      const merged = mergeProfile(current, update, change);
       await manager.query(
         `INSERT INTO profiles (user_id, document, version, updated_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (user_id) DO UPDATE SET document = EXCLUDED.document, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at`,
         [userId, merged, merged.version, change.at],
       );
-      await beforeCommit(merged);
+      const consentEvents = await appendConsentChanges(manager, current, merged, change);
+      await beforeCommit(merged, consentEvents);
       return merged;
     });
+  }
+
+  /** A page of the user's consent history (newest first), or null when there is no profile. */
+  async consentHistory(userId: string, page: { limit: number; before?: string }): Promise<ConsentHistoryPage | null> {
+    if ((await this.get(userId)) === null) return null;
+    return readConsentHistory(this.dataSource.manager, userId, page);
   }
 
   /**

@@ -115,10 +115,21 @@ describe('one-click unsubscribe', () => {
     const withdrawn = (r: ReadRecord) => r.key === 'ana' && r.value?.channels?.email?.consent?.marketing === false;
     const published = await readTopic(dispatch.stack.brokers, dispatch.stack.topics.profiles, { until: (all) => all.some(withdrawn) });
     expect(published.some(withdrawn)).toBe(true);
+    const history = await profiles().consentHistory('ana', { limit: 10 });
+    expect(history?.changes[0]).toMatchObject({ channel: 'email', category: 'marketing', value: false, source: 'one_click' });
+    const event = (r: ReadRecord) => r.key === 'ana' && r.value?.name === 'consent_withdrawn';
+    const events = await readTopic(dispatch.stack.brokers, dispatch.stack.topics.events, { until: (all) => all.some(event) });
+    expect(events.filter(event).map((r) => r.value)).toEqual([
+      expect.objectContaining({
+        eventId: history?.changes[0]?.eventId,
+        properties: { channel: 'email', category: 'marketing', value: false, source: 'one_click' },
+      }),
+    ]);
 
     const again = await oneClick(url);
     expect(again.status).toBe(200);
     expect((await profileOf('ana')).version).toBe(profile.version);
+    expect((await profiles().consentHistory('ana', { limit: 10 }))?.changes).toHaveLength(history?.changes.length ?? -1);
   });
 
   it('a transactional e-mail carries no List-Unsubscribe, though its body may print the link', async () => {

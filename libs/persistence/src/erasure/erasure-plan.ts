@@ -178,6 +178,11 @@ export const ERASURE_PLAN: readonly ErasureStep[] = [
     }),
   },
   {
+    table: 'consent_history',
+    effect: 'deleted: every consent change of the user with its proof (IP, user agent, consent text version)',
+    statement: ({ userId }) => ({ sql: 'DELETE FROM consent_history WHERE user_id = $1', parameters: [userId] }),
+  },
+  {
     table: 'profiles',
     effect: 'deleted: attributes, addresses, consent and its log, preferences',
     statement: ({ userId }) => ({ sql: 'DELETE FROM profiles WHERE user_id = $1', parameters: [userId] }),

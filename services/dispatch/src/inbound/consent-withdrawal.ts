@@ -8,8 +8,9 @@ import { DISPATCH_CONFIG, type DispatchConfig } from '../config';
 
 /**
  * Withdraws marketing consent on a channel (an inbound STOP), as ingest changes profiles:
- * merged under the user's lock with the time and source in the consent log, and the
- * profile published on the profiles topic (keyed by user id) before the change commits.
+ * merged under the user's lock with the time and source in the consent log and history, and
+ * the profile and its `consent_withdrawn` event published on the profiles and events topics
+ * (keyed by user id) before the change commits.
  * Rules reads the stored profile, so its next decision sees it.
  *
  * The publish waits at most DISPATCH_PUBLISH_TIMEOUT_MS: the transaction holds the user's lock
@@ -35,9 +36,17 @@ export class ConsentWithdrawal {
 
   withdrawMarketing(userId: string, channel: Channel, change: { at: string; source: string }): Promise<Profile> {
     const update: ProfileUpdate = { channels: { [channel]: { consent: { marketing: false } } } };
-    return this.profiles.merge(userId, update, change, async (profile) => {
+    return this.profiles.merge(userId, update, change, async (profile, consentEvents) => {
+      const deadline = this.config.DISPATCH_PUBLISH_TIMEOUT_MS;
       try {
-        await this.producer.publishWithin(this.topics.profiles, [{ key: userId, value: profile }], this.config.DISPATCH_PUBLISH_TIMEOUT_MS);
+        await Promise.all([
+          this.producer.publishWithin(this.topics.profiles, [{ key: userId, value: profile }], deadline),
+          this.producer.publishWithin(
+            this.topics.events,
+            consentEvents.map((event) => ({ key: userId, value: event })),
+            deadline,
+          ),
+        ]);
       } catch (error) {
         throw withdrawalUnpublished(error, channel);
       }

@@ -27,9 +27,9 @@ class NoProfile extends Error {}
 /**
  * A recipient's unsubscribe link: its token checked (signature, purpose, expiry), then the
  * user's marketing consent on the link's channel withdrawn as ingest changes profiles —
- * merged under the user's lock with the time and source in the consent log, the profile
- * published on the profiles topic (within DISPATCH_PUBLISH_TIMEOUT_MS) before the change
- * commits — so rules' next decision answers `no_consent`. A consent already withdrawn is
+ * merged under the user's lock with the time and source in the consent log and history, the
+ * profile and its `consent_withdrawn` event published on the profiles and events topics
+ * (within DISPATCH_PUBLISH_TIMEOUT_MS) before the change commits — so rules' next decision answers `no_consent`. A consent already withdrawn is
  * left as it is (repeated POSTs change nothing), and a user without a profile (erased, or
  * never stored) gets none: the link answers the same either way.
  */
@@ -71,9 +71,17 @@ export class RecipientUnsubscribe implements OnModuleInit {
     if (current === null || current.channels[channel]?.consent.marketing === false) return { ok: true, channel, withdrawn: false };
     const update: ProfileUpdate = { channels: { [channel]: { consent: { marketing: false } } } };
     try {
-      await this.profiles.merge(userId, update, { at: this.clock.now().toISOString(), source }, async (profile) => {
+      await this.profiles.merge(userId, update, { at: this.clock.now().toISOString(), source }, async (profile, consentEvents) => {
         if (profile.version === 1) throw new NoProfile();
-        await this.producer.publishWithin(this.topics.profiles, [{ key: userId, value: profile }], this.config.DISPATCH_PUBLISH_TIMEOUT_MS);
+        const deadline = this.config.DISPATCH_PUBLISH_TIMEOUT_MS;
+        await Promise.all([
+          this.producer.publishWithin(this.topics.profiles, [{ key: userId, value: profile }], deadline),
+          this.producer.publishWithin(
+            this.topics.events,
+            consentEvents.map((event) => ({ key: userId, value: event })),
+            deadline,
+          ),
+        ]);
       });
     } catch (error) {
       if (error instanceof NoProfile) return { ok: true, channel, withdrawn: false };

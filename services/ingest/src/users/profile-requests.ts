@@ -1,4 +1,13 @@
-import { forbiddenCharacterIn, idSchema, profileUpdateSchema, type ProfileUpdate } from '@nudge/contracts';
+import {
+  consentProofSchema,
+  forbiddenCharacterIn,
+  idSchema,
+  MAX_CONSENT_HISTORY_PAGE_SIZE,
+  MAX_USER_AGENT_LENGTH,
+  profileUpdateSchema,
+  type ConsentProof,
+  type ProfileUpdate,
+} from '@nudge/contracts';
 import { z } from 'zod';
 import { parseInput, requireJsonObject } from '../common/input-validation';
 
@@ -19,9 +28,76 @@ export function userIdOf(param: unknown): string {
   return parseInput(userIdSchema, param, 'userId', ['userId']);
 }
 
-/** The body of `PUT /v1/users/{userId}`, or a 400 naming each bad or unknown field. */
+/** A profile update, and the proof of its consent changes the caller gives (`consentProof`). */
+const profileRequestSchema = profileUpdateSchema.extend({ consentProof: consentProofSchema.optional() });
+
+/** The body of `PUT /v1/users/{userId}` without its proof, or a 400 naming each bad or unknown field. */
 export function profileUpdateOf(body: unknown): ProfileUpdate {
-  return parseInput(profileUpdateSchema, requireJsonObject(body), 'profile update');
+  return profileRequestOf(body).update;
+}
+
+/** The body of `PUT /v1/users/{userId}`: the update and the explicit `consentProof`, or a 400. */
+export function profileRequestOf(body: unknown): { update: ProfileUpdate; proof: ConsentProof } {
+  const { consentProof, ...update } = parseInput(profileRequestSchema, requireJsonObject(body), 'profile update');
+  return { update, proof: consentProof ?? {} };
+}
+
+/** What the HTTP request that carried a consent change tells of the person behind it. */
+export interface RequestOrigin {
+  /** The `X-Forwarded-For` header: its first address is the client's, as the proxy saw it. */
+  forwardedFor: string | string[] | undefined;
+  userAgent: string | undefined;
+  /** The socket's peer address: the client, when no proxy sets `X-Forwarded-For`. */
+  remoteAddress: string | undefined;
+}
+
+const ipSchema = z.string().max(64).ip();
+
+/**
+ * The proof of a request's consent changes: what the body's `consentProof` says, else what the
+ * request shows — the first address of `X-Forwarded-For` (else the socket's address) and the
+ * `User-Agent` (cut to its bound; dropped if it holds control characters). A backend calling
+ * for a browser should send `consentProof.ip` and `userAgent`: its own would be recorded otherwise.
+ */
+export function consentProofOf(explicit: ConsentProof, origin: RequestOrigin): ConsentProof {
+  const ip = explicit.ip ?? clientAddressOf(origin);
+  const userAgent = explicit.userAgent ?? userAgentOf(origin.userAgent);
+  return {
+    ...(ip === undefined ? {} : { ip }),
+    ...(userAgent === undefined ? {} : { userAgent }),
+    ...(explicit.textVersion === undefined ? {} : { textVersion: explicit.textVersion }),
+  };
+}
+
+function clientAddressOf({ forwardedFor, remoteAddress }: RequestOrigin): string | undefined {
+  const header = Array.isArray(forwardedFor) ? forwardedFor[0] : forwardedFor;
+  const first = header?.split(',')[0]?.trim();
+  for (const candidate of [first, remoteAddress]) {
+    const address = candidate?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+    if (address !== undefined && ipSchema.safeParse(address).success) return address;
+  }
+  return undefined;
+}
+
+function userAgentOf(header: string | undefined): string | undefined {
+  const userAgent = header?.trim().slice(0, MAX_USER_AGENT_LENGTH);
+  if (!userAgent || forbiddenCharacterIn(userAgent) !== null) return undefined;
+  return userAgent;
+}
+
+const historyQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(MAX_CONSENT_HISTORY_PAGE_SIZE).default(100),
+    cursor: z
+      .string()
+      .regex(/^[1-9]\d{0,17}$/, "must be a page's nextCursor")
+      .optional(),
+  })
+  .strict();
+
+/** The query of `GET /v1/users/{userId}/consent` (`limit` 1–500, default 100; `cursor`), or a 400. */
+export function consentHistoryQueryOf(query: unknown): { limit: number; cursor?: string } {
+  return parseInput(historyQuerySchema, query ?? {}, 'consent history query', ['query']);
 }
 
 /** The proof-of-consent source: the `X-Nudge-Source` header, else `api`. */

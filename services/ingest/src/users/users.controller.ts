@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Put, Query, Req } from '@nestjs/common';
 import { Scope } from '@nudge/service-runtime';
-import { consentSourceOf, profileUpdateOf, SOURCE_HEADER, userIdOf } from './profile-requests';
+import type { Request } from 'express';
+import { consentHistoryQueryOf, consentProofOf, consentSourceOf, profileRequestOf, SOURCE_HEADER, userIdOf } from './profile-requests';
 import { UsersService } from './users.service';
 
-/** Profiles and consent (SPEC §4). */
+/** Profiles and consent (SPEC §4, §9 "Consent history"). */
 @Controller('v1/users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
@@ -14,10 +15,28 @@ export class UsersController {
     return this.users.get(userIdOf(userId));
   }
 
+  /** The ingest key reads it, like the profile it is the proof of: the backend that records consent may show it. */
+  @Get(':userId/consent')
+  @Scope('ingest')
+  consentHistory(@Param('userId') userId: string, @Query() query: Record<string, unknown>) {
+    return this.users.consentHistory(userIdOf(userId), consentHistoryQueryOf(query));
+  }
+
   @Put(':userId')
   @Scope('ingest')
-  merge(@Param('userId') userId: string, @Body() body: unknown, @Headers(SOURCE_HEADER.toLowerCase()) source: string | undefined) {
-    return this.users.merge(userIdOf(userId), profileUpdateOf(body), consentSourceOf(source));
+  merge(
+    @Param('userId') userId: string,
+    @Body() body: unknown,
+    @Headers(SOURCE_HEADER.toLowerCase()) source: string | undefined,
+    @Req() request: Request,
+  ) {
+    const { update, proof } = profileRequestOf(body);
+    const origin = {
+      forwardedFor: request.headers['x-forwarded-for'],
+      userAgent: request.headers['user-agent'],
+      remoteAddress: request.socket.remoteAddress,
+    };
+    return this.users.merge(userIdOf(userId), update, { source: consentSourceOf(source), proof: consentProofOf(proof, origin) });
   }
 
   /** 204 whether or not the user was known: erasure is idempotent. */

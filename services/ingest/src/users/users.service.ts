@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NotFoundError, type Profile, type ProfileUpdate } from '@nudge/contracts';
+import { NotFoundError, type ConsentProof, type EventEnvelope, type Profile, type ProfileUpdate } from '@nudge/contracts';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
-import { ProfileStore } from '@nudge/persistence';
+import { ProfileStore, type ConsentHistoryPage } from '@nudge/persistence';
 import { PRODUCER, TOPICS } from '@nudge/service-runtime';
 import { databaseFailure, publishFailure } from '../common/infrastructure-failures';
 import { INGEST_CONFIG, type IngestConfig } from '../config';
@@ -10,6 +10,9 @@ import { INGEST_CONFIG, type IngestConfig } from '../config';
  * Profiles (SPEC §4). Postgres holds the truth; the compacted profiles topic mirrors it.
  * Every change is published before its transaction commits, so a failed publish (503)
  * leaves the stored profile as it was, and the topic never misses a committed change.
+ * A change's consent changes are appended to the consent history in the same transaction,
+ * and their `consent_*` events published on the events topic alongside the profile, within
+ * the same deadline.
  * The publish waits at most INGEST_PUBLISH_TIMEOUT_MS (the transaction holds the user's lock
  * and a pooled connection meanwhile): on a lost broker the request answers 503 and rolls back.
  * A send acknowledged after that deadline leaves the topic one record ahead of Postgres for
@@ -31,10 +34,21 @@ export class UsersService {
     return profile;
   }
 
-  /** Merges an update; consent changes are logged with `at` and `source` (proof of opt-in). */
-  merge(userId: string, update: ProfileUpdate, source: string): Promise<Profile> {
-    const change = { at: new Date().toISOString(), source };
-    return this.profiles.merge(userId, update, change, (profile) => this.publish(userId, profile)).catch(rethrowDatabaseFailure);
+  /** A page of the user's consent history, newest first (SPEC §9). */
+  async consentHistory(userId: string, page: { limit: number; cursor?: string }): Promise<ConsentHistoryPage & { userId: string }> {
+    const history = await this.profiles
+      .consentHistory(userId, { limit: page.limit, ...(page.cursor === undefined ? {} : { before: page.cursor }) })
+      .catch(rethrowDatabaseFailure);
+    if (!history) throw new NotFoundError(`no profile for user ${userId}`);
+    return { userId, ...history };
+  }
+
+  /** Merges an update; consent changes are recorded with the time, `source` and `proof` (proof of opt-in). */
+  merge(userId: string, update: ProfileUpdate, origin: { source: string; proof: ConsentProof }): Promise<Profile> {
+    const change = { at: new Date().toISOString(), ...origin };
+    return this.profiles
+      .merge(userId, update, change, (profile, consentEvents) => this.publish(userId, profile, consentEvents))
+      .catch(rethrowDatabaseFailure);
   }
 
   /**
@@ -48,9 +62,18 @@ export class UsersService {
     await this.profiles.erase(userId, new Date(), () => this.publish(userId, null)).catch(rethrowDatabaseFailure);
   }
 
-  private async publish(userId: string, profile: Profile | null): Promise<void> {
+  /** The profile (or its tombstone) and the change's consent events, both within INGEST_PUBLISH_TIMEOUT_MS. */
+  private async publish(userId: string, profile: Profile | null, consentEvents: EventEnvelope[] = []): Promise<void> {
+    const deadline = this.config.INGEST_PUBLISH_TIMEOUT_MS;
     try {
-      await this.producer.publishWithin(this.topics.profiles, [{ key: userId, value: profile }], this.config.INGEST_PUBLISH_TIMEOUT_MS);
+      await Promise.all([
+        this.producer.publishWithin(this.topics.profiles, [{ key: userId, value: profile }], deadline),
+        this.producer.publishWithin(
+          this.topics.events,
+          consentEvents.map((event) => ({ key: userId, value: event })),
+          deadline,
+        ),
+      ]);
     } catch (error) {
       throw publishFailure(error, profile ? 'the profile' : 'the erasure');
     }
