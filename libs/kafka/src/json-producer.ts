@@ -1,4 +1,5 @@
 import { Partitioners, type Kafka, type Producer, CompressionTypes } from 'kafkajs';
+import type { TopicNames } from './kafka-client';
 import { withinDeadline } from './publish-deadline';
 
 export interface OutgoingRecord {
@@ -53,6 +54,28 @@ export class JsonProducer {
    */
   publishWithin(topic: string, records: OutgoingRecord[], deadlineMs: number): Promise<void> {
     return withinDeadline(this.publish(topic, records), deadlineMs);
+  }
+
+  /**
+   * A profile change as every writer of profiles publishes it (ingest's PUT/DELETE, dispatch's
+   * consent withdrawals and unsubscribe links): the profile — or its tombstone, `null` — on the
+   * compacted profiles topic and the change's consent events on the events topic, both keyed
+   * by user id, in one request, failing with ServiceUnavailableError after `deadlineMs`.
+   */
+  publishProfileChange(
+    topics: TopicNames,
+    userId: string,
+    profile: unknown,
+    consentEvents: readonly unknown[],
+    deadlineMs: number,
+  ): Promise<void> {
+    return withinDeadline(
+      this.publishMany([
+        { topic: topics.profiles, records: [{ key: userId, value: profile }] },
+        { topic: topics.events, records: consentEvents.map((value) => ({ key: userId, value })) },
+      ]),
+      deadlineMs,
+    );
   }
 
   /** Publishes records whose bytes are kept as they came (dead letters). */

@@ -37,16 +37,8 @@ export class ConsentWithdrawal {
   withdrawMarketing(userId: string, channel: Channel, change: { at: string; source: string }): Promise<Profile> {
     const update: ProfileUpdate = { channels: { [channel]: { consent: { marketing: false } } } };
     return this.profiles.merge(userId, update, change, async (profile, consentEvents) => {
-      const deadline = this.config.DISPATCH_PUBLISH_TIMEOUT_MS;
       try {
-        await Promise.all([
-          this.producer.publishWithin(this.topics.profiles, [{ key: userId, value: profile }], deadline),
-          this.producer.publishWithin(
-            this.topics.events,
-            consentEvents.map((event) => ({ key: userId, value: event })),
-            deadline,
-          ),
-        ]);
+        await this.producer.publishProfileChange(this.topics, userId, profile, consentEvents, this.config.DISPATCH_PUBLISH_TIMEOUT_MS);
       } catch (error) {
         throw withdrawalUnpublished(error, channel);
       }

@@ -73,15 +73,7 @@ export class RecipientUnsubscribe implements OnModuleInit {
     try {
       await this.profiles.merge(userId, update, { at: this.clock.now().toISOString(), source }, async (profile, consentEvents) => {
         if (profile.version === 1) throw new NoProfile();
-        const deadline = this.config.DISPATCH_PUBLISH_TIMEOUT_MS;
-        await Promise.all([
-          this.producer.publishWithin(this.topics.profiles, [{ key: userId, value: profile }], deadline),
-          this.producer.publishWithin(
-            this.topics.events,
-            consentEvents.map((event) => ({ key: userId, value: event })),
-            deadline,
-          ),
-        ]);
+        await this.producer.publishProfileChange(this.topics, userId, profile, consentEvents, this.config.DISPATCH_PUBLISH_TIMEOUT_MS);
       });
     } catch (error) {
       if (error instanceof NoProfile) return { ok: true, channel, withdrawn: false };

@@ -64,16 +64,8 @@ export class UsersService {
 
   /** The profile (or its tombstone) and the change's consent events, both within INGEST_PUBLISH_TIMEOUT_MS. */
   private async publish(userId: string, profile: Profile | null, consentEvents: EventEnvelope[] = []): Promise<void> {
-    const deadline = this.config.INGEST_PUBLISH_TIMEOUT_MS;
     try {
-      await Promise.all([
-        this.producer.publishWithin(this.topics.profiles, [{ key: userId, value: profile }], deadline),
-        this.producer.publishWithin(
-          this.topics.events,
-          consentEvents.map((event) => ({ key: userId, value: event })),
-          deadline,
-        ),
-      ]);
+      await this.producer.publishProfileChange(this.topics, userId, profile, consentEvents, this.config.INGEST_PUBLISH_TIMEOUT_MS);
     } catch (error) {
       throw publishFailure(error, profile ? 'the profile' : 'the erasure');
     }
