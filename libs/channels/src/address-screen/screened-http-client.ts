@@ -1,6 +1,5 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { ProviderTransientError, ProviderUnknownOutcomeError, type ProviderError } from '../provider-errors';
 import { MAX_ANSWER_BYTES } from '../providers/shared/provider-http';
 import { addressRefusal, targetRefusal, type AddressPolicy } from './address-refusal';
 import { ADDRESS_REFUSED, screenedLookup, systemResolver, type Resolver } from './screened-lookup';
@@ -81,25 +80,6 @@ export class ScreenedHttpClient {
       request.end(post.body);
     });
   }
-}
-
-/**
- * The provider error of a POST that got no answer, in the words every adapter uses (see
- * `callProvider`): unknown once the whole request had left (`<who> did not answer within…`,
- * or the connection lost while waiting), else transient (`<who> could not be reached: …`).
- */
-export function unansweredError(
-  who: string,
-  posted: Extract<ScreenedOutcome, { outcome: 'unreachable' }>,
-  timeoutMs: number,
-): ProviderError {
-  if (posted.timedOut) {
-    const text = `${who} did not answer within ${timeoutMs} ms`;
-    return posted.sent ? new ProviderUnknownOutcomeError(text) : new ProviderTransientError(`${text} (nothing was sent)`);
-  }
-  return posted.sent
-    ? new ProviderUnknownOutcomeError(`${who} closed the connection before answering: ${posted.reason}`)
-    : new ProviderTransientError(`${who} could not be reached: ${posted.reason}`);
 }
 
 /** The answer's body as text, at most `maxBytes` of it: past that the connection is dropped, nothing more is read. */

@@ -100,14 +100,36 @@ async function readCapped(response: Response, maxBytes: number): Promise<string>
 
 // fetch rejects with a DOMException (a timeout) or a TypeError whose `cause` says why (ECONNREFUSED,
 // ENOTFOUND, UND_ERR_SOCKET…); either may come from another realm than this module's Error, so they are read by shape.
-function unreachable(provider: string, error: unknown, timeoutMs: number): ProviderTransientError | ProviderUnknownOutcomeError {
-  if (isTimeoutError(error)) return new ProviderUnknownOutcomeError(`${provider} did not answer within ${timeoutMs} ms`);
+// fetch does not say whether a timeout ran out while connecting, so a timeout counts as sent.
+function unreachable(provider: string, error: unknown, timeoutMs: number): ProviderError {
+  const timedOut = isTimeoutError(error);
   const cause = errorField(error, 'cause');
   const reason = String(errorField(cause, 'message') ?? errorField(error, 'message') ?? error);
-  if (CUT_WHILE_WAITING.has(String(errorField(cause, 'code')))) {
-    return new ProviderUnknownOutcomeError(`${provider} closed the connection before answering: ${reason}`);
+  const sent = timedOut || CUT_WHILE_WAITING.has(String(errorField(cause, 'code')));
+  return unansweredError(provider, { timedOut, sent, reason }, timeoutMs);
+}
+
+/** A request that got no answer: whether it ran out of time, whether all of it had left, and why it ended. */
+export interface NoAnswer {
+  timedOut: boolean;
+  sent: boolean;
+  reason: string;
+}
+
+/**
+ * The provider error of a request that got no answer, in the words every adapter uses:
+ * unknown once the whole request had left (`<who> did not answer within <timeoutMs> ms`, or
+ * `<who> closed the connection before answering: …`), else transient (`<who> could not be
+ * reached: …`, or a timeout with `(nothing was sent)`).
+ */
+export function unansweredError(who: string, noAnswer: NoAnswer, timeoutMs: number): ProviderError {
+  if (noAnswer.timedOut) {
+    const text = `${who} did not answer within ${timeoutMs} ms`;
+    return noAnswer.sent ? new ProviderUnknownOutcomeError(text) : new ProviderTransientError(`${text} (nothing was sent)`);
   }
-  return new ProviderTransientError(`${provider} could not be reached: ${reason}`);
+  return noAnswer.sent
+    ? new ProviderUnknownOutcomeError(`${who} closed the connection before answering: ${noAnswer.reason}`)
+    : new ProviderTransientError(`${who} could not be reached: ${noAnswer.reason}`);
 }
 
 /** The codes of a connection lost once the request may have been sent (undici's "other side closed", a reset). */

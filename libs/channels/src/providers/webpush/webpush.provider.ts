@@ -3,11 +3,11 @@ import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { ProviderPermanentError, ProviderTransientError, type ProviderError } from '../../provider-errors';
 import type { ProviderFactory } from '../../provider-registry';
-import { ScreenedHttpClient, unansweredError, type ScreenedOutcome } from '../../address-screen/screened-http-client';
+import { ScreenedHttpClient, type ScreenedOutcome } from '../../address-screen/screened-http-client';
 import type { Resolver } from '../../address-screen/screened-lookup';
 import { isAllowedTarget } from '../../address-screen/allowed-hosts';
 import { parseRetryAfter, withRetryAfter } from '../../retry-after';
-import { isTransientStatus } from '../shared/provider-http';
+import { isTransientStatus, unansweredError } from '../shared/provider-http';
 import { readPushSubscription } from './push-subscription';
 import { webpushConfig, type WebpushConfig } from './webpush.settings';
 
