@@ -86,6 +86,13 @@ const COLUMNS = `id, send_id, campaign_id, campaign_version, step_id, user_id, t
 
 const READY = `m.status = 'queued' AND m.next_attempt_at <= now() AND (m.lease_until IS NULL OR m.lease_until < now())`;
 
+/**
+ * What the claim decides a ready row by, read by the same locking scan that picks it: a lease
+ * token still on a ready row means its lease ran out before a result was recorded (`lost`).
+ */
+const CLAIM_FACTS = `m.id AS message_id, m.attempts, m.lease_token IS NOT NULL AS lost, m.channel, m.provider,
+  m.request->>'category' AS category`;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -194,7 +201,7 @@ export class MessageStore {
       `WITH throttled AS (
          SELECT * FROM unnest($3::text[], $4::text[], $5::int[]) AS t(channel, provider, allowance)
        ), unthrottled AS (
-         SELECT id FROM messages m
+         SELECT ${CLAIM_FACTS} FROM messages m
          -- NOT IN, not NOT EXISTS: an anti-join would read and sort the whole ready backlog before the
          -- LIMIT; NOT IN stays a filter on the index scan in next_attempt_at order, which stops at the limit.
          WHERE ${READY} AND (m.channel, m.provider) NOT IN (SELECT t.channel, t.provider FROM throttled t)
@@ -202,18 +209,17 @@ export class MessageStore {
          LIMIT $1
          FOR UPDATE SKIP LOCKED
        ), allowed AS (
-         SELECT a.id FROM throttled t CROSS JOIN LATERAL (
-           SELECT id FROM messages m
+         SELECT a.* FROM throttled t CROSS JOIN LATERAL (
+           SELECT ${CLAIM_FACTS} FROM messages m
            WHERE ${READY} AND m.channel = t.channel AND m.provider = t.provider
            ORDER BY next_attempt_at
            LIMIT t.allowance
            FOR UPDATE SKIP LOCKED
          ) AS a
        ), claimed AS (
-         -- A lease token left on a ready row: its lease ran out before a result was recorded.
-         SELECT m.id AS message_id, m.attempts, m.lease_token IS NOT NULL AS lost,
-           COALESCE($9::jsonb -> (m.channel || '|' || m.provider), $9::jsonb -> '*') -> (m.request->>'category') AS verdict
-         FROM messages m WHERE m.id IN (SELECT id FROM unthrottled UNION ALL SELECT id FROM allowed)
+         SELECT message_id, attempts, lost,
+           COALESCE($9::jsonb -> (channel || '|' || provider), $9::jsonb -> '*') -> category AS verdict
+         FROM (SELECT * FROM unthrottled UNION ALL SELECT * FROM allowed) AS c
        ), decided AS (
          SELECT message_id, lost,
            CASE WHEN NOT lost OR ((verdict->>'retry')::boolean AND attempts < $6) THEN 'lease' ELSE 'unknown' END AS action,
