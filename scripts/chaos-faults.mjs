@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { isAlive } from '../deploy/kafka-local/kafka-local.mjs';
 import { withTimeout } from './local-stack.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -46,15 +47,6 @@ function tryListen(port) {
       server.close(() => resolve(bound));
     });
   });
-}
-
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM';
-  }
 }
 
 /** Children of `pid` (Linux /proc; elsewhere none are found, and the parent's kill must do). */

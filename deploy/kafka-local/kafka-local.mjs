@@ -328,7 +328,8 @@ async function withStartLock(dataDir, log, fn) {
   }
 }
 
-function isAlive(pid) {
+/** Whether process `pid` exists (one of another user answers EPERM: it exists). */
+export function isAlive(pid) {
   try {
     process.kill(pid, 0);
     return true;
