@@ -82,11 +82,6 @@ export class ProviderBreakers {
     });
   }
 
-  /** The providers whose breaker is open now. */
-  open(): string[] {
-    return [...this.breakers].filter(([, breaker]) => breaker.policy.state !== CircuitState.Closed).map(([provider]) => provider);
-  }
-
   private untilProbe(breaker: Breaker): number {
     if (breaker.openedAt === undefined) return this.options.probeAfterMs;
     return Math.max(0, breaker.openedAt + this.options.probeAfterMs - this.now());
