@@ -55,6 +55,32 @@ describe('simulate', () => {
     expect(decisions[1]).toMatchObject({ body: 'xxx' });
   });
 
+  it("skips marketing to a suppressed address with the opt-out's reason, as rules does; a lifted one sends", async () => {
+    const campaign = aCampaign('offer').compile();
+    const events = [anEvent('e1', 'cart_abandoned', '2026-11-02T10:00:00.000Z')];
+    const stop = {
+      channel: 'sms' as const,
+      address: '+34600000001',
+      suppressed: true,
+      keyword: 'STOP',
+      source: 'file:suppressions.json',
+      changedAt: '2026-10-30T09:00:00.000Z',
+    };
+    const run = (suppressed: boolean) =>
+      simulate({
+        campaigns: [campaign],
+        settings: DEFAULT_SETTINGS,
+        profiles: [ana],
+        events,
+        suppressions: new Map([['ana', new Map([['sms', { ...stop, suppressed }]])]]),
+      });
+    const [stopped] = await run(true);
+    expect(stopped).toMatchObject({ outcome: 'no_consent' });
+    expect(stopped?.reason).toMatch(/STOP/);
+    expect(stopped?.reason).toMatch(/2026-10-30/);
+    expect((await run(false))[0]).toMatchObject({ outcome: 'sent', to: '+34600000001' });
+  });
+
   it('cancels on an exception, defers to the window, and caps — as rules would', async () => {
     const reminder = aCampaign('reminder')
       .withDelay('PT1H')

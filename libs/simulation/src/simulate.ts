@@ -6,6 +6,7 @@ import {
   eventOnRun,
   runLimitRefusal,
   decideSend,
+  type AddressSuppressions,
   decideTrigger,
   findCancellation,
   startRun,
@@ -22,6 +23,11 @@ export interface SimulationInput {
   settings: Settings;
   profiles: readonly Profile[];
   events: readonly EventEnvelope[];
+  /**
+   * The opt-outs of users' addresses (STOPs, channel-side withdrawals), by user id then
+   * channel, as rules loads them at send time: a suppressed address gets no marketing.
+   */
+  suppressions?: ReadonlyMap<string, AddressSuppressions>;
 }
 
 /** One decision the live stack would have made, at the virtual time it would have made it. */
@@ -147,7 +153,8 @@ class Simulation {
     const userId = send.trigger.userId;
     const profile = this.profiles.get(userId) ?? null;
     const ledger = this.ledgers.get(userId) ?? [];
-    const verdict = decideSend({ campaign, profile, now, settings: this.input.settings, ledger });
+    const suppressions = this.input.suppressions?.get(userId);
+    const verdict = decideSend({ campaign, profile, now, settings: this.input.settings, ledger, suppressions });
     if (verdict.outcome === 'deferred_window') {
       this.enqueue({ ...send, dueAt: verdict.scheduledFor });
       this.record(now, send.trigger, campaign.id, verdict.outcome, verdict.reason, { scheduledFor: verdict.scheduledFor.toISOString() });
@@ -196,7 +203,15 @@ class Simulation {
     const profile = this.profiles.get(run.userId) ?? null;
     const result = await advanceRun(
       run,
-      { pinned: campaign, current: campaign, profile, settings: this.input.settings, ledger, now },
+      {
+        pinned: campaign,
+        current: campaign,
+        profile,
+        settings: this.input.settings,
+        ledger,
+        now,
+        suppressions: this.input.suppressions?.get(run.userId),
+      },
       cause,
     );
     await this.applyRunResult(result, now);

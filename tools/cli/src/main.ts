@@ -58,8 +58,9 @@ export async function main(argv: string[], io: CliOutput = STDIO): Promise<numbe
     .description('replay events through the decision logic on virtual time and print what would be sent')
     .requiredOption('--events <file>', 'events, one JSON object per line (ndjson), each with a timestamp')
     .option('--profiles <file>', 'profiles: a JSON array or ndjson of { userId, ...profile }')
+    .option('--suppressions <file>', 'address opt-outs (STOPs): a JSON array or ndjson of { channel, address }')
     .option('--json', 'machine-readable output', false)
-    .action(async (dir: string, options: { events: string; profiles?: string; json: boolean }) => {
+    .action(async (dir: string, options: { events: string; profiles?: string; suppressions?: string; json: boolean }) => {
       code = await simulateCommand(dir, options, out, progress);
     });
 

@@ -17,12 +17,24 @@ async function run(...args: string[]): Promise<{ code: number; out: string[]; er
 }
 
 /** `nudge simulate <dir> --json` on these events and profiles, written to files as a user would. */
-function simulateJson(dir: string, events: object[], profiles: object[]) {
+function simulateJson(dir: string, events: object[], profiles: object[], suppressions: object[] = []) {
   const files = configDir({
     'events.ndjson': events.map((e) => JSON.stringify(e)).join('\n'),
     'profiles.json': JSON.stringify(profiles),
+    'suppressions.json': JSON.stringify(suppressions),
   });
-  return run('simulate', dir, '--events', path.join(files, 'events.ndjson'), '--profiles', path.join(files, 'profiles.json'), '--json');
+  const file = (name: string) => path.join(files, name);
+  return run(
+    'simulate',
+    dir,
+    '--events',
+    file('events.ndjson'),
+    '--profiles',
+    file('profiles.json'),
+    '--suppressions',
+    file('suppressions.json'),
+    '--json',
+  );
 }
 
 function configDir(files: Record<string, string>): string {
@@ -109,6 +121,8 @@ describe('nudge apply and simulate against the live stack', () => {
         attributes: { firstName: 'Bob' },
         channels: { sms: { address: '+34600000302', consent: { marketing: false } } },
       },
+      // Consents, but texted STOP from her number: suppressed live, and in the simulation's file.
+      { userId: 'sim-cy', attributes: { firstName: 'Cy' }, channels: { sms: { address: '+34600000303', consent: { marketing: true } } } },
     ];
     const t = Date.now();
     const at = (ms: number) => new Date(t + ms).toISOString();
@@ -119,11 +133,16 @@ describe('nudge apply and simulate against the live stack', () => {
       { eventId: 's4', userId: 'sim-ana', name: 'cart_abandoned', timestamp: at(500), properties: { cartValue: 170, cartId: 'c' } },
       { eventId: 's5', userId: 'sim-ana', name: 'cart_abandoned', timestamp: at(600), properties: { cartValue: 20, cartId: 'd' } },
       { eventId: 's6', userId: 'sim-bob', name: 'cart_abandoned', timestamp: at(700), properties: { cartValue: 200, cartId: 'e' } },
+      { eventId: 's7', userId: 'sim-cy', name: 'cart_abandoned', timestamp: at(800), properties: { cartValue: 210, cartId: 'f' } },
     ];
-    const simulated = await simulateJson(dir, events, profiles);
+    const simulated = await simulateJson(dir, events, profiles, [{ channel: 'sms', address: '+34 600 000 303' }]);
     expect(simulated.code).toBe(0);
     const expected = summarise(JSON.parse(simulated.out.join('\n')));
 
+    const stop = await stack
+      .client('dispatch')
+      .post('/v1/providers/sandbox/inbound', { channel: 'sms', from: '+34600000303', text: 'STOP' });
+    expect(stop.status).toBe(200);
     for (const { userId, ...profile } of profiles) await stack.client('ingest').put(`/v1/users/${userId}`, profile);
     for (const event of events) await stack.client('ingest').post('/v1/events', event);
     const live = await eventually(
@@ -131,6 +150,7 @@ describe('nudge apply and simulate against the live stack', () => {
         const items = [
           ...(await stack.client('rules').get('/v1/users/sim-ana/decisions')).body.items,
           ...(await stack.client('rules').get('/v1/users/sim-bob/decisions')).body.items,
+          ...(await stack.client('rules').get('/v1/users/sim-cy/decisions')).body.items,
         ];
         const summary = summarise(items);
         return summary.length === expected.length ? summary : undefined;
@@ -148,6 +168,8 @@ describe('nudge apply and simulate against the live stack', () => {
       's5 conditions_not_met',
       's6 no_consent',
       's6 scheduled',
+      's7 no_consent',
+      's7 scheduled',
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { parseEvents, parseProfiles } from './simulate';
+import { parseEvents, parseProfiles, parseSuppressions, suppressionsByUser } from './simulate';
 
 describe('simulate input files', () => {
   it('reports every bad line of an events file at once, with its number and why', () => {
@@ -36,5 +36,37 @@ describe('simulate input files', () => {
   it('reads good files as before', () => {
     const events = parseEvents('{"userId":"ana","name":"app_opened","timestamp":"2026-12-03T10:00:00Z"}\n', 'e.ndjson');
     expect(events).toEqual([expect.objectContaining({ eventId: 'line-1', userId: 'ana', timestamp: '2026-12-03T10:00:00.000Z' })]);
+  });
+
+  it('reads address opt-outs keyed as dispatch keys a STOP, and finds every profile holding the address', () => {
+    const suppressions = parseSuppressions(
+      [
+        '{"channel":"sms","address":"+34 600 000 001"}',
+        '{"channel":"email","address":"Ana@Example.com","suppressed":false,"keyword":"START"}',
+      ].join('\n'),
+      'stops.ndjson',
+    );
+    expect(suppressions.map((s) => [s.channel, s.address, s.suppressed, s.keyword])).toEqual([
+      ['sms', '+34600000001', true, 'STOP'],
+      ['email', 'ana@example.com', false, 'START'],
+    ]);
+    const profiles = parseProfiles(
+      JSON.stringify([
+        { userId: 'ana', country: 'ES', channels: { sms: { address: '600 000 001' }, email: { address: 'ana@example.com' } } },
+        { userId: 'bea', channels: { sms: { address: '+34600000001' } } },
+        { userId: 'cy', channels: { sms: { address: '+34600000009' } } },
+      ]),
+      'profiles.json',
+    );
+    const byUser = suppressionsByUser(profiles, suppressions);
+    expect([...byUser.keys()]).toEqual(['ana', 'bea']);
+    expect(byUser.get('ana')?.get('sms')).toMatchObject({ suppressed: true, source: 'file:stops.ndjson' });
+    expect(byUser.get('ana')?.get('email')).toMatchObject({ suppressed: false });
+  });
+
+  it('reports every bad line of a suppressions file, naming the field', () => {
+    expect(() => parseSuppressions('[{"channel":"fax","address":"1"},{"channel":"sms"}]', 'stops.json')).toThrow(
+      /^stops\.json: 2 bad lines\nstops\.json:1: channel: .*\nstops\.json:2: address: /,
+    );
   });
 });

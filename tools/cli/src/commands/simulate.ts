@@ -1,26 +1,32 @@
 import { compileCampaign } from '@nudge/campaigns';
+import { profileAddresses, suppressionAddress } from '@nudge/channels';
 import {
+  channelSchema,
   emptyProfile,
   eventInputSchema,
   issuesFromZod,
   mergeProfile,
   profileUpdateSchema,
+  type Channel,
   type EventEnvelope,
   type Profile,
+  type Suppression,
 } from '@nudge/contracts';
 import { simulate, type SimulatedDecision } from '@nudge/simulation';
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
 import { readConfigDir } from '../config-dir';
 import { formatIssue } from './validate';
 
 export interface SimulateOptions {
   events: string;
   profiles?: string;
+  suppressions?: string;
   json: boolean;
 }
 
 /**
- * `nudge simulate <dir> --events file.ndjson [--profiles file]`: replays the events
+ * `nudge simulate <dir> --events file.ndjson [--profiles file] [--suppressions file]`: replays the events
  * through the same pure decisions rules makes, on virtual time, and prints every
  * decision — what would be sent, when, on which channel, and every non-send with why.
  */
@@ -37,11 +43,14 @@ export async function simulateCommand(
   }
   const eventsText = await readFile(options.events, 'utf8');
   const profilesText = options.profiles ? await readFile(options.profiles, 'utf8') : undefined;
+  const suppressionsText = options.suppressions ? await readFile(options.suppressions, 'utf8') : undefined;
   let events: EventEnvelope[];
   let profiles: Profile[];
+  let suppressions: Suppression[];
   try {
     events = parseEvents(eventsText, options.events);
     profiles = options.profiles && profilesText !== undefined ? parseProfiles(profilesText, options.profiles) : [];
+    suppressions = options.suppressions && suppressionsText !== undefined ? parseSuppressions(suppressionsText, options.suppressions) : [];
   } catch (error) {
     // Invalid files exit 1, like invalid campaigns; a file that cannot be read is a usage error (2).
     for (const line of (error as Error).message.split('\n')) out(line);
@@ -53,6 +62,7 @@ export async function simulateCommand(
     settings: config.settings,
     profiles,
     events,
+    suppressions: suppressionsByUser(profiles, suppressions),
   });
   if (options.json) out(JSON.stringify(decisions, null, 2));
   else for (const decision of decisions) out(formatDecision(decision));
@@ -94,11 +104,7 @@ export function parseEvents(text: string, file: string): EventEnvelope[] {
 
 /** Profiles as a JSON array or one per line: `{ "userId": "ana", ...PUT /v1/users body }`. */
 export function parseProfiles(text: string, file: string): Profile[] {
-  const trimmed = text.trim();
-  const entries: { line: number; value: unknown }[] = trimmed.startsWith('[')
-    ? (JSON.parse(trimmed) as unknown[]).map((value, i) => ({ line: i + 1, value }))
-    : nonEmptyLines(text).map(({ line, value }) => ({ line, value: parseJsonLine(value, file, line) }));
-  return eachLine(entries, file, ({ line, value }) => {
+  return eachLine(entriesOf(text, file), file, ({ line, value }) => {
     const { userId, ...update } = (value ?? {}) as { userId?: unknown };
     if (typeof userId !== 'string' || !userId) throw new Error(`${file}:${line}: userId: required`);
     const parsed = profileUpdateSchema.safeParse(update);
@@ -108,6 +114,62 @@ export function parseProfiles(text: string, file: string): Profile[] {
       source: `file:${file}`,
     });
   });
+}
+
+const suppressionLineSchema = z
+  .object({
+    channel: channelSchema,
+    address: z.string().trim().min(1, 'must not be empty').max(512),
+    suppressed: z.boolean().default(true),
+    keyword: z.string().max(64).default('STOP'),
+    changedAt: z.string().datetime({ offset: true, message: 'must be an ISO-8601 date-time' }).optional(),
+  })
+  .strict();
+
+/**
+ * Address opt-outs as a JSON array or one per line: `{ "channel": "sms", "address": "+34600000001" }`
+ * (what `GET /v1/suppressions` shows; `suppressed` defaults to true, `keyword` to STOP). Addresses
+ * are keyed as dispatch keys a STOP's sender (E.164 numbers, lower-cased e-mail).
+ */
+export function parseSuppressions(text: string, file: string): Suppression[] {
+  return eachLine(entriesOf(text, file), file, ({ line, value }) => {
+    const parsed = suppressionLineSchema.safeParse(value);
+    if (!parsed.success) throw new Error(`${file}:${line}: ${describe(parsed.error.issues)}`);
+    const { channel, address, suppressed, keyword, changedAt } = parsed.data;
+    return {
+      channel,
+      address: suppressionAddress(channel, address),
+      suppressed,
+      keyword,
+      source: `file:${file}`,
+      changedAt: changedAt === undefined ? '1970-01-01T00:00:00.000Z' : new Date(changedAt).toISOString(),
+    };
+  });
+}
+
+/** The suppressions of each profile's addresses, by user then channel, as rules loads them at send time. */
+export function suppressionsByUser(
+  profiles: readonly Profile[],
+  suppressions: readonly Suppression[],
+): Map<string, Map<Channel, Suppression>> {
+  const byAddress = new Map(suppressions.map((s) => [`${s.channel}\u0000${s.address}`, s]));
+  const byUser = new Map<string, Map<Channel, Suppression>>();
+  for (const profile of profiles) {
+    for (const { channel, address } of profileAddresses(profile)) {
+      const suppression = byAddress.get(`${channel}\u0000${address}`);
+      if (suppression === undefined) continue;
+      byUser.set(profile.userId, (byUser.get(profile.userId) ?? new Map<Channel, Suppression>()).set(channel, suppression));
+    }
+  }
+  return byUser;
+}
+
+/** The entries of a JSON array, or of one JSON value per line, with their line (array: position) numbers. */
+function entriesOf(text: string, file: string): { line: number; value: unknown }[] {
+  const trimmed = text.trim();
+  return trimmed.startsWith('[')
+    ? (JSON.parse(trimmed) as unknown[]).map((value, i) => ({ line: i + 1, value }))
+    : nonEmptyLines(text).map(({ line, value }) => ({ line, value: parseJsonLine(value, file, line) }));
 }
 
 /** The most bad lines one error lists; the rest are counted. */
