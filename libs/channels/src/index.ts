@@ -13,3 +13,4 @@ export * from './unsubscribe-keywords';
 export * from './suppression-addresses';
 export * from './rate-limit';
 export * from './provider-settings-check';
+export * from './widget-codes';

@@ -49,12 +49,30 @@ export interface ChannelOptOut {
   at?: string;
 }
 
-/** What a provider's webhook carried: status reports, inbound messages, channel-side opt-outs. */
+/**
+ * A chat asking to subscribe with a subscribe widget's code (issue #12 item 7): Telegram's
+ * `/start <code>`, Viber's `conversation_started` context, a Messenger referral's `ref`, a
+ * WhatsApp text carrying the code. Dispatch checks the code and binds the chat to its user.
+ */
+export interface ChannelSubscription {
+  channel: Channel;
+  /** The chat's address on the channel, as the provider gives it (Telegram chat id, Viber user id, page-scoped id, phone number). */
+  from: string;
+  /** The code as the chat carried it (not yet checked). */
+  code: string;
+  /** The provider's event, named `<provider>:<event>` (`telegram:start`, `viber:conversation_started`…). */
+  event: string;
+  at?: string;
+}
+
+/** What a provider's webhook carried: status reports, inbound messages, channel-side opt-outs, widget subscriptions. */
 export interface WebhookContent {
   statuses: StatusReport[];
   inbound: InboundReport[];
   /** Absent: none. */
   optOuts?: ChannelOptOut[];
+  /** Absent: none. */
+  subscriptions?: ChannelSubscription[];
 }
 
 /**

@@ -125,3 +125,44 @@ describe('MessengerWebhooks: marketing messages opt-outs', () => {
     ).toBeUndefined();
   });
 });
+
+describe('MessengerWebhooks, subscribe widget deep links', () => {
+  const webhooks = new MessengerWebhooks(config, new MessengerReadLedger());
+  const subscription = {
+    channel: 'messenger',
+    from: PSID,
+    code: 'K3P9ZQ4M7TXW2HRB',
+    event: 'messenger:referral',
+    at: '2025-11-24T16:00:00.000Z',
+  };
+
+  it('maps a referral (m.me link opened in an existing thread) to a subscription of the sender with its ref', () => {
+    const referral = {
+      sender: { id: PSID },
+      timestamp: 1764000000000,
+      referral: { ref: 'K3P9ZQ4M7TXW2HRB', source: 'SHORTLINK', type: 'OPEN_THREAD' },
+    };
+    expect(webhooks.parse(aMessengerNotification('app-secret', page(referral)))).toEqual({
+      statuses: [],
+      inbound: [],
+      subscriptions: [subscription],
+    });
+  });
+
+  it('maps the Get Started postback of a new thread carrying the referral', () => {
+    const postback = {
+      sender: { id: PSID },
+      timestamp: 1764000000000,
+      postback: {
+        title: 'Get Started',
+        payload: 'GET_STARTED',
+        referral: { ref: 'K3P9ZQ4M7TXW2HRB', source: 'SHORTLINK', type: 'OPEN_THREAD' },
+      },
+    };
+    expect(webhooks.parse(aMessengerNotification('app-secret', page(postback)))).toEqual({
+      statuses: [],
+      inbound: [],
+      subscriptions: [subscription],
+    });
+  });
+});

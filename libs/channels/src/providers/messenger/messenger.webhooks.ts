@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { InboundReport, StatusReport, WebhookContent, WebhookHandler, WebhookRequest } from '../../webhooks';
+import { MAX_RAW_WIDGET_CODE_LENGTH } from '../../widget-codes';
 import type { MessengerReadLedger } from './messenger-read-ledger';
 import type { MessengerConfig } from './messenger.settings';
 
@@ -19,6 +20,10 @@ const messagingEvent = z.object({
   read: z.object({ watermark: z.number() }).optional(),
   /** Marketing messages opt-in changes (`messaging_optins`, type `notification_messages`). */
   optin: z.object({ type: z.string().optional(), notification_messages_status: z.string().optional() }).optional(),
+  /** `messaging_referrals`: an `m.me/<page>?ref=…` link opened in a thread that already exists. */
+  referral: z.object({ ref: z.string().optional() }).optional(),
+  /** `messaging_postbacks`: Get Started pressed in a new thread opened by an `m.me` link carries its referral. */
+  postback: z.object({ referral: z.object({ ref: z.string().optional() }).optional() }).optional(),
 });
 
 /** Meta's marketing-messages statuses: the user stopped or resumed them in Messenger. */
@@ -32,7 +37,9 @@ type MessagingEvent = z.infer<typeof messagingEvent>;
  * skipped); `delivery.mids` are deliveries; `read` watermarks become reads through the
  * read ledger. A delivery carrying only a watermark (old clients) is not mapped. A
  * `notification_messages` opt-in whose status is STOP_NOTIFICATIONS is a channel-side opt-out
- * of the sender's page-scoped id; RESUME_NOTIFICATIONS lifts it.
+ * of the sender's page-scoped id; RESUME_NOTIFICATIONS lifts it. A referral's `ref` (an
+ * `m.me/<page>?ref=<code>` link of a subscribe widget, as a referral event or with the Get
+ * Started postback of a new thread) is a subscription of the sender with that code.
  */
 export class MessengerWebhooks implements WebhookHandler {
   constructor(
@@ -67,7 +74,14 @@ export class MessengerWebhooks implements WebhookHandler {
   }
 
   private collect(event: MessagingEvent, content: WebhookContent): void {
-    const { sender, timestamp, message, delivery, read, optin } = event;
+    const { sender, timestamp, message, delivery, read, optin, referral, postback } = event;
+    const ref = referral?.ref ?? postback?.referral?.ref;
+    if (ref !== undefined && ref.length <= MAX_RAW_WIDGET_CODE_LENGTH) {
+      const subscription = { channel: this.config.channel, from: sender.id, code: ref, event: 'messenger:referral' };
+      (content.subscriptions ??= []).push(
+        timestamp === undefined ? subscription : { ...subscription, at: new Date(timestamp).toISOString() },
+      );
+    }
     const stopped = optin?.type === 'notification_messages' ? NOTIFICATION_STATUSES[optin.notification_messages_status ?? ''] : undefined;
     if (stopped !== undefined) {
       const event = `messenger:${stopped ? 'stop_notifications' : 'resume_notifications'}`;

@@ -81,3 +81,23 @@ describe('TelegramWebhooks: the user blocking the bot', () => {
     expect(webhooks.parse(anUpdate(membership('administrator'))).optOuts).toEqual([]);
   });
 });
+
+describe('TelegramWebhooks, subscribe widget deep links', () => {
+  const start = (text: string) => anUpdate({ ...textUpdate, message: { ...textUpdate.message, text } });
+
+  it.each([
+    ['/start K3P9ZQ4M7TXW2HRB', 'K3P9ZQ4M7TXW2HRB'],
+    ['/start@acme_bot K3P9ZQ4M7TXW2HRB', 'K3P9ZQ4M7TXW2HRB'],
+  ])('maps %s to a subscription of the chat with the start parameter', (text, code) => {
+    expect(webhooks.parse(start(text))).toEqual({
+      statuses: [],
+      inbound: [],
+      subscriptions: [{ channel: 'telegram', from: '42', code, event: 'telegram:start', at: '2025-11-24T16:00:00.000Z' }],
+    });
+  });
+
+  it('keeps a bare /start, and a start parameter longer than Telegram allows, as ordinary text', () => {
+    expect(webhooks.parse(start('/start')).inbound).toHaveLength(1);
+    expect(webhooks.parse(start(`/start ${'A'.repeat(65)}`)).subscriptions).toBeUndefined();
+  });
+});

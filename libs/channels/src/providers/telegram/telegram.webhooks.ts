@@ -1,9 +1,16 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ChannelOptOut, InboundReport, WebhookContent, WebhookHandler, WebhookRequest } from '../../webhooks';
+import { MAX_RAW_WIDGET_CODE_LENGTH } from '../../widget-codes';
 import type { TelegramConfig } from './telegram.settings';
 
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+
+/**
+ * What Telegram sends when someone opens `t.me/<bot>?start=<parameter>` and presses Start:
+ * `/start <parameter>` (`/start@<bot> <parameter>` in some clients).
+ */
+const START_COMMAND = /^\/start(?:@\w+)?\s+(\S+)\s*$/;
 
 const textUpdate = z.object({
   message: z.object({
@@ -25,7 +32,8 @@ const memberUpdate = z.object({
 
 /**
  * Telegram's webhook (`setWebhook` with a `secret_token`): every update carries the secret
- * in `X-Telegram-Bot-Api-Secret-Token`. Text messages are replies (STOP included); a
+ * in `X-Telegram-Bot-Api-Secret-Token`. `/start <parameter>` (a subscribe widget's deep link
+ * opened) is a subscription with that code; other text messages are replies (STOP included); a
  * `my_chat_member` update whose new status is `kicked` (the user blocked the bot) is a
  * channel-side opt-out of the chat, `member` (unblocked and restarted) lifts it. Telegram sends
  * no delivery or read receipts, so there are never status reports.
@@ -47,6 +55,15 @@ export class TelegramWebhooks implements WebhookHandler {
     const update = textUpdate.safeParse(request.body);
     if (!update.success) return { statuses: [], inbound: [] };
     const { message_id, date, chat, text } = update.data.message;
+    const startParameter = START_COMMAND.exec(text)?.[1];
+    if (startParameter !== undefined && startParameter.length <= MAX_RAW_WIDGET_CODE_LENGTH) {
+      const at = new Date(date * 1000).toISOString();
+      return {
+        statuses: [],
+        inbound: [],
+        subscriptions: [{ channel: this.config.channel, from: String(chat.id), code: startParameter, event: 'telegram:start', at }],
+      };
+    }
     const inbound: InboundReport = {
       channel: this.config.channel,
       from: String(chat.id),

@@ -82,3 +82,23 @@ describe('ViberWebhooks: subscription changes', () => {
     ]);
   });
 });
+
+describe('ViberWebhooks, subscribe widget deep links', () => {
+  it('maps conversation_started with a context to a subscription of the user with that code', () => {
+    const json =
+      '{"event":"conversation_started","timestamp":1457764197627,"type":"open","context":"K3P9ZQ4M7TXW2HRB","user":{"id":"01234567890A="},"subscribed":false,"message_token":4912661846655238145}';
+    expect(webhooks.parse(callback(json))).toEqual({
+      statuses: [],
+      inbound: [],
+      subscriptions: [
+        {
+          channel: 'viber',
+          from: '01234567890A=',
+          code: 'K3P9ZQ4M7TXW2HRB',
+          event: 'viber:conversation_started',
+          at: '2016-03-12T06:29:57.627Z',
+        },
+      ],
+    });
+  });
+});

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { StatusReport, WebhookContent, WebhookHandler, WebhookRequest } from '../../webhooks';
+import { MAX_RAW_WIDGET_CODE_LENGTH } from '../../widget-codes';
 import { readMessageToken } from './viber-message-token';
 import type { ViberConfig } from './viber.settings';
 
@@ -15,6 +16,8 @@ const callback = z.object({
   user_id: z.string().optional(),
   user: z.object({ id: z.string() }).optional(),
   message: z.object({ type: z.string(), text: z.string().optional() }).optional(),
+  /** `conversation_started`: the `context` of the `viber://pa?chatURI=…&context=…` link that opened the chat. */
+  context: z.string().optional(),
 });
 
 /** Viber's receipt events and the status each one reports. */
@@ -25,7 +28,8 @@ const RECEIPTS: Readonly<Record<string, StatusReport['status']>> = { delivered: 
  * raw body keyed by the bot token. `delivered`, `seen` (read) and `failed` report on our
  * messages by `message_token`; a text `message` is a reply. `unsubscribed` (the user left the
  * account) is a channel-side opt-out of their id, `subscribed` lifts it; `conversation_started`
- * and `webhook` (set-up check) carry nothing for us.
+ * with a `context` (a subscribe widget's deep link opened) is a subscription of the user with
+ * that code; without one, and `webhook` (set-up check), it carries nothing for us.
  */
 export class ViberWebhooks implements WebhookHandler {
   constructor(private readonly config: Pick<ViberConfig, 'token' | 'channel'>) {}
@@ -42,7 +46,7 @@ export class ViberWebhooks implements WebhookHandler {
     const raw = request.rawBody.toString('utf8');
     const parsed = callback.safeParse(parseJson(raw));
     if (!parsed.success) return { statuses: [], inbound: [] };
-    const { event, timestamp, desc, sender, message, user_id, user } = parsed.data;
+    const { event, timestamp, desc, sender, message, user_id, user, context } = parsed.data;
     const providerMessageId = readMessageToken(raw);
     const at = timestamp === undefined ? undefined : new Date(timestamp).toISOString();
     const status = RECEIPTS[event];
@@ -58,6 +62,10 @@ export class ViberWebhooks implements WebhookHandler {
         ...(providerMessageId && { providerMessageId }),
       };
       return { statuses: [], inbound: [inbound] };
+    }
+    if (event === 'conversation_started' && user && context && context.length <= MAX_RAW_WIDGET_CODE_LENGTH) {
+      const subscription = { channel: this.config.channel, from: user.id, code: context, event: `viber:${event}`, ...(at && { at }) };
+      return { statuses: [], inbound: [], subscriptions: [subscription] };
     }
     const member = event === 'unsubscribed' ? user_id : event === 'subscribed' ? user?.id : undefined;
     if (member !== undefined) {

@@ -111,3 +111,35 @@ describe('WhatsAppCloudWebhooks', () => {
     });
   });
 });
+
+describe('WhatsAppCloudWebhooks, subscribe widget codes', () => {
+  it('maps a text carrying a widget code to a subscription of the sender, not a reply', () => {
+    const value = {
+      messages: [
+        {
+          from: '34600000001',
+          id: 'wamid.IN4',
+          timestamp: '1795514460',
+          type: 'text',
+          text: { body: 'Subscribe me to ACME offers K3P9-ZQ4M-7TXW-2HRB' },
+        },
+        { from: '34600000002', id: 'wamid.IN5', timestamp: '1795514460', type: 'text', text: { body: 'my order K3P9ZQ4M7TXW2HRB' } },
+      ],
+    };
+    expect(webhooks.parse(aWhatsAppNotification(APP_SECRET, value))).toEqual({
+      statuses: [],
+      inbound: [
+        {
+          channel: 'whatsapp',
+          from: '34600000002',
+          text: 'my order K3P9ZQ4M7TXW2HRB',
+          at: '2026-11-24T10:01:00.000Z',
+          providerMessageId: 'wamid.IN5',
+        },
+      ],
+      subscriptions: [
+        { channel: 'whatsapp', from: '34600000001', code: 'K3P9ZQ4M7TXW2HRB', event: 'whatsapp:code', at: '2026-11-24T10:01:00.000Z' },
+      ],
+    });
+  });
+});

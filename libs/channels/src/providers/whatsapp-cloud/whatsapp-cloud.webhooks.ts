@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { InboundReport, StatusReport, WebhookContent, WebhookHandler, WebhookRequest } from '../../webhooks';
+import type { ChannelSubscription, InboundReport, StatusReport, WebhookContent, WebhookHandler, WebhookRequest } from '../../webhooks';
+import { widgetCodeIn } from '../../widget-codes';
 import type { WhatsAppCloudConfig } from './whatsapp-cloud.settings';
 
 const SIGNATURE_HEADER = 'x-hub-signature-256';
@@ -49,7 +50,8 @@ const STATUSES: Readonly<Record<string, StatusReport['status']>> = { sent: 'sent
  * notification in `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body, keyed by
  * the app secret>`. A notification holds `entry[].changes[].value` with `statuses[]` (our
  * messages: sent, delivered, read, failed with `errors`) and `messages[]` (what users wrote:
- * text, and the text of a template's quick-reply button, such as a STOP button).
+ * text, and the text of a template's quick-reply button, such as a STOP button). A text that
+ * carries a subscribe widget's code is a subscription instead of a reply.
  */
 export class WhatsAppCloudWebhooks implements WebhookHandler {
   constructor(private readonly config: Pick<WhatsAppCloudConfig, 'appSecret' | 'verifyToken'>) {}
@@ -73,10 +75,13 @@ export class WhatsAppCloudWebhooks implements WebhookHandler {
     const parsed = notification.safeParse(parseJson(request.rawBody.toString('utf8')));
     if (!parsed.success) return { statuses: [], inbound: [] };
     const values = parsed.data.entry.flatMap((entry) => entry.changes.map((change) => change.value));
-    return {
+    const messages = values.flatMap((value) => (value.messages ?? []).flatMap(inboundReport));
+    const subscriptions = messages.flatMap(subscriptionIn);
+    const content: WebhookContent = {
       statuses: values.flatMap((value) => (value.statuses ?? []).flatMap(statusReport)),
-      inbound: values.flatMap((value) => (value.messages ?? []).flatMap(inboundReport)),
+      inbound: messages.filter((message) => widgetCodeIn(message.text) === undefined),
     };
+    return subscriptions.length > 0 ? { ...content, subscriptions } : content;
   }
 }
 
@@ -98,6 +103,16 @@ function inboundReport(raw: unknown): InboundReport[] {
   if (body === undefined) return [];
   const at = secondsToIso(timestamp);
   return [{ channel: 'whatsapp', from, text: body, ...(at && { at }), providerMessageId: id }];
+}
+
+/**
+ * A text carrying a subscribe widget's code (`… K3P9-ZQ4M-7TXW-2HRB`, as the widget's
+ * `wa.me/<number>?text=…` link prefills it) is a subscription of the sender's number, not a reply.
+ */
+function subscriptionIn(message: InboundReport): ChannelSubscription[] {
+  const code = widgetCodeIn(message.text);
+  if (code === undefined) return [];
+  return [{ channel: 'whatsapp', from: message.from, code, event: 'whatsapp:code', ...(message.at && { at: message.at }) }];
 }
 
 function failureReason(error: { code: number; title?: string; message?: string; error_data?: { details?: string } } | undefined): string {
