@@ -1,2 +1,3 @@
 export * from './settings.schema';
 export * from './provider-secrets';
+export * from './widgets';
