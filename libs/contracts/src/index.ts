@@ -10,3 +10,4 @@ export * from './text-limits';
 export * from './event-time';
 export * from './suppression';
 export * from './consent';
+export * from './consent-proof-origin';

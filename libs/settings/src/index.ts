@@ -1,3 +1,4 @@
 export * from './settings.schema';
 export * from './provider-secrets';
 export * from './widgets';
+export * from './topics';

@@ -2,6 +2,7 @@ import { CATEGORIES, channelSchema, issuesFromZod, type ValidationIssue } from '
 import { countryRuleIssues, isIanaZone, isIsoDuration, durationToMillis } from '@nudge/timing';
 import { z } from 'zod';
 import { providerSettingsIssues, STRICT_PROVIDER_POLICY, type ProviderSettingsPolicy } from './provider-secrets';
+import { topicsSchema } from './topics';
 import { widgetsSchema } from './widgets';
 
 const positiveDuration = z
@@ -77,6 +78,7 @@ export const settingsSchema = z
       .default({}),
     providers: z.record(channelSchema, providerSettingsSchema).default({}),
     keywords: keywordRepliesSchema.default({}),
+    topics: topicsSchema.default([]),
     /** Messenger subscribe widgets by id (`/w/{widgetId}`). */
     widgets: widgetsSchema.default({}),
   })
