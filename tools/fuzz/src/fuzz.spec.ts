@@ -73,6 +73,8 @@ describe('what a route demands', () => {
     ['GET', '/c/:code', 'public'],
     ['GET', '/u/:token', 'public'],
     ['POST', '/u/:token', 'public'],
+    ['GET', '/p/:token', 'public'],
+    ['POST', '/p/:token', 'public'],
     ['POST', '/v1/providers/:provider/status', 'signed'],
     ['POST', '/v1/providers/sandbox/status', 'admin'],
     ['POST', '/v1/events/batch', 'ingest'],

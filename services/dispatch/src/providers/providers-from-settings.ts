@@ -7,7 +7,7 @@ import {
   type RateLimit,
 } from '@nudge/channels';
 import { CHANNELS, type Channel } from '@nudge/contracts';
-import { validateSettings, type KeywordReplies, type ProviderSettingsPolicy } from '@nudge/settings';
+import { validateSettings, type KeywordReplies, type ProviderSettingsPolicy, type TopicSettings } from '@nudge/settings';
 import type { UnknownOutcomePolicy } from '../sending/unknown-outcomes';
 
 /** In-app has no external provider: channel `inapp` files into dispatch's own inbox unless settings name another. */
@@ -34,6 +34,8 @@ export interface ProvidersInForce {
   channelProviders: { channel: Channel; provider: string }[];
   /** The confirmations STOP and START get (`keywords`), of the same settings version. */
   keywordReplies: KeywordReplies;
+  /** The preference centre's topics (`topics`), of the same settings version. */
+  topics: TopicSettings[];
 }
 
 /**
@@ -72,5 +74,14 @@ export function providersFromSettings(
     return { channel, provider: provider.name, idempotencyKey: provider.capabilities.idempotencyKey, ...(onUnknown && { onUnknown }) };
   });
   const channelProviders = unknownOutcomes.map(({ channel, provider }) => ({ channel, provider }));
-  return { version, registry, rateLimits, maxRetryAges, unknownOutcomes, channelProviders, keywordReplies: parsed.settings.keywords };
+  return {
+    version,
+    registry,
+    rateLimits,
+    maxRetryAges,
+    unknownOutcomes,
+    channelProviders,
+    keywordReplies: parsed.settings.keywords,
+    topics: parsed.settings.topics,
+  };
 }
