@@ -16,6 +16,7 @@ import { ProvidersModule } from './providers/providers.module';
 import { RecipientLinksModule } from './recipient-links/recipient-links.module';
 import { SendingModule } from './sending/sending.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { WidgetsModule } from './widgets/widgets.module';
 
 export interface DispatchAppOptions {
   /** The providers dispatch can build, by name; PROVIDER_FACTORIES unless a test adds fakes. */
@@ -39,6 +40,7 @@ export class DispatchModule {
         WebhooksModule,
         LinksModule,
         RecipientLinksModule,
+        WidgetsModule,
         FallbackModule,
       ],
     };

@@ -52,13 +52,15 @@ describe('dispatch: who may call which route', () => {
 
   afterAll(() => dispatch?.stop());
 
-  it('finds the routes in the router: public ones are health, metrics, tracked links and unsubscribe links; inbox routes take a user token', () => {
+  it('finds the routes in the router: public ones are health, metrics, tracked links, unsubscribe links and widget pages; inbox routes take a user token', () => {
     expect(routes.filter((r) => r.public).map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /health',
       'GET /metrics',
       'GET /c/:code',
       'GET /u/:token',
       'POST /u/:token',
+      'GET /w/:widgetId',
+      'GET /w/:widgetId/embed.js',
     ]);
     expect(routes.filter((r) => r.scopes.includes('user')).map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /v1/users/:userId/inbox',
@@ -79,6 +81,8 @@ describe('dispatch: who may call which route', () => {
     expect((await rawRequest(url, 'GET', '/c/unknown-code')).status).toBe(404);
     expect((await rawRequest(url, 'GET', '/u/not-a-token')).status).toBe(400);
     expect((await rawRequest(url, 'POST', '/u/not-a-token')).status).toBe(400);
+    expect((await rawRequest(url, 'GET', '/w/no-such-widget')).status).toBe(404);
+    expect((await rawRequest(url, 'GET', '/w/no-such-widget/embed.js')).status).toBe(404);
   });
 
   it("lets a signed provider's webhook in without a key, but not the unsigned sandbox's", async () => {

@@ -183,6 +183,11 @@ export const ERASURE_PLAN: readonly ErasureStep[] = [
     statement: ({ userId }) => ({ sql: 'DELETE FROM consent_history WHERE user_id = $1', parameters: [userId] }),
   },
   {
+    table: 'widget_tokens',
+    effect: "deleted: the user's subscribe-widget codes and the chats they bound",
+    statement: ({ userId }) => ({ sql: 'DELETE FROM widget_tokens WHERE user_id = $1', parameters: [userId] }),
+  },
+  {
     table: 'profiles',
     effect: 'deleted: attributes, addresses, consent and its log, preferences',
     statement: ({ userId }) => ({ sql: 'DELETE FROM profiles WHERE user_id = $1', parameters: [userId] }),

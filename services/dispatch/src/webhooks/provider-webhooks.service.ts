@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '@nudge/contracts';
 import { InboundMessagesService } from '../inbound/inbound-messages.service';
 import { ActiveProviders } from '../providers/active-providers';
 import { DeliveryReceiptsService, type ProviderReportsOutcome } from '../providers/delivery-receipts.service';
+import { WidgetSubscriptions } from '../widgets/widget-subscriptions.service';
 
 /** What one webhook call did. */
 export interface WebhookOutcome {
@@ -11,6 +12,8 @@ export interface WebhookOutcome {
   inbound: { received: number; unsubscribed: number };
   /** Channel-side opt-outs and returns reported (blocked bot, Viber unsubscribe…) and how many changed an address's state. */
   optOuts: { received: number; applied: number };
+  /** Chats that came with a subscribe widget's code, and how many were bound now. */
+  subscriptions: { received: number; bound: number };
 }
 
 export type WebhookVerdict = { outcome: 'processed'; processed: WebhookOutcome } | { outcome: 'invalid_signature' };
@@ -18,7 +21,8 @@ export type WebhookVerdict = { outcome: 'processed'; processed: WebhookOutcome }
 /**
  * A provider's webhook: find the provider → verify its signature (refused: nothing is
  * processed) → parse → apply the status reports by the provider's message ids → handle
- * each inbound message like any reply (STOP included) → apply channel-side opt-outs.
+ * each inbound message like any reply (STOP included) → apply channel-side opt-outs → bind
+ * the chats that came with a subscribe widget's code.
  */
 @Injectable()
 export class ProviderWebhooksService {
@@ -26,6 +30,7 @@ export class ProviderWebhooksService {
     private readonly providers: ActiveProviders,
     private readonly receipts: DeliveryReceiptsService,
     private readonly inbound: InboundMessagesService,
+    private readonly widgets: WidgetSubscriptions,
   ) {}
 
   async receive(providerName: string, request: WebhookRequest): Promise<WebhookVerdict> {
@@ -37,12 +42,15 @@ export class ProviderWebhooksService {
     const unsubscribed = outcomes.filter((outcome) => outcome.unsubscribed).length;
     const optOuts = content.optOuts ?? [];
     const applied = await this.inbound.optOut(provider.name, optOuts);
+    const subscriptions = content.subscriptions ?? [];
+    const bound = await this.widgets.bindAll(provider.name, subscriptions);
     return {
       outcome: 'processed',
       processed: {
         statuses,
         inbound: { received: content.inbound.length, unsubscribed },
         optOuts: { received: optOuts.length, applied },
+        subscriptions: { received: subscriptions.length, bound },
       },
     };
   }
