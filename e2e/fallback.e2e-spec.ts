@@ -2,6 +2,8 @@ import { eventually, type TestStack } from '@nudge/testing';
 import { aCampaign, startNudge } from './support/nudge-stack';
 
 // Fallback chains: WhatsApp first; SMS only if the WhatsApp message is not read in time.
+// Dispatch observes (fallback_due), rules decides and logs the fallback like any send; the
+// window, consent and deferral cases are in fallback-rules.e2e-spec.ts.
 describe('fallback from whatsapp to sms', () => {
   let stack: TestStack;
 
@@ -44,6 +46,12 @@ describe('fallback from whatsapp to sms', () => {
       { what: 'the SMS fallback', timeoutMs: 30_000 },
     );
     expect(messages.map((m) => m.channel).sort()).toEqual(['sms', 'whatsapp']);
+    const decisions: { stepId: string; outcome: string; reason: string }[] = (await stack.client('rules').get('/v1/users/fb-1/decisions'))
+      .body.items;
+    expect(decisions.find((d) => d.stepId === 'main>sms')).toMatchObject({
+      outcome: 'sent',
+      reason: 'fallback after whatsapp unread for PT5S: sent on sms',
+    });
   });
 
   it('sends no SMS when the WhatsApp message was read', async () => {
@@ -61,6 +69,13 @@ describe('fallback from whatsapp to sms', () => {
       return rows[0].fallback_at === null ? true : undefined;
     });
     expect((await messagesOf('fb-2')).map((m) => m.channel)).toEqual(['whatsapp']);
+    // Rules' fallback step for it is gone too (cancelled by the read), and nothing was decided for it.
+    await eventually(async () => {
+      const { rows } = await query(stack, 'SELECT count(*)::int AS n FROM pending_sends WHERE user_id = $1', ['fb-2']);
+      return rows[0].n === 0 ? true : undefined;
+    });
+    const decisions: { stepId: string }[] = (await stack.client('rules').get('/v1/users/fb-2/decisions')).body.items;
+    expect(decisions.map((d) => d.stepId)).toEqual(['main']);
   });
 });
 

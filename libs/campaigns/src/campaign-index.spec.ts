@@ -115,6 +115,32 @@ describe('CampaignIndex with journeys', () => {
     expect(index.isRelevantEvent({ name: 'purchase', properties: {} })).toBe(true);
   });
 
+  it("finds a read, click or reply relevant when it reports a fallback chain's message (it cancels the fallback)", () => {
+    const index = new CampaignIndex();
+    expect(index.isRelevant('message_read')).toBe(false);
+    index.put(
+      aCampaign('wa-first')
+        .withMessage({ channel: ['whatsapp', 'sms'], fallbackAfter: 'PT2H' })
+        .compile(),
+    );
+    index.put(aCampaign('one-message').compile());
+    expect(index.isRelevant('message_read')).toBe(true);
+    expect(index.isRelevant('message_delivered')).toBe(false);
+    const status = (name: string, campaignId: string) => ({ name, properties: { campaignId } });
+    expect(index.isRelevantEvent(status('message_read', 'wa-first'))).toBe(true);
+    expect(index.isRelevantEvent(status('message_replied', 'wa-first'))).toBe(true);
+    expect(index.isRelevantEvent(status('message_delivered', 'wa-first'))).toBe(false);
+    expect(index.isRelevantEvent(status('message_read', 'one-message'))).toBe(false);
+    index.put(aCampaign('wa-first').compile());
+    expect(index.isRelevant('message_read')).toBe(false);
+  });
+
+  it("always finds dispatch's fallback_due relevant: it names a fallback step to decide", () => {
+    const index = new CampaignIndex();
+    expect(index.isRelevant('fallback_due')).toBe(true);
+    expect(index.isRelevantEvent({ name: 'fallback_due', properties: {} })).toBe(true);
+  });
+
   it('counts a replaced journey once', () => {
     const index = new CampaignIndex();
     index.put(journey);

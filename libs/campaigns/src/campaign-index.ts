@@ -1,4 +1,4 @@
-import { isMessageEventName } from '@nudge/contracts';
+import { FALLBACK_DUE_EVENT, isMessageEventName, MESSAGE_EVENT_NAMES } from '@nudge/contracts';
 import type { CompiledCampaign } from './compile-campaign';
 
 /** The running campaigns, found by the event that triggers them: one map lookup per incoming event. */
@@ -13,6 +13,8 @@ export class CampaignIndex {
   /** Journeys with a waitFor step for this event name. */
   private readonly byAwaited = new Map<string, readonly CompiledCampaign[]>();
   private journeys = 0;
+  /** Campaigns that send with a fallback chain (`fallbackAfter`). */
+  private fallbackChains = 0;
 
   /** Adds a campaign, or replaces the version held for its id (its trigger may have changed). */
   put(campaign: CompiledCampaign): void {
@@ -24,6 +26,7 @@ export class CampaignIndex {
     if (conversion) this.byConversion.set(conversion, [...this.forConversion(conversion), campaign]);
     for (const name of campaign.journey?.awaitedEvents ?? []) this.byAwaited.set(name, [...this.forAwaited(name), campaign]);
     if (campaign.journey) this.journeys++;
+    if (hasFallbackChain(campaign)) this.fallbackChains++;
   }
 
   /** Forgets a campaign; true when it was held. */
@@ -51,6 +54,7 @@ export class CampaignIndex {
       else this.byAwaited.delete(name);
     }
     if (held.journey) this.journeys--;
+    if (hasFallbackChain(held)) this.fallbackChains--;
     return true;
   }
 
@@ -79,13 +83,18 @@ export class CampaignIndex {
 
   /**
    * The precise form of isRelevant, once the event is parsed: a message status event that
-   * no campaign names matters only when it reports a message of a journey (its runs remember it).
+   * no campaign names matters only when it reports a message of a journey (its runs remember
+   * it) or shows a message of a fallback chain was seen (its fallback is cancelled).
+   * Dispatch's `fallback_due` always matters: it names a fallback step to decide.
    */
   isRelevantEvent(event: { name: string; properties: Record<string, unknown> }): boolean {
     const { name } = event;
     if (this.byTrigger.has(name) || this.byException.has(name) || this.byConversion.has(name) || this.byAwaited.has(name)) return true;
+    if (name === FALLBACK_DUE_EVENT) return true;
     const campaignId = event.properties.campaignId;
-    return isMessageEventName(name) && typeof campaignId === 'string' && this.byId.get(campaignId)?.journey != null;
+    if (!isMessageEventName(name) || typeof campaignId !== 'string') return false;
+    const campaign = this.byId.get(campaignId);
+    return campaign?.journey != null || (SEEN_EVENTS.has(name) && campaign !== undefined && hasFallbackChain(campaign));
   }
 
   /** Every journey with a waitFor step for `eventName`. */
@@ -108,7 +117,9 @@ export class CampaignIndex {
       this.byException.has(eventName) ||
       this.byConversion.has(eventName) ||
       this.byAwaited.has(eventName) ||
-      (this.journeys > 0 && isMessageEventName(eventName))
+      (this.journeys > 0 && isMessageEventName(eventName)) ||
+      eventName === FALLBACK_DUE_EVENT ||
+      (this.fallbackChains > 0 && SEEN_EVENTS.has(eventName))
     );
   }
 
@@ -118,6 +129,13 @@ export class CampaignIndex {
 }
 
 const NONE: readonly CompiledCampaign[] = Object.freeze([]);
+
+/** Status events that show a message was seen: they cancel its fallback. */
+const SEEN_EVENTS: ReadonlySet<string> = new Set([MESSAGE_EVENT_NAMES.read, MESSAGE_EVENT_NAMES.clicked, MESSAGE_EVENT_NAMES.replied]);
+
+function hasFallbackChain(campaign: CompiledCampaign): boolean {
+  return campaign.document.message?.fallbackAfter !== undefined;
+}
 
 function exceptionNames(campaign: CompiledCampaign): Set<string> {
   return new Set((campaign.document.exceptions ?? []).map((exception) => exception.event));

@@ -7,6 +7,8 @@ export interface LedgerEntry {
   channel: Channel;
   category: Category;
   sentAt: Date;
+  /** The send's id, where known: a fallback is not capped by the message it replaces. */
+  sendId?: string;
 }
 
 /** The message about to be sent to the user whose ledger is checked. */

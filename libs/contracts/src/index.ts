@@ -11,3 +11,4 @@ export * from './event-time';
 export * from './suppression';
 export * from './consent';
 export * from './consent-proof-origin';
+export * from './fallback-due';

@@ -6,3 +6,4 @@ export * from './holdout';
 export * from './conversion-attribution';
 export * from './uplift';
 export * from './journey-run';
+export * from './fallback-decision';

@@ -28,6 +28,8 @@ export interface SendInput {
    * holds it). Absent: none. Only `suppressed` entries stop anything.
    */
   suppressions?: AddressSuppressions;
+  /** The channels to choose from, in order. Absent: the campaign's. A fallback passes the rest of its chain. */
+  channels?: readonly Channel[];
 }
 
 /** The suppressions of one user's channel addresses, by channel. */
@@ -42,14 +44,14 @@ export type AddressSuppressions = ReadonlyMap<Channel, Suppression>;
  * the recipient's zone (window, country rules) — else deferred or dropped; no frequency
  * cap is exceeded; and the user is not in the campaign's control group (`holdout`).
  */
-export function decideSend({ campaign, profile, now, settings, ledger, suppressions }: SendInput): SendVerdict {
+export function decideSend({ campaign, profile, now, settings, ledger, suppressions, channels }: SendInput): SendVerdict {
   const activity = campaign.isActiveAt(now);
   if (!activity.active) return { outcome: 'campaign_inactive', reason: activity.reason };
   const topic = campaign.document.topic;
   if (topic && profile?.preferences.topics[topic] === false) {
     return { outcome: 'no_consent', reason: `the user switched off the topic "${topic}"` };
   }
-  const channel = chooseChannel(campaign.channels, campaign.category, profile, suppressions);
+  const channel = chooseChannel(channels ?? campaign.channels, campaign.category, profile, suppressions);
   if (channel.outcome !== 'sent') return channel;
   const timing = sendTimeVerdict({ campaign, profile, now, settings });
   if (timing) return timing;

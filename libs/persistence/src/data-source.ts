@@ -15,6 +15,7 @@ import { PendingReceipts1732560000000 } from './migrations/1732560000000-pending
 import { Suppressions1732580000000 } from './migrations/1732580000000-suppressions';
 import { ConsentHistory1732600000000 } from './migrations/1732600000000-consent-history';
 import { WidgetTokens1732630000000 } from './migrations/1732630000000-widget-tokens';
+import { FallbackSteps1732640000000 } from './migrations/1732640000000-fallback-steps';
 
 export const MIGRATIONS = [
   InitialSchema1732460000000,
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   Suppressions1732580000000,
   ConsentHistory1732600000000,
   WidgetTokens1732630000000,
+  FallbackSteps1732640000000,
 ];
 
 export interface DatabaseOptions {

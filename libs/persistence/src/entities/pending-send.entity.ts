@@ -10,7 +10,10 @@ export class PendingSendEntity {
   @Column('integer', { name: 'campaign_version' }) campaignVersion!: number;
   @Column('text', { name: 'trigger_event_id' }) triggerEventId!: string;
   @Column('text', { name: 'step_id' }) stepId!: string;
-  @Column('timestamptz', { name: 'due_at' }) dueAt!: Date;
+  /** Null: a fallback step waiting for dispatch to report its message unread. */
+  @Column('timestamptz', { name: 'due_at', nullable: true }) dueAt!: Date | null;
   @Column('jsonb', { name: 'trigger_event' }) triggerEvent!: Record<string, unknown>;
+  /** A fallback step (`FallbackStep` of rules): the message it replaces and the chain left. */
+  @Column('jsonb', { name: 'fallback', nullable: true }) fallback!: Record<string, unknown> | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }

@@ -1,23 +1,24 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { profileAddresses } from '@nudge/channels';
-import type { SendRequest } from '@nudge/contracts';
+import type { EventEnvelope, MessageStatus, SendRequest } from '@nudge/contracts';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
-import { inTransaction, loadProfiles, loadUserSuppressions, returnedRows } from '@nudge/persistence';
+import { inTransaction, returnedRows } from '@nudge/persistence';
 import { DATA_SOURCE, PRODUCER, TOPICS } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CLOCK } from '../clock';
 import { DISPATCH_CONFIG, type DispatchConfig } from '../config';
-import { decideFallback, type FallbackCandidate } from './fallback-requests';
+import { fallbackObservation, type FallbackCandidate } from './fallback-observation';
 
 const BATCH = 200;
 
 /**
- * Fallback chains (`channel: [whatsapp, sms]`, `fallbackAfter`): when a message's
- * fallback time comes — or it failed — and it was not read, a send request for the next
- * channel goes back through intake. Claimed with SKIP LOCKED and published before the
- * claim commits, so a crash re-publishes at worst, and the derived send id makes that a
- * no-op. A message still queued (retrying) is left until it settles: one channel in flight.
+ * Fallback chains (`channel: [whatsapp, sms]`, `fallbackAfter`): when a message's fallback
+ * time comes — or it failed or expired — dispatch reports what it sees to rules as a
+ * `fallback_due` event on the events topic (keyed by user), and rules decides the fallback
+ * like any send. Dispatch chooses no channel. Claimed with SKIP LOCKED and published before
+ * the claim commits, so a crash re-publishes at worst; the event id derives from the message,
+ * and rules wakes a fallback step once. A message still queued (retrying) is left until it
+ * settles: one channel in flight.
  */
 @Injectable()
 export class FallbackPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -63,21 +64,10 @@ export class FallbackPoller implements OnApplicationBootstrap, BeforeApplication
       const now = this.clock.now();
       const due = await claimDueFallbacks(manager, now);
       if (due.length === 0) return 0;
-      const profiles = await loadProfiles(
-        manager,
-        due.map((c) => c.request.userId),
-      );
-      const optOuts = await loadUserSuppressions(manager, profiles.values(), profileAddresses);
-      const requests: SendRequest[] = [];
-      for (const candidate of due) {
-        const { userId } = candidate.request;
-        const verdict = decideFallback(candidate, profiles.get(userId) ?? null, now, optOuts.get(userId));
-        this.logger.log(`message ${candidate.messageId}: ${verdict.reason}`);
-        if (verdict.action === 'send') requests.push(verdict.request);
-      }
+      const observations = due.flatMap((candidate) => fallbackObservation(candidate, now) ?? []);
       await this.producer.publish(
-        this.topics.dispatch,
-        requests.map((request) => ({ key: request.userId, value: request })),
+        this.topics.events,
+        observations.map((event: EventEnvelope) => ({ key: event.userId, value: event })),
       );
       return due.length;
     });
@@ -86,7 +76,7 @@ export class FallbackPoller implements OnApplicationBootstrap, BeforeApplication
 
 /** Takes the messages whose fallback is due (or that failed) off the fallback schedule. */
 async function claimDueFallbacks(manager: EntityManager, now: Date): Promise<FallbackCandidate[]> {
-  const rows = returnedRows<{ id: string; status: string; request: SendRequest }>(
+  const rows = returnedRows<{ id: string; status: MessageStatus; request: SendRequest }>(
     await manager.query(
       `UPDATE messages SET fallback_at = NULL WHERE id IN (
          SELECT id FROM messages

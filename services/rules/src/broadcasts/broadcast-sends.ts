@@ -4,6 +4,7 @@ import { MAIN_STEP, type Channel, type Profile, type SendRequest } from '@nudge/
 import { decideSend, type AddressSuppressions } from '@nudge/decisions';
 import type { Settings } from '@nudge/settings';
 import type { DecisionRecord } from '../decisions/decision-log';
+import { waitingFallbackOf } from '../fallbacks/fallback-steps';
 import type { PendingSend } from '../timers/pending-sends';
 import type { LedgerRow } from '../timers/send-ledger';
 import { sendRequestFor } from '../timers/send-request';
@@ -13,7 +14,10 @@ import { broadcastEvent, broadcastSendId, broadcastTriggerEventId } from './broa
 export interface BroadcastSends {
   decisions: DecisionRecord[];
   requests: SendRequest[];
-  /** Outside the allowed hours: durable pending sends, fired by the timers at the next allowed time. */
+  /**
+   * Outside the allowed hours: durable pending sends, fired by the timers at the next allowed
+   * time; and the fallback steps of sends that went with a chain, waiting for dispatch's word.
+   */
   deferred: PendingSend[];
   /** Cap ledger rows of the sends handed to dispatch. */
   sent: LedgerRow[];
@@ -84,7 +88,10 @@ export function decideBroadcastSends({
     });
     if (verdict.outcome === 'deferred_window') out.deferred.push({ ...send, dueAt: verdict.scheduledFor });
     if (verdict.outcome !== 'sent') continue;
-    out.requests.push(sendRequestFor(send, campaign, profile, verdict.channel, verdict.to, now));
+    const request = sendRequestFor(send, campaign, profile, verdict.channel, verdict.to, now);
+    out.requests.push(request);
+    const fallback = waitingFallbackOf(send, request);
+    if (fallback) out.deferred.push(fallback);
     out.sent.push({
       sendId: send.sendId,
       userId,

@@ -1,8 +1,14 @@
 import type { EventEnvelope } from '@nudge/contracts';
+import type { FallbackStep } from '@nudge/decisions';
 import { returnedRows, userLockKey } from '@nudge/persistence';
 import type { EntityManager } from 'typeorm';
 
-/** A durable timer: one send of one campaign for one user, due at `dueAt`. */
+/**
+ * A durable timer: one send of one campaign for one user, due at `dueAt`. A fallback step
+ * (`fallback`) whose message dispatch has not yet reported unread (no `observed`) waits
+ * with no due time: it is stored with a null `due_at`, and read back as due at the epoch
+ * (due whenever dispatch's word comes).
+ */
 export interface PendingSend {
   sendId: string;
   userId: string;
@@ -12,14 +18,24 @@ export interface PendingSend {
   stepId: string;
   dueAt: Date;
   triggerEvent: EventEnvelope;
+  fallback?: FallbackStep;
 }
+
+/** Whether a send is a fallback step still waiting for dispatch's word: it has no due time yet. */
+export function isWaitingFallback(send: PendingSend): boolean {
+  return send.fallback !== undefined && send.fallback.observed === undefined;
+}
+
+/** The columns `toPendingSend` reads. */
+export const PENDING_SEND_COLUMNS =
+  'send_id, user_id, campaign_id, campaign_version, trigger_event_id, step_id, due_at, trigger_event, fallback';
 
 /** Schedules sends in one statement; a send id already pending is left as it is (replays). */
 export async function schedulePendingSends(manager: EntityManager, sends: PendingSend[]): Promise<void> {
   if (sends.length === 0) return;
   await manager.query(
-    `INSERT INTO pending_sends (send_id, user_id, campaign_id, campaign_version, trigger_event_id, step_id, due_at, trigger_event)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::jsonb[])
+    `INSERT INTO pending_sends (send_id, user_id, campaign_id, campaign_version, trigger_event_id, step_id, due_at, trigger_event, fallback)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::jsonb[], $9::jsonb[])
      ON CONFLICT (send_id) DO NOTHING`,
     [
       sends.map((s) => s.sendId),
@@ -28,8 +44,9 @@ export async function schedulePendingSends(manager: EntityManager, sends: Pendin
       sends.map((s) => s.campaignVersion),
       sends.map((s) => s.triggerEventId),
       sends.map((s) => s.stepId),
-      sends.map((s) => s.dueAt.toISOString()),
+      sends.map((s) => (isWaitingFallback(s) ? null : s.dueAt.toISOString())),
       sends.map((s) => JSON.stringify(s.triggerEvent)),
+      sends.map((s) => (s.fallback ? JSON.stringify(s.fallback) : null)),
     ],
   );
 }
@@ -73,14 +90,15 @@ export async function claimDueSends(manager: EntityManager, now: Date, limit: nu
     await manager.query(
       `DELETE FROM pending_sends WHERE id IN (
          SELECT id FROM pending_sends WHERE id = ANY($1::bigint[]) AND due_at <= $2 FOR UPDATE SKIP LOCKED
-       ) RETURNING send_id, user_id, campaign_id, campaign_version, trigger_event_id, step_id, due_at, trigger_event`,
+       ) RETURNING ${PENDING_SEND_COLUMNS}`,
       [locked.map((row) => row.id), now.toISOString()],
     ),
   );
   return rows.map(toPendingSend).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
 }
 
-function toPendingSend(r: PendingSendRow): PendingSend {
+/** A row of `pending_sends` as RETURNING or SELECT gives it (`PENDING_SEND_COLUMNS`). */
+export function toPendingSend(r: PendingSendRow): PendingSend {
   return {
     sendId: r.send_id,
     userId: r.user_id,
@@ -88,28 +106,29 @@ function toPendingSend(r: PendingSendRow): PendingSend {
     campaignVersion: r.campaign_version,
     triggerEventId: r.trigger_event_id,
     stepId: r.step_id,
-    dueAt: r.due_at,
+    dueAt: r.due_at ?? new Date(0),
     triggerEvent: r.trigger_event,
+    ...(r.fallback ? { fallback: r.fallback } : {}),
   };
 }
 
-interface PendingSendRow {
+export interface PendingSendRow {
   send_id: string;
   user_id: string;
   campaign_id: string;
   campaign_version: number;
   trigger_event_id: string;
   step_id: string;
-  due_at: Date;
+  due_at: Date | null;
   trigger_event: EventEnvelope;
+  fallback: FallbackStep | null;
 }
 
 /** The pending sends of these users for these campaigns. */
 export async function pendingSendsOf(manager: EntityManager, userIds: string[], campaignIds: string[]): Promise<PendingSend[]> {
   if (userIds.length === 0 || campaignIds.length === 0) return [];
   const rows: PendingSendRow[] = await manager.query(
-    `SELECT send_id, user_id, campaign_id, campaign_version, trigger_event_id, step_id, due_at, trigger_event
-     FROM pending_sends WHERE user_id = ANY($1::text[]) AND campaign_id = ANY($2::text[])`,
+    `SELECT ${PENDING_SEND_COLUMNS} FROM pending_sends WHERE user_id = ANY($1::text[]) AND campaign_id = ANY($2::text[])`,
     [[...new Set(userIds)], [...new Set(campaignIds)]],
   );
   return rows.map(toPendingSend);

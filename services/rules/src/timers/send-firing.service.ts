@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CompiledCampaign } from '@nudge/campaigns';
 import type { LedgerEntry } from '@nudge/capping';
 import type { Profile, SendRequest } from '@nudge/contracts';
-import { decideSend, isMeasured, type AddressSuppressions } from '@nudge/decisions';
+import { decideFallbackSend, decideSend, isMeasured, type AddressSuppressions, type SendInput } from '@nudge/decisions';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
 import { profileAddresses } from '@nudge/channels';
 import { loadProfiles, loadUserSuppressions } from '@nudge/persistence';
@@ -14,6 +14,7 @@ import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
 import { recordAttributions, type AttributionRow } from '../conversions/attributions';
 import { DecisionLog, type DecisionRecord } from '../decisions/decision-log';
 import { SettingsStore } from '../settings/settings-store.service';
+import { waitingFallbackOf } from '../fallbacks/fallback-steps';
 import { touchCampaigns, type Touch } from '../triggers/campaign-touches';
 import { schedulePendingSends, type PendingSend } from './pending-sends';
 import { capLedgers, recordSends, type LedgerRow } from './send-ledger';
@@ -39,7 +40,9 @@ export interface FiringCaller {
  * Sends that are due: each is decided again at send time (campaign, consent, allowed
  * hours, caps), the send requests are published, and the decisions, the cap ledger and
  * the deferrals are written — inside the caller's transaction, with the users locked.
- * Used by the timer poller and, for sends due at once, by trigger evaluation.
+ * Used by the timer poller and, for sends due at once, by trigger evaluation. A fallback
+ * step (`send.fallback`) is decided the same way over the rest of its chain; a send that
+ * goes with a chain leaves its own fallback step waiting for dispatch's word.
  */
 @Injectable()
 export class SendFiring {
@@ -63,7 +66,7 @@ export class SendFiring {
       return [];
     }
     const userIds = due.map((s) => s.userId);
-    const recipients = caller.profiles ?? (await loadProfiles(manager, userIds));
+    const recipients = await this.profilesOf(manager, userIds, caller.profiles);
     const settings = this.settings.current();
     const campaigns = await this.campaignsOf(manager, due);
     const caps = due.flatMap((s) => campaigns.get(s.campaignId)?.document.frequencyCaps ?? []);
@@ -117,7 +120,8 @@ export class SendFiring {
       return;
     }
     const ledger = ledgers.get(send.userId) ?? [];
-    const verdict = decideSend({ campaign, profile, now, settings, ledger, suppressions });
+    const input: SendInput = { campaign, profile, now, settings, ledger, suppressions };
+    const verdict = send.fallback ? decideFallbackSend(input, send.fallback) : decideSend(input);
     const scheduledFor = verdict.outcome === 'deferred_window' ? verdict.scheduledFor : null;
     outcome.decisions.push({ ...base, campaignVersion: campaign.version, outcome: verdict.outcome, reason: verdict.reason, scheduledFor });
     if (verdict.outcome === 'deferred_window') {
@@ -141,12 +145,26 @@ export class SendFiring {
     }
     if (verdict.outcome !== 'sent') return;
     if (measured) outcome.attributions.push({ ...attribution, group: 'treated' });
-    const entry = { campaignId: campaign.id, channel: verdict.channel, category: campaign.category, sentAt: now };
+    const entry = { campaignId: campaign.id, channel: verdict.channel, category: campaign.category, sentAt: now, sendId: send.sendId };
     // Later sends in this batch for the same user count this one against their caps.
     ledgers.set(send.userId, [...ledger, entry]);
     outcome.sent.push({ ...entry, userId: send.userId, sendId: send.sendId });
     outcome.touches.push({ userId: send.userId, campaignId: campaign.id, at: now });
-    outcome.requests.push(sendRequestFor(send, campaign, profile, verdict.channel, verdict.to, now));
+    const request = sendRequestFor(send, campaign, profile, verdict.channel, verdict.to, now);
+    outcome.requests.push(request);
+    const fallback = waitingFallbackOf(send, request);
+    if (fallback) outcome.deferred.push(fallback);
+  }
+
+  /** The users' profiles: those the caller read under the same locks, the others loaded. */
+  private async profilesOf(
+    manager: EntityManager,
+    userIds: string[],
+    known: Map<string, Profile> = new Map(),
+  ): Promise<Map<string, Profile>> {
+    const missing = userIds.filter((id) => !known.has(id));
+    if (missing.length === 0) return known;
+    return new Map([...known, ...(await loadProfiles(manager, missing))]);
   }
 
   /**

@@ -12,14 +12,15 @@ export interface LedgerRow extends LedgerEntry {
 export async function ledgerSince(manager: EntityManager, userIds: string[], since: Date): Promise<Map<string, LedgerEntry[]>> {
   const byUser = new Map<string, LedgerEntry[]>();
   if (userIds.length === 0) return byUser;
-  const rows: { user_id: string; campaign_id: string; channel: Channel; category: Category; sent_at: Date }[] = await manager.query(
-    `SELECT user_id, campaign_id, channel, category, sent_at FROM send_ledger
+  const rows: { send_id: string; user_id: string; campaign_id: string; channel: Channel; category: Category; sent_at: Date }[] =
+    await manager.query(
+      `SELECT send_id, user_id, campaign_id, channel, category, sent_at FROM send_ledger
      WHERE user_id = ANY($1::text[]) AND sent_at > $2 ORDER BY sent_at`,
-    [[...new Set(userIds)], since.toISOString()],
-  );
+      [[...new Set(userIds)], since.toISOString()],
+    );
   for (const row of rows) {
     const entries = byUser.get(row.user_id) ?? [];
-    entries.push({ campaignId: row.campaign_id, channel: row.channel, category: row.category, sentAt: row.sent_at });
+    entries.push({ campaignId: row.campaign_id, channel: row.channel, category: row.category, sentAt: row.sent_at, sendId: row.send_id });
     byUser.set(row.user_id, entries);
   }
   return byUser;

@@ -9,6 +9,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
 import { CLOCK } from '../clock';
 import { DecisionLog, type DecisionRecord } from '../decisions/decision-log';
+import { FallbackSteps } from '../fallbacks/fallback-steps.service';
 import { cancelPendingSends, pendingSendsOf, schedulePendingSends, type PendingSend } from '../timers/pending-sends';
 import { ConversionTracking } from '../conversions/conversion-tracking';
 import { JourneyProgress, type JourneyStart } from '../journeys/journey-progress.service';
@@ -45,6 +46,7 @@ export class TriggerEvaluation {
     private readonly conversions: ConversionTracking,
     private readonly journeys: JourneyProgress,
     private readonly erasureSalt: ErasureSalt,
+    private readonly fallbacks: FallbackSteps,
   ) {}
 
   async evaluate(events: EventEnvelope[]): Promise<void> {
@@ -75,9 +77,13 @@ export class TriggerEvaluation {
       await this.applyExceptions(manager, fresh, now, outcome);
       await this.applyTriggers(manager, fresh, now, outcome);
       await cancelPendingSends(manager, outcome.cancelledSendIds);
+      // Fallback chains: dispatch's word wakes a fallback step (fired below, like any due
+      // send); a message seen cancels its fallback.
+      const fallbacks = await this.fallbacks.onEvents(manager, fresh, now);
+      outcome.decisions.push(...fallbacks.decisions);
       // A send already due is fired in this transaction, under the same locks: no timer
       // row, no second transaction, no wait for the poller.
-      const dueNow = outcome.sends.filter((s) => s.dueAt <= now);
+      const dueNow = [...outcome.sends.filter((s) => s.dueAt <= now), ...fallbacks.due];
       await schedulePendingSends(
         manager,
         outcome.sends.filter((s) => s.dueAt > now),
