@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
 import { validateSettings } from './settings.schema';
 import { textIn } from './topics';
 
@@ -10,6 +13,13 @@ describe('settings topics', () => {
       ],
     });
     expect(result).toMatchObject({ ok: true, settings: { topics: [{ id: 'promotions' }, { id: 'news', label: 'News' }] } });
+  });
+
+  it('the example config/settings.yaml lists valid topics', () => {
+    const example = parse(readFileSync(path.join(__dirname, '../../../config/settings.yaml'), 'utf8'));
+    const result = validateSettings(example);
+    expect(result).toMatchObject({ ok: true });
+    expect(result.ok && result.settings.topics.map((t) => t.id)).toEqual(['promotions', 'news', 'tips']);
   });
 
   it('defaults to no topics', () => {
