@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { EventEnvelope } from './event';
-import { CATEGORIES, CHANNELS, type Category, type Channel, type Profile } from './profile';
+import { CATEGORIES, CHANNELS, PENDING_CONSENT, type Category, type Channel, type MarketingConsent, type Profile } from './profile';
 import { printableText } from './text-limits';
 
 /**
@@ -20,11 +20,16 @@ export const CONSENT_SOURCES = {
   unsubscribeLink: 'unsubscribe_link',
 } as const;
 
-/** Events a consent change publishes on `nudge.events.v1` (SPEC §9), so campaigns can trigger on them. */
+/**
+ * Events a consent change publishes on `nudge.events.v1` (SPEC §9), so campaigns can trigger on
+ * them. `consent_requested` (marketing set to `"pending"`) extends SPEC's list: rules answers it
+ * with the double opt-in confirmation message.
+ */
 export const CONSENT_EVENT_NAMES = {
   granted: 'consent_granted',
   withdrawn: 'consent_withdrawn',
   confirmed: 'consent_confirmed',
+  requested: 'consent_requested',
 } as const;
 
 const CONSENT_EVENTS: ReadonlySet<string> = new Set(Object.values(CONSENT_EVENT_NAMES));
@@ -63,12 +68,14 @@ export type ConsentProof = z.infer<typeof consentProofSchema>;
 export interface ConsentChange {
   channel: Channel;
   category: Category;
-  value: boolean;
+  value: MarketingConsent;
   at: string;
   source: string;
   ip: string | null;
   userAgent: string | null;
   textVersion: string | null;
+  /** What else proves it, when known: the reply that confirmed a double opt-in (provider, message id, sender). */
+  evidence?: string;
 }
 
 /** Where and how one batch of consent changes happened. */
@@ -76,6 +83,8 @@ export interface ConsentChangeContext {
   at: string;
   source: string;
   proof?: ConsentProof;
+  /** Proof that has no field of its own: the inbound reply (provider, message id, sender) that confirmed a double opt-in. */
+  evidence?: string;
 }
 
 /**
@@ -98,14 +107,16 @@ export function consentChangesBetween(before: Profile, after: Profile, context: 
         ip: context.proof?.ip ?? null,
         userAgent: context.proof?.userAgent ?? null,
         textVersion: context.proof?.textVersion ?? null,
+        ...(context.evidence === undefined ? {} : { evidence: context.evidence }),
       });
     }
   }
   return changes;
 }
 
-/** The event name of a consent change: withdrawn, confirmed (double opt-in), or granted. */
+/** The event name of a consent change: requested (pending double opt-in), withdrawn, confirmed (double opt-in), or granted. */
 export function consentEventName(change: Pick<ConsentChange, 'value' | 'source'>): string {
+  if (change.value === PENDING_CONSENT) return CONSENT_EVENT_NAMES.requested;
   if (!change.value) return CONSENT_EVENT_NAMES.withdrawn;
   return change.source === CONSENT_SOURCES.doubleOptIn ? CONSENT_EVENT_NAMES.confirmed : CONSENT_EVENT_NAMES.granted;
 }

@@ -30,7 +30,19 @@ export const MAX_PREFERENCE_TOPICS = JSON_FIELD_LIMITS.maxKeys;
 /** A BCP 47 language tag such as `es`, `es-ES` or `zh-Hant-TW` (`_` tolerated as separator). */
 const LOCALE = /^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$/;
 
-const consentSchema = z.object({ marketing: z.boolean().optional(), transactional: z.boolean().optional() }).strict();
+/**
+ * A marketing consent value: given, refused, or `"pending"` — asked for (a sign-up form) and
+ * waiting for the address to confirm (double opt-in). Pending is never consent.
+ */
+export type MarketingConsent = boolean | 'pending';
+/** The value of `consent.marketing` that waits for double opt-in confirmation. */
+export const PENDING_CONSENT = 'pending';
+
+const marketingConsentSchema = z.union([z.boolean(), z.literal(PENDING_CONSENT)], {
+  errorMap: () => ({ message: 'must be true, false or "pending" (double opt-in)' }),
+});
+
+const consentSchema = z.object({ marketing: marketingConsentSchema.optional(), transactional: z.boolean().optional() }).strict();
 
 const channelProfileSchema = z
   .object({
@@ -73,14 +85,14 @@ export type ProfileUpdate = z.infer<typeof profileUpdateSchema>;
 
 /** When and from where a consent value was last set: the proof of opt-in. */
 export interface ConsentRecord {
-  value: boolean;
+  value: MarketingConsent;
   at: string;
   source: string;
 }
 
 export interface ChannelProfile {
   address?: string;
-  consent: { marketing?: boolean; transactional?: boolean };
+  consent: { marketing?: MarketingConsent; transactional?: boolean };
   consentLog?: { marketing?: ConsentRecord; transactional?: ConsentRecord };
 }
 
@@ -115,7 +127,9 @@ export function emptyProfile(userId: string, at: string): Profile {
  * Merges an update into a profile (SPEC §4 "merge"): attributes and topics key by key,
  * channels field by field, `null` clears a scalar. Every consent value that changes is
  * logged with its time and source, the proof of opt-in. Throws a ValidationError when the
- * merged attributes or topics would break the limits a single update keeps.
+ * merged attributes or topics would break the limits a single update keeps. A marketing
+ * `"pending"` leaves a consent already given on the same address as it is (a sign-up form sent
+ * again must not take back a confirmed opt-in); with a new address it applies (double opt-in).
  */
 export function mergeProfile(current: Profile, update: ProfileUpdate, change: { at: string; source: string }): Profile {
   const next: Profile = structuredClone(current);
@@ -127,11 +141,13 @@ export function mergeProfile(current: Profile, update: ProfileUpdate, change: { 
   }
   for (const [channel, patch] of Object.entries(update.channels ?? {}) as [Channel, z.infer<typeof channelProfileSchema>][]) {
     const existing: ChannelProfile = next.channels[channel] ?? { consent: {} };
+    const newAddress = patch.address !== undefined && patch.address !== existing.address;
     if (patch.address !== undefined) existing.address = patch.address;
     for (const category of CATEGORIES) {
       const value = patch.consent?.[category];
       if (value === undefined || value === existing.consent[category]) continue;
-      existing.consent[category] = value;
+      if (value === PENDING_CONSENT && existing.consent[category] === true && !newAddress) continue;
+      setConsent(existing, category, value);
       existing.consentLog = { ...existing.consentLog, [category]: { value, at: change.at, source: change.source } };
     }
     next.channels[channel] = existing;
@@ -143,6 +159,12 @@ export function mergeProfile(current: Profile, update: ProfileUpdate, change: { 
   next.version = current.version + 1;
   next.updatedAt = change.at;
   return next;
+}
+
+/** Only marketing consent can be pending (the schema refuses it for transactional). */
+function setConsent(entry: ChannelProfile, category: Category, value: MarketingConsent): void {
+  if (category === 'marketing') entry.consent.marketing = value;
+  else if (typeof value === 'boolean') entry.consent.transactional = value;
 }
 
 /**

@@ -7,3 +7,4 @@ export * from './conversion-attribution';
 export * from './uplift';
 export * from './journey-run';
 export * from './fallback-decision';
+export * from './opt-in-confirmation';

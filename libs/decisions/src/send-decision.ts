@@ -1,6 +1,6 @@
 import type { CompiledCampaign } from '@nudge/campaigns';
 import { capVerdict, type LedgerEntry } from '@nudge/capping';
-import type { Category, Channel, Profile, Suppression } from '@nudge/contracts';
+import { PENDING_CONSENT, type Category, type Channel, type ChannelProfile, type Profile, type Suppression } from '@nudge/contracts';
 import type { Settings } from '@nudge/settings';
 import { isHeldOut } from './holdout';
 import { sendTimeVerdict } from './send-time';
@@ -75,7 +75,8 @@ export function decideSend({ campaign, profile, now, settings, ledger, suppressi
 /**
  * The first channel the user can receive this category of message on, or why there is none.
  * A marketing message skips a channel whose address opted out (`suppressions`) as it skips
- * one without consent; the reason names the opt-out and its date.
+ * one without consent, and one whose consent is pending double opt-in (never consent); the
+ * reason names the opt-out or the pending request and its date.
  */
 export function chooseChannel(
   channels: readonly Channel[],
@@ -84,10 +85,15 @@ export function chooseChannel(
   suppressions: AddressSuppressions = new Map(),
 ): ChannelChoice {
   const withoutConsent: Channel[] = [];
+  const pending: string[] = [];
   const optedOut: string[] = [];
   for (const channel of channels) {
     const entry = profile?.channels[channel];
     if (!entry?.address) continue;
+    if (entry.consent[category] === PENDING_CONSENT) {
+      pending.push(describePending(channel, category, entry));
+      continue;
+    }
     if (entry.consent[category] !== true) {
       withoutConsent.push(channel);
       continue;
@@ -99,11 +105,17 @@ export function chooseChannel(
     }
     return { outcome: 'sent', channel, to: entry.address, reason: `sent on ${channel}` };
   }
-  if (withoutConsent.length > 0 || optedOut.length > 0) {
+  if (withoutConsent.length > 0 || pending.length > 0 || optedOut.length > 0) {
     const noConsent = withoutConsent.length > 0 ? [`no ${category} consent on ${withoutConsent.join(', ')}`] : [];
-    return { outcome: 'no_consent', reason: [...noConsent, ...optedOut].join('; ') };
+    return { outcome: 'no_consent', reason: [...noConsent, ...pending, ...optedOut].join('; ') };
   }
   return { outcome: 'no_address', reason: `no address on ${channels.join(', ')}` };
+}
+
+/** "marketing consent on sms is pending double opt-in confirmation (since 2026-12-03T14:00:00.000Z)": pending is never consent. */
+function describePending(channel: Channel, category: Category, entry: ChannelProfile): string {
+  const since = entry.consentLog?.[category]?.at;
+  return `${category} consent on ${channel} is pending double opt-in confirmation${since === undefined ? '' : ` (since ${since})`}`;
 }
 
 /** "sms address +34600000301 opted out of marketing by STOP on 2026-12-03T14:00:00.000Z (inbound:sandbox)". */

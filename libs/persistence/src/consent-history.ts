@@ -6,6 +6,7 @@ import {
   type EventEnvelope,
   type Profile,
   MAX_CONSENT_HISTORY_PAGE_SIZE,
+  PENDING_CONSENT,
 } from '@nudge/contracts';
 import type { EntityManager } from 'typeorm';
 import { erasedUserKey, loadErasureSalt } from './erasure';
@@ -39,10 +40,11 @@ export async function appendConsentChanges(
   if (changes.length === 0) return [];
   const identity = { userId: after.userId, incarnation: await incarnationOf(manager, after.userId), version: after.version };
   const events = changes.map((change) => consentEventOf(identity, change));
+  // A pending consent is stored as value false, pending true: never consent to a reader of `value`.
   await manager.query(
-    `INSERT INTO consent_history (user_id, channel, category, value, changed_at, source, ip, user_agent, text_version, event_id)
-     SELECT $1, channel, category, value, $2::timestamptz, $3, $4, $5, $6, event_id
-     FROM unnest($7::text[], $8::text[], $9::boolean[], $10::text[]) AS c(channel, category, value, event_id)`,
+    `INSERT INTO consent_history (user_id, channel, category, value, pending, changed_at, source, ip, user_agent, text_version, event_id, evidence)
+     SELECT $1, channel, category, value, pending, $2::timestamptz, $3, $4, $5, $6, event_id, $12
+     FROM unnest($7::text[], $8::text[], $9::boolean[], $10::text[], $11::boolean[]) AS c(channel, category, value, event_id, pending)`,
     [
       after.userId,
       context.at,
@@ -52,8 +54,10 @@ export async function appendConsentChanges(
       context.proof?.textVersion ?? null,
       changes.map((c) => c.channel),
       changes.map((c) => c.category),
-      changes.map((c) => c.value),
+      changes.map((c) => c.value === true),
       events.map((e) => e.eventId),
+      changes.map((c) => c.value === PENDING_CONSENT),
+      context.evidence ?? null,
     ],
   );
   return events;
@@ -70,7 +74,7 @@ export async function readConsentHistory(
 ): Promise<ConsentHistoryPage> {
   const limit = Math.min(Math.max(page.limit, 1), MAX_CONSENT_HISTORY_PAGE_SIZE);
   const rows: ConsentHistoryRow[] = await manager.query(
-    `SELECT id::text, channel, category, value, changed_at, source, ip, user_agent, text_version, event_id
+    `SELECT id::text, channel, category, value, pending, changed_at, source, ip, user_agent, text_version, event_id, evidence
      FROM consent_history WHERE user_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint)
      ORDER BY id DESC LIMIT $3`,
     [userId, page.before ?? null, limit + 1],
@@ -95,12 +99,14 @@ interface ConsentHistoryRow {
   channel: ConsentChange['channel'];
   category: ConsentChange['category'];
   value: boolean;
+  pending: boolean;
   changed_at: Date;
   source: string;
   ip: string | null;
   user_agent: string | null;
   text_version: string | null;
   event_id: string;
+  evidence: string | null;
 }
 
 function storedChangeOf(row: ConsentHistoryRow): StoredConsentChange {
@@ -108,12 +114,13 @@ function storedChangeOf(row: ConsentHistoryRow): StoredConsentChange {
     id: row.id,
     channel: row.channel,
     category: row.category,
-    value: row.value,
+    value: row.pending ? PENDING_CONSENT : row.value,
     at: new Date(row.changed_at).toISOString(),
     source: row.source,
     ip: row.ip,
     userAgent: row.user_agent,
     textVersion: row.text_version,
     eventId: row.event_id,
+    ...(row.evidence === null ? {} : { evidence: row.evidence }),
   };
 }

@@ -14,6 +14,7 @@ import { DispatchOutbox1732540000000 } from './migrations/1732540000000-dispatch
 import { PendingReceipts1732560000000 } from './migrations/1732560000000-pending-receipts';
 import { Suppressions1732580000000 } from './migrations/1732580000000-suppressions';
 import { ConsentHistory1732600000000 } from './migrations/1732600000000-consent-history';
+import { DoubleOptIn1732620000000 } from './migrations/1732620000000-double-opt-in';
 import { WidgetTokens1732630000000 } from './migrations/1732630000000-widget-tokens';
 import { FallbackSteps1732640000000 } from './migrations/1732640000000-fallback-steps';
 
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   PendingReceipts1732560000000,
   Suppressions1732580000000,
   ConsentHistory1732600000000,
+  DoubleOptIn1732620000000,
   WidgetTokens1732630000000,
   FallbackSteps1732640000000,
 ];

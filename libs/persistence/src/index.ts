@@ -4,3 +4,4 @@ export * from './erasure';
 export * from './profile-store';
 export * from './suppression-store';
 export * from './consent-history';
+export * from './pending-opt-ins';

@@ -30,13 +30,14 @@ export class ProfileStore {
    * changes (with `change`'s time, source and proof) to the consent history in the same
    * transaction. `beforeCommit` runs with the merged profile and the changes' `consent_*`
    * events before the transaction commits (publish them there), so a failed publish leaves
-   * the stored profile and history unchanged.
+   * the stored profile and history unchanged; it also gets the profile as it was, read under
+   * the lock, to refuse a change that no longer applies (throw: nothing is written).
    */
   async merge(
     userId: string,
     update: ProfileUpdate,
     change: ConsentChangeContext,
-    beforeCommit: (profile: Profile, consentEvents: EventEnvelope[]) => Promise<void>,
+    beforeCommit: (profile: Profile, consentEvents: EventEnvelope[], previous: Profile) => Promise<void>,
   ): Promise<Profile> {
     return inTransaction(this.dataSource, async (manager) => {
       await lockUsers(manager, [userId]);
@@ -49,7 +50,7 @@ export class ProfileStore {
         [userId, merged, merged.version, change.at],
       );
       const consentEvents = await appendConsentChanges(manager, current, merged, change);
-      await beforeCommit(merged, consentEvents);
+      await beforeCommit(merged, consentEvents, current);
       return merged;
     });
   }

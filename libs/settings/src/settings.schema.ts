@@ -1,6 +1,7 @@
 import { CATEGORIES, channelSchema, issuesFromZod, type ValidationIssue } from '@nudge/contracts';
 import { countryRuleIssues, isIanaZone, isIsoDuration, durationToMillis } from '@nudge/timing';
 import { z } from 'zod';
+import { doubleOptInSchema } from './double-opt-in';
 import { providerSettingsIssues, STRICT_PROVIDER_POLICY, type ProviderSettingsPolicy } from './provider-secrets';
 import { topicsSchema } from './topics';
 import { widgetsSchema } from './widgets';
@@ -78,6 +79,7 @@ export const settingsSchema = z
       .default({}),
     providers: z.record(channelSchema, providerSettingsSchema).default({}),
     keywords: keywordRepliesSchema.default({}),
+    doubleOptIn: doubleOptInSchema.default({}),
     topics: topicsSchema.default([]),
     /** Messenger subscribe widgets by id (`/w/{widgetId}`). */
     widgets: widgetsSchema.default({}),

@@ -183,6 +183,11 @@ export const ERASURE_PLAN: readonly ErasureStep[] = [
     statement: ({ userId }) => ({ sql: 'DELETE FROM consent_history WHERE user_id = $1', parameters: [userId] }),
   },
   {
+    table: 'pending_opt_ins',
+    effect: 'deleted: the addresses the user was asked to confirm a double opt-in at',
+    statement: ({ userId }) => ({ sql: 'DELETE FROM pending_opt_ins WHERE user_id = $1', parameters: [userId] }),
+  },
+  {
     table: 'widget_tokens',
     effect: "deleted: the user's subscribe-widget codes and the chats they bound",
     statement: ({ userId }) => ({ sql: 'DELETE FROM widget_tokens WHERE user_id = $1', parameters: [userId] }),

@@ -6,6 +6,8 @@ import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CLOCK } from '../clock';
+import { OptInConfirmation } from '../double-opt-in/opt-in-confirmation.service';
+import { replyEvidence } from '../double-opt-in/pending-confirmation';
 import { toMessageView, type MessageView, type StoredMessage } from '../messages/message';
 import { MessageStore } from '../messages/message.store';
 import { afterUpdate } from '../messages/status-reports';
@@ -37,13 +39,16 @@ export interface InboundOutcome {
   resubscribed: boolean;
   /** Whether the provider had delivered this message before (same provider message id): nothing was done again. */
   duplicate: boolean;
+  /** How many profiles' pending double opt-in this YES confirmed (marketing consent now true). */
+  optInsConfirmed: number;
 }
 
 /**
  * Handles what recipients send us, one transaction per message: record it (a provider message
  * id already recorded: a redelivery, nothing more is done) → a STOP or START keyword sets the
  * opt-out of the sender's address on the channel (suppressions: every profile holding the
- * address, now and later; rules reads it at send time) and queues its confirmation → the
+ * address, now and later; rules reads it at send time) and queues its confirmation (a START
+ * such as YES first confirms the pending double opt-ins asked at that address) → the
  * newest message sent to that address becomes `replied` and `message_replied` is published
  * with the text (every reply is an event of its own, also to a message already replied).
  *
@@ -62,6 +67,7 @@ export class InboundMessagesService {
     private readonly outbox: StatusEventsOutbox,
     private readonly providers: ActiveProviders,
     private readonly readyMessages: ReadyMessagesSignal,
+    private readonly optIns: OptInConfirmation,
   ) {}
 
   async receive(inbound: InboundMessage): Promise<InboundOutcome> {
@@ -104,6 +110,9 @@ export class InboundMessagesService {
     const answered = await this.messages.latestSentTo(inbound.channel, fromAddress);
     const intent = keywordIntent(inbound.text);
     const at = receivedAt(inbound.at, now);
+    // Before the message is recorded: a failed confirmation (Kafka down) throws, the provider
+    // delivers the YES again, and it is not taken for a redelivery already handled.
+    const confirmed = intent === 'start' ? await this.confirmOptIns(inbound, fromAddress, at) : [];
     const outcome = await inTransaction(this.dataSource, async (manager) => {
       const inboundId = await this.inbound.record(manager, {
         provider: inbound.provider,
@@ -128,7 +137,18 @@ export class InboundMessagesService {
       unsubscribed: intent === 'stop',
       resubscribed: intent === 'start',
       duplicate: outcome.duplicate,
+      optInsConfirmed: confirmed.length,
     };
+  }
+
+  /**
+   * A YES (any START keyword) confirms the double opt-in of every profile asked to confirm at
+   * this address on this channel whose marketing consent is still pending; with none pending
+   * it is only the START it always was. Confirming again is nothing (no longer pending).
+   */
+  private confirmOptIns(inbound: InboundMessage, fromAddress: string, at: string): Promise<string[]> {
+    const evidence = replyEvidence({ ...inbound, from: fromAddress });
+    return this.optIns.confirmAddress(inbound.channel, suppressionAddress(inbound.channel, fromAddress), { at, evidence });
   }
 
   /** Sets the address's opt-out and queues the confirmation; answers whether one was queued. */

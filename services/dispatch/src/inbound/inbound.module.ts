@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DoubleOptInModule } from '../double-opt-in/double-opt-in.module';
 import { MessagesModule } from '../messages/messages.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { SendingModule } from '../sending/sending.module';
@@ -12,7 +13,7 @@ import { SuppressionsController } from './suppressions.controller';
  * profile, an unsubscribe link, is the recipient-links module's.)
  */
 @Module({
-  imports: [MessagesModule, ProvidersModule, SendingModule],
+  imports: [MessagesModule, ProvidersModule, SendingModule, DoubleOptInModule],
   controllers: [SuppressionsController],
   providers: [InboundMessagesStore, InboundMessagesService],
   exports: [InboundMessagesService, InboundMessagesStore],

@@ -13,6 +13,7 @@ import { MessageStore } from '../messages/message.store';
 import type { StatusChange } from '../messages/status-change';
 import { StatusEventsOutbox } from '../outbox/status-events.outbox';
 import { ActiveProviders } from '../providers/active-providers';
+import { confirmLinksFrom } from '../double-opt-in/confirm-links';
 import { recipientLinksFrom } from '../recipient-links/recipient-links';
 import { ReadyMessagesSignal } from '../sending/ready-messages.signal';
 import { DroppedSendsStore } from './dropped-sends.store';
@@ -43,7 +44,11 @@ export class IntakeService {
     private readonly droppedSends: DroppedSendsStore,
     @InjectPinoLogger('intake') private readonly logger: PinoLogger,
   ) {
-    this.composer = new MessageComposer({ publicUrl: config.PUBLIC_URL, recipientLinks: recipientLinksFrom(config) });
+    this.composer = new MessageComposer({
+      publicUrl: config.PUBLIC_URL,
+      recipientLinks: recipientLinksFrom(config),
+      confirmLinks: confirmLinksFrom(config),
+    });
   }
 
   /** Answers the records that can never become a message (they go to the DLQ). */

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { countSmsSegments, type ChannelProvider } from '@nudge/channels';
 import type { SendRequest } from '@nudge/contracts';
+import { DOUBLE_OPT_IN_CAMPAIGN } from '@nudge/settings';
 import { renderTemplate, TemplateCache, TemplateError } from '@nudge/templates';
 import { MessageLinks, newLinkCode } from '../links/message-links';
 import type { NewMessage } from '../messages/message';
+import type { ConfirmLinks } from '../double-opt-in/confirm-links';
 import type { RecipientLinks } from '../recipient-links/recipient-links';
 import { recipientAddress } from './recipient-address';
 
@@ -20,6 +22,8 @@ export interface ComposerOptions {
   templates?: TemplateCache;
   /** Makes `{{ unsubscribe_url }}`; absent or off (no NUDGE_LINK_SECRET): the variable is missing. */
   recipientLinks?: RecipientLinks;
+  /** Makes `{{ confirm_url }}` in double opt-in confirmations; absent or off: the variable is missing. */
+  confirmLinks?: ConfirmLinks;
 }
 
 /**
@@ -54,7 +58,8 @@ export class MessageComposer {
     const links = new MessageLinks(this.options.publicUrl, { medium: request.channel, campaign: request.campaignId }, this.newLinkCode);
     let rendered: { text: string; missingVariables: string[] };
     try {
-      rendered = await renderTemplate(this.templates.get(request.message.body), this.scopeOf(request, base.id), { track: links.track });
+      const scope = { ...this.scopeOf(request, base.id), ...this.confirmUrlOf(request, base.id) };
+      rendered = await renderTemplate(this.templates.get(request.message.body), scope, { track: links.track });
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       return { message: failed(`template error: ${error.message}`), missingVariables: [] };
@@ -72,6 +77,18 @@ export class MessageComposer {
       message: { ...base, body: text, segments, links: links.links, status: 'queued', failureReason: null },
       missingVariables,
     };
+  }
+
+  /** `{{ confirm_url }}`: only a double opt-in confirmation (campaign `double-opt-in`) carries the link that confirms it. */
+  private confirmUrlOf(request: SendRequest, messageId: string): { confirm_url?: string } {
+    if (request.campaignId !== DOUBLE_OPT_IN_CAMPAIGN) return {};
+    const confirm = this.options.confirmLinks?.link({
+      id: messageId,
+      userId: request.userId,
+      channel: request.channel,
+      decidedAt: request.decidedAt,
+    });
+    return confirm === undefined ? {} : { confirm_url: confirm.url };
   }
 
   /** The request's scope and the message's recipient links. */

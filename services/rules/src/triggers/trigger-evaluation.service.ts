@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CompiledCampaign } from '@nudge/campaigns';
 import { deriveSendId, MAIN_STEP, type EventEnvelope, type Profile } from '@nudge/contracts';
-import { decideTrigger, findCancellation, type ExceptionEvent } from '@nudge/decisions';
+import { decideTrigger, findCancellation, isOptInRequest, type ExceptionEvent } from '@nudge/decisions';
 import { ErasureSalt, erasuresOf, eventsAfterErasure, inTransaction, loadProfiles, lockUsers } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
@@ -9,6 +9,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
 import { CLOCK } from '../clock';
 import { DecisionLog, type DecisionRecord } from '../decisions/decision-log';
+import { OptInConfirmations } from '../double-opt-in/opt-in-confirmations';
 import { FallbackSteps } from '../fallbacks/fallback-steps.service';
 import { cancelPendingSends, pendingSendsOf, schedulePendingSends, type PendingSend } from '../timers/pending-sends';
 import { ConversionTracking } from '../conversions/conversion-tracking';
@@ -46,12 +47,13 @@ export class TriggerEvaluation {
     private readonly conversions: ConversionTracking,
     private readonly journeys: JourneyProgress,
     private readonly erasureSalt: ErasureSalt,
+    private readonly optIns: OptInConfirmations,
     private readonly fallbacks: FallbackSteps,
   ) {}
 
   async evaluate(events: EventEnvelope[]): Promise<void> {
     const index = this.catalog.index;
-    const relevant = uniqueById(events.filter((e) => index.isRelevantEvent(e)));
+    const relevant = uniqueById(events.filter((e) => index.isRelevantEvent(e) || isOptInRequest(e)));
     if (relevant.length === 0) return;
     const salt = await this.erasureSalt.get();
     const { decisions } = await inTransaction(this.dataSource, async (manager) => {
@@ -90,7 +92,12 @@ export class TriggerEvaluation {
       );
       // Journeys: runs remember their messages' statuses, end on exceptions, move on awaited
       // events; new runs start and take their first steps now.
-      const decided = [...outcome.decisions, ...(await this.journeys.onEvents(manager, fresh, outcome.journeyStarts, now))];
+      const decided = [
+        ...outcome.decisions,
+        ...(await this.journeys.onEvents(manager, fresh, outcome.journeyStarts, now)),
+        // Double opt-in: a marketing consent set to "pending" gets its confirmation message.
+        ...(await this.optIns.decide(manager, fresh.filter(isOptInRequest), now)),
+      ];
       await this.decisions.record(manager, decided);
       // The batch's touches go with the firing's: one write per (user, campaign).
       const fired = await this.firing.fire(manager, dueNow, now, { profiles: outcome.profiles, touches: outcome.touches });

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { eventEnvelopeSchemaFor, type EventEnvelope } from '@nudge/contracts';
+import { isOptInRequest } from '@nudge/decisions';
 import { coalescing, startBatchConsumer, type JsonProducer, type RunningConsumer, type TopicNames } from '@nudge/kafka';
 import { KAFKA, PRODUCER, ServiceMetrics, TOPICS } from '@nudge/service-runtime';
 import type { Kafka } from 'kafkajs';
@@ -39,7 +40,7 @@ export class TriggerConsumer implements OnApplicationBootstrap, BeforeApplicatio
       wants: (value) => {
         // A record with no name is malformed: let validation dead-letter it.
         const name = (value as { name?: unknown } | null)?.name;
-        return typeof name !== 'string' || this.catalog.index.isRelevant(name);
+        return typeof name !== 'string' || this.catalog.index.isRelevant(name) || isOptInRequest({ name });
       },
       deadLetters: this.producer,
       logger: this.logger,

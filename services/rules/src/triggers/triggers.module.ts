@@ -6,6 +6,7 @@ import { CampaignsModule } from '../campaigns/campaigns.module';
 import { JourneysModule } from '../journeys/journeys.module';
 import { TimersModule } from '../timers/timers.module';
 import { ConversionTracking } from '../conversions/conversion-tracking';
+import { OptInConfirmations } from '../double-opt-in/opt-in-confirmations';
 import { TriggerConsumer } from './trigger.consumer';
 import { TriggerEvaluation } from './trigger-evaluation.service';
 
@@ -15,6 +16,7 @@ import { TriggerEvaluation } from './trigger-evaluation.service';
     TriggerEvaluation,
     TriggerConsumer,
     ConversionTracking,
+    OptInConfirmations,
     { provide: ErasureSalt, inject: [DATA_SOURCE], useFactory: (dataSource: DataSource) => new ErasureSalt(dataSource) },
   ],
 })

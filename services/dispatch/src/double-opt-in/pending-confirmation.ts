@@ -1,0 +1,27 @@
+import { PENDING_CONSENT, type Channel, type Profile } from '@nudge/contracts';
+
+/**
+ * Whether the profile's marketing consent on the channel waits for a double opt-in confirmation
+ * — read under the user's lock just before confirming it: a consent refused, withdrawn or given
+ * meanwhile is not overwritten by a late YES or an old link.
+ */
+export function isPendingOn(profile: Profile | null, channel: Channel): boolean {
+  return profile?.channels[channel]?.consent.marketing === PENDING_CONSENT;
+}
+
+/** The proof of a confirmation by reply: which provider brought it, its message id, who sent what. */
+export function replyEvidence(reply: {
+  provider: string;
+  channel: Channel;
+  from: string;
+  text: string;
+  providerMessageId?: string;
+}): string {
+  const id = reply.providerMessageId === undefined ? '' : `, message ${reply.providerMessageId}`;
+  return `${reply.channel} reply "${reply.text.trim().slice(0, 40)}" from ${reply.from} (inbound:${reply.provider}${id})`;
+}
+
+/** The proof of a confirmation by link: the message that carried it. */
+export function linkEvidence(messageId: string | undefined): string {
+  return messageId === undefined ? 'confirmation link' : `confirmation link of message ${messageId}`;
+}
