@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { senderAddress, type ChannelSubscription } from '@nudge/channels';
-import { CONSENT_SOURCES, type ProfileUpdate } from '@nudge/contracts';
+import { CONSENT_SOURCES, ServiceUnavailableError, type ProfileUpdate } from '@nudge/contracts';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
 import { ProfileStore } from '@nudge/persistence';
 import { DATA_SOURCE, PRODUCER, TOPICS } from '@nudge/service-runtime';
@@ -22,6 +22,8 @@ import { WidgetTokensStore } from './widget-tokens.store';
  * lock with source `widget` and the widget's consent text version in the history, the profile
  * and its `consent_granted` published before the change commits — so a campaign can trigger on
  * it. An anonymous visitor's code creates their profile. A refused code binds nothing (logged).
+ * A change not recorded (Kafka or Postgres down) answers 503 so the provider delivers again: the
+ * chat's claim stays, and the redelivery records it.
  */
 @Injectable()
 export class WidgetSubscriptions {
@@ -65,7 +67,12 @@ export class WidgetSubscriptions {
       );
       return false;
     }
-    await this.grantConsent(verdict.row, channel, address, now);
+    try {
+      await this.grantConsent(verdict.row, channel, address, now);
+    } catch (error) {
+      this.logger.error({ err: error, provider, channel, codeId: code.id, userId: verdict.row.userId }, 'widget subscription not recorded');
+      throw new ServiceUnavailableError('the subscription could not be recorded now; deliver the webhook again', { cause: error });
+    }
     await this.tokens.markBound(code.id, channel);
     this.logger.info(
       { provider, channel, event, widgetId: verdict.row.widgetId, userId: verdict.row.userId },
