@@ -73,6 +73,8 @@ describe('what a route demands', () => {
     ['GET', '/c/:code', 'public'],
     ['GET', '/u/:token', 'public'],
     ['POST', '/u/:token', 'public'],
+    ['GET', '/p/:token', 'public'],
+    ['POST', '/p/:token', 'public'],
     ['GET', '/w/:widgetId', 'public'],
     ['GET', '/w/:widgetId/embed.js', 'public'],
     ['POST', '/w/:widgetId', 'admin'],

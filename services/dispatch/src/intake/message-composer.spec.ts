@@ -198,4 +198,30 @@ describe('MessageComposer', () => {
       expect(missingVariables).toEqual(['unsubscribe_url']);
     });
   });
+
+  describe('{{ preferences_url }}', () => {
+    const secret = 'link-secret-0123456789abcdef';
+    const links = new RecipientLinks({ secrets: [secret], publicUrl: 'https://nudge.example', ttlDays: 30 });
+
+    it('renders the message’s signed preference centre link, a token of its own purpose', async () => {
+      const composer = new MessageComposer({ publicUrl: 'https://nudge.example/', recipientLinks: links });
+      const request = aSendRequest({ body: 'Choose: {{ preferences_url }}' });
+      const { message, missingVariables } = await composer.compose(request, sandbox);
+      expect(missingVariables).toEqual([]);
+      const link = links.preferencesLink({ id: message.id, userId: 'u1', channel: 'sms', decidedAt: request.decidedAt });
+      expect(message.body).toBe(`Choose: ${link?.url}`);
+      const token = /\/p\/(\S+)$/.exec(message.body ?? '')?.[1] ?? '';
+      expect(verifyRecipientToken([secret], token, 'preferences', new Date('2026-11-24T10:00:00Z'))).toMatchObject({ ok: true });
+    });
+
+    it('without links the variable is missing, rendered empty and named', async () => {
+      const off = new MessageComposer({
+        publicUrl: 'https://nudge.example/',
+        recipientLinks: new RecipientLinks({ secrets: [], publicUrl: 'https://nudge.example/', ttlDays: 30 }),
+      });
+      const { message, missingVariables } = await off.compose(aSendRequest({ body: 'Choose: {{ preferences_url }}' }), sandbox);
+      expect(message.body).toBe('Choose: ');
+      expect(missingVariables).toEqual(['preferences_url']);
+    });
+  });
 });

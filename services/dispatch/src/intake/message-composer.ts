@@ -20,7 +20,7 @@ export interface ComposerOptions {
   publicUrl: string;
   newLinkCode?: () => string;
   templates?: TemplateCache;
-  /** Makes `{{ unsubscribe_url }}`; absent or off (no NUDGE_LINK_SECRET): the variable is missing. */
+  /** Makes `{{ unsubscribe_url }}` and `{{ preferences_url }}`; absent or off (no NUDGE_LINK_SECRET): the variables are missing. */
   recipientLinks?: RecipientLinks;
   /** Makes `{{ confirm_url }}` in double opt-in confirmations; absent or off: the variable is missing. */
   confirmLinks?: ConfirmLinks;
@@ -29,8 +29,8 @@ export interface ComposerOptions {
 /**
  * Turns a send request into the message to store: the recipient's address checked (phone
  * numbers in E.164), the body rendered with the request's scope (each template source
- * compiled once; `| track` links made for this message; `{{ unsubscribe_url }}` the message's
- * signed unsubscribe link, on every channel and category), its length checked against the
+ * compiled once; `| track` links made for this message; `{{ unsubscribe_url }}` and
+ * `{{ preferences_url }}` the message's signed recipient links, on every channel and category), its length checked against the
  * provider's, SMS segments counted. What can never be sent (a bad number, a template
  * error, a body too long) makes a `failed` message carrying the reason, never a retry.
  */
@@ -92,13 +92,14 @@ export class MessageComposer {
   }
 
   /** The request's scope and the message's recipient links. */
-  private scopeOf(request: SendRequest, messageId: string): SendRequest['scope'] & { unsubscribe_url?: string } {
-    const unsubscribe = this.options.recipientLinks?.unsubscribeLink({
-      id: messageId,
-      userId: request.userId,
-      channel: request.channel,
-      decidedAt: request.decidedAt,
-    });
-    return unsubscribe === undefined ? request.scope : { ...request.scope, unsubscribe_url: unsubscribe.url };
+  private scopeOf(request: SendRequest, messageId: string): SendRequest['scope'] & { unsubscribe_url?: string; preferences_url?: string } {
+    const linked = { id: messageId, userId: request.userId, channel: request.channel, decidedAt: request.decidedAt };
+    const unsubscribe = this.options.recipientLinks?.unsubscribeLink(linked);
+    const preferences = this.options.recipientLinks?.preferencesLink(linked);
+    return {
+      ...request.scope,
+      ...(unsubscribe === undefined ? {} : { unsubscribe_url: unsubscribe.url }),
+      ...(preferences === undefined ? {} : { preferences_url: preferences.url }),
+    };
   }
 }

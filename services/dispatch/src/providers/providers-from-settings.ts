@@ -7,7 +7,13 @@ import {
   type RateLimit,
 } from '@nudge/channels';
 import { CHANNELS, type Channel } from '@nudge/contracts';
-import { validateSettings, type KeywordReplies, type ProviderSettingsPolicy, type WidgetsSettings } from '@nudge/settings';
+import {
+  validateSettings,
+  type KeywordReplies,
+  type ProviderSettingsPolicy,
+  type TopicSettings,
+  type WidgetsSettings,
+} from '@nudge/settings';
 import type { UnknownOutcomePolicy } from '../sending/unknown-outcomes';
 
 /** In-app has no external provider: channel `inapp` files into dispatch's own inbox unless settings name another. */
@@ -34,6 +40,8 @@ export interface ProvidersInForce {
   channelProviders: { channel: Channel; provider: string }[];
   /** The confirmations STOP and START get (`keywords`), of the same settings version. */
   keywordReplies: KeywordReplies;
+  /** The preference centre's topics (`topics`), of the same settings version. */
+  topics: TopicSettings[];
   /** The messenger subscribe widgets (`widgets`), of the same settings version. */
   widgets: WidgetsSettings;
 }
@@ -82,6 +90,7 @@ export function providersFromSettings(
     unknownOutcomes,
     channelProviders,
     keywordReplies: parsed.settings.keywords,
+    topics: parsed.settings.topics,
     widgets: parsed.settings.widgets,
   };
 }

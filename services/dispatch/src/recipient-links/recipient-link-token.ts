@@ -4,9 +4,9 @@ import { sameSecret } from '@nudge/service-runtime';
 
 /**
  * What a recipient link lets its holder do. Each purpose is its own token: an unsubscribe
- * link's token opens nothing else (the preference page's will be `preferences`).
+ * link's token opens nothing else, nor does the preference page's (`preferences`).
  */
-export const LINK_PURPOSES = ['unsubscribe', 'confirm'] as const;
+export const LINK_PURPOSES = ['unsubscribe', 'preferences', 'confirm'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 /** What a recipient link's token vouches for: who, on which channel, from which message, until when. */

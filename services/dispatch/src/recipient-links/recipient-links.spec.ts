@@ -38,10 +38,22 @@ describe('recipient links from the config', () => {
     });
   });
 
+  it('the preference centre link is /p/{token}; its token opens no unsubscribe page, and the reverse', () => {
+    const links = linksWith({ NUDGE_LINK_SECRET: 'first-secret-0123456789' });
+    const now = new Date('2026-11-24T00:00:00Z');
+    const preferences = links.preferencesLink(message)!;
+    const unsubscribe = links.unsubscribeLink(message)!;
+    expect(preferences.url).toBe(`https://nudge.example/p/${preferences.token}`);
+    expect(links.verifyPreferences(preferences.token, now)).toMatchObject({ ok: true, claims: { purpose: 'preferences', userId: 'ana' } });
+    expect(links.verifyUnsubscribe(preferences.token, now)).toEqual({ ok: false, reason: 'invalid' });
+    expect(links.verifyPreferences(unsubscribe.token, now)).toEqual({ ok: false, reason: 'invalid' });
+  });
+
   it('without NUDGE_LINK_SECRET there are no links, and no token is accepted', () => {
     const off = linksWith({});
     expect(off.enabled).toBe(false);
     expect(off.unsubscribeLink(message)).toBeUndefined();
+    expect(off.preferencesLink(message)).toBeUndefined();
   });
 
   it('refuses a short secret without showing it', () => {

@@ -1,22 +1,21 @@
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Req, Res } from '@nestjs/common';
+import { consentProofOf } from '@nudge/contracts';
 import { Public } from '@nudge/service-runtime';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { pageLanguageOf, type PageLanguage } from './page-language';
+import type { TokenVerdict } from './recipient-link-token';
+import { linkRefusalPage } from './recipient-page';
+import { requestOriginOf, sendRecipientPage } from './recipient-page-response';
 import { UNSUBSCRIBE_PATH } from './recipient-links';
-import { RecipientUnsubscribe, type UnsubscribeOutcome } from './recipient-unsubscribe.service';
-import {
-  confirmPage,
-  EXPIRED_LINK_PAGE,
-  INVALID_LINK_PAGE,
-  UNAVAILABLE_PAGE,
-  unsubscribedPage,
-  type UnsubscribePage,
-} from './unsubscribe-pages';
+import { RecipientUnsubscribe } from './recipient-unsubscribe.service';
+import { confirmPage, unsubscribedPage } from './unsubscribe-pages';
 
 /**
  * `/u/{token}`: a message's unsubscribe link (`{{ unsubscribe_url }}`, List-Unsubscribe). No
  * API key, no cookie, no login: the signed token is the credential. GET shows a page whose
  * button POSTs; POST unsubscribes — a mail client's one-click POST (RFC 8058, body
- * `List-Unsubscribe=One-Click`) and that button alike.
+ * `List-Unsubscribe=One-Click`) and that button alike, with the request's IP and user agent as
+ * proof. Pages speak the profile's language (else the browser's, else English).
  */
 @Controller(UNSUBSCRIBE_PATH)
 @Public()
@@ -24,15 +23,35 @@ export class UnsubscribeController {
   constructor(private readonly unsubscribe: RecipientUnsubscribe) {}
 
   @Get(':token')
-  show(@Param('token') token: string, @Res() response: Response): void {
+  async show(
+    @Param('token') token: string,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
     const verdict = this.unsubscribe.check(token);
-    send(response, verdict.ok ? confirmPage(verdict.claims.channel) : refusal(verdict));
+    const language = await this.languageOf(verdict, acceptLanguage);
+    sendRecipientPage(response, verdict.ok ? confirmPage(verdict.claims.channel, language) : linkRefusalPage(verdict.reason, language));
   }
 
   @Post(':token')
-  async apply(@Param('token') token: string, @Body() body: unknown, @Res() response: Response): Promise<void> {
-    const outcome = await this.unsubscribe.unsubscribe(token, isOneClick(body) ? 'one_click' : 'unsubscribe_link');
-    send(response, outcome.ok ? unsubscribedPage(outcome.channel) : refusal(outcome));
+  async apply(
+    @Param('token') token: string,
+    @Body() body: unknown,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const source = isOneClick(body) ? 'one_click' : 'unsubscribe_link';
+    const outcome = await this.unsubscribe.unsubscribe(token, source, consentProofOf({}, requestOriginOf(request)));
+    const language = await this.languageOf(this.unsubscribe.check(token), acceptLanguage);
+    sendRecipientPage(response, outcome.ok ? unsubscribedPage(outcome.channel, language) : linkRefusalPage(outcome.reason, language));
+  }
+
+  /** The profile's language for a valid link (a profile that cannot be read now: the browser's). */
+  private async languageOf(verdict: TokenVerdict, acceptLanguage: string | undefined): Promise<PageLanguage> {
+    if (!verdict.ok) return pageLanguageOf(undefined, acceptLanguage);
+    const profile = await this.unsubscribe.profileOf(verdict.claims.userId).catch(() => null);
+    return pageLanguageOf(profile?.locale, acceptLanguage);
   }
 }
 
@@ -44,26 +63,4 @@ function isOneClick(body: unknown): boolean {
     !Buffer.isBuffer(body) &&
     (body as Record<string, unknown>)['List-Unsubscribe'] === 'One-Click'
   );
-}
-
-function refusal(outcome: Extract<UnsubscribeOutcome, { ok: false }>): UnsubscribePage {
-  if (outcome.reason === 'expired') return EXPIRED_LINK_PAGE;
-  if (outcome.reason === 'unavailable') return UNAVAILABLE_PAGE;
-  return INVALID_LINK_PAGE;
-}
-
-/**
- * The page, never cached or framed, and never telling the next site the link (the token is
- * in the URL): no Referer, no index.
- */
-function send(response: Response, page: UnsubscribePage): void {
-  response.setHeader('cache-control', 'no-store');
-  response.setHeader('referrer-policy', 'no-referrer');
-  response.setHeader('x-robots-tag', 'noindex');
-  response.setHeader(
-    'content-security-policy',
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-  );
-  if (page.status === 503) response.setHeader('retry-after', '60');
-  response.status(page.status).type('html').send(page.html);
 }
