@@ -52,13 +52,15 @@ describe('dispatch: who may call which route', () => {
 
   afterAll(() => dispatch?.stop());
 
-  it('finds the routes in the router: public ones are health, metrics, tracked links, unsubscribe links and widget pages; inbox routes take a user token', () => {
+  it('finds the routes in the router: public ones are health, metrics, tracked links, unsubscribe links, preference centres and widget pages; inbox routes take a user token', () => {
     expect(routes.filter((r) => r.public).map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /health',
       'GET /metrics',
       'GET /c/:code',
       'GET /u/:token',
       'POST /u/:token',
+      'GET /p/:token',
+      'POST /p/:token',
       'GET /w/:widgetId',
       'GET /w/:widgetId/embed.js',
     ]);
@@ -81,6 +83,8 @@ describe('dispatch: who may call which route', () => {
     expect((await rawRequest(url, 'GET', '/c/unknown-code')).status).toBe(404);
     expect((await rawRequest(url, 'GET', '/u/not-a-token')).status).toBe(400);
     expect((await rawRequest(url, 'POST', '/u/not-a-token')).status).toBe(400);
+    expect((await rawRequest(url, 'GET', '/p/not-a-token')).status).toBe(400);
+    expect((await rawRequest(url, 'POST', '/p/not-a-token')).status).toBe(400);
     expect((await rawRequest(url, 'GET', '/w/no-such-widget')).status).toBe(404);
     expect((await rawRequest(url, 'GET', '/w/no-such-widget/embed.js')).status).toBe(404);
   });
