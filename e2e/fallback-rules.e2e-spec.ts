@@ -105,6 +105,22 @@ describe('fallbacks decided by rules', () => {
     expect((await messagesOf('fr-read')).map((m) => m.channel)).toEqual(['whatsapp']);
   });
 
+  it('falls back at once from a WhatsApp message that failed as it was stored', async () => {
+    clock.set('2026-11-28T11:00:00.000Z'); // Saturday 12:00 in Madrid
+    const profile = aMadridProfile('+34600000504');
+    profile.channels.whatsapp.address = '12'; // no number: the message is failed when dispatch stores it
+    expect((await stack.client('ingest').put('/v1/users/fr-failed', profile)).status).toBe(200);
+    const event = { userId: 'fr-failed', name: 'offer_ready', timestamp: clock.now().toISOString() };
+    expect((await stack.client('ingest').post('/v1/events', event)).status).toBe(202);
+    const sent = await fallbackDecision('fr-failed', 'sent');
+    expect(sent.reason).toBe('fallback after whatsapp failed: sent on sms');
+    const channels = await eventually(async () => {
+      const items = await messagesOf('fr-failed');
+      return items.length === 2 ? items.map((m) => `${m.channel}:${m.status === 'failed' ? 'failed' : 'ok'}`).sort() : undefined;
+    });
+    expect(channels).toEqual(['sms:ok', 'whatsapp:failed']);
+  });
+
   it('logs no_consent when the user cannot receive the fallback channel, and sends nothing', async () => {
     clock.set('2026-11-28T10:00:00.000Z'); // Saturday 11:00 in Madrid: inside the window
     await whatsAppDelivered('fr-no-sms', '+34600000503', false);

@@ -9,7 +9,7 @@ import { idSchema, printableText } from './text-limits';
  * The event dispatch publishes on `nudge.events.v1` when a message of a fallback chain reached
  * its fallback time (or failed, or expired): what it saw, never what to do. Rules decides the
  * fallback send from it like any send (consent, suppressions, window, country rules, caps).
- * An extension of SPEC §2's list of events; no campaign may trigger on it.
+ * An extension of SPEC §2's list of the events dispatch publishes.
  */
 export const FALLBACK_DUE_EVENT = 'fallback_due';
 

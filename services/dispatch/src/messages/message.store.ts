@@ -145,10 +145,12 @@ export class MessageStore {
          SELECT n.id, n.send_id, n.campaign_id, n.campaign_version, n.step_id, n.user_id, n.trigger_event_id, n.channel, n.provider,
            n.recipient, n.body, n.segments, n.status, jsonb_build_array(jsonb_build_object('status', n.status, 'at', $2::text)),
            n.failure_reason, 0, CASE WHEN n.status = 'queued' THEN now() END, n.request, $2::text::timestamptz, $2::text::timestamptz,
-           -- A fallback chain waits \`after\` (ISO-8601, which Postgres reads as an interval) for a read.
+           -- A fallback chain waits \`after\` (ISO-8601, which Postgres reads as an interval) for a read;
+           -- a message failed as it was stored (a body too long for the channel…) falls back at once.
            COALESCE(n.request->'fallback'->'channels', '[]'::jsonb),
-           CASE WHEN n.status = 'queued' AND n.request ? 'fallback'
-             THEN $2::text::timestamptz + (n.request->'fallback'->>'after')::interval END
+           CASE WHEN n.request ? 'fallback' AND n.status = 'queued'
+             THEN $2::text::timestamptz + (n.request->'fallback'->>'after')::interval
+             WHEN n.request ? 'fallback' THEN $2::text::timestamptz END
          FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id uuid, send_id text, campaign_id text, campaign_version int,
              step_id text, user_id text, trigger_event_id text, channel text, provider text, recipient text, body text,
              segments int, status text, failure_reason text, request jsonb)) WITH ORDINALITY
