@@ -144,4 +144,45 @@ describe('double opt-in, end to end', () => {
     expect(await messagesOf('doi-2', 'double-opt-in')).toHaveLength(1);
     expect((await ingest().get('/v1/users/doi-2')).body.channels.sms.consent.marketing).toBe('pending');
   });
+
+  it('e-mail: the link opens a page (GET changes nothing), a tampered token is refused, the button confirms with IP and user agent', async () => {
+    expect((await signUp('doi-3', { email: { address: 'doi-3@example.com', consent: { marketing: 'pending' } } })).status).toBe(200);
+    const confirmation = await confirmationOf('doi-3');
+    const url = /https:\/\/nudge\.example\/o\/[A-Za-z0-9_.-]+/.exec(confirmation.body)?.[0] ?? '';
+    expect(url).not.toBe('');
+    const direct = url.replace(PUBLIC_URL, stack.url('dispatch'));
+    const pending = async () => (await ingest().get('/v1/users/doi-3')).body.channels.email.consent.marketing;
+
+    const page = await fetch(direct);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form method="post">');
+    expect(await pending()).toBe('pending');
+
+    const tampered = await fetch(`${direct.slice(0, -2)}xx`, { method: 'POST' });
+    expect(tampered.status).toBe(400);
+    expect(await pending()).toBe('pending');
+
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-forwarded-for': '203.0.113.9',
+      'user-agent': 'Mozilla/5.0 (optin)',
+    };
+    const confirmed = await fetch(direct, { method: 'POST', headers, body: 'confirm=subscribe' });
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain('Thank you, you are subscribed');
+    expect(await pending()).toBe(true);
+    const [change] = await consentHistory('doi-3');
+    expect(change).toMatchObject({
+      channel: 'email',
+      value: true,
+      source: 'double_opt_in',
+      ip: '203.0.113.9',
+      userAgent: 'Mozilla/5.0 (optin)',
+      evidence: `confirmation link of message ${confirmation.id}`,
+    });
+
+    const again = await fetch(direct, { method: 'POST', headers, body: 'confirm=subscribe' });
+    expect(await again.text()).toContain('Nothing to confirm');
+    expect(await consentHistory('doi-3')).toHaveLength(2);
+  });
 });

@@ -5,8 +5,8 @@ import type { HttpRoute } from './routes';
  * What a route demands of its caller, as issue 10 and SPEC §9 state it — written here
  * independently of the services' own markings, so a route marked public by mistake shows
  * up as unauthorised answers rather than passing because it says so.
- * - `public`: anyone (`/health`, `/metrics`, `/c/{code}`, recipient pages `/u/{token}` and the
- *   preference centre `/p/{token}`, whose
+ * - `public`: anyone (`/health`, `/metrics`, `/c/{code}`, recipient pages `/u/{token}`, the
+ *   preference centre `/p/{token}` and the double opt-in confirmation `/o/{token}`, whose
  *   signed token is the credential, and subscribe widget pages `/w/{widgetId}` with their
  *   `embed.js`, which grant nothing by themselves).
  * - `signed`: a provider's signature, or the admin key (provider webhooks).
@@ -38,6 +38,7 @@ const PUBLIC: RegExp[] = [
   /^GET \/metrics$/,
   /^GET \/c\/:[^/]+$/,
   /^(GET|POST) \/u\/:[^/]+$/,
+  /^(GET|POST) \/o\/:[^/]+$/,
   /^(GET|POST) \/p\/:[^/]+$/,
   /^GET \/w\/:[^/]+(\/embed\.js)?$/,
 ];

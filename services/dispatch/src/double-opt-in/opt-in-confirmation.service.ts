@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONSENT_SOURCES, type Channel, type ConsentProof, type ProfileUpdate } from '@nudge/contracts';
+import { CONSENT_SOURCES, type Channel, type ConsentProof, type Profile, type ProfileUpdate } from '@nudge/contracts';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
 import { pendingOptInsAt, ProfileStore, removePendingOptIn } from '@nudge/persistence';
 import { DATA_SOURCE, PRODUCER, TOPICS } from '@nudge/service-runtime';
@@ -100,6 +100,11 @@ export class OptInConfirmation {
     await this.forget(userId, channel);
     this.logger.info({ userId, channel }, 'double opt-in confirmed');
     return true;
+  }
+
+  /** The stored profile (its locale chooses the pages' language), or null. */
+  profileOf(userId: string): Promise<Profile | null> {
+    return this.profiles.get(userId);
   }
 
   /** The clock confirmations are dated by. */

@@ -43,7 +43,8 @@ export class OptInConfirmations {
     const settings = this.settings.current();
     const decisions: DecisionRecord[] = [];
     const sends: SendRequest[] = [];
-    const asked: PendingOptIn[] = [];
+    // By user and channel: one row each, the batch's latest request (one upsert cannot touch a row twice).
+    const asked = new Map<string, PendingOptIn>();
     for (const event of requests) {
       const profile = profiles.get(event.userId) ?? null;
       const verdict = decideOptInConfirmation(event, profile, settings);
@@ -60,7 +61,7 @@ export class OptInConfirmations {
       });
       if (verdict.outcome !== 'sent' || profile === null) continue;
       sends.push(confirmationRequest(event, profile, verdict, now));
-      asked.push({
+      asked.set(`${event.userId}\u0000${verdict.channel}`, {
         userId: event.userId,
         channel: verdict.channel,
         address: suppressionAddress(verdict.channel, verdict.to, profile.country),
@@ -73,7 +74,7 @@ export class OptInConfirmations {
         this.topics.dispatch,
         sends.map((request) => ({ key: request.userId, value: request })),
       ),
-      recordPendingOptIns(manager, asked),
+      recordPendingOptIns(manager, [...asked.values()]),
     ]);
     return decisions;
   }
