@@ -56,16 +56,17 @@ export const dispatchEnvShape = {
   DISPATCH_EARLY_RECEIPT_WAIT_MS: z.coerce.number().int().min(100).default(600_000),
   /**
    * Longest a consent change dispatch makes for one user (an unsubscribe link, one-click
-   * unsubscribe) waits for Kafka to acknowledge the profile it publishes, inside the
+   * unsubscribe, a chat bound through a subscribe widget) waits for Kafka to acknowledge the profile it publishes, inside the
    * transaction holding the user's lock and a pooled connection; past it the request answers
    * 503 and the change rolls back. (An inbound STOP writes a suppression by address and does
    * not wait on Kafka.)
    */
   DISPATCH_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /**
-   * Secret(s) of recipient links (`{{ unsubscribe_url }}`, List-Unsubscribe), comma-separated,
-   * at least 16 characters each: the first signs new links, every one is accepted (keep the
-   * previous secret after the first while its links live). Unset: no links, a warning at start.
+   * Secret(s) of recipient links (`{{ unsubscribe_url }}`, List-Unsubscribe) and subscribe widget
+   * codes, comma-separated, at least 16 characters each: the first signs new links, every one is
+   * accepted (keep the previous secret after the first while its links live). Unset: no links, a
+   * warning at start, and widget pages answer 503.
    */
   NUDGE_LINK_SECRET: z
     .string()
