@@ -55,8 +55,3 @@ function addDue(news: FallbackNews, due: FallbackDue): void {
   if (SEEN_STATUSES.has(due.status)) news.seen.set(due.sendId, due.status);
   else news.due.set(fallbackSendId(due, due.channels), due.status);
 }
-
-/** Whether an event may concern a fallback chain (before its properties are read). */
-export function isFallbackEventName(name: string): boolean {
-  return name === FALLBACK_DUE_EVENT || SEEN_EVENTS.has(name);
-}
