@@ -128,6 +128,11 @@ describe('the preference centre in a browser', () => {
     const stored = await profileOf('pc-ana');
     expect(stored.preferences).toEqual({ topics: { promotions: false, news: true }, maxPerWeek: 1 });
     expect(stored.channels.sms.consent.marketing).toBe(true);
+    const { body: history } = await ingest().get('/v1/users/pc-ana/preferences/history?limit=2');
+    expect(history.changes).toEqual([
+      expect.objectContaining({ preference: 'maxPerWeek', maxPerWeek: 1, source: 'preference_page', ip: '127.0.0.1' }),
+      expect.objectContaining({ preference: 'topic', topic: 'promotions', subscribed: false, textVersion: 'preference-page-1-en' }),
+    ]);
 
     await ingest().post('/v1/events', { userId: 'pc-ana', name: 'offer_seen', eventId: 'offer-ana' });
     expect(await decisionOf('pc-ana', 'offer-ana')).toMatchObject({

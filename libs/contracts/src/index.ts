@@ -12,3 +12,4 @@ export * from './suppression';
 export * from './consent';
 export * from './consent-proof-origin';
 export * from './fallback-due';
+export * from './preference-history';

@@ -17,6 +17,7 @@ import { ConsentHistory1732600000000 } from './migrations/1732600000000-consent-
 import { DoubleOptIn1732620000000 } from './migrations/1732620000000-double-opt-in';
 import { WidgetTokens1732630000000 } from './migrations/1732630000000-widget-tokens';
 import { FallbackSteps1732640000000 } from './migrations/1732640000000-fallback-steps';
+import { PreferenceHistory1732650000000 } from './migrations/1732650000000-preference-history';
 
 export const MIGRATIONS = [
   InitialSchema1732460000000,
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   DoubleOptIn1732620000000,
   WidgetTokens1732630000000,
   FallbackSteps1732640000000,
+  PreferenceHistory1732650000000,
 ];
 
 export interface DatabaseOptions {

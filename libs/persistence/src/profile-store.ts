@@ -10,6 +10,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { appendConsentChanges, readConsentHistory, type ConsentHistoryPage } from './consent-history';
 import { inTransaction, lockUsers } from './data-source';
 import { eraseUser } from './erasure';
+import { appendPreferenceChanges, readPreferenceHistory, type PreferenceHistoryPage } from './preference-history';
 
 /** Reads and writes profiles; the row is the truth, the compacted topic mirrors it. */
 export class ProfileStore {
@@ -27,9 +28,10 @@ export class ProfileStore {
 
   /**
    * Merges `update` into the user's profile under the user's lock, and appends its consent
-   * changes (with `change`'s time, source and proof) to the consent history in the same
-   * transaction. `beforeCommit` runs with the merged profile and the changes' `consent_*`
-   * events before the transaction commits (publish them there), so a failed publish leaves
+   * changes (with `change`'s time, source and proof) to the consent history, and its topic and
+   * weekly-maximum changes to the preference history, in the same transaction. `beforeCommit`
+   * runs with the merged profile and the changes' `consent_*` events before the transaction
+   * commits (publish them there), so a failed publish leaves
    * the stored profile and history unchanged; it also gets the profile as it was, read under
    * the lock, to refuse a change that no longer applies (throw: nothing is written).
    */
@@ -50,6 +52,7 @@ export class ProfileStore {
         [userId, merged, merged.version, change.at],
       );
       const consentEvents = await appendConsentChanges(manager, current, merged, change);
+      await appendPreferenceChanges(manager, current, merged, change);
       await beforeCommit(merged, consentEvents, current);
       return merged;
     });
@@ -59,6 +62,12 @@ export class ProfileStore {
   async consentHistory(userId: string, page: { limit: number; before?: string }): Promise<ConsentHistoryPage | null> {
     if ((await this.get(userId)) === null) return null;
     return readConsentHistory(this.dataSource.manager, userId, page);
+  }
+
+  /** A page of the user's preference history (newest first), or null when there is no profile. */
+  async preferenceHistory(userId: string, page: { limit: number; before?: string }): Promise<PreferenceHistoryPage | null> {
+    if ((await this.get(userId)) === null) return null;
+    return readPreferenceHistory(this.dataSource.manager, userId, page);
   }
 
   /**

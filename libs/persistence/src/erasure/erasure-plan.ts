@@ -183,6 +183,11 @@ export const ERASURE_PLAN: readonly ErasureStep[] = [
     statement: ({ userId }) => ({ sql: 'DELETE FROM consent_history WHERE user_id = $1', parameters: [userId] }),
   },
   {
+    table: 'preference_history',
+    effect: 'deleted: every topic and weekly-maximum change of the user with its proof (IP, user agent, text version)',
+    statement: ({ userId }) => ({ sql: 'DELETE FROM preference_history WHERE user_id = $1', parameters: [userId] }),
+  },
+  {
     table: 'pending_opt_ins',
     effect: 'deleted: the addresses the user was asked to confirm a double opt-in at',
     statement: ({ userId }) => ({ sql: 'DELETE FROM pending_opt_ins WHERE user_id = $1', parameters: [userId] }),

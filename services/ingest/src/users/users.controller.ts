@@ -22,6 +22,13 @@ export class UsersController {
     return this.users.consentHistory(userIdOf(userId), consentHistoryQueryOf(query));
   }
 
+  /** Topic and weekly-maximum changes with their proof, read like the consent history (same key, same paging). */
+  @Get(':userId/preferences/history')
+  @Scope('ingest')
+  preferenceHistory(@Param('userId') userId: string, @Query() query: Record<string, unknown>) {
+    return this.users.preferenceHistory(userIdOf(userId), consentHistoryQueryOf(query));
+  }
+
   @Put(':userId')
   @Scope('ingest')
   merge(

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError, type ConsentProof, type EventEnvelope, type Profile, type ProfileUpdate } from '@nudge/contracts';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
-import { ProfileStore, type ConsentHistoryPage } from '@nudge/persistence';
+import { ProfileStore, type ConsentHistoryPage, type PreferenceHistoryPage } from '@nudge/persistence';
 import { PRODUCER, TOPICS } from '@nudge/service-runtime';
 import { databaseFailure, publishFailure } from '../common/infrastructure-failures';
 import { INGEST_CONFIG, type IngestConfig } from '../config';
@@ -38,6 +38,15 @@ export class UsersService {
   async consentHistory(userId: string, page: { limit: number; cursor?: string }): Promise<ConsentHistoryPage & { userId: string }> {
     const history = await this.profiles
       .consentHistory(userId, { limit: page.limit, ...(page.cursor === undefined ? {} : { before: page.cursor }) })
+      .catch(rethrowDatabaseFailure);
+    if (!history) throw new NotFoundError(`no profile for user ${userId}`);
+    return { userId, ...history };
+  }
+
+  /** A page of the user's preference history (topics, weekly maximum), newest first, paged like the consent history. */
+  async preferenceHistory(userId: string, page: { limit: number; cursor?: string }): Promise<PreferenceHistoryPage & { userId: string }> {
+    const history = await this.profiles
+      .preferenceHistory(userId, { limit: page.limit, ...(page.cursor === undefined ? {} : { before: page.cursor }) })
       .catch(rethrowDatabaseFailure);
     if (!history) throw new NotFoundError(`no profile for user ${userId}`);
     return { userId, ...history };
