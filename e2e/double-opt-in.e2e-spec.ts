@@ -145,6 +145,24 @@ describe('double opt-in, end to end', () => {
     expect((await ingest().get('/v1/users/doi-2')).body.channels.sms.consent.marketing).toBe('pending');
   });
 
+  it('a pending number replaced by another is asked again there; a YES from the old number confirms nothing', async () => {
+    expect((await signUp('doi-4', { sms: { address: '+34600000404', consent: { marketing: 'pending' } } })).status).toBe(200);
+    await confirmationOf('doi-4');
+    expect((await signUp('doi-4', { sms: { address: '+34600000405' } })).status).toBe(200);
+    const second = await eventually(
+      async () => (await messagesOf('doi-4', 'double-opt-in')).find((m) => m.to === '+34600000405' && m.status === 'delivered'),
+      { what: 'the confirmation to the new number' },
+    );
+    expect(second.body).toBe('Reply YES to get offers from ACME.');
+
+    const old = await dispatch().post('/v1/providers/sandbox/inbound', { channel: 'sms', from: '+34600000404', text: 'YES' });
+    expect(old.body).toMatchObject({ optInsConfirmed: 0 });
+    expect((await ingest().get('/v1/users/doi-4')).body.channels.sms.consent.marketing).toBe('pending');
+    const yes = await dispatch().post('/v1/providers/sandbox/inbound', { channel: 'sms', from: '+34600000405', text: 'YES' });
+    expect(yes.body).toMatchObject({ optInsConfirmed: 1 });
+    expect((await ingest().get('/v1/users/doi-4')).body.channels.sms.consent.marketing).toBe(true);
+  });
+
   it('e-mail: the link opens a page (GET changes nothing), a tampered token is refused, the button confirms with IP and user agent', async () => {
     expect((await signUp('doi-3', { email: { address: 'doi-3@example.com', consent: { marketing: 'pending' } } })).status).toBe(200);
     const confirmation = await confirmationOf('doi-3');

@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { EventEnvelope } from './event';
-import { CATEGORIES, CHANNELS, PENDING_CONSENT, type Category, type Channel, type MarketingConsent, type Profile } from './profile';
+import {
+  CATEGORIES,
+  CHANNELS,
+  PENDING_CONSENT,
+  type Category,
+  type Channel,
+  type ChannelProfile,
+  type MarketingConsent,
+  type Profile,
+} from './profile';
 import { printableText } from './text-limits';
 
 /**
@@ -90,14 +99,17 @@ export interface ConsentChangeContext {
 /**
  * The consent values that differ between a profile and its merged successor, each with the
  * context's time, source and proof. A value set for the first time is a change (as in the
- * profile's consent log); one set again to what it was is not.
+ * profile's consent log); one set again to what it was is not — except a pending consent whose
+ * address changed: it is requested again, and the new address gets the confirmation.
  */
 export function consentChangesBetween(before: Profile, after: Profile, context: ConsentChangeContext): ConsentChange[] {
   const changes: ConsentChange[] = [];
   for (const channel of CHANNELS) {
     for (const category of CATEGORIES) {
       const value = after.channels[channel]?.consent[category];
-      if (value === undefined || value === before.channels[channel]?.consent[category]) continue;
+      const previous = before.channels[channel];
+      const askedAgain = category === 'marketing' && isAskedAgain(previous, after.channels[channel]);
+      if (value === undefined || (value === previous?.consent[category] && !askedAgain)) continue;
       changes.push({
         channel,
         category,
@@ -112,6 +124,11 @@ export function consentChangesBetween(before: Profile, after: Profile, context: 
     }
   }
   return changes;
+}
+
+/** A marketing consent pending before and after, on another address: a new request. */
+function isAskedAgain(before: ChannelProfile | undefined, after: ChannelProfile | undefined): boolean {
+  return before?.consent.marketing === PENDING_CONSENT && after?.consent.marketing === PENDING_CONSENT && before.address !== after.address;
 }
 
 /** The event name of a consent change: requested (pending double opt-in), withdrawn, confirmed (double opt-in), or granted. */

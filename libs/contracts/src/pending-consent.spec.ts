@@ -65,6 +65,18 @@ describe('a marketing consent of "pending" (double opt-in)', () => {
     expect(consentEventName({ value: true, source: 'double_opt_in' })).toBe('consent_confirmed');
   });
 
+  it('moved to another address is requested again there (a new consent_requested), and only marketing is', () => {
+    const before = merged({ channels: { sms: { address: '+34600000001', consent: { marketing: 'pending', transactional: true } } } });
+    const later = '2026-12-04T09:00:00.000Z';
+    const after = mergeProfile(before, { channels: { sms: { address: '+34600000002' } } }, { at: later, source: 'signup-form' });
+    expect(after.channels.sms?.consent).toEqual({ marketing: 'pending', transactional: true });
+    expect(after.channels.sms?.consentLog?.marketing).toEqual({ value: 'pending', at: later, source: 'signup-form' });
+    const changes = consentChangesBetween(before, after, { at: later, source: 'signup-form' });
+    expect(changes).toEqual([expect.objectContaining({ channel: 'sms', category: 'marketing', value: 'pending', at: later })]);
+    const sameAddress = mergeProfile(after, { channels: { sms: { address: '+34600000002', consent: { marketing: 'pending' } } } }, api);
+    expect(consentChangesBetween(after, sameAddress, api)).toEqual([]);
+  });
+
   it('carries the evidence of a confirmation when there is one', () => {
     const before = merged(pendingSms);
     const after = mergeProfile(before, { channels: { sms: { consent: { marketing: true } } } }, { at, source: 'double_opt_in' });

@@ -129,7 +129,8 @@ export function emptyProfile(userId: string, at: string): Profile {
  * logged with its time and source, the proof of opt-in. Throws a ValidationError when the
  * merged attributes or topics would break the limits a single update keeps. A marketing
  * `"pending"` leaves a consent already given on the same address as it is (a sign-up form sent
- * again must not take back a confirmed opt-in); with a new address it applies (double opt-in).
+ * again must not take back a confirmed opt-in); with a new address it applies (double opt-in), and
+ * a pending consent whose address changes is requested again (its log entry is the new request).
  */
 export function mergeProfile(current: Profile, update: ProfileUpdate, change: { at: string; source: string }): Profile {
   const next: Profile = structuredClone(current);
@@ -149,6 +150,10 @@ export function mergeProfile(current: Profile, update: ProfileUpdate, change: { 
       if (value === PENDING_CONSENT && existing.consent[category] === true && !newAddress) continue;
       setConsent(existing, category, value);
       existing.consentLog = { ...existing.consentLog, [category]: { value, at: change.at, source: change.source } };
+    }
+    // A pending consent moved to a new address is asked again there: a new request, a new confirmation.
+    if (newAddress && existing.consent.marketing === PENDING_CONSENT) {
+      existing.consentLog = { ...existing.consentLog, marketing: { value: PENDING_CONSENT, at: change.at, source: change.source } };
     }
     next.channels[channel] = existing;
   }

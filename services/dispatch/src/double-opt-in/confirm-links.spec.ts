@@ -102,6 +102,18 @@ describe('which consent a confirmation confirms', () => {
     expect(isPendingOn(stored, 'whatsapp')).toBe(false);
   });
 
+  it('from a reply, only while the profile still holds the replying address (keyed as suppressions are)', () => {
+    const national = {
+      ...profile('pending'),
+      country: 'ES',
+      channels: { sms: { address: '600 000 001', consent: { marketing: 'pending' as const } } },
+    };
+    expect(isPendingOn(profile('pending'), 'sms', '+34600000001')).toBe(true);
+    expect(isPendingOn(national, 'sms', '+34600000001')).toBe(true);
+    expect(isPendingOn(profile('pending'), 'sms', '+34600000009')).toBe(false);
+    expect(isPendingOn(profile(true), 'sms', '+34600000001')).toBe(false);
+  });
+
   it('keeps the reply or the link as evidence', () => {
     expect(replyEvidence({ provider: 'twilio', channel: 'sms', from: '+34600000001', text: ' yes ', providerMessageId: 'SM1' })).toBe(
       'sms reply "yes" from +34600000001 (inbound:twilio, message SM1)',

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MessagesModule } from '../messages/messages.module';
 import { ConfirmController } from './confirm.controller';
 import { OptInConfirmation } from './opt-in-confirmation.service';
 
@@ -8,6 +9,7 @@ import { OptInConfirmation } from './opt-in-confirmation.service';
  * (`/o/{token}`). The confirmation message itself is decided by rules and sent like any other.
  */
 @Module({
+  imports: [MessagesModule],
   controllers: [ConfirmController],
   providers: [OptInConfirmation],
   exports: [OptInConfirmation],

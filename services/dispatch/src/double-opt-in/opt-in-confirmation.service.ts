@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { suppressionAddress } from '@nudge/channels';
 import { CONSENT_SOURCES, type Channel, type ConsentProof, type Profile, type ProfileUpdate } from '@nudge/contracts';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
 import { pendingOptInsAt, ProfileStore, removePendingOptIn } from '@nudge/persistence';
@@ -8,6 +9,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { DataSource } from 'typeorm';
 import { CLOCK } from '../clock';
 import { DISPATCH_CONFIG, type DispatchConfig } from '../config';
+import { MessageStore } from '../messages/message.store';
 import type { TokenVerdict } from '../recipient-links/recipient-link-token';
 import { confirmLinksFrom, type ConfirmLinks } from './confirm-links';
 import { isPendingOn, linkEvidence } from './pending-confirmation';
@@ -46,6 +48,7 @@ export class OptInConfirmation {
     @Inject(DISPATCH_CONFIG) private readonly config: DispatchConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @InjectPinoLogger('double-opt-in') private readonly logger: PinoLogger,
+    private readonly messages: MessageStore,
   ) {
     this.profiles = new ProfileStore(dataSource);
     this.links = confirmLinksFrom(config);
@@ -62,7 +65,8 @@ export class OptInConfirmation {
     if (!verdict.ok) return verdict;
     const { userId, channel, messageId } = verdict.claims;
     try {
-      const confirmed = await this.confirm(userId, channel, { at: this.now(), proof, evidence: linkEvidence(messageId) });
+      const address = await this.addressSentTo(channel, messageId);
+      const confirmed = await this.confirm(userId, channel, { at: this.now(), proof, evidence: linkEvidence(messageId) }, address);
       return { ok: true, channel, confirmed };
     } catch (error) {
       this.logger.error({ err: error, userId, channel, messageId }, 'double opt-in confirmation not applied');
@@ -74,12 +78,15 @@ export class OptInConfirmation {
   async confirmAddress(channel: Channel, address: string, proof: ConfirmationProof): Promise<string[]> {
     const userIds = await pendingOptInsAt(this.dataSource.manager, channel, address);
     const confirmed: string[] = [];
-    for (const userId of userIds) if (await this.confirm(userId, channel, proof)) confirmed.push(userId);
+    for (const userId of userIds) if (await this.confirm(userId, channel, proof, address)) confirmed.push(userId);
     return confirmed;
   }
 
-  /** Confirms the user's pending marketing consent on the channel; false when it was not pending. */
-  async confirm(userId: string, channel: Channel, proof: ConfirmationProof): Promise<boolean> {
+  /**
+   * Confirms the user's pending marketing consent on the channel — from `address`, when a reply
+   * confirms: the profile must still hold it; false when it was not pending (there).
+   */
+  async confirm(userId: string, channel: Channel, proof: ConfirmationProof, address?: string): Promise<boolean> {
     const update: ProfileUpdate = { channels: { [channel]: { consent: { marketing: true } } } };
     const change = {
       at: proof.at,
@@ -89,7 +96,7 @@ export class OptInConfirmation {
     };
     try {
       await this.profiles.merge(userId, update, change, async (profile, consentEvents, previous) => {
-        if (!isPendingOn(previous, channel)) throw new NotPending();
+        if (!isPendingOn(previous, channel, address)) throw new NotPending();
         await this.producer.publishProfileChange(this.topics, userId, profile, consentEvents, this.config.DISPATCH_PUBLISH_TIMEOUT_MS);
       });
     } catch (error) {
@@ -100,6 +107,15 @@ export class OptInConfirmation {
     await this.forget(userId, channel);
     this.logger.info({ userId, channel }, 'double opt-in confirmed');
     return true;
+  }
+
+  /**
+   * Where the link's message went, keyed as suppressions are: the link confirms only while the
+   * profile still holds that address. A message no longer stored (retention) checks nothing more.
+   */
+  private async addressSentTo(channel: Channel, messageId: string | undefined): Promise<string | undefined> {
+    const message = messageId === undefined ? null : await this.messages.findById(messageId);
+    return message ? suppressionAddress(channel, message.recipient) : undefined;
   }
 
   /** The stored profile (its locale chooses the pages' language), or null. */

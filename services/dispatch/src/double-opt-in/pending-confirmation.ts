@@ -1,12 +1,18 @@
+import { suppressionAddress } from '@nudge/channels';
 import { PENDING_CONSENT, type Channel, type Profile } from '@nudge/contracts';
 
 /**
  * Whether the profile's marketing consent on the channel waits for a double opt-in confirmation
  * — read under the user's lock just before confirming it: a consent refused, withdrawn or given
- * meanwhile is not overwritten by a late YES or an old link.
+ * meanwhile is not overwritten by a late YES or an old link. With `address` (a reply's sender,
+ * keyed as suppressions are), the profile must still hold that address on the channel: a YES
+ * from a number the user has since left confirms nothing for the new one.
  */
-export function isPendingOn(profile: Profile | null, channel: Channel): boolean {
-  return profile?.channels[channel]?.consent.marketing === PENDING_CONSENT;
+export function isPendingOn(profile: Profile | null, channel: Channel, address?: string): boolean {
+  const entry = profile?.channels[channel];
+  if (entry?.consent.marketing !== PENDING_CONSENT) return false;
+  if (address === undefined) return true;
+  return entry.address !== undefined && suppressionAddress(channel, entry.address, profile?.country) === address;
 }
 
 /** The proof of a confirmation by reply: which provider brought it, its message id, who sent what. */
