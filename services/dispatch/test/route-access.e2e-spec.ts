@@ -52,7 +52,7 @@ describe('dispatch: who may call which route', () => {
 
   afterAll(() => dispatch?.stop());
 
-  it('finds the routes in the router: public ones are health, metrics, tracked links, unsubscribe links, preference centres and widget pages; inbox routes take a user token', () => {
+  it('finds the routes in the router: public ones are health, metrics, tracked links, unsubscribe links, preference centres, widget pages and double opt-in confirmations; inbox routes take a user token', () => {
     expect(routes.filter((r) => r.public).map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /health',
       'GET /metrics',
@@ -63,6 +63,8 @@ describe('dispatch: who may call which route', () => {
       'POST /p/:token',
       'GET /w/:widgetId',
       'GET /w/:widgetId/embed.js',
+      'GET /o/:token',
+      'POST /o/:token',
     ]);
     expect(routes.filter((r) => r.scopes.includes('user')).map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /v1/users/:userId/inbox',
@@ -87,6 +89,8 @@ describe('dispatch: who may call which route', () => {
     expect((await rawRequest(url, 'POST', '/p/not-a-token')).status).toBe(400);
     expect((await rawRequest(url, 'GET', '/w/no-such-widget')).status).toBe(404);
     expect((await rawRequest(url, 'GET', '/w/no-such-widget/embed.js')).status).toBe(404);
+    expect((await rawRequest(url, 'GET', '/o/not-a-token')).status).toBe(400);
+    expect((await rawRequest(url, 'POST', '/o/not-a-token')).status).toBe(400);
   });
 
   it("lets a signed provider's webhook in without a key, but not the unsigned sandbox's", async () => {
