@@ -1,5 +1,7 @@
 import { formatPath } from './errors';
-import { eventEnvelopeSchemaFor, eventInputSchema, eventInputSchemaAt } from './event';
+import { CONSENT_EVENT_NAMES } from './consent';
+import { ENGINE_EVENT_NAMES, eventEnvelopeSchemaFor, eventInputSchema, eventInputSchemaAt } from './event';
+import { FALLBACK_DUE_EVENT } from './fallback-due';
 
 const DAY = 24 * 60 * 60 * 1000;
 const limit = { maxEventAgeMs: 30 * DAY };
@@ -63,5 +65,18 @@ describe('an event as a client sends it', () => {
     ['a day and a second ahead', '2026-11-24T10:00:01.000Z', ['timestamp']],
   ])('with a timestamp %s', (_case, timestamp, paths) => {
     expect(pathsOf(eventInputSchemaAt(receivedAt, limit).safeParse({ userId: 'u1', name: 'x', timestamp }))).toEqual(paths);
+  });
+
+  it('refuses from apps the events only Nudge publishes (consent changes, fallback_due), naming the field', () => {
+    const receivedAt = new Date('2026-12-03T10:00:00Z');
+    const limit = { maxEventAgeMs: 86_400_000 };
+    expect([...ENGINE_EVENT_NAMES].sort()).toEqual([...Object.values(CONSENT_EVENT_NAMES), FALLBACK_DUE_EVENT].sort());
+    for (const name of ENGINE_EVENT_NAMES) {
+      const parsed = eventInputSchemaAt(receivedAt, limit).safeParse({ userId: 'u1', name });
+      expect(parsed.success ? [] : parsed.error.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+        ['name', `${name} is published by Nudge itself and cannot be sent; change consent with PUT /v1/users/{userId}`],
+      ]);
+    }
+    expect(eventInputSchemaAt(receivedAt, limit).safeParse({ userId: 'u1', name: 'message_clicked' }).success).toBe(true);
   });
 });

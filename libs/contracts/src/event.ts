@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boundedJsonObject } from './bounded-json';
+import { CONSENT_EVENT_NAMES } from './consent';
 import { isoDateTime } from './date-time';
 import { DEFAULT_MAX_EVENT_AGE, eventTimeProblem, fixedDurationMillis } from './event-time';
 import { eventNameSchema, idSchema } from './text-limits';
@@ -29,11 +30,34 @@ export const eventInputSchema = z
 
 export type EventInput = z.input<typeof eventInputSchema>;
 
-/** `eventInputSchema` for an event received at `receivedAt`: its timestamp must be near it (`eventTimeProblem`). */
+/**
+ * Events only Nudge itself publishes, because publishing one *does* something: a consent
+ * event says a consent changed (and `consent_requested` makes rules send a double opt-in
+ * confirmation), `fallback_due` wakes a fallback step. An app changes consent through
+ * `PUT /v1/users/{id}`; it cannot send these to ingest. (`message_*` events stay open: they
+ * only report.)
+ */
+export const ENGINE_EVENT_NAMES: ReadonlySet<string> = new Set([
+  ...Object.values(CONSENT_EVENT_NAMES),
+  // FALLBACK_DUE_EVENT, spelled out: fallback-due.ts reaches this module through send-request.ts.
+  'fallback_due',
+]);
+
+/**
+ * `eventInputSchema` for an event an app sent, received at `receivedAt`: its timestamp must be
+ * near it (`eventTimeProblem`) and its name not one only Nudge publishes (`ENGINE_EVENT_NAMES`).
+ */
 export function eventInputSchemaAt(receivedAt: Date, { maxEventAgeMs }: EventAgeLimit) {
   const received = receivedAt.toISOString();
   return eventInputSchema.superRefine((event, ctx) => {
     if (event.timestamp !== undefined) checkTimestamp(event.timestamp, received, maxEventAgeMs, ctx);
+    if (ENGINE_EVENT_NAMES.has(event.name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['name'],
+        message: `${event.name} is published by Nudge itself and cannot be sent; change consent with PUT /v1/users/{userId}`,
+      });
+    }
   });
 }
 
