@@ -233,6 +233,13 @@ describe('the preference centre in a browser', () => {
       const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
       expect([400, 410]).toContain(answer.status);
     }
+    const crossSite = await fetch(links.preferences, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' },
+      body: form,
+    });
+    expect(crossSite.status).toBe(400);
+    expect(await crossSite.text()).toContain('field “Sec-Fetch-Site”');
     const bare = await fetch(links.preferences, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -245,8 +252,10 @@ describe('the preference centre in a browser', () => {
 
   it('speaks Spanish to a profile whose locale is es-MX, topic labels included', async () => {
     const links = await aUserWithLinks('pc-sol', '+34600000606', { locale: 'es-MX' });
+    const before = await profileOf('pc-sol');
     const page = await browser.newPage({ locale: 'en-US', viewport: { width: 760, height: 720 } });
     await page.goto(links.preferences);
+    expect(await profileOf('pc-sol')).toEqual(before); // showing the form changes nothing
     expect(await page.getAttribute('html', 'lang')).toBe('es');
     expect(await page.locator('h1').textContent()).toBe('Sus preferencias de mensajes');
     expect(await page.locator('label[for=topic-0]').textContent()).toBe('Ofertas y promociones');
