@@ -62,7 +62,7 @@ describe('broadcasts on the real stack', () => {
     );
   }
 
-  it('sends to the subscribed and consented, tells no_consent and deferred_window apart, and skips the unsubscribed', async () => {
+  it('sends to the subscribed and consented, tells no_consent and deferred_window apart, and skips the unsubscribed with the reason', async () => {
     const subscribed = { preferences: { topics: { news: true } } };
     await ingest().put('/v1/users/bc-ana', { ...aReachableProfile('Ana', '+34600000201'), ...subscribed, timezone: inWindowZone });
     await ingest().put('/v1/users/bc-noa', {
@@ -80,9 +80,9 @@ describe('broadcasts on the real stack', () => {
 
     const done = await completed('winter-news');
     expect(done).toMatchObject({
-      processed: 3,
-      audienceSize: 3,
-      counts: { sent: 1, no_consent: 1, deferred_window: 1, capped: 0 },
+      processed: 4,
+      audienceSize: 4,
+      counts: { sent: 1, no_consent: 2, deferred_window: 1, capped: 0 },
       startedAt: expect.any(String),
       finishedAt: expect.any(String),
     });
@@ -99,7 +99,9 @@ describe('broadcasts on the real stack', () => {
     const [noConsent] = await broadcastDecisions('bc-noa', 'winter-news');
     expect(noConsent).toMatchObject({ outcome: 'no_consent', reason: expect.stringContaining('marketing consent') });
 
-    expect(await broadcastDecisions('bc-off', 'winter-news')).toEqual([]);
+    expect(await broadcastDecisions('bc-off', 'winter-news')).toMatchObject([
+      { outcome: 'no_consent', reason: 'the user switched off the topic "news"' },
+    ]);
 
     const [deferred] = await broadcastDecisions('bc-tom', 'winter-news');
     expect(deferred).toMatchObject({ outcome: 'deferred_window', reason: expect.stringContaining('window') });

@@ -155,7 +155,12 @@ describe('the preference centre in a browser', () => {
       const { body } = await rules().get('/v1/broadcasts/prefs-sale');
       return body.status === 'completed' ? body : undefined;
     });
-    expect(done).toMatchObject({ audienceSize: 1, counts: { sent: 1 } });
+    // She unticked the topic: the broadcast decides her no_consent and says why; only Bob gets it.
+    expect(done).toMatchObject({ counts: { sent: 1, no_consent: 1 } });
+    expect(await decisionOf('pc-ana', 'broadcast:prefs-sale')).toMatchObject({
+      outcome: 'no_consent',
+      reason: 'the user switched off the topic "promotions"',
+    });
     const { body: sale } = await dispatch().get('/v1/messages?campaignId=prefs-sale');
     expect(sale.items.map((m: { userId: string }) => m.userId)).toEqual(['pc-bob']);
   });

@@ -1,7 +1,11 @@
 import type { EntityManager } from 'typeorm';
 
 export interface AudiencePageQuery {
-  /** Only users with `preferences.topics.<topic>: true`; absent: every profile. */
+  /**
+   * Only users who chose about `preferences.topics.<topic>` — switched it on, or off since (they
+   * are decided `no_consent` with that reason, so the log says why they got nothing); absent:
+   * every profile.
+   */
   topic?: string;
   /** The last user id of the previous page; null for the first. */
   after: string | null;
@@ -21,7 +25,7 @@ export async function nextAudiencePage(manager: EntityManager, { topic, after, l
       ? await manager.query('SELECT user_id FROM profiles WHERE user_id > $1 ORDER BY user_id LIMIT $2', [after ?? '', limit])
       : await manager.query(
           `SELECT user_id FROM profiles
-           WHERE user_id > $1 AND (document -> 'preferences' -> 'topics' ->> $3) = 'true'
+           WHERE user_id > $1 AND jsonb_typeof(document -> 'preferences' -> 'topics' -> $3) = 'boolean'
            ORDER BY user_id LIMIT $2`,
           [after ?? '', limit, topic],
         );

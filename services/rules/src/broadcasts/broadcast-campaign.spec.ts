@@ -76,13 +76,17 @@ describe('audienceOf', () => {
   const page = [...profiles.keys(), 'erased-since'];
 
   it.each([
-    ['a topic: those who switched it on', { topic: 'news' }, ['subscribed', 'gold-es', 'gold-fr']],
+    [
+      'a topic: those who switched it on, or off since (decided no_consent), never those never asked',
+      { topic: 'news' },
+      ['subscribed', 'unsubscribed', 'gold-es', 'gold-fr', 'gold-es-unsubscribed'],
+    ],
     ['conditions: those they hold for, subscribed or not', { conditions: goldInSpain }, ['gold-es', 'gold-es-unsubscribed']],
-    ['both: those subscribed and matching', { topic: 'news', conditions: goldInSpain }, ['gold-es']],
+    ['both: those who chose about the topic and match', { topic: 'news', conditions: goldInSpain }, ['gold-es', 'gold-es-unsubscribed']],
     [
       'a negated condition',
       { topic: 'news', conditions: { not: { fact: 'profile', path: '$.attributes.tier', operator: 'equal', value: 'gold' } } },
-      ['subscribed'],
+      ['subscribed', 'unsubscribed'],
     ],
   ])('%s', async (_, audience, expected) => {
     const members = await audienceOf(compileBroadcast(aBroadcast(audience)), page, profiles, sendAt);

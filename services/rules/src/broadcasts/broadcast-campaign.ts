@@ -59,9 +59,11 @@ export function broadcastEvent(broadcastId: string, userId: string, sendAt: Date
 
 /**
  * The users of a page who are in the audience, in page order: a profile (still) exists,
- * its topic is switched on when the broadcast names one, and the conditions hold. The
- * page query filters on the topic already; this is the word on it, on profiles read under
- * the users' locks.
+ * its topic is switched on — or off since — when the broadcast names one, and the conditions
+ * hold. A user who switched the topic off stays in, so the send decision answers `no_consent`
+ * "the user switched off the topic" and the log says why they got nothing (a user never
+ * subscribed is no one the broadcast was for). The page query filters on the topic already;
+ * this is the word on it, on profiles read under the users' locks.
  */
 export async function audienceOf(
   campaign: CompiledCampaign,
@@ -74,7 +76,7 @@ export async function audienceOf(
   for (const userId of page) {
     const profile = profiles.get(userId);
     if (!profile) continue;
-    if (topic !== undefined && profile.preferences.topics[topic] !== true) continue;
+    if (topic !== undefined && profile.preferences.topics[topic] === undefined) continue;
     if (await campaign.matches({ event: broadcastEvent(campaign.id, userId, sendAt), profile })) members.push(profile);
   }
   return members;

@@ -77,6 +77,17 @@ describe('decideBroadcastSends', () => {
   });
 });
 
+describe('decideBroadcastSends: a user who switched the topic off', () => {
+  it('is decided no_consent with the topic named, and sent nothing', () => {
+    const off: Profile = { ...aSubscriber('switched-off', 'Europe/Madrid'), preferences: { topics: { news: false } } };
+    const sends = decideBroadcastSends({ campaign, sendAt: now, audience: [off], ledgers: new Map(), settings: DEFAULT_SETTINGS, now });
+    expect(sends.decisions).toEqual([
+      expect.objectContaining({ userId: 'switched-off', outcome: 'no_consent', reason: 'the user switched off the topic "news"' }),
+    ]);
+    expect(sends.requests).toEqual([]);
+  });
+});
+
 describe('decideBroadcastSends: an opted-out address', () => {
   it('is no_consent for the member holding it, naming the opt-out; the others are sent', () => {
     const audience = [aSubscriber('stopped', 'Europe/Madrid'), aSubscriber('other', 'Europe/Madrid')];
