@@ -123,8 +123,8 @@ export class OptInConfirmation {
     return this.profiles.get(userId);
   }
 
-  /** The clock confirmations are dated by. */
-  now(): string {
+  /** The clock confirmations by link are dated by (a reply is dated by its provider). */
+  private now(): string {
     return this.clock.now().toISOString();
   }
 
