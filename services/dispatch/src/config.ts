@@ -42,6 +42,12 @@ export const dispatchEnvShape = {
   DISPATCH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100_000).default(1_000),
   /** The first retry's delay; each later one doubles, up to DISPATCH_RETRY_MAX_MS. */
   DISPATCH_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2_000),
+  /**
+   * Most subscribe-widget codes this process mints a minute (each page view of `/w/{widgetId}`
+   * stores one row): beyond it the page answers 429 with Retry-After, so a public page cannot
+   * be used to fill the database. Bursts of a second's worth pass at once.
+   */
+  DISPATCH_WIDGET_CODES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1_200),
   /** How often fallback chains are checked for messages not read in time. */
   DISPATCH_FALLBACK_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   /** The longest backoff between two calls of a message (a provider's Retry-After may ask for longer). */

@@ -37,6 +37,13 @@ export const INVALID_VISITOR_PAGE = page(
   '<p>Open the page again from the site or message that linked to it; if it still does not work, contact us.</p>',
 );
 
+/** More pages were asked for this minute than DISPATCH_WIDGET_CODES_PER_MINUTE allows. */
+export const WIDGET_BUSY_PAGE = page(
+  429,
+  'Please try again',
+  '<p>Many people are subscribing right now. Please try again in a minute.</p>',
+);
+
 export const WIDGET_UNAVAILABLE_PAGE = page(
   503,
   'Please try again',

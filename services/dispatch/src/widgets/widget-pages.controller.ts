@@ -52,6 +52,6 @@ function send(response: Response, page: WidgetPage, frameAncestors: string): voi
     'content-security-policy',
     `default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors ${frameAncestors}`,
   );
-  if (page.status === 503) response.setHeader('retry-after', '60');
+  if (page.status === 503 || page.status === 429) response.setHeader('retry-after', '60');
   response.status(page.status).type('html').send(page.html);
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { TokenBucket } from '@nudge/channels';
 import { MAX_ID_LENGTH } from '@nudge/contracts';
 import { isUserToken } from '@nudge/service-runtime';
 import type { WidgetSettings } from '@nudge/settings';
@@ -13,6 +14,7 @@ import { widgetButtons } from './widget-links';
 import {
   INVALID_VISITOR_PAGE,
   UNKNOWN_WIDGET_PAGE,
+  WIDGET_BUSY_PAGE,
   WIDGET_UNAVAILABLE_PAGE,
   widgetEmbedScript,
   widgetPage,
@@ -41,13 +43,18 @@ const USER_TOKEN = /^[0-9a-f]{64}$/i;
  */
 @Injectable()
 export class WidgetPages {
+  /** The codes this process may still mint (DISPATCH_WIDGET_CODES_PER_MINUTE): every view stores a row. */
+  private readonly mints: TokenBucket;
+
   constructor(
     private readonly providers: ActiveProviders,
     private readonly tokens: WidgetTokensStore,
     @Inject(DISPATCH_CONFIG) private readonly config: DispatchConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @InjectPinoLogger('widgets') private readonly logger: PinoLogger,
-  ) {}
+  ) {
+    this.mints = new TokenBucket({ messages: config.DISPATCH_WIDGET_CODES_PER_MINUTE, perMs: 60_000 }, () => clock.now().getTime());
+  }
 
   /** The widget of that id in the settings in force, if there is one. */
   widget(widgetId: string): WidgetSettings | undefined {
@@ -64,6 +71,10 @@ export class WidgetPages {
     if (secret === undefined) {
       this.logger.warn({ widgetId }, 'widget page asked for, but NUDGE_LINK_SECRET is not set: no code can be signed');
       return WIDGET_UNAVAILABLE_PAGE;
+    }
+    if (this.mints.takeUpTo(1) === 0) {
+      this.logger.warn({ widgetId }, 'widget page refused: DISPATCH_WIDGET_CODES_PER_MINUTE reached');
+      return WIDGET_BUSY_PAGE;
     }
     const { id, code } = mintWidgetCode(secret, randomBytes(WIDGET_CODE_ID_LENGTH));
     const now = this.clock.now();
