@@ -3,6 +3,8 @@
 // build, migrations — then ingest, rules and dispatch with the example config.
 // Ctrl-C stops the services and whatever this script itself started.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +39,7 @@ async function main() {
   const kafka = await ensureKafka({ log });
   if (kafka.startedByUs) cleanups.push(() => kafka.stop());
   env.KAFKA_BROKERS = kafka.brokers;
+  env.NUDGE_LINK_SECRET ??= developmentLinkSecret();
 
   log('building ...');
   const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json'], {
@@ -54,6 +57,21 @@ async function main() {
   log('Nudge is up:');
   for (const s of SERVICES) log(`  ${s.name.padEnd(8)} http://localhost:${env[s.portVar] ?? s.port}`);
   log(`config: ${env.NUDGE_CONFIG_DIR}  |  Kafka: ${env.KAFKA_BROKERS}  |  Ctrl-C stops everything`);
+}
+
+/**
+ * The secret recipient links (unsubscribe, preferences, double opt-in) and widget codes are
+ * signed with when NUDGE_LINK_SECRET is not set: made once and kept in .nudge/link-secret (not
+ * in git), so the example's links work and stay valid across restarts. Production sets its own.
+ */
+function developmentLinkSecret() {
+  const file = path.join(root, '.nudge', 'link-secret');
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  }
+  log('recipient links and widget codes are signed with a development secret (.nudge/link-secret); set NUDGE_LINK_SECRET in production');
+  return readFileSync(file, 'utf8').trim();
 }
 
 function startService(service, env) {
