@@ -11,3 +11,4 @@ export * from './kafka-transport';
 export * from './api-auth';
 export * from './access-decision';
 export * from './user-token';
+export * from './poll-loop';

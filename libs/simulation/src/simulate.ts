@@ -1,20 +1,22 @@
 import { CampaignIndex, type CompiledCampaign } from '@nudge/campaigns';
 import type { LedgerEntry } from '@nudge/capping';
-import { deriveSendId, emptyProfile, MAIN_STEP, type DecisionOutcome, type EventEnvelope, type Profile } from '@nudge/contracts';
+import { emptyProfile, MAIN_STEP, type DecisionOutcome, type EventEnvelope, type Profile, type SendRequest } from '@nudge/contracts';
+import type { AddressSuppressions, ExceptionEvent, JourneyRun } from '@nudge/decisions';
 import {
-  advanceRun,
-  eventOnRun,
-  runLimitRefusal,
-  decideSend,
-  type AddressSuppressions,
-  decideTrigger,
-  findCancellation,
-  startRun,
-  type ExceptionEvent,
-  type JourneyCause,
-  type JourneyRun,
-  type JourneyStepResult,
-} from '@nudge/decisions';
+  isWaitingFallback,
+  mergeEffects,
+  planDue,
+  planExceptions,
+  planJourneyEvents,
+  planJourneysDue,
+  planTriggers,
+  touchKey,
+  type DecisionRecord,
+  type Effects,
+  type JourneyState,
+  type PendingSend,
+  type SendState,
+} from '@nudge/engine';
 import type { Settings } from '@nudge/settings';
 import { renderTemplate, TemplateCache, TemplateError } from '@nudge/templates';
 
@@ -48,19 +50,19 @@ export interface SimulatedDecision {
   renderError?: string;
 }
 
-/** Something due on the virtual clock: a one-message campaign's send, or a journey run's next move. */
-type Due =
-  { kind: 'send'; sendId: string; campaignId: string; trigger: EventEnvelope; dueAt: Date } | { kind: 'run'; runId: string; dueAt: Date };
-type PendingSend = Extract<Due, { kind: 'send' }>;
+/** Something due on the virtual clock: a pending send, or a journey run's next move. */
+type Due = { kind: 'send'; send: PendingSend; dueAt: Date } | { kind: 'run'; runId: string; dueAt: Date };
 
 /** Deferrals always move forward; this only bounds a broken rule set. */
 const MAX_FIRINGS = 1_000_000;
 
 /**
- * Replays events through the same pure decisions the rules service makes — triggers,
- * exceptions, re-eligibility, then at send time consent, windows, country rules and
- * caps — on virtual time: a 7-day delay takes no time at all. Events are taken in
- * timestamp order; a pending send fires when the clock passes its due time.
+ * Replays events through the rules service's own engine (`@nudge/engine`: the same planners,
+ * the same effects) over an in-memory state store, on virtual time: a 7-day delay takes no time
+ * at all. Events are taken in timestamp order, each as a batch of one; a pending send fires, and
+ * a journey run moves on, when the clock passes its due time. Equal to live by construction: what
+ * differs is only where the state is kept. Dispatch is not simulated, so a fallback step waiting
+ * for dispatch's word never wakes, and nothing here converts.
  */
 export async function simulate(input: SimulationInput): Promise<SimulatedDecision[]> {
   return new Simulation(input).run();
@@ -69,7 +71,9 @@ export async function simulate(input: SimulationInput): Promise<SimulatedDecisio
 class Simulation {
   private readonly index = new CampaignIndex();
   private readonly profiles: Map<string, Profile>;
-  private readonly pending: Due[] = [];
+  private readonly suppressions: ReadonlyMap<string, AddressSuppressions>;
+  /** The timers: pending sends and due runs, by due time (first in, first out on a tie). */
+  private readonly queue: Due[] = [];
   private readonly runs = new Map<string, JourneyRun>();
   private readonly touches = new Map<string, Date>();
   private readonly ledgers = new Map<string, LedgerEntry[]>();
@@ -81,6 +85,7 @@ class Simulation {
   constructor(private readonly input: SimulationInput) {
     for (const campaign of input.campaigns) this.index.put(campaign);
     this.profiles = new Map(input.profiles.map((p) => [p.userId, p]));
+    this.suppressions = input.suppressions ?? new Map();
   }
 
   async run(): Promise<SimulatedDecision[]> {
@@ -88,198 +93,149 @@ class Simulation {
     for (const event of events) {
       const now = new Date(event.timestamp);
       await this.fireUntil(now);
-      this.applyExceptions(event, now);
-      await this.applyToRuns(event, now);
-      await this.applyTriggers(event, now);
+      await this.onEvent(event, now);
       await this.fireUntil(now);
     }
     await this.fireUntil(new Date(8.64e15));
     return this.decisions;
   }
 
-  private applyExceptions(event: EventEnvelope, now: Date): void {
-    const campaigns = this.index.forException(event.name);
-    if (campaigns.length === 0) return;
-    this.exceptions.set(event.userId, [...(this.exceptions.get(event.userId) ?? []), event]);
-    for (const send of [...this.pending]) {
-      if (send.kind !== 'send') continue;
-      const campaign = campaigns.find((c) => c.id === send.campaignId);
-      if (!campaign || send.trigger.userId !== event.userId) continue;
-      const sendAt = new Date(Math.max(send.dueAt.getTime(), now.getTime()));
-      const cancellation = findCancellation(campaign, send.trigger, [event], sendAt);
-      if (!cancellation) continue;
-      this.pending.splice(this.pending.indexOf(send), 1);
-      this.record(now, send.trigger, campaign.id, 'cancelled_exception', cancellation.reason);
+  /** One event as rules' trigger evaluation takes a batch: exceptions, triggers, journeys, then the sends due at once. */
+  private async onEvent(event: EventEnvelope, now: Date): Promise<void> {
+    // Exception events are kept for late triggers before anything is decided (as rules stores them).
+    if (this.index.forException(event.name).length > 0) {
+      this.exceptions.set(event.userId, [...(this.exceptions.get(event.userId) ?? []), event]);
     }
-  }
-
-  private async applyTriggers(event: EventEnvelope, now: Date): Promise<void> {
-    for (const campaign of this.index.forTrigger(event.name)) {
-      const verdict = await decideTrigger({
-        event,
-        campaign,
-        now,
-        profile: this.profiles.get(event.userId) ?? null,
-        lastTouchedAt: this.touches.get(touchKey(event.userId, campaign.id)) ?? null,
-        knownExceptions: this.exceptions.get(event.userId) ?? [],
-      });
-      if (verdict.outcome !== 'scheduled') {
-        this.record(now, event, campaign.id, verdict.outcome, verdict.reason);
-        continue;
-      }
-      if (campaign.journey) {
-        await this.startRun(campaign, event, now);
-        continue;
-      }
-      this.touches.set(touchKey(event.userId, campaign.id), now);
-      const sendId = deriveSendId({ campaignId: campaign.id, triggerEventId: event.eventId, stepId: MAIN_STEP });
-      this.enqueue({ kind: 'send', sendId, campaignId: campaign.id, trigger: event, dueAt: verdict.dueAt });
-      if (verdict.dueAt > now)
-        this.record(now, event, campaign.id, 'scheduled', verdict.reason, { scheduledFor: verdict.dueAt.toISOString() });
-    }
+    const ended = new Set(this.index.forException(event.name).map((c) => c.id));
+    const pending = this.queue.flatMap((due) =>
+      due.kind === 'send' && due.send.userId === event.userId && ended.has(due.send.campaignId) ? [due.send] : [],
+    );
+    const exceptions = planExceptions({ campaigns: this.index, pending }, [event], now);
+    const triggers = await planTriggers(
+      { campaigns: this.index, profiles: this.profiles, touches: this.touches, knownExceptions: this.exceptions },
+      [event],
+      now,
+    );
+    const journeys = await planJourneyEvents(this.journeyState(), [event], triggers.starts, now);
+    const decided = mergeEffects(exceptions, triggers.effects, journeys);
+    const fired = planDue(this.sendState(decided), triggers.dueNow, now);
+    await this.apply(mergeEffects(decided, fired));
   }
 
   private async fireUntil(until: Date): Promise<void> {
-    while (this.pending[0] && this.pending[0].dueAt <= until) {
+    while (this.queue[0] && this.queue[0].dueAt <= until) {
       if (++this.firings > MAX_FIRINGS) throw new Error(`simulation stopped after ${MAX_FIRINGS} firings: do the rules defer forever?`);
-      const due = this.pending.shift() as Due;
-      if (due.kind === 'send') await this.fire(due, due.dueAt);
-      else await this.moveRun(due.runId, { kind: 'due' }, due.dueAt);
+      const due = this.queue.shift() as Due;
+      if (due.kind === 'send') await this.apply(planDue(this.sendState(), [due.send], due.dueAt));
+      else await this.apply(await planJourneysDue(this.journeyState(), [this.runs.get(due.runId) as JourneyRun], due.dueAt));
     }
   }
 
-  private async fire(send: PendingSend, now: Date): Promise<void> {
-    const campaign = this.index.get(send.campaignId) as CompiledCampaign;
-    const userId = send.trigger.userId;
-    const profile = this.profiles.get(userId) ?? null;
-    const ledger = this.ledgers.get(userId) ?? [];
-    const suppressions = this.input.suppressions?.get(userId);
-    const verdict = decideSend({ campaign, profile, now, settings: this.input.settings, ledger, suppressions });
-    if (verdict.outcome === 'deferred_window') {
-      this.enqueue({ ...send, dueAt: verdict.scheduledFor });
-      this.record(now, send.trigger, campaign.id, verdict.outcome, verdict.reason, { scheduledFor: verdict.scheduledFor.toISOString() });
-      return;
-    }
-    if (verdict.outcome === 'held_out') this.touches.set(touchKey(userId, campaign.id), now);
-    if (verdict.outcome !== 'sent') {
-      this.record(now, send.trigger, campaign.id, verdict.outcome, verdict.reason);
-      return;
-    }
-    this.ledgers.set(userId, [...ledger, { campaignId: campaign.id, channel: verdict.channel, category: campaign.category, sentAt: now }]);
-    this.touches.set(touchKey(userId, campaign.id), now);
-    const rendered = await this.render(campaign, send.trigger, now);
-    this.record(now, send.trigger, campaign.id, 'sent', verdict.reason, { channel: verdict.channel, to: verdict.to, ...rendered });
+  private sendState(planned?: Effects): SendState {
+    const ledgers = new Map(this.ledgers);
+    for (const { userId, ...entry } of planned?.ledger ?? []) ledgers.set(userId, [...(ledgers.get(userId) ?? []), entry]);
+    return {
+      campaigns: this.campaignMap(),
+      profiles: this.profiles,
+      ledgers,
+      suppressions: this.suppressions,
+      settings: this.input.settings,
+    };
   }
 
-  /** An event against the user's active runs: a status of a run's message, an exception, an awaited event. */
-  private async applyToRuns(event: EventEnvelope, now: Date): Promise<void> {
-    for (const run of [...this.runs.values()]) {
-      if (run.userId !== event.userId || run.status !== 'active') continue;
-      const seen = withSendId(event, run);
-      const effect = eventOnRun(run, this.index.get(run.campaignId) as CompiledCampaign, seen, now);
-      this.runs.set(run.runId, effect.run);
-      if (effect.cancelled) await this.applyRunResult(effect.cancelled, now);
-      else if (effect.awaited) await this.moveRun(run.runId, { kind: 'event', event: seen }, now);
-    }
+  private journeyState(): JourneyState {
+    return {
+      runs: [...this.runs.values()].filter((run) => run.status === 'active'),
+      pinned: (id) => this.index.get(id),
+      current: (id) => this.index.get(id),
+      profiles: this.profiles,
+      ledgers: this.ledgers,
+      suppressions: this.suppressions,
+      settings: this.input.settings,
+      fillSendIds: true,
+    };
   }
 
-  private async startRun(campaign: CompiledCampaign, event: EventEnvelope, now: Date): Promise<void> {
-    const refusal = runLimitRefusal(campaign, event.userId, this.runs.values());
-    if (refusal) {
-      this.record(now, event, campaign.id, 'not_eligible', refusal.reason, { stepId: refusal.stepId });
-      return;
-    }
-    this.touches.set(touchKey(event.userId, campaign.id), now);
-    const run = startRun(campaign, event, now);
-    this.runs.set(run.runId, run);
-    await this.moveRun(run.runId, { kind: 'due' }, now);
+  private campaignMap(): Map<string, CompiledCampaign> {
+    return new Map(this.input.campaigns.map((c) => [c.id, this.index.get(c.id) as CompiledCampaign]));
   }
 
-  private async moveRun(runId: string, cause: JourneyCause, now: Date): Promise<void> {
-    const run = this.runs.get(runId) as JourneyRun;
-    const campaign = this.index.get(run.campaignId) as CompiledCampaign;
-    const ledger = this.ledgers.get(run.userId) ?? [];
-    this.ledgers.set(run.userId, ledger);
-    const profile = this.profiles.get(run.userId) ?? null;
-    const result = await advanceRun(
-      run,
-      {
-        pinned: campaign,
-        current: campaign,
-        profile,
-        settings: this.input.settings,
-        ledger,
-        now,
-        suppressions: this.input.suppressions?.get(run.userId),
-      },
-      cause,
-    );
-    await this.applyRunResult(result, now);
+  /** The in-memory state store: what rules' EffectsWriter writes to Postgres, kept here. */
+  private async apply(effects: Effects): Promise<void> {
+    const cancelled = new Set(effects.cancel);
+    this.dequeue((due) => due.kind === 'send' && cancelled.has(due.send.sendId));
+    for (const send of effects.schedule) {
+      // Nothing wakes a step waiting for dispatch's word: dispatch is not simulated.
+      if (isWaitingFallback(send)) continue;
+      // A send id already pending is kept (as ON CONFLICT DO NOTHING keeps it).
+      if (this.queue.some((due) => due.kind === 'send' && due.send.sendId === send.sendId)) continue;
+      this.enqueue({ kind: 'send', send, dueAt: send.dueAt });
+    }
+    for (const run of effects.runs) {
+      this.runs.set(run.runId, run);
+      // A run has one timer (rules' `due_at`): a new one replaces the old.
+      this.dequeue((due) => due.kind === 'run' && due.runId === run.runId);
+      if (run.status === 'active' && run.dueAt) this.enqueue({ kind: 'run', runId: run.runId, dueAt: run.dueAt });
+    }
+    for (const { userId, ...entry } of effects.ledger) this.ledgers.set(userId, [...(this.ledgers.get(userId) ?? []), entry]);
+    for (const touch of effects.touches) {
+      const key = touchKey(touch.userId, touch.campaignId);
+      const last = this.touches.get(key);
+      if (!last || last < touch.at) this.touches.set(key, touch.at);
+    }
+    for (const decision of effects.decisions) this.decisions.push(await this.simulated(decision, effects.requests));
   }
 
-  private async applyRunResult({ run, decisions, sends }: JourneyStepResult, now: Date): Promise<void> {
-    this.runs.set(run.runId, run);
-    for (const decision of decisions) {
-      const send = sends.find((s) => s.stepId === decision.stepId && decision.outcome === 'sent');
-      const extra: Partial<SimulatedDecision> = { stepId: decision.stepId };
-      if (decision.scheduledFor) extra.scheduledFor = decision.scheduledFor.toISOString();
-      if (send) Object.assign(extra, { channel: send.channel, to: send.to, ...(await this.render(send.campaign, run.triggerEvent, now)) });
-      this.record(now, run.triggerEvent, run.campaignId, decision.outcome, decision.reason, extra);
-    }
-    if (run.status === 'active' && run.dueAt) this.enqueue({ kind: 'run', runId: run.runId, dueAt: run.dueAt });
+  /** A decision as simulate reports it: a journey's step named, a sent message rendered. */
+  private async simulated(decision: DecisionRecord, requests: readonly SendRequest[]): Promise<SimulatedDecision> {
+    const campaign = this.index.get(decision.campaignId);
+    const extra: Partial<SimulatedDecision> = {};
+    // A journey's trigger decision is the campaign's, not a step's.
+    if (campaign?.journey && decision.stepId !== MAIN_STEP) extra.stepId = decision.stepId;
+    if (decision.scheduledFor) extra.scheduledFor = decision.scheduledFor.toISOString();
+    const request = decision.outcome === 'sent' ? requests.find((r) => sameSend(r, decision)) : undefined;
+    if (request) Object.assign(extra, { channel: request.channel, to: request.to, ...(await this.render(request, decision.at)) });
+    return {
+      at: decision.at.toISOString(),
+      userId: decision.userId,
+      campaignId: decision.campaignId,
+      triggerEventId: decision.triggerEventId,
+      outcome: decision.outcome,
+      reason: decision.reason,
+      ...extra,
+    };
   }
 
   /** The body dispatch would send, or — like dispatch, which fails that one message — why it cannot be rendered. */
-  private async render(campaign: CompiledCampaign, trigger: EventEnvelope, now: Date): Promise<{ body: string } | { renderError: string }> {
+  private async render(request: SendRequest, now: Date): Promise<{ body: string } | { renderError: string }> {
     const scope = {
-      event: trigger,
-      profile: this.profiles.get(trigger.userId) ?? emptyProfile(trigger.userId, now.toISOString()),
-      campaign: { id: campaign.id, name: campaign.document.name, version: campaign.version },
+      event: request.scope.event,
+      profile: this.profiles.get(request.userId) ?? emptyProfile(request.userId, now.toISOString()),
+      campaign: request.scope.campaign,
     };
     try {
-      return { body: (await renderTemplate(this.templates.get(campaign.document.message?.body ?? ''), scope)).text };
+      return { body: (await renderTemplate(this.templates.get(request.message.body), scope)).text };
     } catch (error) {
       if (error instanceof TemplateError) return { renderError: `template error: ${error.message}` };
       throw error;
     }
   }
 
-  private enqueue(send: Due): void {
-    const at = this.pending.findIndex((other) => other.dueAt > send.dueAt);
-    this.pending.splice(at === -1 ? this.pending.length : at, 0, send);
+  private enqueue(due: Due): void {
+    const at = this.queue.findIndex((other) => other.dueAt > due.dueAt);
+    this.queue.splice(at === -1 ? this.queue.length : at, 0, due);
   }
 
-  private record(
-    at: Date,
-    trigger: EventEnvelope,
-    campaignId: string,
-    outcome: DecisionOutcome,
-    reason: string,
-    extra: Partial<SimulatedDecision> = {},
-  ): void {
-    this.decisions.push({
-      at: at.toISOString(),
-      userId: trigger.userId,
-      campaignId,
-      triggerEventId: trigger.eventId,
-      outcome,
-      reason,
-      ...extra,
-    });
+  private dequeue(matches: (due: Due) => boolean): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) if (matches(this.queue[i] as Due)) this.queue.splice(i, 1);
   }
 }
 
-/**
- * In an events file a message status event may name the journey step (`stepId`) instead of
- * the send id dispatch would give it: simulate fills in the send id of that step of this run.
- */
-function withSendId(event: EventEnvelope, run: JourneyRun): EventEnvelope {
-  const { stepId, sendId, campaignId } = event.properties;
-  if (sendId !== undefined || typeof stepId !== 'string' || campaignId !== run.campaignId) return event;
-  const derived = deriveSendId({ campaignId: run.campaignId, triggerEventId: run.triggerEvent.eventId, stepId });
-  return { ...event, properties: { ...event.properties, sendId: derived } };
-}
-
-function touchKey(userId: string, campaignId: string): string {
-  return `${userId}\u0000${campaignId}`;
+function sameSend(request: SendRequest, decision: DecisionRecord): boolean {
+  return (
+    request.userId === decision.userId &&
+    request.campaignId === decision.campaignId &&
+    request.triggerEventId === decision.triggerEventId &&
+    request.stepId === decision.stepId
+  );
 }

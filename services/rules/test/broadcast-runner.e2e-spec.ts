@@ -5,7 +5,8 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { BroadcastCampaigns } from '../src/broadcasts/broadcast-campaigns.service';
 import { BroadcastsRepository } from '../src/broadcasts/broadcasts.repository';
-import { DecisionLog } from '../src/decisions/decision-log';
+import { CampaignCatalog } from '../src/campaigns/campaign-catalog.service';
+import { EffectsWriter } from '../src/effects/effects-writer';
 
 const BATCH = 1000;
 const userId = (n: number, prefix = 'user') => `${prefix}-${String(n).padStart(5, '0')}`;
@@ -68,18 +69,19 @@ describe('broadcast runner', () => {
     const subscribers = Array.from({ length: 3_000 }, (_, i) => i + 1).filter((n) => n % 6 !== 0);
     expect(subscribers.length).toBe(2_500);
 
-    const log = stack.app('rules').get(DecisionLog);
-    const record = log.record.bind(log);
+    const writer = stack.app('rules').get(EffectsWriter);
+    const write = writer.write.bind(writer);
     let calls = 0;
     let cursorAtCrash: string | null = null;
-    const crash = jest.spyOn(log, 'record').mockImplementation(async (manager, decisions) => {
+    const crash = jest.spyOn(writer, 'write').mockImplementation(async (manager, effects) => {
+      await write(manager, effects);
+      if (!effects.decisions.some((d) => d.campaignId === 'bc-big')) return;
       calls += 1;
       if (calls === 2) {
-        // The second batch has published its send requests; it dies before committing.
+        // The second batch has published its send requests and written its rows; it dies before committing.
         cursorAtCrash = (await db.query(`SELECT cursor FROM broadcasts WHERE id = 'bc-big'`)).rows[0].cursor;
         throw new Error('simulated crash after publishing');
       }
-      return record(manager, decisions);
     });
 
     const created = await rules().post('/v1/broadcasts', {
@@ -118,7 +120,7 @@ describe('broadcast runner', () => {
   });
 
   it('resolves a broadcast another instance created, from the table, in one query', async () => {
-    const fresh = new BroadcastCampaigns(stack.app('rules').get(BroadcastsRepository));
+    const fresh = new BroadcastCampaigns(stack.app('rules').get(BroadcastsRepository), stack.app('rules').get(CampaignCatalog));
     const dataSource = stack.app('rules').get<DataSource>(DATA_SOURCE);
     const found = await fresh.resolve(dataSource.manager, ['bc-big', 'no-such-campaign', 'bc-big']);
     expect([...found.keys()]).toEqual(['bc-big']);

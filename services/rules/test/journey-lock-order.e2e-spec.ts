@@ -60,9 +60,9 @@ describe('the journey poller and trigger evaluation on the same users', () => {
     const poller = app.get(JourneyPoller);
     const evaluation = app.get(TriggerEvaluation);
     const conversions = app.get(ConversionTracking);
-    const record = conversions.record.bind(conversions);
+    const record = conversions.plan.bind(conversions);
     let round: { locked: ReturnType<typeof signal>; gate: ReturnType<typeof signal> } | null = null;
-    jest.spyOn(conversions, 'record').mockImplementation(async (manager, events) => {
+    jest.spyOn(conversions, 'plan').mockImplementation(async (manager, events) => {
       if (round) {
         round.locked.resolve();
         await round.gate.promise;

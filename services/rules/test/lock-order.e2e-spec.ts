@@ -66,10 +66,10 @@ describe('timers and trigger evaluation on the same users', () => {
     const poller = app.get(TimerPoller);
     const evaluation = app.get(TriggerEvaluation);
     const conversions = app.get(ConversionTracking);
-    const record = conversions.record.bind(conversions);
+    const record = conversions.plan.bind(conversions);
     let round: { locked: ReturnType<typeof signal>; gate: ReturnType<typeof signal> } | null = null;
-    // Conversions are recorded first thing under the batch's user locks: the moment to start the poller.
-    jest.spyOn(conversions, 'record').mockImplementation(async (manager, events) => {
+    // Conversions are planned first thing under the batch's user locks: the moment to start the poller.
+    jest.spyOn(conversions, 'plan').mockImplementation(async (manager, events) => {
       if (round) {
         round.locked.resolve();
         await round.gate.promise;

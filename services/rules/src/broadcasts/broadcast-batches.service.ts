@@ -1,19 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DecisionOutcome } from '@nudge/contracts';
-import type { JsonProducer, TopicNames } from '@nudge/kafka';
+import { sentByChannel, type DecisionRecord } from '@nudge/engine';
 import { profileAddresses } from '@nudge/channels';
 import { inTransaction, loadProfiles, loadUserSuppressions, lockUsers } from '@nudge/persistence';
-import { DATA_SOURCE, PRODUCER, TOPICS } from '@nudge/service-runtime';
+import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CLOCK } from '../clock';
 import { RULES_CONFIG, type RulesConfig } from '../config';
-import { DecisionLog, type DecisionRecord } from '../decisions/decision-log';
+import { EffectsWriter } from '../effects/effects-writer';
 import { SettingsStore } from '../settings/settings-store.service';
-import { schedulePendingSends } from '../timers/pending-sends';
-import { capLedgers, recordSends } from '../timers/send-ledger';
+import { capLedgers } from '../state/send-ledger';
 import { nextAudiencePage } from './audience-page';
 import { audienceOf } from './broadcast-campaign';
 import { BroadcastCampaigns } from './broadcast-campaigns.service';
@@ -24,7 +23,7 @@ import { batchSizeFor, pauseAfter, sendPaceOf } from './send-pace';
 /** A committed batch, for the metrics and the log. */
 interface BatchSummary {
   broadcastId: string;
-  decisions: DecisionRecord[];
+  decisions: readonly DecisionRecord[];
   first: boolean;
   finished: boolean;
   audienceSize: number;
@@ -49,12 +48,10 @@ export class BroadcastBatches {
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RULES_CONFIG) private readonly config: RulesConfig,
-    @Inject(PRODUCER) private readonly producer: JsonProducer,
-    @Inject(TOPICS) private readonly topics: TopicNames,
     private readonly repository: BroadcastsRepository,
     private readonly campaigns: BroadcastCampaigns,
     private readonly settings: SettingsStore,
-    private readonly decisions: DecisionLog,
+    private readonly writer: EffectsWriter,
   ) {}
 
   /** Runs the next due batch of any broadcast; false when none is due. */
@@ -76,7 +73,7 @@ export class BroadcastBatches {
       throw claimed ? new Error(`broadcast ${claimed}: ${(error as Error).message}`, { cause: error }) : error;
     }
     if (!batch) return false;
-    this.decisions.count(batch.decisions);
+    this.writer.committed(batch);
     if (batch.first) this.logger.log(`broadcast ${batch.broadcastId} started`);
     if (batch.finished) this.logger.log(`broadcast ${batch.broadcastId} completed: ${batch.audienceSize} users decided`);
     return true;
@@ -95,13 +92,7 @@ export class BroadcastBatches {
     const ledgers = await capLedgers(manager, [...members.keys()], campaign.document.frequencyCaps ?? [], members, settings, now);
     const suppressions = await loadUserSuppressions(manager, audience, profileAddresses);
     const sends = decideBroadcastSends({ campaign, sendAt: broadcast.sendAt, audience, ledgers, suppressions, settings, now });
-    await this.producer.publish(
-      this.topics.dispatch,
-      sends.requests.map((request) => ({ key: request.userId, value: request })),
-    );
-    await schedulePendingSends(manager, sends.deferred);
-    await recordSends(manager, sends.sent);
-    await this.decisions.record(manager, sends.decisions);
+    await this.writer.write(manager, sends);
     const finished = page.length < limit;
     await this.repository.advance(manager, broadcast.id, {
       cursor: page.at(-1) ?? broadcast.cursor,
@@ -109,7 +100,7 @@ export class BroadcastBatches {
       processed: broadcast.processed + page.length,
       audienceSize: broadcast.audienceSize + audience.length,
       finished,
-      nextBatchAt: new Date(now.getTime() + pauseAfter(pace, sends.sentByChannel)),
+      nextBatchAt: new Date(now.getTime() + pauseAfter(pace, sentByChannel(sends))),
       now,
       owner: this.owner,
     });
@@ -125,7 +116,7 @@ export class BroadcastBatches {
 
 function addCounts(
   counts: Partial<Record<DecisionOutcome, number>>,
-  decisions: DecisionRecord[],
+  decisions: readonly DecisionRecord[],
 ): Partial<Record<DecisionOutcome, number>> {
   const next = { ...counts };
   for (const d of decisions) next[d.outcome] = (next[d.outcome] ?? 0) + 1;

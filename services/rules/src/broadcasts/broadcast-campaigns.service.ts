@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { CompiledCampaign } from '@nudge/campaigns';
 import type { EntityManager } from 'typeorm';
+import { CampaignCatalog, type CampaignSource } from '../campaigns/campaign-catalog.service';
 import { compileBroadcast } from './broadcast-campaign';
 import type { BroadcastDocument } from './broadcast-request';
 import { BroadcastsRepository } from './broadcasts.repository';
@@ -14,10 +15,18 @@ const MAX_CACHED = 1_000;
  * another rules instance, so what is not cached is read from the `broadcasts` table.
  */
 @Injectable()
-export class BroadcastCampaigns {
+export class BroadcastCampaigns implements CampaignSource, OnModuleInit {
   private readonly compiled = new Map<string, CompiledCampaign>();
 
-  constructor(private readonly repository: BroadcastsRepository) {}
+  constructor(
+    private readonly repository: BroadcastsRepository,
+    private readonly catalog: CampaignCatalog,
+  ) {}
+
+  /** The timers find broadcasts through the catalog: they know nothing of broadcasts. */
+  onModuleInit(): void {
+    this.catalog.addSource(this);
+  }
 
   /** The compiled campaign of a broadcast document. */
   of(document: BroadcastDocument): CompiledCampaign {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { PollLoop } from '@nudge/service-runtime';
 import { RULES_CONFIG, type RulesConfig } from '../config';
-import { PollLoop } from '../timers/poll-loop';
 import { BroadcastBatches } from './broadcast-batches.service';
 
 /**

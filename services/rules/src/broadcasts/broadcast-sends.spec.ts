@@ -2,6 +2,7 @@ import { emptyProfile, type Profile } from '@nudge/contracts';
 import { DEFAULT_SETTINGS } from '@nudge/settings';
 import { broadcastSendId, compileBroadcast } from './broadcast-campaign';
 import { parseBroadcastRequest } from './broadcast-request';
+import { sentByChannel } from '@nudge/engine';
 import { decideBroadcastSends } from './broadcast-sends';
 
 const now = new Date('2026-12-01T10:00:00.000Z'); // 10:00 UTC, 11:00 in Madrid
@@ -58,14 +59,14 @@ describe('decideBroadcastSends', () => {
         channel: 'sms',
       }),
     ]);
-    expect(sends.sent).toEqual([
+    expect(sends.ledger).toEqual([
       expect.objectContaining({ sendId: broadcastSendId('bc_winter', 'madrid'), category: 'marketing', sentAt: now }),
     ]);
-    expect(sends.sentByChannel).toEqual(new Map([['sms', 1]]));
+    expect(sentByChannel(sends)).toEqual(new Map([['sms', 1]]));
   });
 
   it('defers the one outside the window to 09:00 in their zone, as a pending send of the broadcast', () => {
-    expect(sends.deferred).toEqual([
+    expect(sends.schedule).toEqual([
       expect.objectContaining({
         sendId: broadcastSendId('bc_winter', 'los-angeles'),
         campaignId: 'bc_winter',

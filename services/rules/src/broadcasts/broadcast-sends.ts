@@ -1,28 +1,10 @@
 import type { CompiledCampaign } from '@nudge/campaigns';
 import type { LedgerEntry } from '@nudge/capping';
-import { MAIN_STEP, type Channel, type Profile, type SendRequest } from '@nudge/contracts';
-import { decideSend, type AddressSuppressions } from '@nudge/decisions';
+import { MAIN_STEP, type Profile } from '@nudge/contracts';
+import type { AddressSuppressions } from '@nudge/decisions';
+import { planBroadcastPage, type Effects, type PendingSend } from '@nudge/engine';
 import type { Settings } from '@nudge/settings';
-import type { DecisionRecord } from '../decisions/decision-log';
-import { waitingFallbackOf } from '../fallbacks/fallback-steps';
-import type { PendingSend } from '../timers/pending-sends';
-import type { LedgerRow } from '../timers/send-ledger';
-import { sendRequestFor } from '../timers/send-request';
 import { broadcastEvent, broadcastSendId, broadcastTriggerEventId } from './broadcast-campaign';
-
-/** What one batch of a broadcast decided, before it is written and published. */
-export interface BroadcastSends {
-  decisions: DecisionRecord[];
-  requests: SendRequest[];
-  /**
-   * Outside the allowed hours: durable pending sends, fired by the timers at the next allowed
-   * time; and the fallback steps of sends that went with a chain, waiting for dispatch's word.
-   */
-  deferred: PendingSend[];
-  /** Cap ledger rows of the sends handed to dispatch. */
-  sent: LedgerRow[];
-  sentByChannel: Map<Channel, number>;
-}
 
 export interface BroadcastBatchInput {
   campaign: CompiledCampaign;
@@ -38,69 +20,31 @@ export interface BroadcastBatchInput {
 }
 
 /**
- * Decides the send of a broadcast to each member of a batch of its audience exactly as a
- * campaign's due send is decided (decideSend), and builds what is to be written: decisions,
- * send requests, deferrals and cap ledger rows. Each user is in one batch only, so no
- * ledger needs updating between two decisions here.
+ * One batch of a broadcast's audience as due sends of the broadcast (one per member, under its
+ * per-user send id), planned by the engine exactly as a campaign's due send is: decisions, send
+ * requests, deferrals (outside the allowed hours: fired by the timers at the next allowed time),
+ * waiting fallback steps and cap ledger rows.
  */
-export function decideBroadcastSends({
-  campaign,
-  sendAt,
-  audience,
-  ledgers,
-  suppressions,
-  settings,
-  now,
-}: BroadcastBatchInput): BroadcastSends {
-  const out: BroadcastSends = { decisions: [], requests: [], deferred: [], sent: [], sentByChannel: new Map() };
+export function decideBroadcastSends({ campaign, sendAt, audience, ledgers, suppressions, settings, now }: BroadcastBatchInput): Effects {
   const triggerEventId = broadcastTriggerEventId(campaign.id);
-  for (const profile of audience) {
-    const userId = profile.userId;
-    const send: PendingSend = {
-      sendId: broadcastSendId(campaign.id, userId),
-      userId,
+  const sends = audience.map(
+    (profile): PendingSend => ({
+      sendId: broadcastSendId(campaign.id, profile.userId),
+      userId: profile.userId,
       campaignId: campaign.id,
       campaignVersion: campaign.version,
       triggerEventId,
       stepId: MAIN_STEP,
       dueAt: now,
-      triggerEvent: broadcastEvent(campaign.id, userId, sendAt),
-    };
-    const verdict = decideSend({
-      campaign,
-      profile,
-      now,
-      settings,
-      ledger: ledgers.get(userId) ?? [],
-      suppressions: suppressions?.get(userId),
-    });
-    const scheduledFor = verdict.outcome === 'deferred_window' ? verdict.scheduledFor : null;
-    out.decisions.push({
-      userId,
-      campaignId: campaign.id,
-      campaignVersion: campaign.version,
-      triggerEventId,
-      stepId: MAIN_STEP,
-      outcome: verdict.outcome,
-      reason: verdict.reason,
-      at: now,
-      scheduledFor,
-    });
-    if (verdict.outcome === 'deferred_window') out.deferred.push({ ...send, dueAt: verdict.scheduledFor });
-    if (verdict.outcome !== 'sent') continue;
-    const request = sendRequestFor(send, campaign, profile, verdict.channel, verdict.to, now);
-    out.requests.push(request);
-    const fallback = waitingFallbackOf(send, request);
-    if (fallback) out.deferred.push(fallback);
-    out.sent.push({
-      sendId: send.sendId,
-      userId,
-      campaignId: campaign.id,
-      channel: verdict.channel,
-      category: campaign.category,
-      sentAt: now,
-    });
-    out.sentByChannel.set(verdict.channel, (out.sentByChannel.get(verdict.channel) ?? 0) + 1);
-  }
-  return out;
+      triggerEvent: broadcastEvent(campaign.id, profile.userId, sendAt),
+    }),
+  );
+  const state = {
+    campaigns: new Map([[campaign.id, campaign]]),
+    profiles: new Map(audience.map((p) => [p.userId, p])),
+    ledgers,
+    suppressions: suppressions ?? new Map<string, AddressSuppressions>(),
+    settings,
+  };
+  return planBroadcastPage(state, sends, now);
 }

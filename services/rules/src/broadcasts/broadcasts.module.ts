@@ -1,5 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { CampaignsModule } from '../campaigns/campaigns.module';
+import { EffectsModule } from '../effects/effects.module';
+import { SettingsModule } from '../settings/settings.module';
 import { BroadcastBatches } from './broadcast-batches.service';
 import { BroadcastCampaigns } from './broadcast-campaigns.service';
 import { BroadcastRunner } from './broadcast-runner.service';
@@ -7,12 +9,10 @@ import { BroadcastsController } from './broadcasts.controller';
 import { BroadcastsRepository } from './broadcasts.repository';
 import { Broadcasts } from './broadcasts.service';
 
-/** Broadcasts; global so the timers can resolve a broadcast's deferred sends (BroadcastCampaigns). */
-@Global()
+/** Broadcasts; their campaigns register with the catalog, through which the timers fire a broadcast's deferred sends. */
 @Module({
-  imports: [CampaignsModule],
+  imports: [CampaignsModule, SettingsModule, EffectsModule],
   controllers: [BroadcastsController],
   providers: [BroadcastsRepository, BroadcastCampaigns, BroadcastBatches, BroadcastRunner, Broadcasts],
-  exports: [BroadcastCampaigns],
 })
 export class BroadcastsModule {}

@@ -1,8 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CampaignIndex, compileCampaign, validateCampaign, type CampaignDocument, type CompiledCampaign } from '@nudge/campaigns';
 import { ValidationError } from '@nudge/contracts';
+import type { EntityManager } from 'typeorm';
 import { RULES_CONFIG, type RulesConfig } from '../config';
 import { CampaignsRepository, type SaveResult } from './campaigns.repository';
+
+/** Campaigns kept outside the catalog (broadcasts), found by id in the caller's transaction. */
+export interface CampaignSource {
+  resolve(manager: EntityManager, ids: Iterable<string>): Promise<Map<string, CompiledCampaign>>;
+}
 
 /**
  * The campaigns rules decides with: compiled once per version and indexed by trigger
@@ -16,6 +22,8 @@ export class CampaignCatalog implements OnApplicationBootstrap, OnModuleDestroy 
   private refreshTimer: NodeJS.Timeout | undefined;
   /** Earlier versions journeys are still running on, compiled once each (bounded). */
   private readonly earlier = new Map<string, CompiledCampaign>();
+  /** Campaigns kept elsewhere, registered by their owner (broadcasts): the timers fire their deferred sends. */
+  private readonly sources: CampaignSource[] = [];
 
   constructor(
     private readonly repository: CampaignsRepository,
@@ -59,6 +67,30 @@ export class CampaignCatalog implements OnApplicationBootstrap, OnModuleDestroy 
 
   get(id: string): CompiledCampaign | undefined {
     return this.index.get(id);
+  }
+
+  /** Registers where campaigns outside the catalog are found (a feature above this one registers itself at start). */
+  addSource(source: CampaignSource): void {
+    this.sources.push(source);
+  }
+
+  /**
+   * The campaigns of these ids as they are now: the catalog's, then those of the registered
+   * sources (a broadcast's deferred sends come back through the timers); ids of none are left out.
+   */
+  async resolve(manager: EntityManager, ids: Iterable<string>): Promise<Map<string, CompiledCampaign>> {
+    const wanted = [...new Set(ids)];
+    const campaigns = new Map<string, CompiledCampaign>();
+    for (const id of wanted) {
+      const campaign = this.index.get(id);
+      if (campaign) campaigns.set(id, campaign);
+    }
+    for (const source of this.sources) {
+      const others = wanted.filter((id) => !campaigns.has(id));
+      if (others.length === 0) break;
+      for (const [id, campaign] of await source.resolve(manager, others)) campaigns.set(id, campaign);
+    }
+    return campaigns;
   }
 
   /**

@@ -1,20 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { attributeConversion } from '@nudge/decisions';
 import type { EventEnvelope } from '@nudge/contracts';
+import { NO_EFFECTS, planConversions, type Effects } from '@nudge/engine';
 import { durationToMillis } from '@nudge/timing';
 import type { EntityManager } from 'typeorm';
 import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
-import { attributionsSince, recordConversions } from './attributions';
+import { attributionsSince } from '../state/attributions';
 
-/** Counts conversion events against the last send (or held-out send) of each campaign they convert. */
+/** Loads the attributions conversion events may count for, and plans the conversions (`planConversions`). */
 @Injectable()
 export class ConversionTracking {
   constructor(private readonly catalog: CampaignCatalog) {}
 
-  /** Records the conversions among `events` inside the caller's transaction. */
-  async record(manager: EntityManager, events: EventEnvelope[]): Promise<void> {
+  /** The conversions among `events`, inside the caller's transaction. */
+  async plan(manager: EntityManager, events: EventEnvelope[]): Promise<Effects> {
     const converting = events.filter((e) => this.catalog.index.forConversion(e.name).length > 0);
-    if (converting.length === 0) return;
+    if (converting.length === 0) return NO_EFFECTS;
     const campaigns = [...new Set(converting.flatMap((e) => this.catalog.index.forConversion(e.name)))];
     const longest = Math.max(...campaigns.map((c) => durationToMillis(c.document.conversion?.within ?? 'PT0S')));
     const earliest = Math.min(...converting.map((e) => Date.parse(e.timestamp)));
@@ -24,16 +24,6 @@ export class ConversionTracking {
       campaigns.map((c) => c.id),
       new Date(earliest - longest),
     );
-    const conversions: { sendId: string; campaignId: string; eventId: string; at: Date }[] = [];
-    for (const event of converting) {
-      for (const campaign of this.catalog.index.forConversion(event.name)) {
-        const candidates = attributions.get(`${event.userId}\u0000${campaign.id}`) ?? [];
-        const attributed = attributeConversion(campaign, event, candidates);
-        if (!attributed) continue;
-        attributed.converted = true; // a later event in this batch cannot convert it again
-        conversions.push({ sendId: attributed.sendId, campaignId: campaign.id, eventId: event.eventId, at: new Date(event.timestamp) });
-      }
-    }
-    await recordConversions(manager, conversions);
+    return planConversions({ campaigns: this.catalog.index, attributions }, converting);
   }
 }

@@ -1,52 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Decision, DecisionOutcome } from '@nudge/contracts';
-import { DATA_SOURCE, ServiceMetrics } from '@nudge/service-runtime';
-import type { Counter } from 'prom-client';
-import type { DataSource, EntityManager } from 'typeorm';
+import { DATA_SOURCE } from '@nudge/service-runtime';
+import type { DataSource } from 'typeorm';
 
-/** A decision to record, for one user. */
-export interface DecisionRecord extends Omit<Decision, 'at' | 'scheduledFor'> {
-  userId: string;
-  at: Date;
-  scheduledFor: Date | null;
-}
-
-/** The decision log: every "sent" and every "not sent", with the reason as a sentence. */
+/**
+ * The decision log, read: every "sent" and every "not sent", with the reason as a sentence.
+ * Written only by the EffectsWriter, with the rest of a batch's effects.
+ */
 @Injectable()
 export class DecisionLog {
-  private readonly byOutcome: Counter<'outcome'>;
-
-  constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    metrics: ServiceMetrics,
-  ) {
-    this.byOutcome = metrics.counter('nudge_decisions_total', 'Decisions recorded, by outcome', ['outcome']);
-  }
-
-  /** Records decisions in one statement, inside the caller's transaction. */
-  async record(manager: EntityManager, decisions: DecisionRecord[]): Promise<void> {
-    if (decisions.length === 0) return;
-    await manager.query(
-      `INSERT INTO decisions (user_id, campaign_id, campaign_version, trigger_event_id, step_id, outcome, reason, at, scheduled_for)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[])`,
-      [
-        decisions.map((d) => d.userId),
-        decisions.map((d) => d.campaignId),
-        decisions.map((d) => d.campaignVersion),
-        decisions.map((d) => d.triggerEventId),
-        decisions.map((d) => d.stepId),
-        decisions.map((d) => d.outcome),
-        decisions.map((d) => d.reason),
-        decisions.map((d) => d.at.toISOString()),
-        decisions.map((d) => d.scheduledFor?.toISOString() ?? null),
-      ],
-    );
-  }
-
-  /** Counts what was committed (call after the transaction). */
-  count(decisions: DecisionRecord[]): void {
-    for (const d of decisions) this.byOutcome.inc({ outcome: d.outcome });
-  }
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   /**
    * The delivery funnel of a campaign's messages: how many reached each status at some

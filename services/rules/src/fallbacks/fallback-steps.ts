@@ -1,29 +1,8 @@
-import { fallbackStepId, deriveSendId, type MessageStatus, type SendRequest } from '@nudge/contracts';
+import type { MessageStatus } from '@nudge/contracts';
+import type { PendingSend } from '@nudge/engine';
 import { returnedRows } from '@nudge/persistence';
 import type { EntityManager } from 'typeorm';
-import { PENDING_SEND_COLUMNS, toPendingSend, type PendingSend, type PendingSendRow } from '../timers/pending-sends';
-
-/**
- * The fallback step of a send decided with a chain (`request.fallback`): a pending send of its
- * own (`main>sms`, its own send id), kept with the timers but with no due time until dispatch
- * reports the message unread (`fallback_due`). Undefined for a send with no chain left.
- */
-export function waitingFallbackOf(send: PendingSend, request: SendRequest): PendingSend | undefined {
-  const chain = request.fallback;
-  if (!chain) return undefined;
-  const stepId = fallbackStepId(send.stepId, chain.channels);
-  return {
-    sendId: deriveSendId({ campaignId: send.campaignId, triggerEventId: send.triggerEventId, stepId }),
-    userId: send.userId,
-    campaignId: send.campaignId,
-    campaignVersion: request.campaignVersion,
-    triggerEventId: send.triggerEventId,
-    stepId,
-    dueAt: new Date(0),
-    triggerEvent: send.triggerEvent,
-    fallback: { of: send.sendId, from: request.channel, channels: [...chain.channels], after: chain.after },
-  };
-}
+import { PENDING_SEND_COLUMNS, toPendingSend, type PendingSendRow } from '../state/pending-sends';
 
 /**
  * Takes the waiting fallback steps with these send ids off the table (the caller's

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { NO_EFFECTS } from '@nudge/engine';
 import { inTransaction } from '@nudge/persistence';
-import { DATA_SOURCE } from '@nudge/service-runtime';
+import { DATA_SOURCE, PollLoop } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import type { DataSource } from 'typeorm';
 import { CLOCK } from '../clock';
 import { RULES_CONFIG, type RulesConfig } from '../config';
-import { DecisionLog } from '../decisions/decision-log';
-import { PollLoop } from '../timers/poll-loop';
+import { EffectsWriter } from '../effects/effects-writer';
+import { claimDueRuns, dueRunCandidates } from '../state/journey-runs';
 import { JourneyProgress } from './journey-progress.service';
-import { claimDueRuns, dueRunCandidates } from './journey-runs';
 
 /**
  * Journey runs are their own durable timers (`due_at`): a wait that ends, a waitFor that
@@ -25,7 +25,7 @@ export class JourneyPoller implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RULES_CONFIG) private readonly config: RulesConfig,
     private readonly progress: JourneyProgress,
-    private readonly decisions: DecisionLog,
+    private readonly writer: EffectsWriter,
   ) {
     this.loop = new PollLoop({
       work: () => this.moveDue(),
@@ -49,15 +49,15 @@ export class JourneyPoller implements OnApplicationBootstrap, BeforeApplicationS
     // Between steps nothing is due: one indexed look, no transaction.
     const candidates = await dueRunCandidates(this.dataSource, this.clock.now(), this.config.TIMER_BATCH_SIZE);
     if (candidates.length === 0) return 0;
-    const { taken, decisions } = await inTransaction(this.dataSource, async (manager) => {
+    const { taken, effects } = await inTransaction(this.dataSource, async (manager) => {
       const now = this.clock.now();
       const due = await claimDueRuns(manager, candidates, now);
-      if (due.length === 0) return { taken: 0, decisions: [] };
-      const decisions = await this.progress.onDue(manager, due, now);
-      await this.decisions.record(manager, decisions);
-      return { taken: due.length, decisions };
+      if (due.length === 0) return { taken: 0, effects: NO_EFFECTS };
+      const effects = await this.progress.onDue(manager, due, now);
+      await this.writer.write(manager, effects);
+      return { taken: due.length, effects };
     });
-    this.decisions.count(decisions);
+    this.writer.committed(effects);
     return taken;
   }
 }

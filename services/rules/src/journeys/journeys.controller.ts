@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { DataSource } from 'typeorm';
-import { runsOfUser } from './journey-runs';
+import { runsOfUser } from '../state/journey-runs';
 
 /** Where a user is in each journey, and what every step did: the other half of "why did Ana not get it?". */
 @Controller('v1')

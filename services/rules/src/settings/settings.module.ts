@@ -1,8 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { SettingsController } from './settings.controller';
 import { SettingsStore } from './settings-store.service';
 import { SettingsRepository } from './settings.repository';
 
-@Global()
 @Module({ controllers: [SettingsController], providers: [SettingsRepository, SettingsStore], exports: [SettingsStore] })
 export class SettingsModule {}

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { NO_EFFECTS } from '@nudge/engine';
 import { inTransaction } from '@nudge/persistence';
-import { DATA_SOURCE, ServiceMetrics } from '@nudge/service-runtime';
+import { DATA_SOURCE, PollLoop, ServiceMetrics } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import { Histogram } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { CLOCK } from '../clock';
 import { RULES_CONFIG, type RulesConfig } from '../config';
-import { DecisionLog } from '../decisions/decision-log';
-import { anySendDue, claimDueSends } from './pending-sends';
-import { PollLoop } from './poll-loop';
+import { EffectsWriter } from '../effects/effects-writer';
+import { anySendDue, claimDueSends } from '../state/pending-sends';
 import { SendFiring } from './send-firing.service';
 
 /** How often a worker other than the first looks on its own (it is woken sooner when there is a backlog). */
@@ -31,7 +31,7 @@ export class TimerPoller implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RULES_CONFIG) private readonly config: RulesConfig,
     private readonly firing: SendFiring,
-    private readonly decisions: DecisionLog,
+    private readonly writer: EffectsWriter,
     metrics: ServiceMetrics,
   ) {
     this.lateness = new Histogram({
@@ -81,16 +81,17 @@ export class TimerPoller implements OnApplicationBootstrap, BeforeApplicationShu
   async fireDue(): Promise<number> {
     // Between bursts nothing is due: one indexed look, no transaction.
     if (!(await anySendDue(this.dataSource, this.clock.now()))) return 0;
-    const { claimed, decisions } = await inTransaction(this.dataSource, async (manager) => {
+    const { claimed, effects } = await inTransaction(this.dataSource, async (manager) => {
       const now = this.clock.now();
       // The claim takes the users' locks before it deletes their sends (the lock order of `lockUsers`).
       const due = await claimDueSends(manager, now, this.config.TIMER_BATCH_SIZE);
-      if (due.length === 0) return { claimed: 0, decisions: [] };
-      const decisions = await this.firing.fire(manager, due, now);
+      if (due.length === 0) return { claimed: 0, effects: NO_EFFECTS };
+      const effects = await this.firing.plan(manager, due, now);
+      await this.writer.write(manager, effects);
       for (const send of due) this.lateness.observe(Math.max(0, now.getTime() - send.dueAt.getTime()) / 1000);
-      return { claimed: due.length, decisions };
+      return { claimed: due.length, effects };
     });
-    this.decisions.count(decisions);
+    this.writer.committed(effects);
     return claimed;
   }
 }

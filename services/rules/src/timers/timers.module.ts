@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { CampaignsModule } from '../campaigns/campaigns.module';
-import { FallbackSteps } from '../fallbacks/fallback-steps.service';
+import { EffectsModule } from '../effects/effects.module';
+import { SettingsModule } from '../settings/settings.module';
 import { SendFiring } from './send-firing.service';
 import { TimerPoller } from './timer-poller.service';
 
-/** Durable timers: pending sends, their firing, and fallback steps (pending sends that wait for dispatch's word). */
+/** Durable timers: pending sends (fallback steps among them) and their firing. */
 @Module({
-  imports: [CampaignsModule],
-  providers: [SendFiring, TimerPoller, FallbackSteps],
-  exports: [SendFiring, TimerPoller, FallbackSteps],
+  imports: [CampaignsModule, SettingsModule, EffectsModule],
+  providers: [SendFiring, TimerPoller],
+  exports: [SendFiring, TimerPoller],
 })
 export class TimersModule {}

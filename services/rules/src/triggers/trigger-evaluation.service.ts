@@ -1,40 +1,37 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CompiledCampaign } from '@nudge/campaigns';
-import { deriveSendId, MAIN_STEP, type EventEnvelope, type Profile } from '@nudge/contracts';
-import { decideTrigger, findCancellation, isOptInRequest, type ExceptionEvent } from '@nudge/decisions';
+import type { EventEnvelope, Profile } from '@nudge/contracts';
+import { isOptInRequest, type ExceptionEvent } from '@nudge/decisions';
+import {
+  mergeEffects,
+  NO_EFFECTS,
+  planExceptions,
+  planTriggers,
+  type ExceptionState,
+  type TriggerPlan,
+} from '@nudge/engine';
 import { ErasureSalt, erasuresOf, eventsAfterErasure, inTransaction, loadProfiles, lockUsers } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
 import { CLOCK } from '../clock';
-import { DecisionLog, type DecisionRecord } from '../decisions/decision-log';
-import { OptInConfirmations } from '../double-opt-in/opt-in-confirmations';
-import { FallbackSteps } from '../fallbacks/fallback-steps.service';
-import { cancelPendingSends, pendingSendsOf, schedulePendingSends, type PendingSend } from '../timers/pending-sends';
 import { ConversionTracking } from '../conversions/conversion-tracking';
-import { JourneyProgress, type JourneyStart } from '../journeys/journey-progress.service';
+import { OptInConfirmations } from '../double-opt-in/opt-in-confirmations';
+import { EffectsWriter } from '../effects/effects-writer';
+import { FallbackSteps } from '../fallbacks/fallback-steps.service';
+import { JourneyProgress } from '../journeys/journey-progress.service';
+import { lastTouches } from '../state/campaign-touches';
+import { pendingSendsOf } from '../state/pending-sends';
 import { SendFiring } from '../timers/send-firing.service';
-import { lastTouches, touchKey, type Touch } from './campaign-touches';
 import { exceptionEventsSince, storeExceptionEvents } from './exception-events';
 
-/** What one batch decided, before it is written. */
-interface BatchOutcome {
-  decisions: DecisionRecord[];
-  sends: PendingSend[];
-  /** Journeys whose trigger decision says go: a run may start. */
-  journeyStarts: JourneyStart[];
-  cancelledSendIds: string[];
-  touches: Touch[];
-  /** The triggering users' profiles, read under the batch's locks: sends due now are decided on them. */
-  profiles: Map<string, Profile>;
-}
-
 /**
- * Turns a batch of events into decisions. An event may cancel pending sends (it is one
- * of their campaigns' exceptions) and may trigger campaigns; eligible sends become
- * durable timers. One transaction per batch, with the batch's users locked, so an event
- * is evaluated once even when Kafka redelivers it.
+ * Turns a batch of events into decisions. An event may convert a send, cancel pending sends
+ * (it is one of their campaigns' exceptions), wake or cancel a fallback step, move journey runs
+ * on, and trigger campaigns; eligible sends become durable timers, or are fired at once when
+ * due. One transaction per batch, with the batch's users locked, so an event is evaluated once
+ * even when Kafka redelivers it: the loaders read, the engine plans, the EffectsWriter writes
+ * all of it once.
  */
 @Injectable()
 export class TriggerEvaluation {
@@ -42,7 +39,7 @@ export class TriggerEvaluation {
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly catalog: CampaignCatalog,
-    private readonly decisions: DecisionLog,
+    private readonly writer: EffectsWriter,
     private readonly firing: SendFiring,
     private readonly conversions: ConversionTracking,
     private readonly journeys: JourneyProgress,
@@ -56,7 +53,7 @@ export class TriggerEvaluation {
     const relevant = uniqueById(events.filter((e) => index.isRelevantEvent(e) || isOptInRequest(e)));
     if (relevant.length === 0) return;
     const salt = await this.erasureSalt.get();
-    const { decisions } = await inTransaction(this.dataSource, async (manager) => {
+    const effects = await inTransaction(this.dataSource, async (manager) => {
       // The users' locks before any row (the lock order of `lockUsers`): the timer poller and
       // journey poller take the same locks before they claim these users' timers.
       await lockUsers(
@@ -74,42 +71,41 @@ export class TriggerEvaluation {
         ),
       );
       const now = this.clock.now();
-      const outcome: BatchOutcome = { decisions: [], sends: [], journeyStarts: [], cancelledSendIds: [], touches: [], profiles: new Map() };
-      await this.conversions.record(manager, fresh);
-      await this.applyExceptions(manager, fresh, now, outcome);
-      await this.applyTriggers(manager, fresh, now, outcome);
-      await cancelPendingSends(manager, outcome.cancelledSendIds);
+      const conversions = await this.conversions.plan(manager, fresh);
+      const exceptions = planExceptions(await this.exceptionState(manager, fresh), fresh, now);
+      const triggers = await this.planTriggers(manager, fresh, now);
       // Fallback chains: dispatch's word wakes a fallback step (fired below, like any due
       // send); a message seen cancels its fallback.
-      const fallbacks = await this.fallbacks.onEvents(manager, fresh, now);
-      outcome.decisions.push(...fallbacks.decisions);
-      // A send already due is fired in this transaction, under the same locks: no timer
-      // row, no second transaction, no wait for the poller.
-      const dueNow = [...outcome.sends.filter((s) => s.dueAt <= now), ...fallbacks.due];
-      await schedulePendingSends(
-        manager,
-        outcome.sends.filter((s) => s.dueAt > now),
-      );
-      // Journeys: runs remember their messages' statuses, end on exceptions, move on awaited
-      // events; new runs start and take their first steps now.
-      const decided = [
-        ...outcome.decisions,
-        ...(await this.journeys.onEvents(manager, fresh, outcome.journeyStarts, now)),
+      const fallbacks = await this.fallbacks.onEvents(manager, fresh, now, exceptions.cancel);
+      const decided = mergeEffects(
+        conversions,
+        exceptions,
+        triggers.effects,
+        fallbacks.effects,
+        // Journeys: runs remember their messages' statuses, end on exceptions, move on awaited
+        // events; new runs start and take their first steps now.
+        await this.journeys.onEvents(manager, fresh, triggers.starts, now),
         // Double opt-in: a marketing consent set to "pending" gets its confirmation message.
-        ...(await this.optIns.decide(manager, fresh.filter(isOptInRequest), now)),
-      ];
-      await this.decisions.record(manager, decided);
-      // The batch's touches go with the firing's: one write per (user, campaign).
-      const fired = await this.firing.fire(manager, dueNow, now, { profiles: outcome.profiles, touches: outcome.touches });
-      return { decisions: [...decided, ...fired] };
+        await this.optIns.plan(manager, fresh.filter(isOptInRequest), now),
+      );
+      // A send already due is fired in this transaction, under the same locks: no timer
+      // row, no second transaction, no wait for the poller. The journeys' sends of this batch
+      // count against its caps.
+      const fired = await this.firing.plan(manager, [...triggers.dueNow, ...fallbacks.due], now, {
+        profiles: triggers.profiles,
+        planned: decided.ledger,
+      });
+      const all = mergeEffects(decided, fired);
+      await this.writer.write(manager, all);
+      return all;
     });
-    this.decisions.count(decisions);
+    this.writer.committed(effects);
   }
 
-  /** Exception events cancel the matching pending sends, and are kept for late triggers. */
-  private async applyExceptions(manager: EntityManager, events: EventEnvelope[], now: Date, outcome: BatchOutcome): Promise<void> {
+  /** Exception events are kept for late triggers; the pending sends they may cancel are loaded. */
+  private async exceptionState(manager: EntityManager, events: EventEnvelope[]): Promise<ExceptionState> {
     const exceptions = events.filter((e) => this.catalog.index.forException(e.name).length > 0);
-    if (exceptions.length === 0) return;
+    if (exceptions.length === 0) return { campaigns: this.catalog.index, pending: [] };
     await storeExceptionEvents(manager, exceptions);
     const campaignIds = exceptions.flatMap((e) => this.catalog.index.forException(e.name).map((c) => c.id));
     const pending = await pendingSendsOf(
@@ -117,100 +113,23 @@ export class TriggerEvaluation {
       exceptions.map((e) => e.userId),
       campaignIds,
     );
-    for (const send of pending) {
-      const campaign = this.catalog.get(send.campaignId);
-      const candidates = exceptions.filter((e) => e.userId === send.userId);
-      const sendAt = new Date(Math.max(send.dueAt.getTime(), now.getTime()));
-      const cancellation = campaign ? findCancellation(campaign, send.triggerEvent, candidates, sendAt) : null;
-      if (!campaign || !cancellation) continue;
-      outcome.cancelledSendIds.push(send.sendId);
-      outcome.decisions.push({
-        userId: send.userId,
-        campaignId: send.campaignId,
-        campaignVersion: campaign.version,
-        triggerEventId: send.triggerEventId,
-        stepId: send.stepId,
-        outcome: 'cancelled_exception',
-        reason: cancellation.reason,
-        at: now,
-        scheduledFor: null,
-      });
-    }
+    return { campaigns: this.catalog.index, pending };
   }
 
-  private async applyTriggers(manager: EntityManager, events: EventEnvelope[], now: Date, outcome: BatchOutcome): Promise<void> {
+  /** The triggers' plan, with the triggering users' profiles read under the batch's locks (sends due now are decided on them). */
+  private async planTriggers(
+    manager: EntityManager,
+    events: EventEnvelope[],
+    now: Date,
+  ): Promise<TriggerPlan & { profiles: Map<string, Profile> }> {
     const triggering = events.filter((e) => this.catalog.index.forTrigger(e.name).length > 0);
-    if (triggering.length === 0) return;
+    if (triggering.length === 0) return { effects: NO_EFFECTS, dueNow: [], starts: [], profiles: new Map() };
     const userIds = triggering.map((e) => e.userId);
     const profiles = await loadProfiles(manager, userIds);
-    outcome.profiles = profiles;
     const touches = await lastTouches(manager, userIds);
-    const exceptions = await this.knownExceptions(manager, triggering);
-    for (const event of triggering) {
-      for (const campaign of this.catalog.index.forTrigger(event.name)) {
-        const verdict = await this.verdict(event, campaign, profiles, touches, exceptions, now);
-        this.decideOne(event, campaign, verdict, now, outcome);
-        // A second trigger in the same batch must see this one's touch.
-        if (verdict.outcome === 'scheduled') touches.set(touchKey(event.userId, campaign.id), now);
-      }
-    }
-  }
-
-  private verdict(
-    event: EventEnvelope,
-    campaign: CompiledCampaign,
-    profiles: Map<string, Profile>,
-    touches: Map<string, Date>,
-    exceptions: Map<string, ExceptionEvent[]>,
-    now: Date,
-  ) {
-    return decideTrigger({
-      event,
-      campaign,
-      now,
-      profile: profiles.get(event.userId) ?? null,
-      lastTouchedAt: touches.get(touchKey(event.userId, campaign.id)) ?? null,
-      knownExceptions: exceptions.get(event.userId) ?? [],
-    });
-  }
-
-  private decideOne(
-    event: EventEnvelope,
-    campaign: CompiledCampaign,
-    verdict: Awaited<ReturnType<typeof decideTrigger>>,
-    now: Date,
-    outcome: BatchOutcome,
-  ): void {
-    const base = {
-      userId: event.userId,
-      campaignId: campaign.id,
-      campaignVersion: campaign.version,
-      triggerEventId: event.eventId,
-      stepId: MAIN_STEP,
-      at: now,
-    };
-    if (verdict.outcome !== 'scheduled') {
-      outcome.decisions.push({ ...base, outcome: verdict.outcome, reason: verdict.reason, scheduledFor: null });
-      return;
-    }
-    if (campaign.journey) {
-      // A run's steps record their own decisions, each with its step id.
-      outcome.journeyStarts.push({ event, campaign });
-      return;
-    }
-    outcome.sends.push({
-      sendId: deriveSendId({ campaignId: campaign.id, triggerEventId: event.eventId, stepId: MAIN_STEP }),
-      userId: event.userId,
-      campaignId: campaign.id,
-      campaignVersion: campaign.version,
-      triggerEventId: event.eventId,
-      stepId: MAIN_STEP,
-      dueAt: verdict.dueAt,
-      triggerEvent: event,
-    });
-    outcome.touches.push({ userId: event.userId, campaignId: campaign.id, at: now });
-    // A send due right away is decided when it fires; only a real wait is worth a line.
-    if (verdict.dueAt > now) outcome.decisions.push({ ...base, outcome: 'scheduled', reason: verdict.reason, scheduledFor: verdict.dueAt });
+    const knownExceptions = await this.knownExceptions(manager, triggering);
+    const plan = await planTriggers({ campaigns: this.catalog.index, profiles, touches, knownExceptions }, triggering, now);
+    return { ...plan, profiles };
   }
 
   /** Exceptions already seen for these triggers' users (only if a campaign involved has any). */

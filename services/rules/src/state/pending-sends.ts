@@ -1,37 +1,15 @@
 import type { EventEnvelope } from '@nudge/contracts';
+import { isWaitingFallback, type PendingSend } from '@nudge/engine';
 import type { FallbackStep } from '@nudge/decisions';
 import { returnedRows, userLockKey } from '@nudge/persistence';
 import type { EntityManager } from 'typeorm';
-
-/**
- * A durable timer: one send of one campaign for one user, due at `dueAt`. A fallback step
- * (`fallback`) whose message dispatch has not yet reported unread (no `observed`) waits
- * with no due time: it is stored with a null `due_at`, and read back as due at the epoch
- * (due whenever dispatch's word comes).
- */
-export interface PendingSend {
-  sendId: string;
-  userId: string;
-  campaignId: string;
-  campaignVersion: number;
-  triggerEventId: string;
-  stepId: string;
-  dueAt: Date;
-  triggerEvent: EventEnvelope;
-  fallback?: FallbackStep;
-}
-
-/** Whether a send is a fallback step still waiting for dispatch's word: it has no due time yet. */
-export function isWaitingFallback(send: PendingSend): boolean {
-  return send.fallback !== undefined && send.fallback.observed === undefined;
-}
 
 /** The columns `toPendingSend` reads. */
 export const PENDING_SEND_COLUMNS =
   'send_id, user_id, campaign_id, campaign_version, trigger_event_id, step_id, due_at, trigger_event, fallback';
 
 /** Schedules sends in one statement; a send id already pending is left as it is (replays). */
-export async function schedulePendingSends(manager: EntityManager, sends: PendingSend[]): Promise<void> {
+export async function schedulePendingSends(manager: EntityManager, sends: readonly PendingSend[]): Promise<void> {
   if (sends.length === 0) return;
   await manager.query(
     `INSERT INTO pending_sends (send_id, user_id, campaign_id, campaign_version, trigger_event_id, step_id, due_at, trigger_event, fallback)
@@ -135,7 +113,7 @@ export async function pendingSendsOf(manager: EntityManager, userIds: string[], 
 }
 
 /** Removes pending sends (cancelled); their timers will never fire. */
-export async function cancelPendingSends(manager: EntityManager, sendIds: string[]): Promise<void> {
+export async function cancelPendingSends(manager: EntityManager, sendIds: readonly string[]): Promise<void> {
   if (sendIds.length === 0) return;
   await manager.query('DELETE FROM pending_sends WHERE send_id = ANY($1::text[])', [sendIds]);
 }

@@ -7,7 +7,7 @@ const COLUMNS = `run_id, campaign_id, campaign_version, user_id, trigger_event, 
   history, started_at, updated_at`;
 
 /** Writes runs (new or moved on) in one statement. */
-export async function saveRuns(manager: EntityManager, runs: JourneyRun[]): Promise<void> {
+export async function saveRuns(manager: EntityManager, runs: readonly JourneyRun[]): Promise<void> {
   if (runs.length === 0) return;
   await manager.query(
     `INSERT INTO journey_runs (run_id, campaign_id, campaign_version, user_id, trigger_event_id, trigger_event, step_id, phase,

@@ -1,6 +1,6 @@
 import { aCampaign } from '@nudge/campaigns';
 import { sendRequestSchema } from '@nudge/contracts';
-import type { PendingSend } from './pending-sends';
+import type { PendingSend } from './vocabulary';
 import { sendRequestFor } from './send-request';
 
 const now = new Date('2026-11-23T10:00:00.000Z');

@@ -1,17 +1,10 @@
 import type { Attribution } from '@nudge/decisions';
+import type { AttributionRow, ConversionRow } from '@nudge/engine';
 import type { EntityManager } from 'typeorm';
 
-export interface AttributionRow {
-  sendId: string;
-  userId: string;
-  campaignId: string;
-  group: 'treated' | 'held_out';
-  at: Date;
-  triggerProperties: Record<string, unknown>;
-}
 
 /** Records sends (treated) and held-out sends (control) that conversions may count for. */
-export async function recordAttributions(manager: EntityManager, rows: AttributionRow[]): Promise<void> {
+export async function recordAttributions(manager: EntityManager, rows: readonly AttributionRow[]): Promise<void> {
   if (rows.length === 0) return;
   await manager.query(
     `INSERT INTO attributions (send_id, user_id, campaign_id, grp, at, trigger_properties)
@@ -61,7 +54,7 @@ export async function attributionsSince(
 
 export async function recordConversions(
   manager: EntityManager,
-  conversions: { sendId: string; campaignId: string; eventId: string; at: Date }[],
+  conversions: readonly ConversionRow[],
 ): Promise<void> {
   if (conversions.length === 0) return;
   await manager.query(

@@ -1,12 +1,9 @@
 import { longestCapWindow, type FrequencyCaps, type LedgerEntry } from '@nudge/capping';
 import type { Category, Channel, Profile } from '@nudge/contracts';
+import type { LedgerRow } from '@nudge/engine';
 import type { Settings } from '@nudge/settings';
 import type { EntityManager } from 'typeorm';
 
-export interface LedgerRow extends LedgerEntry {
-  userId: string;
-  sendId: string;
-}
 
 /** Each user's sends since `since`, oldest first, for frequency caps. */
 export async function ledgerSince(manager: EntityManager, userIds: string[], since: Date): Promise<Map<string, LedgerEntry[]>> {
@@ -49,7 +46,7 @@ export async function capLedgers(
 }
 
 /** Counts sends against caps from now on; a send id is counted once. */
-export async function recordSends(manager: EntityManager, rows: LedgerRow[]): Promise<void> {
+export async function recordSends(manager: EntityManager, rows: readonly LedgerRow[]): Promise<void> {
   if (rows.length === 0) return;
   await manager.query(
     `INSERT INTO send_ledger (send_id, user_id, campaign_id, channel, category, sent_at)

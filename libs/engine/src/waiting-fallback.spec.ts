@@ -1,6 +1,6 @@
 import { deriveSendId, type EventEnvelope, type SendRequest } from '@nudge/contracts';
-import type { PendingSend } from '../timers/pending-sends';
-import { waitingFallbackOf } from './fallback-steps';
+import { waitingFallbackOf } from './send-request';
+import type { PendingSend } from './vocabulary';
 
 const trigger: EventEnvelope = {
   eventId: 'e-1',

@@ -1,17 +1,9 @@
+import { touchKey, type Touch } from '@nudge/engine';
 import type { EntityManager } from 'typeorm';
 
-/** A user was scheduled for (or sent) a campaign at `at`: the clock of re-eligibility. */
-export interface Touch {
-  userId: string;
-  campaignId: string;
-  at: Date;
-}
 
-export function touchKey(userId: string, campaignId: string): string {
-  return `${userId}\u0000${campaignId}`;
-}
-
-export async function touchCampaigns(manager: EntityManager, all: Touch[]): Promise<void> {
+/** Moves re-eligibility clocks forward, one row per (user, campaign). */
+export async function touchCampaigns(manager: EntityManager, all: readonly Touch[]): Promise<void> {
   // One row per (user, campaign): an upsert may not touch the same row twice.
   const latest = new Map<string, Touch>();
   for (const touch of all) {
