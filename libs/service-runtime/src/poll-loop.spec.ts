@@ -47,6 +47,27 @@ describe('PollLoop', () => {
     await loop.stop();
   });
 
+  it('reports a failed batch through onError when given (a service with its own log shape)', async () => {
+    const onError = jest.fn();
+    let calls = 0;
+    const loop = new PollLoop({
+      work: async () => {
+        calls++;
+        if (calls === 1) throw new Error('broker gone');
+        return 0;
+      },
+      batchSize: 10,
+      pollMs: 60_000,
+      retryMs: 5,
+      onError,
+      what: 'sending a batch',
+    });
+    loop.start();
+    await waitFor(() => calls === 2);
+    expect(onError).toHaveBeenCalledWith(new Error('broker gone'));
+    await loop.stop();
+  });
+
   it('lets the batch in hand finish when stopped', async () => {
     let finished = false;
     let started: () => void = () => undefined;

@@ -1,4 +1,7 @@
-import type { Logger } from '@nestjs/common';
+/** Where a failed batch is reported: a Nest logger, or a pino one through `onError`. */
+interface ErrorLogger {
+  error(message: string): void;
+}
 
 export interface PollLoopOptions {
   /** Does one batch of work; returns how many items it took. */
@@ -9,14 +12,18 @@ export interface PollLoopOptions {
   pollMs: number;
   /** How long to back off after a failed batch. */
   retryMs?: number;
-  logger: Pick<Logger, 'error'>;
+  /** Names the work in the log line of a failed batch (`<what> failed, retrying: …`). */
   what: string;
+  logger?: ErrorLogger;
+  /** Reports a failed batch instead of `logger` (a service with its own log shape). */
+  onError?: (error: unknown) => void;
 }
 
 /**
  * A loop that polls for due work: again at once after a full batch, after `pollMs` after a
- * short one, woken early by `wake()`; a failure is logged and retried. `stop()` lets the
- * batch in hand finish.
+ * short one, woken early by `wake()` (a wake during a batch is not lost); a failure is logged
+ * and retried after `retryMs`. `stop()` lets the batch in hand finish. The one poll loop of
+ * rules' timers, journeys and broadcasts and dispatch's sender and fallback loops.
  */
 export class PollLoop {
   private running = false;
@@ -46,13 +53,14 @@ export class PollLoop {
   }
 
   private async run(): Promise<void> {
-    const { work, batchSize, pollMs, retryMs = 1_000, logger, what } = this.options;
+    const { work, batchSize, pollMs, retryMs = 1_000, logger, onError, what } = this.options;
     while (this.running) {
       let taken = 0;
       try {
         taken = await work();
       } catch (error) {
-        logger.error(`${what} failed, retrying: ${(error as Error).message}`);
+        if (onError) onError(error);
+        else logger?.error(`${what} failed, retrying: ${(error as Error).message}`);
         await this.idle(retryMs);
         continue;
       }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import type { EventEnvelope, MessageStatus, SendRequest } from '@nudge/contracts';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
 import { inTransaction, returnedRows } from '@nudge/persistence';
-import { DATA_SOURCE, PRODUCER, TOPICS } from '@nudge/service-runtime';
+import { DATA_SOURCE, PollLoop, PRODUCER, TOPICS } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CLOCK } from '../clock';
@@ -23,39 +23,31 @@ const BATCH = 200;
 @Injectable()
 export class FallbackPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('fallback');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly loop: PollLoop;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(PRODUCER) private readonly producer: JsonProducer,
     @Inject(TOPICS) private readonly topics: TopicNames,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(DISPATCH_CONFIG) private readonly config: DispatchConfig,
-  ) {}
+    @Inject(DISPATCH_CONFIG) config: DispatchConfig,
+  ) {
+    this.loop = new PollLoop({
+      work: () => this.fallBackDue(),
+      batchSize: BATCH,
+      pollMs: config.DISPATCH_FALLBACK_POLL_MS,
+      retryMs: config.DISPATCH_FALLBACK_POLL_MS,
+      logger: this.logger,
+      what: 'fallback check',
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.fallBackDue()
-        .catch((error: Error) => {
-          this.logger.error(`fallback check failed, retrying: ${error.message}`);
-          return 0;
-        })
-        .then((claimed) => (claimed === BATCH ? this.fallBackDue().then(() => undefined) : undefined))
-        .finally(() => this.schedule());
-    }, this.config.DISPATCH_FALLBACK_POLL_MS);
+    await this.loop.stop();
   }
 
   /** Handles one batch of due fallbacks; returns how many messages it claimed. */

@@ -24,4 +24,13 @@ describe('ReadyMessagesSignal', () => {
     await signal.wait(30);
     expect(Date.now() - started).toBeGreaterThanOrEqual(25);
   });
+
+  it('calls its listeners at every ring (the senders’ PollLoops wake)', () => {
+    const signal = new ReadyMessagesSignal();
+    const listener = jest.fn();
+    signal.onRing(listener);
+    signal.ring();
+    signal.ring();
+    expect(listener).toHaveBeenCalledTimes(2);
+  });
 });

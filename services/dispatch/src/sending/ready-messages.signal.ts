@@ -4,9 +4,16 @@ import { Injectable } from '@nestjs/common';
 @Injectable()
 export class ReadyMessagesSignal {
   private waiters: (() => void)[] = [];
+  private readonly listeners: (() => void)[] = [];
   private rung = false;
 
+  /** Calls `listener` at every ring (a PollLoop's wake). */
+  onRing(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
   ring(): void {
+    for (const listener of this.listeners) listener();
     this.rung = true;
     const waiters = this.waiters;
     this.waiters = [];

@@ -1,4 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { PollLoop } from '@nudge/service-runtime';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DISPATCH_CONFIG, type DispatchConfig } from '../config';
 import { ReadyMessagesSignal } from './ready-messages.signal';
@@ -8,42 +9,43 @@ import { SenderService } from './sender.service';
 const PAUSE_AFTER_ERROR_MS = 1_000;
 
 /**
- * Runs the senders for the life of the service: a full batch is followed at once by the
- * next; otherwise a sender waits for intake's signal or the poll interval. Several senders
- * overlap one batch's provider calls and settlement with the next one's claim (SKIP LOCKED
- * keeps their batches apart). On shutdown each finishes the batch in hand and stops.
+ * Runs the senders for the life of the service, each a PollLoop: a full batch is followed at
+ * once by the next; otherwise a sender waits for intake's signal or the poll interval. Several
+ * senders overlap one batch's provider calls and settlement with the next one's claim (SKIP
+ * LOCKED keeps their batches apart). On shutdown each finishes the batch in hand and stops.
  */
 @Injectable()
 export class SenderLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private stopping = false;
-  private running: Promise<void[]> | null = null;
+  private readonly loops: PollLoop[];
 
   constructor(
-    @Inject(DISPATCH_CONFIG) private readonly config: DispatchConfig,
-    private readonly sender: SenderService,
-    private readonly signal: ReadyMessagesSignal,
-    @InjectPinoLogger('sender') private readonly logger: PinoLogger,
-  ) {}
+    @Inject(DISPATCH_CONFIG) config: DispatchConfig,
+    sender: SenderService,
+    signal: ReadyMessagesSignal,
+    @InjectPinoLogger('sender') logger: PinoLogger,
+  ) {
+    this.loops = Array.from(
+      { length: config.DISPATCH_SENDERS },
+      () =>
+        new PollLoop({
+          work: () => sender.sendReadyBatch(),
+          batchSize: config.DISPATCH_SEND_BATCH_SIZE,
+          pollMs: config.DISPATCH_POLL_MS,
+          retryMs: PAUSE_AFTER_ERROR_MS,
+          what: 'sending a batch',
+          onError: (error) => logger.error({ err: error }, 'sending a batch failed; its messages are retried when their lease runs out'),
+        }),
+    );
+    signal.onRing(() => {
+      for (const loop of this.loops) loop.wake();
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.running = Promise.all(Array.from({ length: this.config.DISPATCH_SENDERS }, () => this.run()));
+    for (const loop of this.loops) loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    this.signal.ring();
-    await this.running;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      try {
-        const claimed = await this.sender.sendReadyBatch();
-        if (claimed < this.config.DISPATCH_SEND_BATCH_SIZE) await this.signal.wait(this.config.DISPATCH_POLL_MS);
-      } catch (error) {
-        this.logger.error({ err: error }, 'sending a batch failed; its messages are retried when their lease runs out');
-        await this.signal.wait(PAUSE_AFTER_ERROR_MS);
-      }
-    }
+    await Promise.all(this.loops.map((loop) => loop.stop()));
   }
 }

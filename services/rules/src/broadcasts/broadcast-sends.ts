@@ -27,18 +27,16 @@ export interface BroadcastBatchInput {
  */
 export function decideBroadcastSends({ campaign, sendAt, audience, ledgers, suppressions, settings, now }: BroadcastBatchInput): Effects {
   const triggerEventId = broadcastTriggerEventId(campaign.id);
-  const sends = audience.map(
-    (profile): PendingSend => ({
-      sendId: broadcastSendId(campaign.id, profile.userId),
-      userId: profile.userId,
-      campaignId: campaign.id,
-      campaignVersion: campaign.version,
-      triggerEventId,
-      stepId: MAIN_STEP,
-      dueAt: now,
-      triggerEvent: broadcastEvent(campaign.id, profile.userId, sendAt),
-    }),
-  );
+  const sends = audience.map((profile): PendingSend => ({
+    sendId: broadcastSendId(campaign.id, profile.userId),
+    userId: profile.userId,
+    campaignId: campaign.id,
+    campaignVersion: campaign.version,
+    triggerEventId,
+    stepId: MAIN_STEP,
+    dueAt: now,
+    triggerEvent: broadcastEvent(campaign.id, profile.userId, sendAt),
+  }));
   const state = {
     campaigns: new Map([[campaign.id, campaign]]),
     profiles: new Map(audience.map((p) => [p.userId, p])),

@@ -23,7 +23,12 @@ export interface FallbackMoves {
 @Injectable()
 export class FallbackSteps {
   /** `cancelled`: send ids an exception of the same batch cancelled first; they are gone. */
-  async onEvents(manager: EntityManager, events: readonly EventEnvelope[], now: Date, cancelled: readonly string[] = []): Promise<FallbackMoves> {
+  async onEvents(
+    manager: EntityManager,
+    events: readonly EventEnvelope[],
+    now: Date,
+    cancelled: readonly string[] = [],
+  ): Promise<FallbackMoves> {
     const news = fallbackNewsOf(events);
     const gone = new Set(cancelled);
     // Cancellations first: a read in the same batch as its fallback_due wins.

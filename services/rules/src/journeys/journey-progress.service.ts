@@ -32,7 +32,10 @@ export class JourneyProgress {
       events.map((e) => e.userId),
     );
     if (active.length === 0 && starts.length === 0) return NO_EFFECTS;
-    const runs = [...active, ...starts.map(({ event, campaign }) => ({ userId: event.userId, campaignId: campaign.id, campaignVersion: campaign.version }))];
+    const runs = [
+      ...active,
+      ...starts.map(({ event, campaign }) => ({ userId: event.userId, campaignId: campaign.id, campaignVersion: campaign.version })),
+    ];
     return planJourneyEvents(await this.state(manager, active, runs, now), events, starts, now);
   }
 

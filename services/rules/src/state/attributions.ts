@@ -2,7 +2,6 @@ import type { Attribution } from '@nudge/decisions';
 import type { AttributionRow, ConversionRow } from '@nudge/engine';
 import type { EntityManager } from 'typeorm';
 
-
 /** Records sends (treated) and held-out sends (control) that conversions may count for. */
 export async function recordAttributions(manager: EntityManager, rows: readonly AttributionRow[]): Promise<void> {
   if (rows.length === 0) return;
@@ -52,10 +51,7 @@ export async function attributionsSince(
   return byKey;
 }
 
-export async function recordConversions(
-  manager: EntityManager,
-  conversions: readonly ConversionRow[],
-): Promise<void> {
+export async function recordConversions(manager: EntityManager, conversions: readonly ConversionRow[]): Promise<void> {
   if (conversions.length === 0) return;
   await manager.query(
     `INSERT INTO conversions (send_id, campaign_id, event_id, converted_at)

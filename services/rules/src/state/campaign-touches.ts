@@ -1,7 +1,6 @@
 import { touchKey, type Touch } from '@nudge/engine';
 import type { EntityManager } from 'typeorm';
 
-
 /** Moves re-eligibility clocks forward, one row per (user, campaign). */
 export async function touchCampaigns(manager: EntityManager, all: readonly Touch[]): Promise<void> {
   // One row per (user, campaign): an upsert may not touch the same row twice.

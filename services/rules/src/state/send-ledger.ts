@@ -4,7 +4,6 @@ import type { LedgerRow } from '@nudge/engine';
 import type { Settings } from '@nudge/settings';
 import type { EntityManager } from 'typeorm';
 
-
 /** Each user's sends since `since`, oldest first, for frequency caps. */
 export async function ledgerSince(manager: EntityManager, userIds: string[], since: Date): Promise<Map<string, LedgerEntry[]>> {
   const byUser = new Map<string, LedgerEntry[]>();

@@ -1,14 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventEnvelope, Profile } from '@nudge/contracts';
 import { isOptInRequest, type ExceptionEvent } from '@nudge/decisions';
-import {
-  mergeEffects,
-  NO_EFFECTS,
-  planExceptions,
-  planTriggers,
-  type ExceptionState,
-  type TriggerPlan,
-} from '@nudge/engine';
+import { mergeEffects, NO_EFFECTS, planExceptions, planTriggers, type ExceptionState, type TriggerPlan } from '@nudge/engine';
 import { ErasureSalt, erasuresOf, eventsAfterErasure, inTransaction, loadProfiles, lockUsers } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
