@@ -17,6 +17,8 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@nudge/(ingest|rules|dispatch)$': '<rootDir>/services/$1/src/app.ts',
+    // A lib's test doubles (`@nudge/channels/testing`): never part of its production build.
+    '^@nudge/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing/index.ts',
     '^@nudge/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],

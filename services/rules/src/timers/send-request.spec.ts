@@ -1,4 +1,4 @@
-import { aCampaign } from '@nudge/campaigns';
+import { aCampaign } from '@nudge/campaigns/testing';
 import { sendRequestSchema } from '@nudge/contracts';
 import type { PendingSend } from './pending-sends';
 import { sendRequestFor } from './send-request';
