@@ -17,6 +17,8 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@nudge/(ingest|rules|dispatch)$': '<rootDir>/services/$1/src/app.ts',
+    // A lib's test doubles (`@nudge/channels/testing`): never part of its production build.
+    '^@nudge/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing/index.ts',
     '^@nudge/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
@@ -28,7 +30,14 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{libs,services}/*/test/**/*.e2e-spec.ts', '<rootDir>/e2e/**/*.e2e-spec.ts', '<rootDir>/tools/*/test/**/*.e2e-spec.ts'],
+      // `*.int-spec.ts`: one service, lib or tool against real Kafka and Postgres, beside it in
+      // `test/`; `*.e2e-spec.ts`: several services driven as a user would (`e2e/`, and a few
+      // beside a tool or service that bring up all three).
+      testMatch: [
+        '<rootDir>/{libs,services,tools}/*/test/**/*.int-spec.ts',
+        '<rootDir>/{libs,services,tools}/*/test/**/*.e2e-spec.ts',
+        '<rootDir>/e2e/**/*.e2e-spec.ts',
+      ],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
     },

@@ -2,7 +2,7 @@ import { userToken } from '@nudge/service-runtime';
 import { eventually, type TestStack } from '@nudge/testing';
 import { Client } from 'pg';
 import type { Browser, Page } from 'playwright-core';
-import { startFakeTelegramBotApi, type FakeTelegramBotApi } from '../libs/channels/src/providers/telegram/fake-telegram-bot-api';
+import { startFakeTelegramBotApi, type FakeTelegramBotApi } from '@nudge/channels/testing';
 import { ActiveProviders } from '../services/dispatch/src/providers/active-providers';
 import { launchChromium } from './support/browser';
 import { aCampaign, startNudge } from './support/nudge-stack';

@@ -1,4 +1,4 @@
-import { aCampaign } from './campaign.builder';
+import { aCampaign } from './testing';
 import { CampaignIndex } from './campaign-index';
 
 const cartReminder = aCampaign('cart-reminder').compile(1);

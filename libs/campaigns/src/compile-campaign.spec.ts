@@ -1,4 +1,4 @@
-import { aCampaign } from './campaign.builder';
+import { aCampaign } from './testing';
 import { compileCampaign } from './compile-campaign';
 import { aProfile, anEvent } from './trigger-facts.fixtures';
 

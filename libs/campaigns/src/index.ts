@@ -32,5 +32,4 @@ export { campaignActivityAt, type CampaignActivity } from './campaign-activity';
 export type { BranchFacts, TriggerFacts } from './trigger-conditions';
 export { distanceInMeters, isWithinRadius, type GeoCircle, type GeoPoint } from './within-radius';
 export { CampaignIndex } from './campaign-index';
-export { aCampaign, CampaignBuilder } from './campaign.builder';
 export { canonicalJson, checksumOf } from './document-checksum';

@@ -1,4 +1,4 @@
-import { aCampaign } from './campaign.builder';
+import { aCampaign } from './testing';
 import { parseCampaignText } from './campaign-text';
 import { validateCampaign } from './validate-campaign';
 

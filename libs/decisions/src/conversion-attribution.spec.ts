@@ -1,4 +1,4 @@
-import { aCampaign } from '@nudge/campaigns';
+import { aCampaign } from '@nudge/campaigns/testing';
 import type { EventEnvelope } from '@nudge/contracts';
 import { attributeConversion, isMeasured, type Attribution } from './conversion-attribution';
 

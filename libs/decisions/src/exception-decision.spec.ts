@@ -1,4 +1,4 @@
-import { aCampaign } from '@nudge/campaigns';
+import { aCampaign } from '@nudge/campaigns/testing';
 import { findCancellation, type ExceptionEvent } from './exception-decision';
 
 const campaign = aCampaign()

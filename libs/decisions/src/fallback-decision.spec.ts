@@ -1,4 +1,4 @@
-import { aCampaign } from '@nudge/campaigns';
+import { aCampaign } from '@nudge/campaigns/testing';
 import type { LedgerEntry } from '@nudge/capping';
 import { emptyProfile, type Profile, type Suppression } from '@nudge/contracts';
 import { DEFAULT_SETTINGS } from '@nudge/settings';

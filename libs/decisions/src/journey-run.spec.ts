@@ -1,4 +1,5 @@
-import { aCampaign, type CompiledCampaign } from '@nudge/campaigns';
+import type { CompiledCampaign } from '@nudge/campaigns';
+import { aCampaign } from '@nudge/campaigns/testing';
 import type { LedgerEntry } from '@nudge/capping';
 import { deriveSendId, emptyProfile, type EventEnvelope, type Profile } from '@nudge/contracts';
 import { DEFAULT_SETTINGS } from '@nudge/settings';

@@ -1,4 +1,4 @@
-import { aCampaign } from '@nudge/campaigns';
+import { aCampaign } from '@nudge/campaigns/testing';
 import { emptyProfile, type EventEnvelope, type Profile } from '@nudge/contracts';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '@nudge/settings';
 import { decideOptInConfirmation, isOptInRequest } from './opt-in-confirmation';

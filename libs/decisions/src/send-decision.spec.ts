@@ -1,4 +1,4 @@
-import { aCampaign } from '@nudge/campaigns';
+import { aCampaign } from '@nudge/campaigns/testing';
 import { emptyProfile, type Channel, type Profile, type Suppression } from '@nudge/contracts';
 import { DEFAULT_SETTINGS, type Settings } from '@nudge/settings';
 import { decideSend } from './send-decision';

@@ -1,4 +1,4 @@
-import { aCampaign } from '@nudge/campaigns';
+import { aCampaign } from '@nudge/campaigns/testing';
 import { emptyProfile, type Profile } from '@nudge/contracts';
 import { DEFAULT_SETTINGS, type Settings } from '@nudge/settings';
 import { sendTimeVerdict } from './send-time';

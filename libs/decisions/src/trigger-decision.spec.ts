@@ -1,4 +1,4 @@
-import { aCampaign } from '@nudge/campaigns';
+import { aCampaign } from '@nudge/campaigns/testing';
 import { emptyProfile, type EventEnvelope } from '@nudge/contracts';
 import { decideTrigger } from './trigger-decision';
 

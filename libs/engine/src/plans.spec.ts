@@ -1,4 +1,5 @@
-import { aCampaign, CampaignIndex, type CompiledCampaign } from '@nudge/campaigns';
+import { CampaignIndex, type CompiledCampaign } from '@nudge/campaigns';
+import { aCampaign } from '@nudge/campaigns/testing';
 import { emptyProfile, type EventEnvelope, type Profile } from '@nudge/contracts';
 import { DEFAULT_SETTINGS } from '@nudge/settings';
 import { planFallback } from './fallback-plans';

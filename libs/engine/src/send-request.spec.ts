@@ -1,4 +1,4 @@
-import { aCampaign } from '@nudge/campaigns';
+import { aCampaign } from '@nudge/campaigns/testing';
 import { sendRequestSchema } from '@nudge/contracts';
 import type { PendingSend } from './vocabulary';
 import { sendRequestFor } from './send-request';

@@ -1,4 +1,4 @@
-import { aCampaign } from '@nudge/campaigns';
+import { aCampaign } from '@nudge/campaigns/testing';
 import { emptyProfile, type EventEnvelope, type Profile } from '@nudge/contracts';
 import type { SendVerdict } from '@nudge/decisions';
 import { effectsOfSendVerdict } from './send-verdict';

@@ -1,6 +1,5 @@
 import { Client } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ENTITIES } from './entities';
 import { QueryErrorLogger, type QueryErrorSink } from './query-error-logger';
 import { InitialSchema1732460000000 } from './migrations/1732460000000-initial-schema';
 import { RulesLedgers1732470000000 } from './migrations/1732470000000-rules-ledgers';
@@ -53,7 +52,8 @@ export function createDataSource(options: DatabaseOptions): DataSource {
   return new DataSource({
     type: 'postgres',
     url: options.url,
-    entities: ENTITIES,
+    // No entities: every query is SQL; TypeORM keeps only the connection pool and migrations.
+    entities: [],
     migrations: MIGRATIONS,
     synchronize: false,
     migrationsRun: false,

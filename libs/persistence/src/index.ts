@@ -1,5 +1,4 @@
 export * from './data-source';
-export * from './entities';
 export * from './erasure';
 export * from './profile-store';
 export * from './suppression-store';

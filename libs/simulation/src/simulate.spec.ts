@@ -1,4 +1,4 @@
-import { aCampaign } from '@nudge/campaigns';
+import { aCampaign } from '@nudge/campaigns/testing';
 import { emptyProfile, type EventEnvelope, type Profile } from '@nudge/contracts';
 import { DEFAULT_SETTINGS } from '@nudge/settings';
 import { simulate } from './simulate';

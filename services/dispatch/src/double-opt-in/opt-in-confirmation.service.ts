@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { suppressionAddress } from '@nudge/channels';
+import { suppressionAddress } from '@nudge/channel-rules';
 import { CONSENT_SOURCES, type Channel, type ConsentProof, type Profile, type ProfileUpdate } from '@nudge/contracts';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
 import { pendingOptInsAt, ProfileStore, removePendingOptIn } from '@nudge/persistence';

@@ -1,4 +1,4 @@
-import { suppressionAddress } from '@nudge/channels';
+import { suppressionAddress } from '@nudge/channel-rules';
 import { PENDING_CONSENT, type Channel, type Profile } from '@nudge/contracts';
 
 /**

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { keywordIntent, senderAddress, suppressionAddress, type ChannelOptOut, type KeywordIntent } from '@nudge/channels';
+import { keywordIntent, senderAddress, suppressionAddress, type KeywordIntent } from '@nudge/channel-rules';
+import { type ChannelOptOut } from '@nudge/channels';
 import type { Channel } from '@nudge/contracts';
 import { applySuppression, inTransaction } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';

@@ -1,4 +1,4 @@
-import { countSmsSegments, type KeywordIntent } from '@nudge/channels';
+import { countSmsSegments, type KeywordIntent } from '@nudge/channel-rules';
 import { deriveSendId, type Channel, type SendRequest } from '@nudge/contracts';
 import type { KeywordReplies } from '@nudge/settings';
 import { randomUUID } from 'node:crypto';

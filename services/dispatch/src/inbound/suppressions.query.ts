@@ -1,4 +1,4 @@
-import { suppressionAddress } from '@nudge/channels';
+import { suppressionAddress } from '@nudge/channel-rules';
 import { channelSchema, parseOrThrow, type ChannelAddress } from '@nudge/contracts';
 import { z } from 'zod';
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { countSmsSegments, type ChannelProvider } from '@nudge/channels';
+import { countSmsSegments } from '@nudge/channel-rules';
+import { type ChannelProvider } from '@nudge/channels';
 import type { SendRequest } from '@nudge/contracts';
 import { DOUBLE_OPT_IN_CAMPAIGN } from '@nudge/settings';
 import { renderTemplate, TemplateCache, TemplateError } from '@nudge/templates';

@@ -1,4 +1,5 @@
-import { isPhoneChannel, SANDBOX_PROVIDER, toE164 } from '@nudge/channels';
+import { isPhoneChannel, toE164 } from '@nudge/channel-rules';
+import { SANDBOX_PROVIDER } from '@nudge/channels';
 import type { SendRequest } from '@nudge/contracts';
 
 export type RecipientVerdict = { ok: true; address: string } | { ok: false; reason: string };

@@ -1,4 +1,4 @@
-import { reportStatus } from '@nudge/channels';
+import { reportStatus } from '@nudge/channel-rules';
 import type { MessageStatus } from '@nudge/contracts';
 import type { StoredMessage } from './message';
 import type { StatusUpdate } from './message.store';

@@ -2,7 +2,7 @@ import type { ChannelProvider, ProviderFactory } from '@nudge/channels';
 import type { PinoLogger } from 'nestjs-pino';
 import type { DispatchConfig } from '../config';
 import { ActiveProviders } from './active-providers';
-import type { ProviderSettingsRepository, SettingsVersion } from './provider-settings.repository';
+import type { ProviderSettingsStore, SettingsVersion } from './provider-settings.store';
 
 const fake =
   (name: string): ProviderFactory =>
@@ -13,13 +13,13 @@ const fake =
   });
 
 function anActiveProviders(saved: { current: SettingsVersion | null }) {
-  const repository = {
+  const settingsStore = {
     findOtherThan: async (known: number) => (saved.current && saved.current.version !== known ? saved.current : null),
-  } as ProviderSettingsRepository;
+  } as ProviderSettingsStore;
   const logged: string[] = [];
   const logger = { info: () => undefined, warn: () => undefined, error: (_: unknown, message: string) => logged.push(message) };
   const providers = new ActiveProviders(
-    repository,
+    settingsStore,
     { DISPATCH_SETTINGS_REFRESH_MS: 60_000 } as DispatchConfig,
     { sandbox: fake('sandbox'), inapp: fake('inapp'), twilio: fake('twilio'), vonage: fake('vonage') },
     { env: {}, publicUrl: 'https://nudge.example' },

@@ -4,7 +4,7 @@ import { DEFAULT_SETTINGS } from '@nudge/settings';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DISPATCH_CONFIG, type DispatchConfig } from '../config';
 import { KNOWN_PROVIDERS, PROVIDER_CONTEXT } from './provider-tokens';
-import { ProviderSettingsRepository } from './provider-settings.repository';
+import { ProviderSettingsStore } from './provider-settings.store';
 import { providersFromSettings, type ProvidersInForce } from './providers-from-settings';
 
 /**
@@ -22,7 +22,7 @@ export class ActiveProviders implements OnModuleInit, OnModuleDestroy {
   private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly repository: ProviderSettingsRepository,
+    private readonly settingsStore: ProviderSettingsStore,
     @Inject(DISPATCH_CONFIG) private readonly config: DispatchConfig,
     @Inject(KNOWN_PROVIDERS) private readonly factories: Readonly<Record<string, ProviderFactory>>,
     @Inject(PROVIDER_CONTEXT) private readonly context: ProviderContext,
@@ -31,7 +31,7 @@ export class ActiveProviders implements OnModuleInit, OnModuleDestroy {
 
   /** Before any module bootstraps (the consumer, the senders): they need the providers. */
   async onModuleInit(): Promise<void> {
-    const saved = await this.repository.findOtherThan(0);
+    const saved = await this.settingsStore.findOtherThan(0);
     try {
       this.inForce = this.build(saved?.document ?? DEFAULT_SETTINGS, saved?.version ?? 0);
     } catch (error) {
@@ -60,7 +60,7 @@ export class ActiveProviders implements OnModuleInit, OnModuleDestroy {
   /** Applies a newer settings version if there is one; keeps the providers in force if it cannot be built. */
   async refresh(): Promise<void> {
     const known = this.current().version;
-    const saved = await this.repository.findOtherThan(known);
+    const saved = await this.settingsStore.findOtherThan(known);
     if (!saved || saved.version === this.refusedVersion) return;
     try {
       this.inForce = this.build(saved.document, saved.version);

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { reportStatus, type StatusReport as ProviderStatusReport } from '@nudge/channels';
+import { reportStatus } from '@nudge/channel-rules';
+import { type StatusReport as ProviderStatusReport } from '@nudge/channels';
 import { ConflictError, NotFoundError, type MessageStatus } from '@nudge/contracts';
 import { inTransaction } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';

@@ -1,11 +1,5 @@
-import {
-  parseRateLimit,
-  ProviderRegistry,
-  type ProviderContext,
-  type ProviderFactory,
-  type ProvidersSettings,
-  type RateLimit,
-} from '@nudge/channels';
+import { parseRateLimit, type RateLimit } from '@nudge/channel-rules';
+import { ProviderRegistry, type ProviderContext, type ProviderFactory, type ProvidersSettings } from '@nudge/channels';
 import { CHANNELS, type Channel } from '@nudge/contracts';
 import {
   validateSettings,

@@ -9,7 +9,7 @@ import { DeliveryReceiptsService } from './delivery-receipts.service';
 import { EarlyReceiptsPoller } from './early-receipts.poller';
 import { PendingReceiptsStore } from './pending-receipts.store';
 import { PROVIDER_CONTEXT } from './provider-tokens';
-import { ProviderSettingsRepository } from './provider-settings.repository';
+import { ProviderSettingsStore } from './provider-settings.store';
 
 /**
  * The channel providers in force (built from the settings rules saves, with their rate
@@ -28,7 +28,7 @@ import { ProviderSettingsRepository } from './provider-settings.repository';
         inbox: inbox.write,
       }),
     },
-    ProviderSettingsRepository,
+    ProviderSettingsStore,
     ActiveProviders,
     DeliveryReceiptsService,
     PendingReceiptsStore,

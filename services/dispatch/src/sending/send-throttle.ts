@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sameRateLimit, TokenBucket } from '@nudge/channels';
+import { sameRateLimit, TokenBucket } from '@nudge/channel-rules';
 import type { Clock } from '@nudge/timing';
 import { CLOCK } from '../clock';
 import type { ClaimAllowance, ClaimedMessage } from '../messages/message.store';

@@ -1,4 +1,4 @@
-import { displayWidgetCode } from '@nudge/channels';
+import { displayWidgetCode } from '@nudge/channel-rules';
 import { mintWidgetCode, verifyWidgetCode } from './widget-code';
 
 const SECRET = 'widget-link-secret-0123456789';

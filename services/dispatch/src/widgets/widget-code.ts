@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { canonicalWidgetCode, WIDGET_CODE_ALPHABET, WIDGET_CODE_LENGTH } from '@nudge/channels';
+import { canonicalWidgetCode, WIDGET_CODE_ALPHABET, WIDGET_CODE_LENGTH } from '@nudge/channel-rules';
 import { sameSecret } from '@nudge/service-runtime';
 
 /** Characters of the random id: 10 × 5 bits = 50 bits, unguessable among the codes alive at once. */

@@ -1,4 +1,4 @@
-import { widgetCodeIn } from '@nudge/channels';
+import { widgetCodeIn } from '@nudge/channel-rules';
 import { widgetsSchema } from '@nudge/settings';
 import { widgetButtons } from './widget-links';
 

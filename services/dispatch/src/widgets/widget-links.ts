@@ -1,4 +1,4 @@
-import { displayWidgetCode } from '@nudge/channels';
+import { displayWidgetCode } from '@nudge/channel-rules';
 import { WIDGET_MESSENGERS, type WidgetMessenger, type WidgetSettings } from '@nudge/settings';
 
 /** One button of a widget page: the messenger, what it says, and the deep link it opens. */

@@ -1,4 +1,4 @@
-import { displayWidgetCode } from '@nudge/channels';
+import { displayWidgetCode } from '@nudge/channel-rules';
 import type { WidgetSettings } from '@nudge/settings';
 import type { WidgetButton } from './widget-links';
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TokenBucket } from '@nudge/channels';
+import { TokenBucket } from '@nudge/channel-rules';
 import { MAX_ID_LENGTH } from '@nudge/contracts';
 import { isUserToken } from '@nudge/service-runtime';
 import type { WidgetSettings } from '@nudge/settings';

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { senderAddress, type ChannelSubscription } from '@nudge/channels';
+import { senderAddress } from '@nudge/channel-rules';
+import { type ChannelSubscription } from '@nudge/channels';
 import { CONSENT_SOURCES, ServiceUnavailableError, type ProfileUpdate } from '@nudge/contracts';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
 import { ProfileStore } from '@nudge/persistence';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DecisionOutcome } from '@nudge/contracts';
 import { sentByChannel, type DecisionRecord } from '@nudge/engine';
-import { profileAddresses } from '@nudge/channels';
+import { profileAddresses } from '@nudge/channel-rules';
 import { inTransaction, loadProfiles, loadUserSuppressions, lockUsers } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';

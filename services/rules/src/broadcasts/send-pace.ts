@@ -1,4 +1,4 @@
-import { parseRateLimit, type RateLimit } from '@nudge/channels';
+import { parseRateLimit, type RateLimit } from '@nudge/channel-rules';
 import type { Channel } from '@nudge/contracts';
 import type { Settings } from '@nudge/settings';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { suppressionAddress } from '@nudge/channels';
+import { suppressionAddress } from '@nudge/channel-rules';
 import type { EventEnvelope } from '@nudge/contracts';
 import { NO_EFFECTS, planOptIns, type Effects } from '@nudge/engine';
 import { loadProfiles } from '@nudge/persistence';

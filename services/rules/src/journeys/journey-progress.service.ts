@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@nudge/contracts';
 import type { JourneyRun } from '@nudge/decisions';
 import { NO_EFFECTS, planJourneyEvents, planJourneysDue, type Effects, type JourneyStart, type JourneyState } from '@nudge/engine';
-import { profileAddresses } from '@nudge/channels';
+import { profileAddresses } from '@nudge/channel-rules';
 import { loadProfiles, loadUserSuppressions } from '@nudge/persistence';
 import type { EntityManager } from 'typeorm';
 import { CampaignCatalog, versionKey } from '../campaigns/campaign-catalog.service';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Profile } from '@nudge/contracts';
 import { NO_EFFECTS, planDue, type Effects, type LedgerRow, type PendingSend } from '@nudge/engine';
-import { profileAddresses } from '@nudge/channels';
+import { profileAddresses } from '@nudge/channel-rules';
 import { loadProfiles, loadUserSuppressions } from '@nudge/persistence';
 import type { EntityManager } from 'typeorm';
 import { CampaignCatalog } from '../campaigns/campaign-catalog.service';

@@ -1,5 +1,5 @@
 import { compileCampaign } from '@nudge/campaigns';
-import { profileAddresses, suppressionAddress } from '@nudge/channels';
+import { profileAddresses, suppressionAddress } from '@nudge/channel-rules';
 import {
   channelSchema,
   emptyProfile,

@@ -2,7 +2,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { sendThrough } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { aCartReminder } from '../../testing/outbound-messages';
-import { startFakeFcm, type FakeFcm } from './fake-fcm';
+import { startFakeFcm, type FakeFcm } from '../../testing/fake-fcm';
 import { FcmProvider, fcmFactory } from './fcm.provider';
 import { fcmConfig } from './fcm.settings';
 

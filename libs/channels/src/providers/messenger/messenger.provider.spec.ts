@@ -1,7 +1,7 @@
 import { sendThrough } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { aCartReminder } from '../../testing/outbound-messages';
-import { aMessengerNotification, startFakeMessengerSendApi, type FakeMessengerSendApi } from './fake-messenger-send-api';
+import { aMessengerNotification, startFakeMessengerSendApi, type FakeMessengerSendApi } from '../../testing/fake-messenger-send-api';
 import { MessengerProvider, messengerFactory } from './messenger.provider';
 import { messengerConfig } from './messenger.settings';
 

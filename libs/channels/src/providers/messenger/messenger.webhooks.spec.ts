@@ -1,5 +1,5 @@
 import type { WebhookRequest } from '../../webhooks';
-import { aMessengerNotification } from './fake-messenger-send-api';
+import { aMessengerNotification } from '../../testing/fake-messenger-send-api';
 import { MessengerReadLedger } from './messenger-read-ledger';
 import { MessengerWebhooks } from './messenger.webhooks';
 

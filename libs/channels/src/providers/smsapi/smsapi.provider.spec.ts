@@ -1,7 +1,7 @@
 import { sendThrough } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { aCartReminder } from '../../testing/outbound-messages';
-import { startFakeSmsapi, type FakeSmsapi } from './fake-smsapi';
+import { startFakeSmsapi, type FakeSmsapi } from '../../testing/fake-smsapi';
 import { SmsapiProvider, smsapiFactory } from './smsapi.provider';
 import { smsapiConfig } from './smsapi.settings';
 

@@ -1,4 +1,4 @@
-import { anSmsapiReport } from './fake-smsapi';
+import { anSmsapiReport } from '../../testing/fake-smsapi';
 import { SmsapiWebhooks } from './smsapi.webhooks';
 
 const SECRET = 's3cr3t/with+chars';

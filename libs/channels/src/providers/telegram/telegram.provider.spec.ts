@@ -1,7 +1,7 @@
 import { sendThrough } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { aCartReminder } from '../../testing/outbound-messages';
-import { startFakeTelegramBotApi, type FakeTelegramBotApi } from './fake-telegram-bot-api';
+import { startFakeTelegramBotApi, type FakeTelegramBotApi } from '../../testing/fake-telegram-bot-api';
 import { TelegramProvider, telegramFactory } from './telegram.provider';
 import { telegramConfig } from './telegram.settings';
 

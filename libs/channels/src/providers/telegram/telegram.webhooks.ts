@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ChannelOptOut, InboundReport, WebhookContent, WebhookHandler, WebhookRequest } from '../../webhooks';
-import { MAX_RAW_WIDGET_CODE_LENGTH } from '../../widget-codes';
+import { MAX_RAW_WIDGET_CODE_LENGTH } from '@nudge/channel-rules';
 import type { TelegramConfig } from './telegram.settings';
 
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';

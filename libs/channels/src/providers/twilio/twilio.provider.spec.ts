@@ -2,7 +2,7 @@ import { sendThrough } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { startFakeProviderServer } from '../../testing/fake-provider-server';
 import { aCartReminder } from '../../testing/outbound-messages';
-import { startFakeTwilioApi, type FakeTwilioApi } from './fake-twilio-api';
+import { startFakeTwilioApi, type FakeTwilioApi } from '../../testing/fake-twilio-api';
 import { TwilioProvider, twilioFactory } from './twilio.provider';
 import { twilioConfig } from './twilio.settings';
 

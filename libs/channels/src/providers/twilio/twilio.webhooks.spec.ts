@@ -1,4 +1,4 @@
-import { aTwilioCallback } from './fake-twilio-api';
+import { aTwilioCallback } from '../../testing/fake-twilio-api';
 import { TwilioWebhooks } from './twilio.webhooks';
 
 const TOKEN = 'f3c2d1b0a9e8f7d6c5b4a3928170f6e5';

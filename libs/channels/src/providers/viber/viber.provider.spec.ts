@@ -1,7 +1,7 @@
 import { sendThrough } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { aCartReminder } from '../../testing/outbound-messages';
-import { startFakeViberBotApi, type FakeViberBotApi } from './fake-viber-bot-api';
+import { startFakeViberBotApi, type FakeViberBotApi } from '../../testing/fake-viber-bot-api';
 import { ViberProvider, viberFactory } from './viber.provider';
 import { viberConfig } from './viber.settings';
 

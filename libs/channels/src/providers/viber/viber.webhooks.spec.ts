@@ -1,4 +1,4 @@
-import { aViberCallback } from './fake-viber-bot-api';
+import { aViberCallback } from '../../testing/fake-viber-bot-api';
 import { ViberWebhooks } from './viber.webhooks';
 
 const TOKEN = '445da6az1s345z78-dazcczb2542zv51a-e0vc5fva17480im9';

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { StatusReport, WebhookContent, WebhookHandler, WebhookRequest } from '../../webhooks';
-import { MAX_RAW_WIDGET_CODE_LENGTH } from '../../widget-codes';
+import { MAX_RAW_WIDGET_CODE_LENGTH } from '@nudge/channel-rules';
 import { readMessageToken } from './viber-message-token';
 import type { ViberConfig } from './viber.settings';
 

@@ -1,7 +1,7 @@
 import { sendThrough } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { aCartReminder } from '../../testing/outbound-messages';
-import { startFakeVkApi, type FakeVkApi } from './fake-vk-api';
+import { startFakeVkApi, type FakeVkApi } from '../../testing/fake-vk-api';
 import { vkRandomId } from './vk-random-id';
 import { VkProvider, vkFactory } from './vk.provider';
 import { vkConfig } from './vk.settings';

@@ -2,7 +2,7 @@ import { generateVAPIDKeys } from 'web-push';
 import { sendThrough } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { aCartReminder } from '../../testing/outbound-messages';
-import { startFakePushService, type FakePushService } from './fake-push-service';
+import { startFakePushService, type FakePushService } from '../../testing/fake-push-service';
 import { WebpushProvider, webpushFactory } from './webpush.provider';
 import { webpushConfig } from './webpush.settings';
 

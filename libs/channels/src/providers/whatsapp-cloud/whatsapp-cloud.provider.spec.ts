@@ -1,7 +1,7 @@
 import { sendThrough } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { aCartReminder } from '../../testing/outbound-messages';
-import { startFakeWhatsAppCloudApi, type FakeWhatsAppCloudApi } from './fake-whatsapp-cloud-api';
+import { startFakeWhatsAppCloudApi, type FakeWhatsAppCloudApi } from '../../testing/fake-whatsapp-cloud-api';
 import { WhatsAppCloudProvider, whatsappCloudFactory } from './whatsapp-cloud.provider';
 import { whatsappCloudConfig } from './whatsapp-cloud.settings';
 

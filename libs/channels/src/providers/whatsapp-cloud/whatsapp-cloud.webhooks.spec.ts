@@ -1,4 +1,4 @@
-import { aWhatsAppHandshake, aWhatsAppNotification } from './fake-whatsapp-cloud-api';
+import { aWhatsAppHandshake, aWhatsAppNotification } from '../../testing/fake-whatsapp-cloud-api';
 import { WhatsAppCloudWebhooks } from './whatsapp-cloud.webhooks';
 
 const APP_SECRET = '6b1a2c3d4e5f60718293a4b5c6d7e8f9';

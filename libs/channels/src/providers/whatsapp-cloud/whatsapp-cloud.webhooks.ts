@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ChannelSubscription, InboundReport, StatusReport, WebhookContent, WebhookHandler, WebhookRequest } from '../../webhooks';
-import { widgetCodeIn } from '../../widget-codes';
+import { widgetCodeIn } from '@nudge/channel-rules';
 import type { WhatsAppCloudConfig } from './whatsapp-cloud.settings';
 
 const SIGNATURE_HEADER = 'x-hub-signature-256';

@@ -7,8 +7,8 @@ import {
   type FakeAnswer,
   type FakeProviderServer,
   type ReceivedRequest,
-} from '../../testing/fake-provider-server';
-import { FIREBASE_MESSAGING_SCOPE } from './google-access-token';
+} from './fake-provider-server';
+import { FIREBASE_MESSAGING_SCOPE } from '../providers/fcm/google-access-token';
 
 /** A notification the fake FCM took. */
 export interface FakeFcmMessage {

@@ -1,4 +1,4 @@
-import { startFakeProviderServer, type FakeAnswer, type FakeProviderServer } from '@nudge/channels/src/testing/fake-provider-server';
+import { startFakeProviderServer, type FakeAnswer, type FakeProviderServer } from '@nudge/channels/testing';
 import { readTopic } from '@nudge/testing';
 import {
   aSendRequest,

@@ -1,10 +1,4 @@
-import {
-  jsonBody,
-  startFakeProviderServer,
-  type FakeAnswer,
-  type FakeProviderServer,
-  type ReceivedRequest,
-} from '../../testing/fake-provider-server';
+import { jsonBody, startFakeProviderServer, type FakeAnswer, type FakeProviderServer, type ReceivedRequest } from './fake-provider-server';
 
 /** A message the fake Bot API took. */
 export interface FakeTelegramMessage {

@@ -10,7 +10,7 @@ export interface SettingsVersion {
 
 /** Reads the one settings row (`settings`, id 1) that rules writes. */
 @Injectable()
-export class ProviderSettingsRepository {
+export class ProviderSettingsStore {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   /** The settings when their version is not `knownVersion`; null when unchanged or never saved. */

@@ -1,5 +1,5 @@
 import { createDecipheriv, createECDH, createPublicKey, hkdfSync, randomBytes, verify, type ECDH } from 'node:crypto';
-import { startFakeProviderServer, type FakeAnswer, type FakeProviderServer } from '../../testing/fake-provider-server';
+import { startFakeProviderServer, type FakeAnswer, type FakeProviderServer } from './fake-provider-server';
 
 /** A notification the fake push service took, decrypted as the browser would. */
 export interface FakePushDelivery {

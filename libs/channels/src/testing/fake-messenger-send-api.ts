@@ -1,12 +1,6 @@
 import { createHmac } from 'node:crypto';
-import {
-  jsonBody,
-  startFakeProviderServer,
-  type FakeAnswer,
-  type FakeProviderServer,
-  type ReceivedRequest,
-} from '../../testing/fake-provider-server';
-import type { WebhookRequest } from '../../webhooks';
+import { jsonBody, startFakeProviderServer, type FakeAnswer, type FakeProviderServer, type ReceivedRequest } from './fake-provider-server';
+import type { WebhookRequest } from '../webhooks';
 
 /** A message the fake Send API took. */
 export interface FakeMessengerMessage {

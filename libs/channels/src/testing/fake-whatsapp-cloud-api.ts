@@ -1,12 +1,6 @@
 import { createHmac } from 'node:crypto';
-import {
-  bearerToken,
-  jsonBody,
-  startFakeProviderServer,
-  type FakeAnswer,
-  type FakeProviderServer,
-} from '../../testing/fake-provider-server';
-import type { WebhookRequest } from '../../webhooks';
+import { bearerToken, jsonBody, startFakeProviderServer, type FakeAnswer, type FakeProviderServer } from './fake-provider-server';
+import type { WebhookRequest } from '../webhooks';
 
 /** A message the fake Cloud API took: the JSON it was sent, and the wamid it answered. */
 export interface FakeWhatsAppMessage {

@@ -1,4 +1,4 @@
-import { aWhatsAppNotification } from '../../../libs/channels/src/providers/whatsapp-cloud/fake-whatsapp-cloud-api';
+import { aWhatsAppNotification } from '@nudge/channels/testing';
 import type { Profile } from '@nudge/contracts';
 import type { JsonProducer } from '@nudge/kafka';
 import { DATA_SOURCE, PRODUCER } from '@nudge/service-runtime';

@@ -1,11 +1,5 @@
-import {
-  bearerToken,
-  formFields,
-  startFakeProviderServer,
-  type FakeAnswer,
-  type FakeProviderServer,
-} from '../../testing/fake-provider-server';
-import type { WebhookRequest } from '../../webhooks';
+import { bearerToken, formFields, startFakeProviderServer, type FakeAnswer, type FakeProviderServer } from './fake-provider-server';
+import type { WebhookRequest } from '../webhooks';
 
 /** An SMS the fake SMSAPI took, with the form fields it was sent with. */
 export interface FakeSmsapiMessage {

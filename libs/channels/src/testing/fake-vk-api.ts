@@ -4,7 +4,7 @@ import {
   type FakeAnswer,
   type FakeProviderServer,
   type ReceivedRequest,
-} from '../../testing/fake-provider-server';
+} from './fake-provider-server';
 
 /** A message the fake VK API took. */
 export interface FakeVkMessage {

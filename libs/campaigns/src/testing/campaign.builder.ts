@@ -1,8 +1,8 @@
 import { ValidationError, type Channel } from '@nudge/contracts';
-import type { CampaignDocument, CampaignInput } from './campaign.schema';
-import { compileCampaign, type CompiledCampaign } from './compile-campaign';
-import type { ConditionTree } from './condition-tree';
-import { validateCampaign } from './validate-campaign';
+import type { CampaignDocument, CampaignInput } from '../campaign.schema';
+import { compileCampaign, type CompiledCampaign } from '../compile-campaign';
+import type { ConditionTree } from '../condition-tree';
+import { validateCampaign } from '../validate-campaign';
 
 /**
  * Test support: `aCampaign().withDelay('PT2S').withConditions({...}).compile()`. Starts as a

@@ -1,12 +1,6 @@
 import { createHmac } from 'node:crypto';
-import {
-  basicCredentials,
-  formFields,
-  startFakeProviderServer,
-  type FakeAnswer,
-  type FakeProviderServer,
-} from '../../testing/fake-provider-server';
-import type { WebhookRequest } from '../../webhooks';
+import { basicCredentials, formFields, startFakeProviderServer, type FakeAnswer, type FakeProviderServer } from './fake-provider-server';
+import type { WebhookRequest } from '../webhooks';
 
 /** A message the fake Twilio created, with the form fields it was created from. */
 export interface FakeTwilioMessage {
