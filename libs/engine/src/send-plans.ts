@@ -31,21 +31,20 @@ export function planDue(state: SendState, due: readonly PendingSend[], now: Date
     const campaign = state.campaigns.get(send.campaignId);
     const profile = state.profiles.get(send.userId) ?? null;
     const ledger = ledgers.get(send.userId) ?? [];
-    const input: SendInput = {
-      campaign: campaign as CompiledCampaign,
-      profile,
-      now,
-      settings: state.settings,
-      ledger,
-      suppressions: state.suppressions.get(send.userId),
-    };
-    const verdict = campaign ? (send.fallback ? decideFallbackSend(input, send.fallback) : decideSend(input)) : undefined;
+    const verdict = campaign
+      ? decide(send, { campaign, profile, now, settings: state.settings, ledger, suppressions: state.suppressions.get(send.userId) })
+      : undefined;
     const effects = effectsOfSendVerdict(send, campaign, profile, verdict, now);
     // Later sends in this batch for the same user count this one against their caps.
     if (effects.ledger.length > 0) ledgers.set(send.userId, [...ledger, ...effects.ledger.map(({ userId: _, ...entry }) => entry)]);
     parts.push(effects);
   }
   return mergeEffects(...parts);
+}
+
+/** The send-time verdict: a fallback step is decided over the rest of its chain. */
+function decide(send: PendingSend, input: SendInput) {
+  return send.fallback ? decideFallbackSend(input, send.fallback) : decideSend(input);
 }
 
 /**

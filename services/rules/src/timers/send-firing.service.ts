@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { LedgerEntry } from '@nudge/capping';
 import type { Profile } from '@nudge/contracts';
 import { NO_EFFECTS, planDue, type Effects, type LedgerRow, type PendingSend } from '@nudge/engine';
 import { profileAddresses } from '@nudge/channel-rules';
@@ -58,7 +59,7 @@ export class SendFiring {
 }
 
 /** The loaded ledgers with the sends planned earlier in the same transaction (written only at its end). */
-function withPlanned<T extends { sentAt: Date }>(ledgers: Map<string, T[]>, planned: readonly (T & { userId: string })[]) {
-  for (const { userId, ...entry } of planned) ledgers.set(userId, [...(ledgers.get(userId) ?? []), entry as unknown as T]);
+function withPlanned(ledgers: Map<string, LedgerEntry[]>, planned: readonly LedgerRow[]): Map<string, LedgerEntry[]> {
+  for (const { userId, ...entry } of planned) ledgers.set(userId, [...(ledgers.get(userId) ?? []), entry]);
   return ledgers;
 }
