@@ -11,9 +11,21 @@ export function startNudge(options: Omit<StackOptions, 'factories'> = {}): Promi
   });
 }
 
+/** A campaign document as the rules API takes it (what the builder sets; a test may add more). */
+export interface CampaignDocument {
+  id: string;
+  name: string;
+  category: string;
+  status: string;
+  trigger: { event: string; conditions?: unknown };
+  delay: string;
+  message: { channel: string; sender?: string; body: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
 /** Builds campaign documents for tests: `aCampaign('c1').withDelay('PT2S').build()`. */
 export class CampaignBuilder {
-  private readonly document: Record<string, any>;
+  private readonly document: CampaignDocument;
 
   constructor(id: string) {
     this.document = {
@@ -47,7 +59,7 @@ export class CampaignBuilder {
     this.document.message.body = body;
     return this;
   }
-  build(): Record<string, any> {
+  build(): CampaignDocument {
     return structuredClone(this.document);
   }
 }

@@ -1,5 +1,5 @@
 import { FALLBACK_DUE_EVENT, isMessageEventName, MESSAGE_EVENT_NAMES } from '@nudge/contracts';
-import type { CompiledCampaign } from './compile-campaign';
+import type { CompiledCampaign } from './compiled-campaign';
 
 /** The running campaigns, found by the event that triggers them: one map lookup per incoming event. */
 export class CampaignIndex {

@@ -1,28 +1,8 @@
-import type { Category, Channel } from '@nudge/contracts';
-import { campaignActivityAt, type CampaignActivity } from './campaign-activity';
+import { campaignActivityAt } from './campaign-activity';
 import { DEFAULT_DELAY, type CampaignDocument } from './campaign.schema';
-import { compileJourney, type CompiledJourney } from './compile-journey';
-import { compileTriggerConditions, type TriggerFacts } from './trigger-conditions';
-
-/** One version of a campaign, made ready once for the hot path: what the rules ask of it per event. */
-export interface CompiledCampaign {
-  readonly id: string;
-  readonly version: number;
-  /** The validated document, frozen. */
-  readonly document: CampaignDocument;
-  readonly triggerEvent: string;
-  readonly category: Category;
-  /** ISO-8601 duration from the trigger event's timestamp to the send (`PT0S` for journeys). */
-  readonly delay: string;
-  /** The channel, or the fallback chain in order; empty for a journey, whose steps name channels. */
-  readonly channels: readonly Channel[];
-  /** The steps of a journey, compiled; null for a one-message campaign. */
-  readonly journey: CompiledJourney | null;
-  /** Whether the campaign takes triggers at `at`, and why not (status, schedule). */
-  isActiveAt(at: Date): CampaignActivity;
-  /** Whether the trigger conditions hold for this event and profile. */
-  matches(facts: TriggerFacts): Promise<boolean>;
-}
+import { compileJourney } from './compile-journey';
+import type { CompiledCampaign } from './compiled-campaign';
+import { compileTriggerConditions } from './trigger-conditions';
 
 /** Compiles a validated document (see validateCampaign) once per version. */
 export function compileCampaign(document: CampaignDocument, version: number): CompiledCampaign {

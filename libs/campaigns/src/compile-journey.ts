@@ -1,49 +1,6 @@
-import type { CampaignDocument, CampaignMessage } from './campaign.schema';
-import type { CompiledCampaign } from './compile-campaign';
-import { compileBranchConditions, type BranchMatcher } from './trigger-conditions';
-
-/** A journey step ready to run. `next: null` means the journey ends after it. */
-export type CompiledStep =
-  | {
-      readonly type: 'wait';
-      readonly id: string;
-      readonly next: string | null;
-      readonly duration?: string;
-      readonly until?: string;
-      readonly timezone: string;
-    }
-  | {
-      readonly type: 'message';
-      readonly id: string;
-      readonly next: string | null;
-      readonly message: CampaignMessage;
-      readonly send: CompiledCampaign;
-    }
-  | { readonly type: 'branch'; readonly id: string; readonly branches: readonly CompiledBranch[]; readonly default: string | null }
-  | {
-      readonly type: 'waitFor';
-      readonly id: string;
-      readonly event: string;
-      readonly match: Readonly<Record<string, string>>;
-      readonly timeout: string;
-      readonly next: string | null;
-      readonly onTimeout: string | null;
-    }
-  | { readonly type: 'exit'; readonly id: string };
-
-export interface CompiledBranch {
-  readonly next: string;
-  readonly matches: BranchMatcher;
-}
-
-/** A journey's steps, each compiled once per campaign version. */
-export interface CompiledJourney {
-  readonly firstStepId: string;
-  readonly steps: readonly CompiledStep[];
-  step(id: string): CompiledStep | undefined;
-  /** Event names some waitFor step of this journey waits for. */
-  readonly awaitedEvents: ReadonlySet<string>;
-}
+import type { CampaignDocument } from './campaign.schema';
+import type { CompiledCampaign, CompiledJourney, CompiledStep } from './compiled-campaign';
+import { compileBranchConditions } from './trigger-conditions';
 
 /**
  * Compiles `steps`. A message step carries a one-message view of the campaign (`send`): the

@@ -26,8 +26,8 @@ export {
 } from './condition-tree';
 export { readableCampaignIssues, validateCampaign, type CampaignValidation } from './validate-campaign';
 export { FILE_PATH, parseCampaignText, type CampaignText } from './campaign-text';
-export { compileCampaign, type CompiledCampaign } from './compile-campaign';
-export type { CompiledBranch, CompiledJourney, CompiledStep } from './compile-journey';
+export { compileCampaign } from './compile-campaign';
+export type { CompiledBranch, CompiledCampaign, CompiledJourney, CompiledStep } from './compiled-campaign';
 export { campaignActivityAt, type CampaignActivity } from './campaign-activity';
 export type { BranchFacts, TriggerFacts } from './trigger-conditions';
 export { distanceInMeters, isWithinRadius, type GeoCircle, type GeoPoint } from './within-radius';

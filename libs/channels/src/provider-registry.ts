@@ -1,30 +1,11 @@
 import type { Channel } from '@nudge/contracts';
 import type { ChannelProvider } from './channel-provider';
-import type { InboxWriter } from './providers/inapp/inbox-writer';
+import type { ProviderContext, ProviderFactory, ProviderSettings, ProvidersSettings } from './provider-factory';
 import { PROVIDER_FACTORIES } from './providers';
 import { SANDBOX_PROVIDER, SandboxProvider } from './sandbox/sandbox.provider';
 
 export type { InboxItem, InboxWriter } from './providers/inapp/inbox-writer';
-
-/** The settings of one channel's provider (settings.yaml `providers.<channel>`). */
-export interface ProviderSettings {
-  provider: string;
-  [option: string]: unknown;
-}
-
-export type ProvidersSettings = Partial<Record<Channel, ProviderSettings>>;
-
-/** What a provider may need beyond its settings. Credentials come from `env` by the names settings give. */
-export interface ProviderContext {
-  env: Record<string, string | undefined>;
-  /** Base of our public URL (status callbacks that providers are told to call). */
-  publicUrl: string;
-  /** Where the `inapp` provider files messages; dispatch gives it (the provider has no database of its own). */
-  inbox?: InboxWriter;
-}
-
-/** Builds a provider from its settings; one factory per provider name. */
-export type ProviderFactory = (settings: ProviderSettings, channel: Channel, context: ProviderContext) => ChannelProvider;
+export type { ProviderContext, ProviderFactory, ProviderSettings, ProvidersSettings } from './provider-factory';
 
 /** Which provider sends on which channel; a channel with none configured uses `sandbox`. */
 export class ProviderRegistry {

@@ -1,6 +1,6 @@
 import { issuesFromZod, type ValidationIssue } from '@nudge/contracts';
 import { PROVIDER_FACTORIES, PROVIDER_SETTINGS_SCHEMAS } from './providers';
-import type { ProviderSettings } from './provider-registry';
+import type { ProviderSettings } from './provider-factory';
 
 /**
  * What dispatch would refuse in `providers` before it reads any credential: an unknown provider

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { CONSENT_EVENT_NAMES } from './consent-event-names';
 import type { EventEnvelope } from './event';
 import {
   CATEGORIES,
@@ -29,17 +30,8 @@ export const CONSENT_SOURCES = {
   unsubscribeLink: 'unsubscribe_link',
 } as const;
 
-/**
- * Events a consent change publishes on `nudge.events.v1` (SPEC §9), so campaigns can trigger on
- * them. `consent_requested` (marketing set to `"pending"`) extends SPEC's list: rules answers it
- * with the double opt-in confirmation message.
- */
-export const CONSENT_EVENT_NAMES = {
-  granted: 'consent_granted',
-  withdrawn: 'consent_withdrawn',
-  confirmed: 'consent_confirmed',
-  requested: 'consent_requested',
-} as const;
+/** Exported here too, beside the other consent names (defined in consent-event-names.ts). */
+export { CONSENT_EVENT_NAMES };
 
 const CONSENT_EVENTS: ReadonlySet<string> = new Set(Object.values(CONSENT_EVENT_NAMES));
 

@@ -13,12 +13,13 @@ describe('validation errors name the field', () => {
 
   it('throws a ValidationError whose details carry the prefixed path', () => {
     const schema = z.object({ userId: z.string() });
+    let thrown: unknown;
     try {
       parseOrThrow(schema, { userId: 5 }, 'event', ['events', 2]);
-      fail('expected a ValidationError');
     } catch (error) {
-      expect(error).toBeInstanceOf(ValidationError);
-      expect((error as ValidationError).details).toEqual([{ path: 'events[2].userId', message: expect.any(String) }]);
+      thrown = error;
     }
+    expect(thrown).toBeInstanceOf(ValidationError);
+    expect((thrown as ValidationError).details).toEqual([{ path: 'events[2].userId', message: expect.any(String) }]);
   });
 });

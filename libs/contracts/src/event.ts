@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { boundedJsonObject } from './bounded-json';
-import { CONSENT_EVENT_NAMES } from './consent';
+import { CONSENT_EVENT_NAMES } from './consent-event-names';
 import { isoDateTime } from './date-time';
 import { DEFAULT_MAX_EVENT_AGE, eventTimeProblem, fixedDurationMillis } from './event-time';
 import { eventNameSchema, idSchema } from './text-limits';

@@ -2,22 +2,32 @@ import type { ArgumentsHost } from '@nestjs/common';
 import { ValidationError } from '@nudge/contracts';
 import { ERROR_BODY_LIMITS, HttpErrorFilter } from './http-error.filter';
 
+/** The error body as these tests read it: each case here has at least one detail. */
+interface AnswerBody {
+  error: { code: string; message: string; details: [ErrorDetail, ...ErrorDetail[]] };
+}
+interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
 /** What the filter answers to `exception`, through a minimal Express-like response. */
-function answerTo(exception: unknown): { status: number; body: any } {
-  const answer = { status: 0, body: undefined as any };
+function answerTo(exception: unknown): { status: number; body: AnswerBody } {
+  const answer: { status: number; body?: AnswerBody } = { status: 0 };
   const response = {
     status(code: number) {
       answer.status = code;
       return response;
     },
     json(body: unknown) {
-      answer.body = body;
+      answer.body = body as AnswerBody;
       return response;
     },
   };
   const host = { switchToHttp: () => ({ getResponse: () => response, getRequest: () => ({}) }) } as unknown as ArgumentsHost;
   new HttpErrorFilter().catch(exception, host);
-  return answer;
+  if (!answer.body) throw new Error('the filter answered no body');
+  return { status: answer.status, body: answer.body };
 }
 
 describe('HttpErrorFilter', () => {

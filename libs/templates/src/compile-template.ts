@@ -1,15 +1,8 @@
-import type { Template } from 'liquidjs';
+import type { CompiledTemplate } from './compiled-template';
 import { messageLiquid } from './message-liquid';
 import { limitExceededWithoutScope } from './render-template';
 import { TemplateError } from './template-error';
 import { TEMPLATE_LIMITS } from './template-limits';
-
-/** A template parsed once, ready to render many times. */
-export interface CompiledTemplate {
-  readonly source: string;
-  /** The liquidjs parse tree; only renderTemplate looks inside. */
-  readonly parsed: readonly Template[];
-}
 
 /**
  * Parses a Liquid message template, or throws a TemplateError with liquidjs' message and

@@ -1,4 +1,5 @@
-export { compileTemplate, validateTemplate, type CompiledTemplate } from './compile-template';
+export { compileTemplate, validateTemplate } from './compile-template';
+export type { CompiledTemplate } from './compiled-template';
 export { renderTemplate, type RenderOptions, type RenderedTemplate, type TemplateScope } from './render-template';
 export type { LinkTracker } from './link-tracking';
 export { TemplateCache } from './template-cache';

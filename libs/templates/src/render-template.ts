@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Context, toPromise, toValueSync, UndefinedVariableError, type Template } from 'liquidjs';
-import type { CompiledTemplate } from './compile-template';
+import type { CompiledTemplate } from './compiled-template';
 import { LINK_TRACKER, oncePerUrl, type LinkTracker, type TrackingGlobals } from './link-tracking';
 import { messageLiquid } from './message-liquid';
 import { withNullAt } from './missing-variables';

@@ -1,4 +1,5 @@
-import { compileTemplate, type CompiledTemplate } from './compile-template';
+import { compileTemplate } from './compile-template';
+import type { CompiledTemplate } from './compiled-template';
 
 /** Compiled templates by source, least recently used evicted first, so a hot path parses each body once. */
 export class TemplateCache {

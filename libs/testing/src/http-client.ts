@@ -1,4 +1,12 @@
-export interface ApiResponse<T = any> {
+/**
+ * A response body as a test reads it: whatever JSON the service under test answered, not
+ * checked against a type (the test's own `expect`s are the check). The suites' one `any`:
+ * a test names a type (`get<Profile>(…)`) where it wants one.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of the service under test, checked by expect()
+export type UncheckedBody = any;
+
+export interface ApiResponse<T = UncheckedBody> {
   status: number;
   body: T;
   headers: Headers;
@@ -11,21 +19,21 @@ export class ApiClient {
     private readonly apiKey?: string,
   ) {}
 
-  get<T = any>(path: string, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  get<T = UncheckedBody>(path: string, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
     return this.request<T>('GET', path, undefined, headers);
   }
-  post<T = any>(path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  post<T = UncheckedBody>(path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
     return this.request<T>('POST', path, body, headers);
   }
-  put<T = any>(path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  put<T = UncheckedBody>(path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
     return this.request<T>('PUT', path, body, headers);
   }
-  delete<T = any>(path: string, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  delete<T = UncheckedBody>(path: string, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
     return this.request<T>('DELETE', path, undefined, headers);
   }
 
   /** Sends `raw` as the body as it is (for malformed-JSON tests). */
-  async request<T>(
+  async request<T = UncheckedBody>(
     method: string,
     path: string,
     body?: unknown,

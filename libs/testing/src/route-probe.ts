@@ -1,11 +1,12 @@
 import { request } from 'node:http';
+import type { UncheckedBody } from './http-client';
 
 export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
   /** The body parsed as JSON, or the text when it is not JSON. */
-  body: any;
+  body: UncheckedBody;
 }
 
 /**

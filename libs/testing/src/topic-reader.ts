@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import type { UncheckedBody } from './http-client';
 
 export interface ReadRecord {
   key: string | null;
-  value: any;
+  value: UncheckedBody;
   headers: Record<string, string>;
   partition: number;
   offset: string;

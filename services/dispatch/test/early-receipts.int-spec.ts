@@ -45,7 +45,7 @@ describe('early delivery receipts', () => {
 
   const postReceipt = (providerMessageId: string, status: string) => {
     const raw = JSON.stringify({ statuses: [{ id: providerMessageId, status }] });
-    return anonymous.request<any>(
+    return anonymous.request(
       'POST',
       STATUS_PATH,
       undefined,

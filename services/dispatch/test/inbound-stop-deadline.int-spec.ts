@@ -47,7 +47,7 @@ describe('dispatch: an inbound STOP is applied with the broker lost', () => {
 
   /** Posts `raw` as the provider would: signed over our public URL and the exact bytes, with no API key. */
   const deliverWebhook = (raw: string) =>
-    anonymous.request<any>(
+    anonymous.request(
       'POST',
       INBOUND_PATH,
       undefined,
@@ -105,7 +105,7 @@ describe('dispatch: an inbound STOP is applied with the broker lost', () => {
   it('does not exhaust the pool: concurrent STOPs from more numbers than connections all answer 200 in time, and /health reaches the database', async () => {
     const started = Date.now();
     const stops = crowd.map((phone) => deliverWebhook(inboundWebhook({ phone, text: 'STOP' })));
-    const health = await timed(anonymous.get<any>('/health'));
+    const health = await timed(anonymous.get('/health'));
     const answers = await Promise.all(stops);
 
     expect(answers.map((answer) => answer.status)).toEqual(crowd.map(() => 200));

@@ -41,7 +41,7 @@ describe('provider webhooks', () => {
 
   /** Posts `raw` as the provider would: signed over our public URL and the exact bytes, with no API key. */
   const postSigned = (path: string, raw: string, contentType = 'application/json', signature?: string) =>
-    anonymous.request<any>(
+    anonymous.request(
       'POST',
       path,
       undefined,

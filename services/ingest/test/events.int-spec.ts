@@ -84,7 +84,7 @@ describe('ingest: events', () => {
   });
 
   it('answers 400 invalid_json to malformed JSON', async () => {
-    const posted = await stack.client('ingest').request<any>('POST', '/v1/events/batch', undefined, {}, '{"events": [{"userId": "u1",');
+    const posted = await stack.client('ingest').request('POST', '/v1/events/batch', undefined, {}, '{"events": [{"userId": "u1",');
     expect(posted.status).toBe(400);
     expect(posted.body.error.code).toBe('invalid_json');
   });
@@ -93,7 +93,7 @@ describe('ingest: events', () => {
     ['a JSON array', { 'content-type': 'application/json' }, '[{"userId": "u1", "name": "x"}]'],
     ['text without a JSON content type', { 'content-type': 'text/plain' }, '{"userId": "u1", "name": "x"}'],
   ])('answers 400 naming the body when it is %s', async (_case, headers, raw) => {
-    const posted = await stack.client('ingest').request<any>('POST', '/v1/events', undefined, headers, raw);
+    const posted = await stack.client('ingest').request('POST', '/v1/events', undefined, headers, raw);
     expect(posted.status).toBe(400);
     expect(posted.body.error.details).toEqual([{ path: '(body)', message: expect.any(String) }]);
   });

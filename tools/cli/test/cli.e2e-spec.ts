@@ -205,9 +205,7 @@ describe('nudge simulate on the example journey, against the live stack', () => 
     // later steps (Di's 3-day timeout) lie in the simulated future.
     const lastEvent = events.at(-1)?.timestamp as string;
     const expected = summariseSteps(
-      (JSON.parse(simulated.out.join('\n')) as { at: string; campaignId: string }[]).filter(
-        (d) => d.campaignId === 'welcome-journey' && d.at <= lastEvent,
-      ),
+      (JSON.parse(simulated.out.join('\n')) as SimulatedStep[]).filter((d) => d.campaignId === 'welcome-journey' && d.at <= lastEvent),
     );
     expect(expected).toEqual([
       'j1 first-order branched',
@@ -244,6 +242,15 @@ describe('nudge simulate on the example journey, against the live stack', () => 
     return (await stack.client('rules').get(`/v1/users/${userId}/journeys`)).body.items[0];
   }
 });
+
+/** A decision of `simulate --json` on a journey step, as these tests read it. */
+interface SimulatedStep {
+  at: string;
+  campaignId: string;
+  triggerEventId: string;
+  stepId?: string;
+  outcome: string;
+}
 
 function summariseSteps(decisions: { triggerEventId: string; stepId?: string; outcome: string }[]): string[] {
   return decisions.map((d) => `${d.triggerEventId} ${d.stepId} ${d.outcome}`).sort();

@@ -9,7 +9,7 @@ export interface CheckResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function call(method: string, url: string, key: string, body?: unknown): Promise<{ status: number; json: any }> {
+async function call(method: string, url: string, key: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   const response = await fetch(url, {
     method,
     headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -54,7 +54,7 @@ export async function checkNormalDelivery(
   const campaignId = `fuzz-final-${runTag}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-');
   const userId = `fuzz-final-user-${runTag}`;
   const event = `fuzz_final_${runTag}`;
-  const steps: [string, { status: number; json: any }, number][] = [];
+  const steps: [string, { status: number; json: unknown }, number][] = [];
   steps.push(['PUT /v1/settings', await call('PUT', `${targets.rules}/v1/settings`, keys.admin, {}), 200]);
   steps.push([
     `PUT /v1/campaigns/${campaignId}`,
@@ -93,7 +93,8 @@ export async function checkNormalDelivery(
         return { ok: false, detail: `POST /v1/events answered ${posted.status}: ${JSON.stringify(posted.json).slice(0, 300)}` };
     }
     const listed = await call('GET', `${targets.dispatch}/v1/messages?userId=${encodeURIComponent(userId)}`, keys.admin);
-    const items: { status?: string }[] = Array.isArray(listed.json?.items) ? listed.json.items : [];
+    const listedItems = typeof listed.json === 'object' && listed.json !== null && 'items' in listed.json ? listed.json.items : undefined;
+    const items: { status?: string }[] = Array.isArray(listedItems) ? listedItems : [];
     if (items.some((m) => m.status === 'delivered')) return { ok: true, detail: '' };
     seen = listed.status === 200 ? `messages: ${JSON.stringify(items.map((m) => m.status))}` : `GET /v1/messages answered ${listed.status}`;
     await sleep(500);

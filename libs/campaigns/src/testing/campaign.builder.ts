@@ -1,6 +1,7 @@
 import { ValidationError, type Channel } from '@nudge/contracts';
 import type { CampaignDocument, CampaignInput } from '../campaign.schema';
-import { compileCampaign, type CompiledCampaign } from '../compile-campaign';
+import { compileCampaign } from '../compile-campaign';
+import type { CompiledCampaign } from '../compiled-campaign';
 import type { ConditionTree } from '../condition-tree';
 import { validateCampaign } from '../validate-campaign';
 

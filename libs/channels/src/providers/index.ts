@@ -1,5 +1,5 @@
 import type { ZodTypeAny } from 'zod';
-import type { ProviderFactory } from '../provider-registry';
+import type { ProviderFactory } from '../provider-factory';
 import { fcmSettingsSchema } from './fcm/fcm.settings';
 import { messengerSettingsSchema } from './messenger/messenger.settings';
 import { smsapiSettingsSchema } from './smsapi/smsapi.settings';

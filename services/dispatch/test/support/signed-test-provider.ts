@@ -1,9 +1,27 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { ChannelProvider, OutboundMessage, ProviderFactory, WebhookContent, WebhookHandler, WebhookRequest } from '@nudge/channels';
+import type {
+  ChannelProvider,
+  OutboundMessage,
+  ProviderFactory,
+  StatusReport,
+  WebhookContent,
+  WebhookHandler,
+  WebhookRequest,
+} from '@nudge/channels';
 import type { Channel } from '@nudge/contracts';
 
 export const SIGNED_TEST_PROVIDER = 'signed-test';
 const SIGNATURE_HEADER = 'x-test-signature';
+
+/** What this provider's webhooks carry (JSON or form, see below), taken as the test sent it. */
+interface TestWebhookBody {
+  MessageSid?: unknown;
+  MessageStatus: StatusReport['status'];
+  From?: unknown;
+  Body?: unknown;
+  statuses?: { id: string; status: StatusReport['status'] }[];
+  inbound?: { from: string; text: string }[];
+}
 
 /** Signs a webhook the way Twilio does: HMAC-SHA256 over the full URL and the raw body, base64. */
 export function signWebhook(secret: string, url: string, rawBody: string): string {
@@ -50,7 +68,7 @@ class SignedTestWebhooks implements WebhookHandler {
   }
 
   parse(request: WebhookRequest): WebhookContent {
-    const body = request.body as Record<string, any>;
+    const body = request.body as TestWebhookBody;
     if (typeof body.MessageSid === 'string') {
       return { statuses: [{ providerMessageId: body.MessageSid, status: body.MessageStatus }], inbound: [] };
     }
@@ -58,8 +76,8 @@ class SignedTestWebhooks implements WebhookHandler {
       return { statuses: [], inbound: [{ channel: this.channel, from: body.From, text: String(body.Body) }] };
     if (!Array.isArray(body.statuses) && !Array.isArray(body.inbound)) throw new Error('neither statuses nor inbound messages');
     return {
-      statuses: (body.statuses ?? []).map((s: { id: string; status: any }) => ({ providerMessageId: s.id, status: s.status })),
-      inbound: (body.inbound ?? []).map((m: { from: string; text: string }) => ({ channel: this.channel, from: m.from, text: m.text })),
+      statuses: (body.statuses ?? []).map((s) => ({ providerMessageId: s.id, status: s.status })),
+      inbound: (body.inbound ?? []).map((m) => ({ channel: this.channel, from: m.from, text: m.text })),
     };
   }
 

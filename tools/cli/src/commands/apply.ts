@@ -27,7 +27,7 @@ export async function applyCommand(dir: string, options: ApplyOptions, out: (lin
   if (config.settingsFile) {
     const current = await api.get('/v1/settings');
     const change: Change =
-      current.status === 200 && sameJson(current.body.document, config.settings)
+      current.status === 200 && sameJson(current.body?.document, config.settings)
         ? 'unchanged'
         : current.body?.version
           ? 'changed'
@@ -36,7 +36,7 @@ export async function applyCommand(dir: string, options: ApplyOptions, out: (lin
   }
   for (const { document } of config.campaigns) {
     const current = await api.get(`/v1/campaigns/${encodeURIComponent(document.id)}`);
-    const change: Change = current.status === 404 ? 'created' : sameJson(current.body.document, document) ? 'unchanged' : 'changed';
+    const change: Change = current.status === 404 ? 'created' : sameJson(current.body?.document, document) ? 'unchanged' : 'changed';
     plan.push({
       label: `campaign ${document.id}`,
       change,
@@ -54,6 +54,13 @@ export async function applyCommand(dir: string, options: ApplyOptions, out: (lin
   return 0;
 }
 
+/** What the rules API answers, as far as apply reads it: a saved document, or an error. */
+interface RulesAnswer {
+  version?: number;
+  document?: unknown;
+  error?: { message?: string; details?: { path: string; message: string }[] };
+}
+
 class RulesApi {
   constructor(
     private readonly baseUrl: string,
@@ -67,14 +74,12 @@ class RulesApi {
   async put(path: string, body: unknown): Promise<void> {
     const response = await this.request('PUT', path, body);
     if (response.status !== 200) {
-      const details = (response.body?.error?.details ?? [])
-        .map((d: { path: string; message: string }) => `\n  ${d.path}: ${d.message}`)
-        .join('');
+      const details = (response.body?.error?.details ?? []).map((d) => `\n  ${d.path}: ${d.message}`).join('');
       throw new Error(`PUT ${path} answered ${response.status}: ${response.body?.error?.message ?? ''}${details}`);
     }
   }
 
-  private async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  private async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: RulesAnswer | undefined }> {
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
@@ -87,7 +92,7 @@ class RulesApi {
     }
     if (response.status === 401) throw new Error(`rules at ${this.baseUrl} refused the API key (--api-key or NUDGE_API_KEY)`);
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    return { status: response.status, body: text ? (JSON.parse(text) as RulesAnswer) : undefined };
   }
 }
 

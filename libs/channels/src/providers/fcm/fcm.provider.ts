@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { ProviderTransientError } from '../../provider-errors';
-import type { ProviderFactory } from '../../provider-registry';
+import type { ProviderFactory } from '../../provider-factory';
 import { withRetryAfter } from '../../retry-after';
 import { callProvider, parseJson } from '../shared/provider-http';
 import { fcmRefusal } from './fcm-errors';

@@ -1,7 +1,7 @@
 import type { Channel } from '@nudge/contracts';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import type { ProviderContext, ProviderSettings } from '../../provider-registry';
+import type { ProviderContext, ProviderSettings } from '../../provider-factory';
 import { envCredential, parseProviderSettings } from '../shared/provider-settings';
 
 export const FCM_API = 'https://fcm.googleapis.com';

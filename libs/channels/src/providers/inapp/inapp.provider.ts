@@ -1,6 +1,6 @@
 import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
-import type { ProviderFactory } from '../../provider-registry';
+import type { ProviderFactory } from '../../provider-factory';
 import type { InboxWriter } from './inbox-writer';
 
 export const INAPP_PROVIDER = 'inapp';

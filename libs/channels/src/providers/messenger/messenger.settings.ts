@@ -1,6 +1,6 @@
 import type { Channel } from '@nudge/contracts';
 import { z } from 'zod';
-import type { ProviderContext, ProviderSettings } from '../../provider-registry';
+import type { ProviderContext, ProviderSettings } from '../../provider-factory';
 import { envCredential, parseProviderSettings } from '../shared/provider-settings';
 
 export const GRAPH_API = 'https://graph.facebook.com';

@@ -1,6 +1,6 @@
 import { ValidationError, type Channel } from '@nudge/contracts';
 import type { z } from 'zod';
-import type { ProviderContext, ProviderSettings } from '../../provider-registry';
+import type { ProviderContext, ProviderSettings } from '../../provider-factory';
 
 /**
  * `providers.<channel>` read with an adapter's schema. A bad setting throws an Error naming

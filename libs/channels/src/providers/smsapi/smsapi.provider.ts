@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
-import type { ProviderFactory } from '../../provider-registry';
+import type { ProviderFactory } from '../../provider-factory';
 import { withRetryAfter } from '../../retry-after';
 import { callProvider, parseJson } from '../shared/provider-http';
 import { SMSAPI_DUPLICATE_IDX, smsapiRefusal } from './smsapi-error-codes';

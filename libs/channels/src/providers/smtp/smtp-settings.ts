@@ -1,6 +1,6 @@
 import { parseOrThrow, type Channel } from '@nudge/contracts';
 import { z } from 'zod';
-import type { ProviderContext, ProviderSettings } from '../../provider-registry';
+import type { ProviderContext, ProviderSettings } from '../../provider-factory';
 import { envCredentialOrValidationError } from '../shared/provider-settings';
 
 export const smtpSettingsSchema = z

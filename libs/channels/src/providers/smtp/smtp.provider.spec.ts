@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { OutboundMessage } from '../../outbound-message';
-import type { ProviderSettings } from '../../provider-registry';
+import type { ProviderSettings } from '../../provider-factory';
 import { createSmtpProvider } from './smtp.provider';
 
 interface ReceivedMail {

@@ -2,7 +2,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
-import type { ProviderFactory } from '../../provider-registry';
+import type { ProviderFactory } from '../../provider-factory';
 import { listUnsubscribeHeaders } from './list-unsubscribe';
 import { smtpFailure } from './smtp-failure';
 import { parseSmtpSettings, type SmtpSettings } from './smtp-settings';

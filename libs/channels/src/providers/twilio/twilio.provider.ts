@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { ProviderPermanentError, ProviderTransientError, type ProviderError } from '../../provider-errors';
-import type { ProviderFactory } from '../../provider-registry';
+import type { ProviderFactory } from '../../provider-factory';
 import { withRetryAfter } from '../../retry-after';
 import { refuseLongBody } from '../shared/body-length';
 import { callProvider, parseJson } from '../shared/provider-http';

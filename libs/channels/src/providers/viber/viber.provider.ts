@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { ProviderPermanentError, ProviderTransientError } from '../../provider-errors';
-import type { ProviderFactory } from '../../provider-registry';
+import type { ProviderFactory } from '../../provider-factory';
 import { refuseLongBody } from '../shared/body-length';
 import { withRetryAfter } from '../../retry-after';
 import { callProvider, isTransientStatus, parseJson, unreadableAnswer } from '../shared/provider-http';

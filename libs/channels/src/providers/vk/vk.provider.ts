@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
-import type { ProviderFactory } from '../../provider-registry';
+import type { ProviderFactory } from '../../provider-factory';
 import { refuseLongBody } from '../shared/body-length';
 import { callProvider, parseJson, unreadableAnswer } from '../shared/provider-http';
 import { vkRefusal } from './vk-errors';

@@ -1,6 +1,6 @@
 import { parseOrThrow, type Channel } from '@nudge/contracts';
 import { z } from 'zod';
-import type { ProviderContext, ProviderSettings } from '../../provider-registry';
+import type { ProviderContext, ProviderSettings } from '../../provider-factory';
 import { allowedHostsSchema } from '../../address-screen/allowed-hosts';
 import { envCredentialOrValidationError } from '../shared/provider-settings';
 

@@ -2,7 +2,7 @@ import type { Channel } from '@nudge/contracts';
 import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { ProviderPermanentError, ProviderTransientError, type ProviderError } from '../../provider-errors';
-import type { ProviderFactory } from '../../provider-registry';
+import type { ProviderFactory } from '../../provider-factory';
 import { parseRetryAfter, withRetryAfter } from '../../retry-after';
 import { isTransientStatus, unansweredError } from '../shared/provider-http';
 import { ScreenedHttpClient } from '../../address-screen/screened-http-client';

@@ -2,7 +2,7 @@ import { generateRequestDetails } from 'web-push';
 import type { ChannelProvider, SendResult } from '../../channel-provider';
 import type { OutboundMessage } from '../../outbound-message';
 import { ProviderPermanentError, ProviderTransientError, type ProviderError } from '../../provider-errors';
-import type { ProviderFactory } from '../../provider-registry';
+import type { ProviderFactory } from '../../provider-factory';
 import { ScreenedHttpClient, type ScreenedOutcome } from '../../address-screen/screened-http-client';
 import type { Resolver } from '../../address-screen/screened-lookup';
 import { isAllowedTarget } from '../../address-screen/allowed-hosts';

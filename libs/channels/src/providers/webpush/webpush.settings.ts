@@ -2,7 +2,7 @@ import type { Channel } from '@nudge/contracts';
 import { createECDH } from 'node:crypto';
 import { z } from 'zod';
 import { allowedHostsSchema } from '../../address-screen/allowed-hosts';
-import type { ProviderContext, ProviderSettings } from '../../provider-registry';
+import type { ProviderContext, ProviderSettings } from '../../provider-factory';
 import { envCredential, parseProviderSettings } from '../shared/provider-settings';
 
 export const webpushSettingsSchema = z.object({
