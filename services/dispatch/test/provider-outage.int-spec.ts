@@ -106,8 +106,9 @@ describe('dispatch rides out a provider outage', () => {
     expect(calls).toBeLessThan(recipients.length * 3);
     for (const to of recipients) expect(twilio.created.filter((created) => created === to)).toHaveLength(1);
     for (const message of messages) expect(message.statusHistory.map((s) => s.status)).toEqual(['queued', 'sent']);
-    const { body: metrics } = await dispatch.stack.client('dispatch').get<string>('/metrics');
-    expect(metrics).toMatch(/nudge_dispatch_sends_total\{[^}]*status="held"[^}]*\} [1-9]/);
+    // Whether a call already in a batch is `held` when the breaker opens depends on how the
+    // messages were batched (a loaded machine claims them a few at a time, and the claim takes
+    // none of an open breaker's): held calls are tested in provider-calls.spec.ts.
   });
 
   it("fails a message for good once the provider's maxRetryAge has run out, saying so", async () => {
