@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Param, Post, Req, Res } from '@nestjs/common'
 import { consentProofOf } from '@nudge/contracts';
 import { Public } from '@nudge/service-runtime';
 import type { Request, Response } from 'express';
-import { pageLanguageOf, type PageLanguage } from '../recipient-links/page-language';
+import { linkPageLanguage, type PageLanguage } from '../recipient-links/page-language';
 import type { TokenVerdict } from '../recipient-links/recipient-link-token';
 import { linkRefusalPage } from '../recipient-links/recipient-page';
 import { requestOriginOf, sendRecipientPage } from '../recipient-links/recipient-page-response';
@@ -51,10 +51,7 @@ export class ConfirmController {
     );
   }
 
-  /** The profile's language for a valid link (a profile that cannot be read now: the browser's). */
-  private async languageOf(verdict: TokenVerdict, acceptLanguage: string | undefined): Promise<PageLanguage> {
-    if (!verdict.ok) return pageLanguageOf(undefined, acceptLanguage);
-    const profile = await this.confirmations.profileOf(verdict.claims.userId).catch(() => null);
-    return pageLanguageOf(profile?.locale, acceptLanguage);
+  private languageOf(verdict: TokenVerdict, acceptLanguage: string | undefined): Promise<PageLanguage> {
+    return linkPageLanguage(verdict, acceptLanguage, (userId) => this.confirmations.profileOf(userId));
   }
 }

@@ -1,3 +1,6 @@
+import type { Profile } from '@nudge/contracts';
+import type { TokenVerdict } from './recipient-link-token';
+
 /** Languages recipient pages are written in; every other falls back to English. */
 export const PAGE_LANGUAGES = ['en', 'es', 'fr', 'de', 'ru'] as const;
 export type PageLanguage = (typeof PAGE_LANGUAGES)[number];
@@ -26,4 +29,18 @@ export function pageLanguageOf(profileLocale: string | undefined, acceptLanguage
 function supported(locale: string | undefined): PageLanguage | undefined {
   const language = locale?.split(/[-_]/)[0]?.toLowerCase();
   return PAGE_LANGUAGES.find((l) => l === language);
+}
+
+/**
+ * The language of the page a signed link opens: its user's profile's for a valid link, the
+ * browser's otherwise — also when the profile cannot be read just now (the page still answers).
+ */
+export async function linkPageLanguage(
+  verdict: TokenVerdict,
+  acceptLanguage: string | undefined,
+  profileOf: (userId: string) => Promise<Profile | null>,
+): Promise<PageLanguage> {
+  if (!verdict.ok) return pageLanguageOf(undefined, acceptLanguage);
+  const profile = await profileOf(verdict.claims.userId).catch(() => null);
+  return pageLanguageOf(profile?.locale, acceptLanguage);
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, Param, Post, Req, Res } from '@nestjs/c
 import { consentProofOf } from '@nudge/contracts';
 import { Public } from '@nudge/service-runtime';
 import type { Request, Response } from 'express';
-import { pageLanguageOf, type PageLanguage } from './page-language';
+import { linkPageLanguage, type PageLanguage } from './page-language';
 import type { TokenVerdict } from './recipient-link-token';
 import { linkRefusalPage } from './recipient-page';
 import { requestOriginOf, sendRecipientPage } from './recipient-page-response';
@@ -47,11 +47,8 @@ export class UnsubscribeController {
     sendRecipientPage(response, outcome.ok ? unsubscribedPage(outcome.channel, language) : linkRefusalPage(outcome.reason, language));
   }
 
-  /** The profile's language for a valid link (a profile that cannot be read now: the browser's). */
-  private async languageOf(verdict: TokenVerdict, acceptLanguage: string | undefined): Promise<PageLanguage> {
-    if (!verdict.ok) return pageLanguageOf(undefined, acceptLanguage);
-    const profile = await this.unsubscribe.profileOf(verdict.claims.userId).catch(() => null);
-    return pageLanguageOf(profile?.locale, acceptLanguage);
+  private languageOf(verdict: TokenVerdict, acceptLanguage: string | undefined): Promise<PageLanguage> {
+    return linkPageLanguage(verdict, acceptLanguage, (userId) => this.unsubscribe.profileOf(userId));
   }
 }
 
