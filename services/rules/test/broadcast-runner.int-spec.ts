@@ -4,7 +4,7 @@ import { eventually, readTopic, TestStack } from '@nudge/testing';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { BroadcastCampaigns } from '../src/broadcasts/broadcast-campaigns.service';
-import { BroadcastsRepository } from '../src/broadcasts/broadcasts.repository';
+import { BroadcastsStore } from '../src/broadcasts/broadcasts.store';
 import { CampaignCatalog } from '../src/campaigns/campaign-catalog.service';
 import { EffectsWriter } from '../src/effects/effects-writer';
 
@@ -120,7 +120,7 @@ describe('broadcast runner', () => {
   });
 
   it('resolves a broadcast another instance created, from the table, in one query', async () => {
-    const fresh = new BroadcastCampaigns(stack.app('rules').get(BroadcastsRepository), stack.app('rules').get(CampaignCatalog));
+    const fresh = new BroadcastCampaigns(stack.app('rules').get(BroadcastsStore), stack.app('rules').get(CampaignCatalog));
     const dataSource = stack.app('rules').get<DataSource>(DATA_SOURCE);
     const found = await fresh.resolve(dataSource.manager, ['bc-big', 'no-such-campaign', 'bc-big']);
     expect([...found.keys()]).toEqual(['bc-big']);

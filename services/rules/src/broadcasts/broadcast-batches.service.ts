@@ -11,13 +11,13 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { CLOCK } from '../clock';
 import { RULES_CONFIG, type RulesConfig } from '../config';
 import { EffectsWriter } from '../effects/effects-writer';
-import { SettingsStore } from '../settings/settings-store.service';
+import { SettingsCatalog } from '../settings/settings-catalog.service';
 import { capLedgers } from '../state/send-ledger';
 import { nextAudiencePage } from './audience-page';
 import { audienceOf } from './broadcast-campaign';
 import { BroadcastCampaigns } from './broadcast-campaigns.service';
 import { decideBroadcastSends } from './broadcast-sends';
-import { BroadcastsRepository, type StoredBroadcast } from './broadcasts.repository';
+import { BroadcastsStore, type StoredBroadcast } from './broadcasts.store';
 import { batchSizeFor, pauseAfter, sendPaceOf } from './send-pace';
 
 /** A committed batch, for the metrics and the log. */
@@ -48,22 +48,22 @@ export class BroadcastBatches {
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RULES_CONFIG) private readonly config: RulesConfig,
-    private readonly repository: BroadcastsRepository,
+    private readonly store: BroadcastsStore,
     private readonly campaigns: BroadcastCampaigns,
-    private readonly settings: SettingsStore,
+    private readonly settings: SettingsCatalog,
     private readonly writer: EffectsWriter,
   ) {}
 
   /** Runs the next due batch of any broadcast; false when none is due. */
   async runNext(): Promise<boolean> {
     // Most of the time no broadcast is running: one indexed look, no transaction.
-    if (!(await this.repository.anyDue(this.clock.now()))) return false;
+    if (!(await this.store.anyDue(this.clock.now()))) return false;
     let claimed: string | undefined;
     let batch: BatchSummary | null;
     try {
       batch = await inTransaction(this.dataSource, async (manager) => {
         const now = this.clock.now();
-        const broadcast = await this.repository.claimDue(manager, now);
+        const broadcast = await this.store.claimDue(manager, now);
         if (!broadcast) return null;
         claimed = broadcast.id;
         return this.runBatch(manager, broadcast, now);
@@ -94,7 +94,7 @@ export class BroadcastBatches {
     const sends = decideBroadcastSends({ campaign, sendAt: broadcast.sendAt, audience, ledgers, suppressions, settings, now });
     await this.writer.write(manager, sends);
     const finished = page.length < limit;
-    await this.repository.advance(manager, broadcast.id, {
+    await this.store.advance(manager, broadcast.id, {
       cursor: page.at(-1) ?? broadcast.cursor,
       counts: addCounts(broadcast.counts, sends.decisions),
       processed: broadcast.processed + page.length,

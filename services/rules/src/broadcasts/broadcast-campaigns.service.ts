@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { CampaignCatalog, type CampaignSource } from '../campaigns/campaign-catalog.service';
 import { compileBroadcast } from './broadcast-campaign';
 import type { BroadcastDocument } from './broadcast-request';
-import { BroadcastsRepository } from './broadcasts.repository';
+import { BroadcastsStore } from './broadcasts.store';
 
 /** Compiled broadcasts kept per process; beyond this the least recently used are compiled again when needed. */
 const MAX_CACHED = 1_000;
@@ -19,7 +19,7 @@ export class BroadcastCampaigns implements CampaignSource, OnModuleInit {
   private readonly compiled = new Map<string, CompiledCampaign>();
 
   constructor(
-    private readonly repository: BroadcastsRepository,
+    private readonly store: BroadcastsStore,
     private readonly catalog: CampaignCatalog,
   ) {}
 
@@ -52,7 +52,7 @@ export class BroadcastCampaigns implements CampaignSource, OnModuleInit {
       if (cached) found.set(id, cached);
       else missing.push(id);
     }
-    for (const broadcast of await this.repository.findMany(manager, missing)) found.set(broadcast.id, this.of(broadcast.document));
+    for (const broadcast of await this.store.findMany(manager, missing)) found.set(broadcast.id, this.of(broadcast.document));
     return found;
   }
 }

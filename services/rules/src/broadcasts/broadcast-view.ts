@@ -1,5 +1,5 @@
 import type { DecisionOutcome } from '@nudge/contracts';
-import type { StoredBroadcast } from './broadcasts.repository';
+import type { StoredBroadcast } from './broadcasts.store';
 
 /** The outcomes a broadcast's send can have; each is shown, zero or not. */
 export const BROADCAST_OUTCOMES = [

@@ -3,14 +3,14 @@ import { ValidationError } from '@nudge/contracts';
 import type { Response } from 'express';
 import { broadcastView } from './broadcast-view';
 import { Broadcasts } from './broadcasts.service';
-import { BroadcastsRepository } from './broadcasts.repository';
+import { BroadcastsStore } from './broadcasts.store';
 
 /** Broadcasts: one message to a topic's subscribers or a profile segment, now or at `sendAt`. */
 @Controller('v1/broadcasts')
 export class BroadcastsController {
   constructor(
     private readonly broadcasts: Broadcasts,
-    private readonly repository: BroadcastsRepository,
+    private readonly store: BroadcastsStore,
   ) {}
 
   /** 202 for a new broadcast; 200 with the existing one when the same request is sent again. */
@@ -23,7 +23,7 @@ export class BroadcastsController {
 
   @Get()
   async list(@Query('limit') limit?: string) {
-    return { items: (await this.repository.recent(parseLimit(limit))).map(broadcastView) };
+    return { items: (await this.store.recent(parseLimit(limit))).map(broadcastView) };
   }
 
   @Get(':id')

@@ -6,13 +6,13 @@ import { BroadcastBatches } from './broadcast-batches.service';
 import { BroadcastCampaigns } from './broadcast-campaigns.service';
 import { BroadcastRunner } from './broadcast-runner.service';
 import { BroadcastsController } from './broadcasts.controller';
-import { BroadcastsRepository } from './broadcasts.repository';
+import { BroadcastsStore } from './broadcasts.store';
 import { Broadcasts } from './broadcasts.service';
 
 /** Broadcasts; their campaigns register with the catalog, through which the timers fire a broadcast's deferred sends. */
 @Module({
   imports: [CampaignsModule, SettingsModule, EffectsModule],
   controllers: [BroadcastsController],
-  providers: [BroadcastsRepository, BroadcastCampaigns, BroadcastBatches, BroadcastRunner, Broadcasts],
+  providers: [BroadcastsStore, BroadcastCampaigns, BroadcastBatches, BroadcastRunner, Broadcasts],
 })
 export class BroadcastsModule {}

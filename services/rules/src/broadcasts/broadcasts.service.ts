@@ -8,7 +8,7 @@ import { CLOCK } from '../clock';
 import { BroadcastCampaigns } from './broadcast-campaigns.service';
 import { parseBroadcastRequest, type BroadcastDocument } from './broadcast-request';
 import { BroadcastRunner } from './broadcast-runner.service';
-import { BroadcastsRepository, type StoredBroadcast } from './broadcasts.repository';
+import { BroadcastsStore, type StoredBroadcast } from './broadcasts.store';
 
 /**
  * Creating and cancelling broadcasts. The request's `id` is the client's idempotency key:
@@ -21,7 +21,7 @@ export class Broadcasts {
 
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly repository: BroadcastsRepository,
+    private readonly store: BroadcastsStore,
     private readonly campaigns: BroadcastCampaigns,
     private readonly catalog: CampaignCatalog,
     private readonly runner: BroadcastRunner,
@@ -37,7 +37,7 @@ export class Broadcasts {
     const now = this.clock.now();
     const sendAt = request.sendAt && Date.parse(request.sendAt) > now.getTime() ? new Date(request.sendAt) : now;
     const checksum = checksumOf(document);
-    const result = await this.repository.create(document, checksum, sendAt, now);
+    const result = await this.store.create(document, checksum, sendAt, now);
     if (!result.created && result.broadcast.checksum !== checksum) {
       throw new ConflictError(`broadcast ${document.id} already exists with another request; use a new id for a new broadcast`);
     }
@@ -49,14 +49,14 @@ export class Broadcasts {
   }
 
   async get(id: string): Promise<StoredBroadcast> {
-    const broadcast = await this.repository.find(id);
+    const broadcast = await this.store.find(id);
     if (!broadcast) throw new NotFoundError(`no broadcast ${id}`);
     return broadcast;
   }
 
   /** Stops a broadcast that has not finished; cancelling a cancelled one again changes nothing. */
   async cancel(id: string): Promise<StoredBroadcast> {
-    const broadcast = await this.repository.cancel(id, this.clock.now());
+    const broadcast = await this.store.cancel(id, this.clock.now());
     if (!broadcast) throw new NotFoundError(`no broadcast ${id}`);
     if (broadcast.status === 'completed') throw new ConflictError(`broadcast ${id} has completed; there is nothing left to cancel`);
     return broadcast;

@@ -3,7 +3,7 @@ import { CampaignIndex, compileCampaign, validateCampaign, type CampaignDocument
 import { ValidationError } from '@nudge/contracts';
 import type { EntityManager } from 'typeorm';
 import { RULES_CONFIG, type RulesConfig } from '../config';
-import { CampaignsRepository, type SaveResult } from './campaigns.repository';
+import { CampaignsStore, type SaveResult } from './campaigns.store';
 
 /** Campaigns kept outside the catalog (broadcasts), found by id in the caller's transaction. */
 export interface CampaignSource {
@@ -26,7 +26,7 @@ export class CampaignCatalog implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly sources: CampaignSource[] = [];
 
   constructor(
-    private readonly repository: CampaignsRepository,
+    private readonly store: CampaignsStore,
     @Inject(RULES_CONFIG) private readonly config: RulesConfig,
   ) {}
 
@@ -44,7 +44,7 @@ export class CampaignCatalog implements OnApplicationBootstrap, OnModuleDestroy 
   /** Validates, saves and activates a campaign document; throws ValidationError naming each field. */
   async save(document: unknown, source: string, expectedId?: string): Promise<SaveResult> {
     const campaign = this.validate(document, expectedId);
-    const result = await this.repository.save(campaign.id, campaign as unknown as Record<string, unknown>, source);
+    const result = await this.store.save(campaign.id, campaign as unknown as Record<string, unknown>, source);
     if (result.change !== 'unchanged') {
       this.activate(result.campaign.document as CampaignDocument, result.campaign.version);
       this.logger.log(`campaign ${campaign.id} ${result.change} (v${result.campaign.version}, ${source})`);
@@ -106,7 +106,7 @@ export class CampaignCatalog implements OnApplicationBootstrap, OnModuleDestroy 
       if (compiled) found.set(key, compiled);
       else if (!missing.some((m) => versionKey(m.id, m.version) === key)) missing.push(ref);
     }
-    for (const row of await this.repository.findVersions(missing)) {
+    for (const row of await this.store.findVersions(missing)) {
       const compiled = compileCampaign(row.document as CampaignDocument, row.version);
       if (this.earlier.size >= EARLIER_VERSIONS_KEPT) this.earlier.delete(this.earlier.keys().next().value as string);
       this.earlier.set(versionKey(row.id, row.version), compiled);
@@ -117,10 +117,10 @@ export class CampaignCatalog implements OnApplicationBootstrap, OnModuleDestroy 
 
   /** Loads every version saved since the last look (all of them at start). */
   async refresh(): Promise<void> {
-    const versions = await this.repository.versions();
+    const versions = await this.store.versions();
     for (const [id, version] of versions) {
       if (this.index.get(id)?.version === version) continue;
-      const stored = await this.repository.find(id);
+      const stored = await this.store.find(id);
       if (stored) this.activate(stored.document as CampaignDocument, stored.version);
     }
   }

@@ -1,19 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { NotFoundError } from '@nudge/contracts';
 import { CampaignCatalog } from './campaign-catalog.service';
-import { CampaignsRepository } from './campaigns.repository';
+import { CampaignsStore } from './campaigns.store';
 
 /** Campaign admin API (SPEC §5). */
 @Controller('v1/campaigns')
 export class CampaignsController {
   constructor(
     private readonly catalog: CampaignCatalog,
-    private readonly repository: CampaignsRepository,
+    private readonly store: CampaignsStore,
   ) {}
 
   @Get()
   async list() {
-    return { items: await this.repository.findAll() };
+    return { items: await this.store.findAll() };
   }
 
   @Post('validate')
@@ -25,7 +25,7 @@ export class CampaignsController {
 
   @Get(':id')
   async get(@Param('id') id: string) {
-    const campaign = await this.repository.find(id);
+    const campaign = await this.store.find(id);
     if (!campaign) throw new NotFoundError(`no campaign ${id}`);
     return campaign;
   }

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CampaignCatalog } from './campaign-catalog.service';
 import { CampaignsController } from './campaigns.controller';
-import { CampaignsRepository } from './campaigns.repository';
+import { CampaignsStore } from './campaigns.store';
 
 @Module({
   controllers: [CampaignsController],
-  providers: [CampaignsRepository, CampaignCatalog],
+  providers: [CampaignsStore, CampaignCatalog],
   exports: [CampaignCatalog],
 })
 export class CampaignsModule {}

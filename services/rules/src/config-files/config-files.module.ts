@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { SettingsModule } from '../settings/settings.module';
-import { AppliedFilesRepository } from './applied-files.repository';
+import { AppliedFilesStore } from './applied-files.store';
 import { ConfigFilesWatcher } from './config-files.watcher';
 
-@Module({ imports: [CampaignsModule, SettingsModule], providers: [AppliedFilesRepository, ConfigFilesWatcher] })
+@Module({ imports: [CampaignsModule, SettingsModule], providers: [AppliedFilesStore, ConfigFilesWatcher] })
 export class ConfigFilesModule {}

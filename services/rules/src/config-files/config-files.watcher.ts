@@ -6,8 +6,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
 import { RULES_CONFIG, type RulesConfig } from '../config';
-import { SettingsStore } from '../settings/settings-store.service';
-import { AppliedFilesRepository } from './applied-files.repository';
+import { SettingsCatalog } from '../settings/settings-catalog.service';
+import { AppliedFilesStore } from './applied-files.store';
 
 const CAMPAIGN_FILE = /\.(ya?ml|json)$/i;
 const SETTINGS_FILES = ['settings.yaml', 'settings.yml', 'settings.json'];
@@ -30,8 +30,8 @@ export class ConfigFilesWatcher implements OnApplicationBootstrap, OnModuleDestr
 
   constructor(
     private readonly catalog: CampaignCatalog,
-    private readonly settings: SettingsStore,
-    private readonly appliedFiles: AppliedFilesRepository,
+    private readonly settings: SettingsCatalog,
+    private readonly appliedFiles: AppliedFilesStore,
     @Inject(RULES_CONFIG) config: RulesConfig,
   ) {
     this.configDir = path.resolve(config.NUDGE_CONFIG_DIR);

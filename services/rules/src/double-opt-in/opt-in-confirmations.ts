@@ -4,7 +4,7 @@ import type { EventEnvelope } from '@nudge/contracts';
 import { NO_EFFECTS, planOptIns, type Effects } from '@nudge/engine';
 import { loadProfiles } from '@nudge/persistence';
 import type { EntityManager } from 'typeorm';
-import { SettingsStore } from '../settings/settings-store.service';
+import { SettingsCatalog } from '../settings/settings-catalog.service';
 
 /**
  * Double opt-in confirmations (issue #12 item 4): each `consent_requested` event (a marketing
@@ -19,7 +19,7 @@ import { SettingsStore } from '../settings/settings-store.service';
  */
 @Injectable()
 export class OptInConfirmations {
-  constructor(private readonly settings: SettingsStore) {}
+  constructor(private readonly settings: SettingsCatalog) {}
 
   /** Plans the confirmations of `requests` (their users locked by the caller). */
   async plan(manager: EntityManager, requests: EventEnvelope[], now: Date): Promise<Effects> {

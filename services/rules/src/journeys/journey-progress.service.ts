@@ -6,7 +6,7 @@ import { profileAddresses } from '@nudge/channel-rules';
 import { loadProfiles, loadUserSuppressions } from '@nudge/persistence';
 import type { EntityManager } from 'typeorm';
 import { CampaignCatalog, versionKey } from '../campaigns/campaign-catalog.service';
-import { SettingsStore } from '../settings/settings-store.service';
+import { SettingsCatalog } from '../settings/settings-catalog.service';
 import { activeRunsOf } from '../state/journey-runs';
 import { capLedgers } from '../state/send-ledger';
 
@@ -21,7 +21,7 @@ import { capLedgers } from '../state/send-ledger';
 export class JourneyProgress {
   constructor(
     private readonly catalog: CampaignCatalog,
-    private readonly settings: SettingsStore,
+    private readonly settings: SettingsCatalog,
   ) {}
 
   /** A batch of events against the active runs of its users, then new runs started. */

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
-import { SettingsStore } from './settings-store.service';
+import { SettingsCatalog } from './settings-catalog.service';
 
 /** Global settings (SPEC §5): `GET`/`PUT /v1/settings`, validated like campaigns. */
 @Controller('v1/settings')
 export class SettingsController {
-  constructor(private readonly store: SettingsStore) {}
+  constructor(private readonly store: SettingsCatalog) {}
 
   @Get()
   get() {

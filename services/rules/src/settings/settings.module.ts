@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SettingsController } from './settings.controller';
-import { SettingsStore } from './settings-store.service';
-import { SettingsRepository } from './settings.repository';
+import { SettingsCatalog } from './settings-catalog.service';
+import { SettingsStore } from './settings.store';
 
-@Module({ controllers: [SettingsController], providers: [SettingsRepository, SettingsStore], exports: [SettingsStore] })
+@Module({ controllers: [SettingsController], providers: [SettingsStore, SettingsCatalog], exports: [SettingsCatalog] })
 export class SettingsModule {}

@@ -6,7 +6,7 @@ import { profileAddresses } from '@nudge/channel-rules';
 import { loadProfiles, loadUserSuppressions } from '@nudge/persistence';
 import type { EntityManager } from 'typeorm';
 import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
-import { SettingsStore } from '../settings/settings-store.service';
+import { SettingsCatalog } from '../settings/settings-catalog.service';
 import { capLedgers } from '../state/send-ledger';
 
 /** What a caller that fires sends inside its own transaction already knows. */
@@ -28,7 +28,7 @@ export interface FiringCaller {
 export class SendFiring {
   constructor(
     private readonly catalog: CampaignCatalog,
-    private readonly settings: SettingsStore,
+    private readonly settings: SettingsCatalog,
   ) {}
 
   async plan(manager: EntityManager, due: readonly PendingSend[], now: Date, caller: FiringCaller = {}): Promise<Effects> {

@@ -14,7 +14,7 @@ export interface StoredSettings {
 
 /** The one settings document in Postgres, versioned like campaigns. */
 @Injectable()
-export class SettingsRepository {
+export class SettingsStore {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   async save(document: Settings, source: string): Promise<{ change: 'created' | 'updated' | 'unchanged'; settings: StoredSettings }> {

@@ -17,7 +17,7 @@ export type SaveResult = { change: 'created' | 'updated' | 'unchanged'; campaign
 
 /** Campaign documents in Postgres: the running version per id and every version ever saved. */
 @Injectable()
-export class CampaignsRepository {
+export class CampaignsStore {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   /** Saves a validated document; the version goes up only when the document changed. */

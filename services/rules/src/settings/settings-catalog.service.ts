@@ -3,17 +3,17 @@ import { providersSettingsIssues } from '@nudge/channels';
 import { ValidationError, type ValidationIssue } from '@nudge/contracts';
 import { DEFAULT_SETTINGS, validateSettings, type Settings } from '@nudge/settings';
 import { RULES_CONFIG, type RulesConfig } from '../config';
-import { SettingsRepository, type StoredSettings } from './settings.repository';
+import { SettingsStore, type StoredSettings } from './settings.store';
 
 /** The global settings rules decides with; saved versions from other instances are polled. */
 @Injectable()
-export class SettingsStore implements OnApplicationBootstrap, OnModuleDestroy {
+export class SettingsCatalog implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('settings');
   private stored: StoredSettings | null = null;
   private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly repository: SettingsRepository,
+    private readonly store: SettingsStore,
     @Inject(RULES_CONFIG) private readonly config: RulesConfig,
   ) {}
 
@@ -52,7 +52,7 @@ export class SettingsStore implements OnApplicationBootstrap, OnModuleDestroy {
 
   async save(document: unknown, source: string) {
     const settings = this.validate(document);
-    const result = await this.repository.save(settings, source);
+    const result = await this.store.save(settings, source);
     if (result.change !== 'unchanged') {
       this.stored = result.settings;
       this.logger.log(`settings ${result.change} (v${result.settings.version}, ${source})`);
@@ -61,7 +61,7 @@ export class SettingsStore implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async refresh(): Promise<void> {
-    const stored = await this.repository.find();
+    const stored = await this.store.find();
     if (stored && stored.version !== this.stored?.version) this.stored = stored;
   }
 }

@@ -44,7 +44,7 @@ const COLUMNS = `id, document, checksum, status, send_at, cursor, counts, proces
 
 /** Broadcasts in Postgres: created once per id, advanced batch by batch, cancelled on request. */
 @Injectable()
-export class BroadcastsRepository {
+export class BroadcastsStore {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   /** Inserts a new broadcast; an id already taken answers the broadcast stored under it instead. */

@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 
 /** Which content of each config file was last applied. */
 @Injectable()
-export class AppliedFilesRepository {
+export class AppliedFilesStore {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   /** True when this exact content of the file was applied before (by any rules instance). */
