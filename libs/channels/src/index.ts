@@ -7,4 +7,3 @@ export * from './provider-registry';
 export * from './webhooks';
 export * from './providers';
 export * from './provider-settings-check';
-
