@@ -28,7 +28,20 @@ const boundaries = {
 const tests = ['**/*.spec.ts', '**/*.e2e-spec.ts', 'e2e/**/*.ts', '**/test/**/*.ts'];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'node_modules/**', 'deploy/kafka-local/.cache/**', 'reports/**', '.nx/**', 'coverage/**'] },
+  {
+    // Not source: build output, caches, and the data of a running Kafka or embedded Postgres
+    // (whose folders come and go while eslint walks the tree).
+    ignores: [
+      '**/dist/**',
+      'node_modules/**',
+      'deploy/kafka-local/.cache/**',
+      'deploy/kafka-local/data/**',
+      '.nudge/**',
+      'reports/**',
+      '.nx/**',
+      'coverage/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     // CommonJS launchers (bin scripts) are plain Node.
