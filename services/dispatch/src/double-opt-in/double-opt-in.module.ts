@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RecipientLinksModule } from '../recipient-links/recipient-links.module';
 import { MessagesModule } from '../messages/messages.module';
 import { ConfirmController } from './confirm.controller';
 import { OptInConfirmation } from './opt-in-confirmation.service';
@@ -9,7 +10,7 @@ import { OptInConfirmation } from './opt-in-confirmation.service';
  * (`/o/{token}`). The confirmation message itself is decided by rules and sent like any other.
  */
 @Module({
-  imports: [MessagesModule],
+  imports: [MessagesModule, RecipientLinksModule],
   controllers: [ConfirmController],
   providers: [OptInConfirmation],
   exports: [OptInConfirmation],

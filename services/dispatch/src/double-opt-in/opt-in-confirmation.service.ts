@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { suppressionAddress } from '@nudge/channel-rules';
 import { CONSENT_SOURCES, type Channel, type ConsentProof, type Profile, type ProfileUpdate } from '@nudge/contracts';
-import type { JsonProducer, TopicNames } from '@nudge/kafka';
-import { pendingOptInsAt, ProfileStore, removePendingOptIn } from '@nudge/persistence';
-import { DATA_SOURCE, PRODUCER, TOPICS } from '@nudge/service-runtime';
+import { pendingOptInsAt, removePendingOptIn } from '@nudge/persistence';
+import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { DataSource } from 'typeorm';
@@ -11,6 +10,7 @@ import { CLOCK } from '../clock';
 import { DISPATCH_CONFIG, type DispatchConfig } from '../config';
 import { MessageStore } from '../messages/message.store';
 import type { TokenVerdict } from '../recipient-links/recipient-link-token';
+import { RecipientProfileChanges } from '../recipient-links/recipient-profile-changes';
 import { confirmLinksFrom, type ConfirmLinks } from './confirm-links';
 import { isPendingOn, linkEvidence } from './pending-confirmation';
 
@@ -38,19 +38,16 @@ export interface ConfirmationProof {
  */
 @Injectable()
 export class OptInConfirmation {
-  private readonly profiles: ProfileStore;
   private readonly links: ConfirmLinks;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    @Inject(PRODUCER) private readonly producer: JsonProducer,
-    @Inject(TOPICS) private readonly topics: TopicNames,
-    @Inject(DISPATCH_CONFIG) private readonly config: DispatchConfig,
+    @Inject(DISPATCH_CONFIG) config: DispatchConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @InjectPinoLogger('double-opt-in') private readonly logger: PinoLogger,
     private readonly messages: MessageStore,
+    private readonly changes: RecipientProfileChanges,
   ) {
-    this.profiles = new ProfileStore(dataSource);
     this.links = confirmLinksFrom(config);
   }
 
@@ -95,9 +92,8 @@ export class OptInConfirmation {
       ...(proof.proof ? { proof: proof.proof } : {}),
     };
     try {
-      await this.profiles.merge(userId, update, change, async (profile, consentEvents, previous) => {
+      await this.changes.merge(userId, update, change, (previous) => {
         if (!isPendingOn(previous, channel, address)) throw new NotPending();
-        await this.producer.publishProfileChange(this.topics, userId, profile, consentEvents, this.config.DISPATCH_PUBLISH_TIMEOUT_MS);
       });
     } catch (error) {
       if (!(error instanceof NotPending)) throw error;
@@ -120,7 +116,7 @@ export class OptInConfirmation {
 
   /** The stored profile (its locale chooses the pages' language), or null. */
   profileOf(userId: string): Promise<Profile | null> {
-    return this.profiles.get(userId);
+    return this.changes.profileOf(userId);
   }
 
   /** The clock confirmations by link are dated by (a reply is dated by its provider). */

@@ -18,7 +18,8 @@ export type RecipientChangeOutcome = 'applied' | 'no_profile' | 'unavailable';
 class NoProfile extends Error {}
 
 /**
- * How recipient pages (unsubscribe link, preference centre) change a profile, as ingest does:
+ * How dispatch changes a profile for a recipient (unsubscribe link, preference centre, double
+ * opt-in confirmation, a chat bound through a widget), as ingest does:
  * merged under the user's lock with its consent changes appended to the history (time, source,
  * proof), the profile and its `consent_*` events published on the profiles and events topics
  * within DISPATCH_PUBLISH_TIMEOUT_MS before the change commits — so rules' next decision sees it.
@@ -43,14 +44,31 @@ export class RecipientProfileChanges {
   }
 
   /**
+   * Merges `update` under the user's lock and publishes the profile and its consent events
+   * before the change commits. `check` sees the profile as it was and as merged, under the
+   * lock, and throws to change nothing. Every failure (the check's, Kafka's deadline, the
+   * database's) is thrown: nothing was recorded.
+   */
+  async merge(
+    userId: string,
+    update: ProfileUpdate,
+    change: ConsentChangeContext,
+    check?: (previous: Profile, merged: Profile) => void,
+  ): Promise<Profile> {
+    return this.profiles.merge(userId, update, change, async (merged, consentEvents, previous) => {
+      check?.(previous, merged);
+      await this.producer.publishProfileChange(this.topics, userId, merged, consentEvents, this.config.DISPATCH_PUBLISH_TIMEOUT_MS);
+    });
+  }
+
+  /**
    * Merges `update` into an existing profile and publishes it; never creates one. A failure
    * (Kafka's deadline, the database) is logged and answered `unavailable`: nothing changed.
    */
   async apply(userId: string, update: ProfileUpdate, change: ConsentChangeContext): Promise<RecipientChangeOutcome> {
     try {
-      await this.profiles.merge(userId, update, change, async (profile, consentEvents) => {
-        if (profile.version === 1) throw new NoProfile();
-        await this.producer.publishProfileChange(this.topics, userId, profile, consentEvents, this.config.DISPATCH_PUBLISH_TIMEOUT_MS);
+      await this.merge(userId, update, change, (_previous, merged) => {
+        if (merged.version === 1) throw new NoProfile();
       });
     } catch (error) {
       if (error instanceof NoProfile) return 'no_profile';

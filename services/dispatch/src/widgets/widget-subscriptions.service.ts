@@ -2,15 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { senderAddress } from '@nudge/channel-rules';
 import { type ChannelSubscription } from '@nudge/channels';
 import { CONSENT_SOURCES, ServiceUnavailableError, type ProfileUpdate } from '@nudge/contracts';
-import type { JsonProducer, TopicNames } from '@nudge/kafka';
-import { ProfileStore } from '@nudge/persistence';
-import { DATA_SOURCE, PRODUCER, TOPICS } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import type { DataSource } from 'typeorm';
 import { CLOCK } from '../clock';
 import { DISPATCH_CONFIG, type DispatchConfig } from '../config';
 import { ActiveProviders } from '../providers/active-providers';
+import { RecipientProfileChanges } from '../recipient-links/recipient-profile-changes';
 import type { WidgetTokenRow } from './widget-binding';
 import { verifyWidgetCode } from './widget-code';
 import { WidgetTokensStore } from './widget-tokens.store';
@@ -28,20 +25,14 @@ import { WidgetTokensStore } from './widget-tokens.store';
  */
 @Injectable()
 export class WidgetSubscriptions {
-  private readonly profiles: ProfileStore;
-
   constructor(
-    @Inject(DATA_SOURCE) dataSource: DataSource,
     private readonly tokens: WidgetTokensStore,
     private readonly providers: ActiveProviders,
-    @Inject(PRODUCER) private readonly producer: JsonProducer,
-    @Inject(TOPICS) private readonly topics: TopicNames,
     @Inject(DISPATCH_CONFIG) private readonly config: DispatchConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @InjectPinoLogger('widgets') private readonly logger: PinoLogger,
-  ) {
-    this.profiles = new ProfileStore(dataSource);
-  }
+    private readonly changes: RecipientProfileChanges,
+  ) {}
 
   /** Binds each subscription's chat; how many were bound now (not refused, not bound before). */
   async bindAll(provider: string, subscriptions: readonly ChannelSubscription[]): Promise<number> {
@@ -92,8 +83,6 @@ export class WidgetSubscriptions {
     const textVersion = version === undefined ? `widget:${row.widgetId}` : `widget:${row.widgetId}:${version}`;
     const update: ProfileUpdate = { channels: { [channel]: { address, consent: { marketing: true } } } };
     const change = { at: now.toISOString(), source: CONSENT_SOURCES.widget, proof: { textVersion } };
-    await this.profiles.merge(row.userId, update, change, async (profile, consentEvents) => {
-      await this.producer.publishProfileChange(this.topics, row.userId, profile, consentEvents, this.config.DISPATCH_PUBLISH_TIMEOUT_MS);
-    });
+    await this.changes.merge(row.userId, update, change);
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RecipientLinksModule } from '../recipient-links/recipient-links.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { WidgetPages } from './widget-pages.service';
 import { WidgetPagesController } from './widget-pages.controller';
@@ -11,7 +12,7 @@ import { WidgetTokensStore } from './widget-tokens.store';
  * provider webhooks call WidgetSubscriptions).
  */
 @Module({
-  imports: [ProvidersModule],
+  imports: [ProvidersModule, RecipientLinksModule],
   controllers: [WidgetPagesController],
   providers: [WidgetPages, WidgetSubscriptions, WidgetTokensStore],
   exports: [WidgetSubscriptions],
