@@ -1,12 +1,10 @@
 import { displayWidgetCode } from '@nudge/channel-rules';
 import type { WidgetSettings } from '@nudge/settings';
+import type { RecipientPage } from '../recipient-links/recipient-page';
 import type { WidgetButton } from './widget-links';
 
-/** A page `/w/{widgetId}` answers with, and its HTTP status. */
-export interface WidgetPage {
-  status: number;
-  html: string;
-}
+/** A page `/w/{widgetId}` answers with, and its HTTP status: a recipient page like the links'. */
+export type WidgetPage = RecipientPage;
 
 /**
  * The widget page: its title and text, then one link per messenger, styled as a button. Plain

@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { Public } from '@nudge/service-runtime';
 import { WIDGET_ID } from '@nudge/settings';
 import type { Response } from 'express';
+import { sendRecipientPage } from '../recipient-links/recipient-page-response';
 import { UNKNOWN_WIDGET_PAGE, type WidgetPage } from './widget-page';
 import { WIDGET_PATH, WidgetPages } from './widget-pages.service';
 
@@ -41,17 +42,9 @@ export class WidgetPagesController {
 }
 
 /**
- * The page, never cached (each opening has its own code) and never telling the messenger's site
- * where it came from (the URL may hold the visitor's token); framed only where the widget allows.
+ * A widget page, sent as every recipient page is (never cached, no Referer, no index), with no
+ * form to post and framed only where the widget allows (`frameAncestors`).
  */
 function send(response: Response, page: WidgetPage, frameAncestors: string): void {
-  response.setHeader('cache-control', 'no-store');
-  response.setHeader('referrer-policy', 'no-referrer');
-  response.setHeader('x-robots-tag', 'noindex');
-  response.setHeader(
-    'content-security-policy',
-    `default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors ${frameAncestors}`,
-  );
-  if (page.status === 503 || page.status === 429) response.setHeader('retry-after', '60');
-  response.status(page.status).type('html').send(page.html);
+  sendRecipientPage(response, page, { formAction: "'none'", frameAncestors });
 }
