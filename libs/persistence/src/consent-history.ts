@@ -9,6 +9,7 @@ import {
   PENDING_CONSENT,
 } from '@nudge/contracts';
 import type { EntityManager } from 'typeorm';
+import { newestFirstPage, type HistoryPageQuery } from './history-page';
 import { erasedUserKey, loadErasureSalt } from './erasure';
 
 /** A consent change as stored: `ConsentChange` and its position in the user's history. */
@@ -67,20 +68,18 @@ export async function appendConsentChanges(
  * A page of the user's consent history, newest first: at most `limit` changes older than the
  * `before` cursor (a page's `nextCursor`), or from the newest when it is absent.
  */
-export async function readConsentHistory(
-  manager: EntityManager,
-  userId: string,
-  page: { limit: number; before?: string },
-): Promise<ConsentHistoryPage> {
-  const limit = Math.min(Math.max(page.limit, 1), MAX_CONSENT_HISTORY_PAGE_SIZE);
-  const rows: ConsentHistoryRow[] = await manager.query(
-    `SELECT id::text, channel, category, value, pending, changed_at, source, ip, user_agent, text_version, event_id, evidence
-     FROM consent_history WHERE user_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint)
-     ORDER BY id DESC LIMIT $3`,
-    [userId, page.before ?? null, limit + 1],
+export async function readConsentHistory(manager: EntityManager, userId: string, page: HistoryPageQuery): Promise<ConsentHistoryPage> {
+  return newestFirstPage(
+    manager,
+    {
+      table: 'consent_history',
+      columns: 'channel, category, value, pending, changed_at, source, ip, user_agent, text_version, event_id, evidence',
+    },
+    userId,
+    page,
+    MAX_CONSENT_HISTORY_PAGE_SIZE,
+    storedChangeOf,
   );
-  const changes = rows.slice(0, limit).map(storedChangeOf);
-  return { changes, nextCursor: rows.length > limit ? (changes.at(-1)?.id ?? null) : null };
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   type Profile,
 } from '@nudge/contracts';
 import type { EntityManager } from 'typeorm';
+import { newestFirstPage, type HistoryPageQuery } from './history-page';
 
 /** A preference change as stored: `PreferenceChange` and its position in the user's history. */
 export type StoredPreferenceChange = PreferenceChange & {
@@ -58,17 +59,19 @@ export async function appendPreferenceChanges(
 export async function readPreferenceHistory(
   manager: EntityManager,
   userId: string,
-  page: { limit: number; before?: string },
+  page: HistoryPageQuery,
 ): Promise<PreferenceHistoryPage> {
-  const limit = Math.min(Math.max(page.limit, 1), MAX_CONSENT_HISTORY_PAGE_SIZE);
-  const rows: PreferenceHistoryRow[] = await manager.query(
-    `SELECT id::text, preference, topic, subscribed, max_per_week, changed_at, source, ip, user_agent, text_version
-     FROM preference_history WHERE user_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint)
-     ORDER BY id DESC LIMIT $3`,
-    [userId, page.before ?? null, limit + 1],
+  return newestFirstPage(
+    manager,
+    {
+      table: 'preference_history',
+      columns: 'preference, topic, subscribed, max_per_week, changed_at, source, ip, user_agent, text_version',
+    },
+    userId,
+    page,
+    MAX_CONSENT_HISTORY_PAGE_SIZE,
+    storedChangeOf,
   );
-  const changes = rows.slice(0, limit).map(storedChangeOf);
-  return { changes, nextCursor: rows.length > limit ? (changes.at(-1)?.id ?? null) : null };
 }
 
 interface PreferenceHistoryRow {
