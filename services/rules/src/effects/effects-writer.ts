@@ -32,14 +32,22 @@ export class EffectsWriter {
     this.byOutcome = metrics.counter('nudge_decisions_total', 'Decisions recorded, by outcome', ['outcome']);
   }
 
+  /**
+   * Both sides are waited for even when one fails: a failed publish must not let the transaction
+   * roll back while a row is still being written, or the statement queued behind the ROLLBACK on
+   * the same connection would run outside it and commit alone (a decision logged for a send
+   * that then rolled back, written again on every retry).
+   */
   async write(manager: EntityManager, effects: Effects): Promise<void> {
-    await Promise.all([
+    const [published, written] = await Promise.allSettled([
       this.producer.publish(
         this.topics.dispatch,
         effects.requests.map((request) => ({ key: request.userId, value: request })),
       ),
       this.writeRows(manager, effects),
     ]);
+    if (published.status === 'rejected') throw published.reason;
+    if (written.status === 'rejected') throw written.reason;
   }
 
   /** Counts what was committed (call after the transaction). */
