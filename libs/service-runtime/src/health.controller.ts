@@ -12,10 +12,14 @@ import { DATA_SOURCE, KAFKA, SERVICE_CONFIG } from './tokens';
 const CHECK_TIMEOUT_MS = 2_000;
 
 /**
- * `GET /health`: 200 when Kafka and Postgres answer and no consumed partition is stalled
- * (lag above zero and no advance for NUDGE_CONSUMER_STALL_SECONDS), 503 otherwise
- * (Terminus), with `auth` `"on"` or `"off"` (no key configured: every route is open).
- * Public: probes have no key.
+ * Probes, public (they have no key):
+ * - `GET /health/live`: 200 whenever the process answers; checks nothing else, so a lost
+ *   broker or database never gets a process restarted (Kubernetes' liveness probe).
+ * - `GET /health/ready`: 200 when Kafka and Postgres answer and no consumed partition is
+ *   stalled (lag above zero and no advance for NUDGE_CONSUMER_STALL_SECONDS), 503 otherwise
+ *   (Terminus), with `auth` `"on"` or `"off"` (no key configured: every route is open).
+ *   Kubernetes' readiness probe: traffic stops while it fails.
+ * - `GET /health`: the same as `/health/ready` (what scripts and users have called all along).
  */
 @Controller()
 export class HealthController {
@@ -30,6 +34,20 @@ export class HealthController {
     private readonly metrics: ServiceMetrics,
     @Inject(SERVICE_CONFIG) private readonly config: RuntimeConfig,
   ) {}
+
+  @Get('health/live')
+  @Public()
+  @HealthCheck()
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('health/ready')
+  @Public()
+  @HealthCheck()
+  ready() {
+    return this.check();
+  }
 
   @Get('health')
   @Public()

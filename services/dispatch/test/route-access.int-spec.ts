@@ -54,6 +54,8 @@ describe('dispatch: who may call which route', () => {
 
   it('finds the routes in the router: public ones are health, metrics, tracked links, unsubscribe links, preference centres, widget pages and double opt-in confirmations; inbox routes take a user token', () => {
     expect(routes.filter((r) => r.public).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /health/live',
+      'GET /health/ready',
       'GET /health',
       'GET /metrics',
       'GET /c/:code',

@@ -26,6 +26,8 @@ describe('ingest: who may call which route', () => {
         { method: 'PUT', path: '/v1/users/:userId', public: false, scopes: ['admin', 'ingest'] },
         { method: 'DELETE', path: '/v1/users/:userId', public: false, scopes: ['admin'] },
         { method: 'GET', path: '/health', public: true, scopes: ['admin'] },
+        { method: 'GET', path: '/health/live', public: true, scopes: ['admin'] },
+        { method: 'GET', path: '/health/ready', public: true, scopes: ['admin'] },
         { method: 'GET', path: '/metrics', public: true, scopes: ['admin'] },
       ]),
     );

@@ -20,11 +20,16 @@ describe('rules: who may call which route', () => {
 
   afterAll(() => stack?.stop());
 
-  it('finds the admin routes in the router; only health and metrics are public', () => {
+  it('finds the admin routes in the router; only health (all, live, ready) and metrics are public', () => {
     expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
       expect.arrayContaining(['GET /v1/settings', 'PUT /v1/settings', 'GET /v1/campaigns', 'PUT /v1/campaigns/:id', 'GET /v1/broadcasts']),
     );
-    expect(routes.filter((r) => r.public).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /health', 'GET /metrics']);
+    expect(routes.filter((r) => r.public).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /health/live',
+      'GET /health/ready',
+      'GET /health',
+      'GET /metrics',
+    ]);
   });
 
   it('answers 401 on every non-public route, in every spelling, without a key or with a wrong one', async () => {

@@ -5,7 +5,7 @@ import type { HttpRoute } from './routes';
  * What a route demands of its caller, as issue 10 and SPEC §9 state it — written here
  * independently of the services' own markings, so a route marked public by mistake shows
  * up as unauthorised answers rather than passing because it says so.
- * - `public`: anyone (`/health`, `/metrics`, `/c/{code}`, recipient pages `/u/{token}`, the
+ * - `public`: anyone (`/health`, `/health/live`, `/health/ready`, `/metrics`, `/c/{code}`, recipient pages `/u/{token}`, the
  *   preference centre `/p/{token}` and the double opt-in confirmation `/o/{token}`, whose
  *   signed token is the credential, and subscribe widget pages `/w/{widgetId}` with their
  *   `embed.js`, which grant nothing by themselves).
@@ -34,7 +34,7 @@ export interface FuzzKeys {
 }
 
 const PUBLIC: RegExp[] = [
-  /^GET \/health(\/.*)?$/,
+  /^GET \/health(\/live|\/ready)?$/,
   /^GET \/metrics$/,
   /^GET \/c\/:[^/]+$/,
   /^(GET|POST) \/u\/:[^/]+$/,

@@ -69,6 +69,9 @@ describe('route enumeration', () => {
 describe('what a route demands', () => {
   it.each([
     ['GET', '/health', 'public'],
+    ['GET', '/health/live', 'public'],
+    ['GET', '/health/ready', 'public'],
+    ['GET', '/health/details', 'admin'],
     ['GET', '/metrics', 'public'],
     ['GET', '/c/:code', 'public'],
     ['GET', '/u/:token', 'public'],
