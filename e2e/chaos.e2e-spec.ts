@@ -101,6 +101,59 @@ describe('the chaos verdict', () => {
   });
 });
 
+/** What `--replicas N` starts and kills (scripts/local-stack.mjs, scripts/chaos-faults.mjs are ESM: evaluated in a child node). */
+describe('replicas in the local stack and the fault plan', () => {
+  function evaluate(expression: string): unknown {
+    const script = `
+      import { stackInstances } from ${JSON.stringify(path.join(ROOT, 'scripts', 'local-stack.mjs'))};
+      import { killsPerInstance } from ${JSON.stringify(path.join(ROOT, 'scripts', 'chaos-faults.mjs'))};
+      let answer;
+      try { answer = ${expression}; } catch (error) { answer = { error: error.message }; }
+      console.log(JSON.stringify(answer));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(run.stderr);
+    return JSON.parse(run.stdout);
+  }
+  const ports = '{ ingest: 3100, rules: 3101, dispatch: 3102 }';
+
+  it('runs N instances each of rules and dispatch, one ingest, each on a port of its own', () => {
+    expect(evaluate(`stackInstances(${ports}, 2).map((i) => [i.name, i.service, i.variable, i.port])`)).toEqual([
+      ['ingest', 'ingest', 'INGEST_PORT', 3100],
+      ['rules', 'rules', 'RULES_PORT', 3101],
+      ['rules-2', 'rules', 'RULES_PORT', 3111],
+      ['dispatch', 'dispatch', 'DISPATCH_PORT', 3102],
+      ['dispatch-2', 'dispatch', 'DISPATCH_PORT', 3112],
+    ]);
+    expect(evaluate(`stackInstances(${ports}).map((i) => i.name)`)).toEqual(['ingest', 'rules', 'dispatch']);
+    expect(evaluate(`stackInstances({ ...${ports}, 'rules-2': 4000 }, 2).find((i) => i.name === 'rules-2').port`)).toBe(4000);
+    expect(evaluate(`stackInstances({ ingest: 3100, rules: 3101, dispatch: 3111 }, 2)`)).toEqual({
+      error: 'dispatch and rules-2 would both listen on port 3111; give them other ports',
+    });
+  });
+
+  it('kills every instance of a replicated service at least once, the others as often as without replicas', () => {
+    const full = '{ ingest: 2, rules: 2, dispatch: 2, kafka: 1, postgres: 1 }';
+    expect(evaluate(`killsPerInstance(${full}, 2)`)).toEqual({
+      ingest: 2,
+      rules: 1,
+      'rules-2': 1,
+      dispatch: 1,
+      'dispatch-2': 1,
+      kafka: 1,
+      postgres: 1,
+    });
+    expect(evaluate(`killsPerInstance({ rules: 1, dispatch: 1 }, 3)`)).toEqual({
+      rules: 1,
+      'rules-2': 1,
+      'rules-3': 1,
+      dispatch: 1,
+      'dispatch-2': 1,
+      'dispatch-3': 1,
+    });
+    expect(evaluate(`killsPerInstance(${full}, 1)`)).toEqual({ ingest: 2, rules: 2, dispatch: 2, kafka: 1, postgres: 1 });
+  });
+});
+
 function runChaos(args: string[]): Promise<{ exitCode: number | null; output: string }> {
   // Its own broker: the suite's KAFKA_BROKERS names the shared one, which must never be killed.
   const env = { ...process.env };

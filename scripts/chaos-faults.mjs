@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { isAlive } from '../deploy/kafka-local/kafka-local.mjs';
-import { withTimeout } from './local-stack.mjs';
+import { instanceName, REPLICATED, withTimeout } from './local-stack.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -25,6 +25,20 @@ export function faultPlan({ rnd, durationMs, kills, providerSeconds }) {
   const episode = Math.round((providerSeconds * 1000) / 3);
   const provider = providerSeconds > 0 ? ['500', '429', 'timeout'].map((mode) => ({ at: moment(), mode, ms: episode })) : [];
   return { kills: targets.map((target, i) => ({ at: times[i], target })), provider: provider.sort((a, b) => a.at - b.at) };
+}
+
+/**
+ * The kills of a replicated service spread over its instances, each killed at least once:
+ * `{ rules: 2 }` with 2 replicas is `{ rules: 1, 'rules-2': 1 }`; other targets unchanged.
+ */
+export function killsPerInstance(kills, replicas) {
+  return Object.fromEntries(
+    Object.entries(kills).flatMap(([target, n]) =>
+      REPLICATED.has(target) && replicas > 1
+        ? Array.from({ length: replicas }, (_, i) => [instanceName(target, i), Math.max(1, Math.ceil(n / replicas))])
+        : [[target, n]],
+    ),
+  );
 }
 
 /** A loopback port nothing listens on (and, with `pair`, the one after it too: Kafka's controller). */

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { faultPlan, freePort, ownKafka, ownPostgres } from './chaos-faults.mjs';
+import { faultPlan, freePort, killsPerInstance, ownKafka, ownPostgres } from './chaos-faults.mjs';
 import { chaosVerdict, requiredDecisions, summaryLine, verdictDetails } from './chaos-verdict.mjs';
 import {
   chaosCampaigns,
@@ -32,7 +32,7 @@ import {
   windowAround,
   writeConfigDir,
 } from './chaos-workload.mjs';
-import { localStack, root, withTimeout } from './local-stack.mjs';
+import { instanceName, localStack, REPLICATED, root, withTimeout } from './local-stack.mjs';
 import { failedRun, readFlags, runScript } from './script-flags.mjs';
 
 const require = createRequire(path.join(root, 'package.json'));
@@ -53,6 +53,7 @@ const FLAGS = {
   'ingest-port': { value: 0, min: 0, max: 65_535, help: 'ingest HTTP port (0: a free one)' },
   'rules-port': { value: 0, min: 0, max: 65_535, help: 'rules HTTP port (0: a free one)' },
   'dispatch-port': { value: 0, min: 0, max: 65_535, help: 'dispatch HTTP port (0: a free one)' },
+  replicas: { value: 1, min: 1, max: 4, help: 'instances each of rules and dispatch (rules, rules-2, …; each killed too)' },
 };
 
 /** `--small`: the seeded version inside `npm test`; its values replace the defaults, flags still win. */
@@ -70,7 +71,9 @@ function usage() {
     `  --${'help'.padEnd(17)} ${''.padStart(7)}  this text`,
     '',
     'Faults (full run): ingest, rules, dispatch kill -9 twice each, the Kafka broker and Postgres once,',
-    'each restarted on its data; the provider fails for --provider-seconds. Repeat a run with the seed it printed.',
+    'each restarted on its data; the provider fails for --provider-seconds. With --replicas N the kills of',
+    'rules and dispatch are spread over their instances, each instance killed at least once (rules×1 rules-2×1 …).',
+    'Repeat a run with the seed it printed.',
     'Prints: N events, M expected sends, M delivered, 0 lost, 0 duplicated, U unknown, faults: …',
   ].join('\n');
 }
@@ -87,7 +90,7 @@ function parseFlags(argv) {
 
 /** What differs between the full run and --small, besides the flags' defaults. */
 function profileOf(opts) {
-  return opts.small
+  const profile = opts.small
     ? {
         kills: { ingest: 1, rules: 1, dispatch: 1, kafka: 1, postgres: 0 },
         delay: 'PT3S',
@@ -102,6 +105,7 @@ function profileOf(opts) {
         leaseSeconds: 6,
         retryMaxMs: 5_000,
       };
+  return { ...profile, kills: killsPerInstance(profile.kills, opts.replicas) };
 }
 
 // ---------------------------------------------------------------------------
@@ -252,7 +256,7 @@ async function runFaults({ stack, kafka, postgres, provider, plan, startAt, done
   const allHealthy = (what) =>
     stack.waitUntil(
       `every service healthy again after ${what}`,
-      async () => (await Promise.all(['ingest', 'rules', 'dispatch'].map((n) => stack.isHealthy(n)))).every(Boolean),
+      async () => (await Promise.all(stack.instances.map(({ name }) => stack.isHealthy(name)))).every(Boolean),
       180_000,
       250,
     );
@@ -305,8 +309,8 @@ async function runFaults({ stack, kafka, postgres, provider, plan, startAt, done
   if (failed) throw failed.reason;
 }
 
-function describeFaults(done) {
-  const parts = ['ingest', 'rules', 'dispatch', 'kafka', 'postgres'].filter((t) => done.kills[t]).map((t) => `${t}×${done.kills[t]}`);
+function describeFaults(done, instances) {
+  const parts = [...instances.map((i) => i.name), 'kafka', 'postgres'].filter((t) => done.kills[t]).map((t) => `${t}×${done.kills[t]}`);
   if (done.providerMs > 0) parts.push(`provider ${Math.round(done.providerMs / 1000)}s`);
   return parts.join(' ') || 'none';
 }
@@ -394,7 +398,7 @@ async function main(opts) {
   if (durationMs > WINDOW_RUN_LIMIT_MS / 2)
     throw new Error(`--events / --rate is ${Math.round(durationMs / 1000)} s of load; keep it under ${WINDOW_RUN_LIMIT_MS / 2000} s`);
   log(
-    `seed ${opts.seed}: ${opts.events} events for ${opts.users} users at ${opts.rate}/s (repeat with: npm run chaos -- ${opts.small ? '--small ' : ''}--seed ${opts.seed} --events ${opts.events} --users ${opts.users})`,
+    `seed ${opts.seed}: ${opts.events} events for ${opts.users} users at ${opts.rate}/s${opts.replicas > 1 ? `, ${opts.replicas} instances each of rules and dispatch` : ''} (repeat with: npm run chaos -- ${opts.small ? '--small ' : ''}--seed ${opts.seed} --events ${opts.events} --users ${opts.users}${opts.replicas > 1 ? ` --replicas ${opts.replicas}` : ''})`,
   );
   // Our own broker, whatever this shell points at (the test suite sets KAFKA_BROKERS to the shared one).
   delete process.env.KAFKA_BROKERS;
@@ -412,6 +416,10 @@ async function main(opts) {
     rules: opts['rules-port'] || (await freePort()),
     dispatch: opts['dispatch-port'] || (await freePort()),
   };
+  // Further instances on free ports of their own (not port + 10, which may be anything here).
+  for (const service of REPLICATED) {
+    for (let i = 1; i < opts.replicas; i++) ports[instanceName(service, i)] = await freePort();
+  }
   const account = `AC${randomBytes(16).toString('hex')}`;
   const token = randomBytes(16).toString('hex');
   let provider = null;
@@ -436,6 +444,7 @@ async function main(opts) {
     // A service that exits unasked (one started while the broker or Postgres is away gives up
     // after kafkajs' retries) is started again, as a supervisor would; each is reported.
     supervise: 5,
+    replicas: opts.replicas,
     kafka: () => kafka.start(),
     postgresUrl: postgres.url,
     onDatabase: async (url) => {
@@ -511,7 +520,7 @@ async function main(opts) {
     });
     log(`all ${events.length} events taken by ingest in ${((Date.now() - startAt) / 1000).toFixed(1)} s (${driven.retries} posts retried)`);
     await faults;
-    log(`faults done: ${describeFaults(done)}`);
+    log(`faults done: ${describeFaults(done, stack.instances)}`);
 
     const eventsFile = path.join(tmp, 'events.ndjson');
     const profilesFile = path.join(tmp, 'profiles.ndjson');
@@ -552,7 +561,7 @@ async function main(opts) {
       log(`services that exited on their own and were restarted: ${selfExits.map(([name, n]) => `${name}×${n}`).join(' ')}`);
     await stack.cleanup({ showServiceOutput: !verdict.passed });
     log(`done in ${Math.round((Date.now() - started) / 1000)} s; seed ${opts.seed}`);
-    console.log(summaryLine({ events: events.length, verdict, faults: describeFaults(done) }));
+    console.log(summaryLine({ events: events.length, verdict, faults: describeFaults(done, stack.instances) }));
     return verdict.passed && counts.unmarked === 0;
   } catch (error) {
     return failedRun('chaos', stack, error);

@@ -5,6 +5,8 @@
 // groups, temp dir, and Kafka when this run started it), also on failure or Ctrl-C.
 // `npm run chaos` also brings its own Kafka and Postgres (`kafka`, `postgresUrl`) and kills
 // and restarts services on purpose (`killService`, `restartService`).
+// `replicas: N` runs N instances each of rules and dispatch (`rules`, `rules-2`, …), as a
+// deployment scaled out would: same environment, same consumer groups, a port each.
 // Node built-ins plus the repo's own `pg` and `kafkajs`; every wait is bounded.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,6 +27,41 @@ export const SERVICES = [
   ['rules', 'RULES_PORT'],
   ['dispatch', 'DISPATCH_PORT'],
 ];
+
+/** The services that run as several instances with `replicas` (ingest stays one). */
+export const REPLICATED = new Set(['rules', 'dispatch']);
+
+/** The name of instance `i` (0-based) of a service: `rules`, `rules-2`, `rules-3`, … */
+export function instanceName(service, i) {
+  return i === 0 ? service : `${service}-${i + 1}`;
+}
+
+/** The service an instance name belongs to (`rules-2` → `rules`). */
+export function serviceOf(name) {
+  return name.replace(/-\d+$/, '');
+}
+
+/**
+ * Every instance of a stack with `replicas`: `{ name, service, variable, port }`, in start
+ * order. Instance i ≥ 1 listens on `ports[name]` when given, else on its service's port + 10·i;
+ * two instances on one port are refused.
+ */
+export function stackInstances(ports, replicas = 1) {
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 8) throw new Error(`replicas must be 1 to 8, not ${replicas}`);
+  const instances = SERVICES.flatMap(([service, variable]) =>
+    Array.from({ length: REPLICATED.has(service) ? replicas : 1 }, (_, i) => {
+      const name = instanceName(service, i);
+      return { name, service, variable, port: ports[name] ?? ports[service] + 10 * i };
+    }),
+  );
+  const byPort = new Map();
+  for (const instance of instances) {
+    const other = byPort.get(instance.port);
+    if (other) throw new Error(`${instance.name} and ${other} would both listen on port ${instance.port}; give them other ports`);
+    byPort.set(instance.port, instance.name);
+  }
+  return instances;
+}
 
 /** Whether something already listens on a loopback port. */
 export function portAnswers(port) {
@@ -71,6 +108,9 @@ export async function withTimeout(promise, ms, what) {
  * `afterCleanup()` runs last in every cleanup, Ctrl-C included (stop what the caller started there);
  * `supervise`: how many times a service that exits unasked is started again (counted in
  * `state.selfExits`) before its exit fails the run (default 0: the first exit does).
+ * `replicas` (default 1): instances each of rules and dispatch (`stackInstances`); every
+ * name below (`urls`, `killService`, `restartService`, `isHealthy`, `state.children`,
+ * `nodeArgs`) is an instance's (`rules-2`); `instances` lists them all.
  */
 export function localStack({
   label,
@@ -83,8 +123,11 @@ export function localStack({
   postgresUrl = null,
   afterCleanup = async () => {},
   supervise = 0,
+  replicas = 1,
   log,
 }) {
+  const instances = stackInstances(ports, replicas);
+  const instanceOf = new Map(instances.map((instance) => [instance.name, instance]));
   const runId = randomBytes(4).toString('hex');
   const state = {
     runId,
@@ -99,7 +142,12 @@ export function localStack({
     selfExits: {}, // name -> times a service exited unasked and was restarted (`supervise`)
   };
 
-  const urls = Object.fromEntries(SERVICES.map(([name]) => [name, `http://127.0.0.1:${ports[name]}`]));
+  const urls = Object.fromEntries(instances.map(({ name, port }) => [name, `http://127.0.0.1:${port}`]));
+  const portOf = (name) => {
+    const instance = instanceOf.get(name);
+    if (!instance) throw new Error(`no instance ${name} in this stack (${[...instanceOf.keys()].join(', ')})`);
+    return instance.port;
+  };
 
   function assertAlive() {
     if (state.failed) throw state.failed;
@@ -117,9 +165,10 @@ export function localStack({
   }
 
   function startService(name, env) {
-    const child = spawn(process.execPath, [...nodeArgs(name), path.join(root, 'services', name, 'dist', 'main.js')], {
+    const { service, variable, port } = instanceOf.get(name);
+    const child = spawn(process.execPath, [...nodeArgs(name), path.join(root, 'services', service, 'dist', 'main.js')], {
       cwd: root,
-      env,
+      env: { ...env, [variable]: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const entry = { child, pid: child.pid, tail: [], killedOnPurpose: false };
@@ -166,9 +215,8 @@ export function localStack({
     });
     if (build.status !== 0) throw new Error('the build failed (see above)');
 
-    for (const [name] of SERVICES) {
-      if (await portAnswers(ports[name]))
-        throw new Error(`port ${ports[name]} (${name}) is already taken; pick another with --${name}-port`);
+    for (const { name, service, port } of instances) {
+      if (await portAnswers(port)) throw new Error(`port ${port} (${name}) is already taken; pick another with --${service}-port`);
     }
     const base =
       postgresUrl ?? process.env.NUDGE_POSTGRES_URL ?? process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -195,11 +243,11 @@ export function localStack({
     };
     // A variable given as undefined is taken out of the inherited environment.
     serviceEnv = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined));
-    for (const [name] of SERVICES) startService(name, serviceEnv);
+    for (const { name } of instances) startService(name, serviceEnv);
     const healthStart = Date.now();
-    for (const [name] of SERVICES) await waitHealthy(name, 90_000);
+    for (const { name } of instances) await waitHealthy(name, 90_000);
     log(
-      `services healthy in ${((Date.now() - healthStart) / 1000).toFixed(1)} s (ports ${SERVICES.map(([n]) => ports[n]).join('/')}, topic prefix ${state.topicPrefix})`,
+      `services healthy in ${((Date.now() - healthStart) / 1000).toFixed(1)} s (${instances.map((i) => `${i.name} :${i.port}`).join(', ')}; topic prefix ${state.topicPrefix})`,
     );
   }
 
@@ -213,7 +261,7 @@ export function localStack({
   }
 
   function waitHealthy(name, timeoutMs) {
-    return waitUntil(`${name} to answer GET /health on :${ports[name]}`, () => isHealthy(name), timeoutMs, 250);
+    return waitUntil(`${name} to answer GET /health on :${portOf(name)}`, () => isHealthy(name), timeoutMs, 250);
   }
 
   /** `kill -9` of a service on purpose (its exit does not fail the run); resolves once it is gone. */
@@ -247,9 +295,10 @@ export function localStack({
    * waits out the killed member's session first).
    */
   async function restartService(name, { healthy = true, timeoutMs = 120_000 } = {}) {
+    portOf(name); // an unknown name fails here, not in the spawn
     startService(name, serviceEnv);
     if (healthy) await waitHealthy(name, timeoutMs);
-    else await waitUntil(`${name} to answer on :${ports[name]}`, () => isListening(name), timeoutMs, 250);
+    else await waitUntil(`${name} to answer on :${portOf(name)}`, () => isListening(name), timeoutMs, 250);
   }
 
   async function deleteTopics() {
@@ -322,6 +371,7 @@ export function localStack({
   return {
     state,
     urls,
+    instances,
     start,
     cleanup,
     assertAlive,
