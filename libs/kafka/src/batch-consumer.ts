@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { DLQ_HEADERS, issuesFromZod } from '@nudge/contracts';
 import type { ZodType, ZodTypeDef } from 'zod';
 import type { JsonProducer } from './json-producer';
@@ -19,6 +19,8 @@ export interface ConsumedRecord<T> {
   key: string | null;
   value: T;
   timestamp: string;
+  /** The record's headers as they came (a producer's W3C `traceparent`, for one). */
+  headers?: IHeaders;
 }
 
 /** A record the handler could not process and never will: it goes to the DLQ. */
@@ -196,6 +198,7 @@ function decode<T>(messages: KafkaMessage[], topic: string, partition: number, {
       key: message.key?.toString() ?? null,
       value: result.data,
       timestamp: message.timestamp,
+      headers: message.headers,
     });
   }
   return { valid, rejected };

@@ -1,4 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
 import { NestFactory } from '@nestjs/core';
 import { ServiceExpressAdapter } from './service-express-adapter';
 import type { NextFunction, Request, Response } from 'express';
@@ -6,6 +8,8 @@ import { Logger } from 'nestjs-pino';
 import { ApiAuth } from './api-auth';
 import { asBodyParserError } from './http-error.filter';
 import { ServiceMetrics } from './metrics';
+import { SERVICE_NAME } from './tokens';
+import { tracerOf, tracingEnabled, type TracedService } from './tracing';
 
 export interface ServiceAppOptions {
   /**
@@ -34,6 +38,8 @@ export async function createServiceApp(
   instance.set('strict routing', true);
   const app = await NestFactory.create(module, new ServiceExpressAdapter(instance), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
+  // Timed from the request's arrival, body parsing included.
+  app.use(countRequests(app.get(ServiceMetrics)));
   const verify = options.keepRawBody
     ? (req: RequestWithRawBody, _res: unknown, bytes: Buffer) => {
         req.rawBody = bytes;
@@ -52,15 +58,54 @@ export async function createServiceApp(
     if (refused) return res.status(refused.getStatus()).json(refused.getResponse());
     res.status(mapped[0]).json(mapped[1]);
   });
-  const metrics = app.get(ServiceMetrics);
-  app.use((req: Request, res: Response, next: NextFunction) => {
+  // After the body parsers, so the request's span is the active context in its handler.
+  if (tracingEnabled()) app.use(serverSpans(app.get(SERVICE_NAME)));
+  return app;
+}
+
+/** The route template a request matched (never its URL: label values stay few), `unmatched` when none. */
+function routeOf(req: Request): string {
+  return (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+}
+
+/** Counts and times every request by method, route template and status. */
+function countRequests(metrics: ServiceMetrics) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const start = performance.now();
     res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      const route = routeOf(req);
+      const status = res.statusCode;
+      metrics.httpRequests.inc({ method: req.method, route, status: String(status) });
+      metrics.httpRequestSeconds.observe(
+        { method: req.method, route, status_class: `${Math.floor(status / 100)}xx` },
+        (performance.now() - start) / 1_000,
+      );
     });
     next();
-  });
-  return app;
+  };
+}
+
+/**
+ * One server span per request (only when tracing is on), continuing a caller's W3C
+ * `traceparent`, named by method and route template once routing has matched one.
+ */
+function serverSpans(service: TracedService) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const caller = propagation.extract(ROOT_CONTEXT, req.headers);
+    const span = tracerOf(service).startSpan(
+      req.method,
+      { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: req.method } },
+      caller,
+    );
+    res.on('finish', () => {
+      const route = routeOf(req);
+      span.updateName(`${req.method} ${route}`);
+      span.setAttributes({ [ATTR_HTTP_ROUTE]: route, [ATTR_HTTP_RESPONSE_STATUS_CODE]: res.statusCode });
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
+    context.with(trace.setSpan(caller, span), next);
+  };
 }
 
 /** Starts a service on its port and stops it cleanly on SIGINT/SIGTERM. */

@@ -16,6 +16,8 @@ import { HttpErrorFilter } from './http-error.filter';
 import { MetricsController } from './metrics.controller';
 import { PrintableParamsPipe } from './printable-params.pipe';
 import { ServiceMetrics } from './metrics';
+import { RecordTraces } from './record-traces';
+import { flushTracing } from './tracing';
 import { DATA_SOURCE, KAFKA, PRODUCER, SERVICE_CONFIG, SERVICE_NAME, TOPICS } from './tokens';
 import { untilReachable, type ReachOptions } from './until-reachable';
 
@@ -57,6 +59,7 @@ export class RuntimeModule implements OnApplicationShutdown {
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: SERVICE_NAME, useValue: service },
         { provide: ServiceMetrics, useValue: new ServiceMetrics(service) },
+        { provide: RecordTraces, useValue: new RecordTraces(service) },
         { provide: TOPICS, useValue: new TopicNames(config.NUDGE_TOPIC_PREFIX) },
         {
           provide: DATA_SOURCE,
@@ -109,7 +112,7 @@ export class RuntimeModule implements OnApplicationShutdown {
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         { provide: APP_PIPE, useClass: PrintableParamsPipe },
       ],
-      exports: [ApiAuth, SERVICE_CONFIG, SERVICE_NAME, ServiceMetrics, TOPICS, DATA_SOURCE, KAFKA, PRODUCER],
+      exports: [ApiAuth, SERVICE_CONFIG, SERVICE_NAME, ServiceMetrics, RecordTraces, TOPICS, DATA_SOURCE, KAFKA, PRODUCER],
     };
   }
 
@@ -117,6 +120,8 @@ export class RuntimeModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.producer.disconnect().catch(() => undefined);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    // The spans of the last batches leave before the process does.
+    await flushTracing().catch(() => undefined);
   }
 }
 

@@ -1,9 +1,11 @@
-import { ConfigError, runService } from '@nudge/service-runtime';
+import { ConfigError, runService, startTracing } from '@nudge/service-runtime';
 import { createDispatchApp } from './app';
 import { loadDispatchConfig } from './config';
 
 async function main(): Promise<void> {
   const config = loadDispatchConfig(process.env);
+  // Before the app exists, so its spans have somewhere to go (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+  startTracing('dispatch', process.env);
   await runService(await createDispatchApp(process.env), config.DISPATCH_PORT, 'dispatch');
 }
 

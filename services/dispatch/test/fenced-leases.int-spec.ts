@@ -1,6 +1,6 @@
 import { ProviderRegistry, ProviderUnknownOutcomeError, type ChannelProvider } from '@nudge/channels';
 import { createDataSource } from '@nudge/persistence';
-import { ServiceMetrics } from '@nudge/service-runtime';
+import { RecordTraces, ServiceMetrics } from '@nudge/service-runtime';
 import { createTestDatabase, eventually, type TestDatabase } from '@nudge/testing';
 import { systemClock } from '@nudge/timing';
 import type { PinoLogger } from 'nestjs-pino';
@@ -16,6 +16,7 @@ import { StatusEventsOutbox } from '../src/outbox/status-events.outbox';
 import type { ActiveProviders } from '../src/providers/active-providers';
 import { SendMetrics } from '../src/sending/send-metrics';
 import { ProviderBreakers } from '../src/sending/provider-breakers';
+import { ProviderCallTelemetry } from '../src/sending/provider-call-telemetry';
 import { SendThrottle } from '../src/sending/send-throttle';
 import { SenderService } from '../src/sending/sender.service';
 import type { UnknownOutcomePolicy } from '../src/sending/unknown-outcomes';
@@ -103,7 +104,8 @@ describe('fenced leases', () => {
   /** A sender of its own (its own store, metrics and throttle), as another dispatch process would run. */
   const aSender = () => {
     const store = new MessageStore(dataSource);
-    const metrics = new SendMetrics(new ServiceMetrics('dispatch'));
+    const serviceMetrics = new ServiceMetrics('dispatch');
+    const metrics = new SendMetrics(serviceMetrics);
     const outbox = new StatusEventsOutbox(new OutboxStore(), new OutboxSignal());
     const sender = new SenderService(
       dataSource,
@@ -116,6 +118,7 @@ describe('fenced leases', () => {
       new ProviderBreakers({ failures: 1_000, probeAfterMs: 60_000 }),
       new InboundMessagesStore(dataSource),
       metrics,
+      new ProviderCallTelemetry(serviceMetrics, new RecordTraces('dispatch')),
       logger,
     );
     return { sender, store, metrics };

@@ -1,9 +1,11 @@
-import { ConfigError, runService } from '@nudge/service-runtime';
+import { ConfigError, runService, startTracing } from '@nudge/service-runtime';
 import { createRulesApp } from './app';
 import { loadRulesConfig } from './config';
 
 async function main(): Promise<void> {
   const config = loadRulesConfig(process.env);
+  // Before the app exists, so its spans have somewhere to go (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+  startTracing('rules', process.env);
   await runService(await createRulesApp(process.env), config.RULES_PORT, 'rules');
 }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { SendRequest } from '@nudge/contracts';
 import { PoisonRecordError, type ConsumedRecord, type RejectedRecord } from '@nudge/kafka';
 import { erasuresOf, ErasureSalt, inTransaction } from '@nudge/persistence';
-import { DATA_SOURCE } from '@nudge/service-runtime';
+import { DATA_SOURCE, ServiceMetrics } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { DataSource } from 'typeorm';
@@ -42,6 +42,7 @@ export class IntakeService {
     private readonly readyMessages: ReadyMessagesSignal,
     private readonly erasureSalt: ErasureSalt,
     private readonly droppedSends: DroppedSendsStore,
+    private readonly metrics: ServiceMetrics,
     @InjectPinoLogger('intake') private readonly logger: PinoLogger,
   ) {
     this.composer = new MessageComposer({
@@ -76,6 +77,7 @@ export class IntakeService {
       return { rows, dropped };
     });
     this.outbox.committed();
+    this.timeQueued(messages, inserted.rows, at);
     for (const message of inserted.dropped) {
       this.logger.info(
         { sendId: message.request.sendId, campaignId: message.request.campaignId },
@@ -84,6 +86,15 @@ export class IntakeService {
     }
     if (inserted.rows.some((row) => row.status === 'queued')) this.readyMessages.ring();
     return rejected;
+  }
+
+  /** `decided_to_queued` of the messages this batch stored (not those a replay found stored). */
+  private timeQueued(messages: NewMessage[], rows: { sendId: string }[], at: string): void {
+    const stored = new Set(rows.map((row) => row.sendId));
+    const storedAt = Date.parse(at);
+    for (const message of messages) {
+      if (stored.has(message.request.sendId)) this.metrics.observeStage('decided_to_queued', message.request.decidedAt, storedAt);
+    }
   }
 
   private async composeAll(records: ConsumedRecord<SendRequest>[]) {

@@ -9,11 +9,14 @@ import {
   type RunningConsumer,
   type TopicNames,
 } from '@nudge/kafka';
-import { KAFKA, PRODUCER, ServiceMetrics, TOPICS } from '@nudge/service-runtime';
+import { KAFKA, PRODUCER, RecordTraces, ServiceMetrics, TOPICS, type ConsumeSpans } from '@nudge/service-runtime';
 import type { Kafka } from 'kafkajs';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DISPATCH_CONFIG, type DispatchConfig } from '../config';
 import { IntakeService } from './intake.service';
+
+const INTAKE_SPANS: ConsumeSpans = { batch: 'dispatch.consume', record: 'dispatch.intake' };
+const sendIdOf = (record: ConsumedRecord<SendRequest>) => record.value.sendId;
 
 /** Consumes `nudge.dispatch.v1`; invalid records and unusable requests go to its DLQ. */
 @Injectable()
@@ -25,6 +28,7 @@ export class SendRequestsConsumer implements OnApplicationBootstrap, BeforeAppli
     @Inject(PRODUCER) private readonly producer: JsonProducer,
     @Inject(TOPICS) private readonly topics: TopicNames,
     private readonly metrics: ServiceMetrics,
+    private readonly traces: RecordTraces,
     private readonly intake: IntakeService,
     @Inject(DISPATCH_CONFIG) private readonly config: DispatchConfig,
     @InjectPinoLogger('send-requests') private readonly logger: PinoLogger,
@@ -45,7 +49,9 @@ export class SendRequestsConsumer implements OnApplicationBootstrap, BeforeAppli
       // One transaction per call, and a request stored again is ignored (unique send id): a
       // slice may be retried and split. A retry runs alone, not grouped with other
       // partitions' requests, so one poisoned request cannot take theirs to the DLQ.
-      handle: (records, { alone }) => (alone ? this.intake.accept(records) : accept(records)),
+      // Each request's intake is a child span of its decision, remembered by send id for the provider call (when tracing is on).
+      handle: (records, { alone }) =>
+        this.traces.consume(INTAKE_SPANS, records, sendIdOf, () => (alone ? this.intake.accept(records) : accept(records)), true),
       deadLetters: this.producer,
       logger: this.logger,
       ...this.metrics.consumerHooks,

@@ -20,6 +20,8 @@ export interface BatchContext {
   lastInboundAt: (message: ClaimedMessage) => Date | undefined;
   /** Makes a call through its provider's circuit breaker (see ProviderBreakers.call). */
   throughBreaker: (provider: string, send: () => Promise<SendResult>) => Promise<SendResult | HeldCall>;
+  /** Wraps each provider call, inside the breaker (its duration, its span); absent: the call as it is. */
+  observeCall?: (message: ClaimedMessage, call: () => Promise<SendResult>) => Promise<SendResult>;
   /** The message's one-click unsubscribe link (List-Unsubscribe), asked of marketing messages only; absent: none. */
   unsubscribeLink?: (message: ClaimedMessage) => SignedLink | undefined;
 }
@@ -73,5 +75,7 @@ function callProvider(message: ClaimedMessage, registry: ProviderRegistry, conte
     ...(lastInboundAt === undefined ? {} : { lastInboundAt }),
     ...(unsubscribe === undefined ? {} : { unsubscribe }),
   };
-  return context.throughBreaker(provider.name, () => sendThrough(provider, outbound));
+  const send = () => sendThrough(provider, outbound);
+  const observe = context.observeCall;
+  return context.throughBreaker(provider.name, observe ? () => observe(message, send) : send);
 }

@@ -18,6 +18,7 @@ import { recipientLinksFrom, type RecipientLinks } from '../recipient-links/reci
 import { settleAttempt } from './attempt-settlement';
 import { keepRenewing } from './lease-renewal';
 import { ProviderBreakers } from './provider-breakers';
+import { ProviderCallTelemetry } from './provider-call-telemetry';
 import { callProviders, type BatchContext } from './provider-calls';
 import { DEFAULT_MAX_RETRY_AGE, type RetryPolicy } from './retry-backoff';
 import { SendLease } from './send-lease';
@@ -54,6 +55,7 @@ export class SenderService {
     private readonly breakers: ProviderBreakers,
     private readonly inbound: InboundMessagesStore,
     private readonly metrics: SendMetrics,
+    private readonly calls: ProviderCallTelemetry,
     @InjectPinoLogger('sender') private readonly logger: PinoLogger,
   ) {
     this.policy = { maxAttempts: config.DISPATCH_MAX_ATTEMPTS, baseMs: config.DISPATCH_RETRY_BASE_MS, maxMs: config.DISPATCH_RETRY_MAX_MS };
@@ -118,6 +120,7 @@ export class SenderService {
       if (settlement.outcome !== 'released') {
         this.metrics.sends.inc({ channel: message.channel, provider: message.provider, status: settlement.outcome });
       }
+      if (recorded.has(message.id)) this.metrics.timeSent(message, settlement.outcome, at);
     }
     return leased.length + unknown;
   }
@@ -187,6 +190,7 @@ export class SenderService {
       lastInboundAt: (message) => lastInbound.get(addressKey({ channel: message.channel, address: message.recipient })),
       mayCall: (message) => lease.holds(message.id, performance.now()),
       throughBreaker: (provider, send) => this.breakers.call(provider, send),
+      observeCall: (message, call) => this.calls.observe(message, call),
       unsubscribeLink: (message) => this.recipientLinks.unsubscribeLink(message),
     };
   }

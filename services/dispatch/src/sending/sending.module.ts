@@ -7,6 +7,7 @@ import { ProvidersModule } from '../providers/providers.module';
 import { ProviderBreakers } from './provider-breakers';
 import { ReadyMessagesSignal } from './ready-messages.signal';
 import { SendMetrics } from './send-metrics';
+import { ProviderCallTelemetry } from './provider-call-telemetry';
 import { SendThrottle } from './send-throttle';
 import { SenderLoop } from './sender.loop';
 import { SenderService } from './sender.service';
@@ -19,6 +20,7 @@ import { SenderService } from './sender.service';
     InboundMessagesStore,
     ReadyMessagesSignal,
     SendMetrics,
+    ProviderCallTelemetry,
     SendThrottle,
     SenderService,
     SenderLoop,

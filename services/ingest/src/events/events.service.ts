@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ServiceUnavailableError, ValidationError, type EventEnvelope } from '@nudge/contracts';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
-import { PRODUCER, ServiceMetrics, TOPICS } from '@nudge/service-runtime';
+import { PRODUCER, ServiceMetrics, TOPICS, traceHeaders } from '@nudge/service-runtime';
 import type { Counter } from 'prom-client';
 import { INGEST_CONFIG, type IngestConfig } from '../config';
 import { publishFailure } from '../common/infrastructure-failures';
@@ -64,7 +64,9 @@ export class EventsService {
    * (when the client sent none, we generated them and its retry cannot match them).
    */
   private async publish(envelopes: EventEnvelope[]): Promise<void> {
-    const records = envelopes.map((envelope) => ({ key: envelope.userId, value: envelope }));
+    // The request's span goes with every record (W3C traceparent), when tracing is on.
+    const headers = traceHeaders();
+    const records = envelopes.map((envelope) => ({ key: envelope.userId, value: envelope, headers }));
     try {
       await this.producer.publishWithin(this.topics.events, records, this.config.INGEST_PUBLISH_TIMEOUT_MS);
     } catch (error) {

@@ -1,6 +1,6 @@
 import { effects, type DecisionRecord } from '@nudge/engine';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
-import { ServiceMetrics } from '@nudge/service-runtime';
+import { RecordTraces, ServiceMetrics } from '@nudge/service-runtime';
 import type { EntityManager } from 'typeorm';
 import { EffectsWriter } from './effects-writer';
 
@@ -30,7 +30,12 @@ describe('EffectsWriter', () => {
       },
     } as unknown as EntityManager;
     const producer = { publish: () => Promise.reject(new Error('Kafka is down')) } as unknown as JsonProducer;
-    const writer = new EffectsWriter(producer, { dispatch: 'nudge.dispatch.v1' } as TopicNames, new ServiceMetrics('rules'));
+    const writer = new EffectsWriter(
+      producer,
+      { dispatch: 'nudge.dispatch.v1' } as TopicNames,
+      new ServiceMetrics('rules'),
+      new RecordTraces('rules'),
+    );
 
     const write = writer.write(manager, effects({ decisions: [decision], requests: [] }));
     await expect(write.finally(() => (failed = true))).rejects.toThrow('Kafka is down');

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DecisionRecord, Effects } from '@nudge/engine';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
 import { recordPendingOptIns } from '@nudge/persistence';
-import { PRODUCER, ServiceMetrics, TOPICS } from '@nudge/service-runtime';
+import { PRODUCER, RecordTraces, ServiceMetrics, TOPICS } from '@nudge/service-runtime';
 import type { Counter } from 'prom-client';
 import type { EntityManager } from 'typeorm';
 import { recordAttributions, recordConversions } from '../state/attributions';
@@ -28,6 +28,7 @@ export class EffectsWriter {
     @Inject(PRODUCER) private readonly producer: JsonProducer,
     @Inject(TOPICS) private readonly topics: TopicNames,
     metrics: ServiceMetrics,
+    private readonly traces: RecordTraces,
   ) {
     this.byOutcome = metrics.counter('nudge_decisions_total', 'Decisions recorded, by outcome', ['outcome']);
   }
@@ -42,7 +43,12 @@ export class EffectsWriter {
     const [published, written] = await Promise.allSettled([
       this.producer.publish(
         this.topics.dispatch,
-        effects.requests.map((request) => ({ key: request.userId, value: request })),
+        // Each request continues its trigger event's trace (when tracing is on).
+        effects.requests.map((request) => ({
+          key: request.userId,
+          value: request,
+          headers: this.traces.headersOf(request.triggerEventId),
+        })),
       ),
       this.writeRows(manager, effects),
     ]);

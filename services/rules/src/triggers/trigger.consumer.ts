@@ -1,13 +1,23 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { eventEnvelopeSchemaFor, type EventEnvelope } from '@nudge/contracts';
 import { isOptInRequest } from '@nudge/decisions';
-import { coalescing, startBatchConsumer, type JsonProducer, type RunningConsumer, type TopicNames } from '@nudge/kafka';
-import { KAFKA, PRODUCER, ServiceMetrics, TOPICS } from '@nudge/service-runtime';
+import {
+  coalescing,
+  startBatchConsumer,
+  type ConsumedRecord,
+  type JsonProducer,
+  type RunningConsumer,
+  type TopicNames,
+} from '@nudge/kafka';
+import { KAFKA, PRODUCER, RecordTraces, ServiceMetrics, TOPICS, type ConsumeSpans } from '@nudge/service-runtime';
 import type { Kafka } from 'kafkajs';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { CampaignCatalog } from '../campaigns/campaign-catalog.service';
 import { RULES_CONFIG, type RulesConfig } from '../config';
 import { TriggerEvaluation } from './trigger-evaluation.service';
+
+const DECIDE_SPANS: ConsumeSpans = { batch: 'rules.consume', record: 'rules.decide' };
+const eventIdOf = (record: ConsumedRecord<EventEnvelope>) => record.value.eventId;
 
 /** Consumes `nudge.events.v1`: one consumer group for all rules instances, keyed by user. */
 @Injectable()
@@ -21,6 +31,7 @@ export class TriggerConsumer implements OnApplicationBootstrap, BeforeApplicatio
     private readonly evaluation: TriggerEvaluation,
     private readonly catalog: CampaignCatalog,
     private readonly metrics: ServiceMetrics,
+    private readonly traces: RecordTraces,
     @Inject(RULES_CONFIG) private readonly config: RulesConfig,
     @InjectPinoLogger('trigger-consumer') private readonly logger: PinoLogger,
   ) {}
@@ -48,9 +59,14 @@ export class TriggerConsumer implements OnApplicationBootstrap, BeforeApplicatio
       // One transaction per call, and an event evaluated again is skipped (processed_events):
       // a slice may be retried and split. A retry runs alone, not grouped with other
       // partitions' events, so one poisoned event cannot take theirs to the DLQ.
+      // Each event's decision is a child span of its ingest request (when tracing is on).
       handle: async (records, { alone }) => {
         const events = records.map((r) => r.value);
-        await (alone ? this.evaluation.evaluate(events) : evaluate(events));
+        await this.traces.consume(DECIDE_SPANS, records, eventIdOf, async () => {
+          await (alone ? this.evaluation.evaluate(events) : evaluate(events));
+        });
+        const decidedAt = Date.now();
+        for (const event of events) this.metrics.observeStage('event_to_decided', event.receivedAt, decidedAt);
       },
     });
   }
