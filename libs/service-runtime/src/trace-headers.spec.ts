@@ -3,7 +3,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import type { ConsumedRecord } from '@nudge/kafka';
 import { RecordTraces } from './record-traces';
 import { spanContextOfHeaders, traceHeaders } from './trace-headers';
-import { startTracingWith, stopTracing, tracerOf, tracingEnabled } from './tracing';
+import { startTracing, startTracingWith, stopTracing, tracerOf, tracingEnabled } from './tracing';
 
 const aRecord = (key: string, headers?: Record<string, Buffer>): ConsumedRecord<{ id: string }> => ({
   topic: 'nudge.events.v1',
@@ -22,6 +22,12 @@ describe('trace headers on Kafka records', () => {
   afterEach(() => stopTracing());
 
   describe('with tracing off', () => {
+    it('is off without an OTLP endpoint, or when OTEL_SDK_DISABLED is true', () => {
+      expect(startTracing('rules', {})).toBe(false);
+      expect(startTracing('rules', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SDK_DISABLED: 'true' })).toBe(false);
+      expect(tracingEnabled()).toBe(false);
+    });
+
     it('writes no header, reads none, and creates no span', async () => {
       expect(tracingEnabled()).toBe(false);
       const span = trace.getTracer('t').startSpan('x');

@@ -22,10 +22,18 @@ export function tracingEnabled(): boolean {
  * a no-op. Call before the Nest app is created (main.ts).
  */
 export function startTracing(service: TracedService, env: NodeJS.ProcessEnv): boolean {
-  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
-  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return false;
-  startTracingWith(new BatchSpanProcessor(new OTLPTraceExporter()), `nudge-${service}`);
+  const url = tracesUrl(env);
+  if (url === undefined || env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
+  startTracingWith(new BatchSpanProcessor(new OTLPTraceExporter({ url })), `nudge-${service}`);
   return true;
+}
+
+/** Where spans go: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as it is, or `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces` (the OTLP/HTTP rule). */
+function tracesUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
+  if (traces) return traces;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  return base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined;
 }
 
 /** Registers a tracer provider with `processor` (tests pass an in-memory exporter's); replaces a running one. */
