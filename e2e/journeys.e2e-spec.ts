@@ -49,6 +49,16 @@ describe('journeys on the real stack', () => {
   const messagesOf = async (userId: string): Promise<Message[]> =>
     (await stack.client('dispatch').get(`/v1/messages?userId=${userId}&campaignId=onboarding`)).body.items;
 
+  /**
+   * The bodies of a user's messages once dispatch holds `count` of them: a run is completed
+   * when rules decided its last step, and the send request reaches dispatch a moment later.
+   */
+  const bodiesOnceSent = (userId: string, count: number): Promise<string[]> =>
+    eventually(async () => {
+      const bodies = (await messagesOf(userId)).map((m) => m.body);
+      return bodies.length >= count ? bodies : undefined;
+    });
+
   const decisionsOf = async (userId: string): Promise<{ stepId: string; outcome: string; reason: string }[]> =>
     (await stack.client('rules').get(`/v1/users/${userId}/decisions`)).body.items;
 
@@ -73,7 +83,7 @@ describe('journeys on the real stack', () => {
     const run = await finished('jo-clicker');
     expect(run.steps.welcome).toMatchObject({ outcome: 'sent', clicked: true });
     expect(run.steps['await-click']).toMatchObject({ arrived: true });
-    const bodies = (await messagesOf('jo-clicker')).map((m) => m.body);
+    const bodies = await bodiesOnceSent('jo-clicker', 2);
     expect(bodies).toHaveLength(2);
     expect(bodies).toContain('Thanks for looking, Ana');
 
@@ -95,7 +105,7 @@ describe('journeys on the real stack', () => {
     const run = await finished('jo-idle');
     expect(run.steps['await-click']).toMatchObject({ arrived: false });
     expect(run.steps.route).toMatchObject({ branch: 'default' });
-    const bodies = (await messagesOf('jo-idle')).map((m) => m.body);
+    const bodies = await bodiesOnceSent('jo-idle', 2);
     expect(bodies).toHaveLength(2);
     expect(bodies).toContain('Still thinking, Bea?');
     const decisions = await decisionsOf('jo-idle');
@@ -111,7 +121,7 @@ describe('journeys on the real stack', () => {
     expect(refused.reason).toMatch(/already in onboarding .*concurrentRuns is 1/);
     await finished('jo-twice');
     // Each message step sent once, for the one run.
-    expect(await messagesOf('jo-twice')).toHaveLength(2);
+    expect(await bodiesOnceSent('jo-twice', 2)).toHaveLength(2);
   });
 
   it('lets running users finish on the version they started when the journey is edited', async () => {
@@ -123,7 +133,7 @@ describe('journeys on the real stack', () => {
 
     const run = await finished('jo-edit');
     expect(run.campaignVersion).toBe(1);
-    const bodies = (await messagesOf('jo-edit')).map((m) => m.body);
+    const bodies = await bodiesOnceSent('jo-edit', 2);
     expect(bodies).toContain('Still thinking, Dani?');
     expect(bodies).not.toContain('v2');
     await stack.client('rules').put('/v1/campaigns/onboarding', onboarding);

@@ -61,6 +61,8 @@ export class JsonProducer {
    * consent withdrawals and unsubscribe links): the profile — or its tombstone, `null` — on the
    * compacted profiles topic and the change's consent events on the events topic, both keyed
    * by user id, in one request, failing with ServiceUnavailableError after `deadlineMs`.
+   * `afterLate` runs once a send that missed the deadline settles (see `withinDeadline`): it may
+   * have landed after later changes, so the writer publishes the stored profile again.
    */
   publishProfileChange(
     topics: TopicNames,
@@ -68,6 +70,7 @@ export class JsonProducer {
     profile: unknown,
     consentEvents: readonly unknown[],
     deadlineMs: number,
+    afterLate?: () => void,
   ): Promise<void> {
     return withinDeadline(
       this.publishMany([
@@ -75,6 +78,7 @@ export class JsonProducer {
         { topic: topics.events, records: consentEvents.map((value) => ({ key: userId, value })) },
       ]),
       deadlineMs,
+      afterLate,
     );
   }
 

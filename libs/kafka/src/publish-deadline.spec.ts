@@ -28,4 +28,27 @@ describe('a publish with a deadline', () => {
       process.off('unhandledRejection', unhandled);
     }
   });
+
+  it('calls afterLate once a send that missed its deadline settles, acknowledged or failed', async () => {
+    for (const outcome of ['acknowledged', 'failed'] as const) {
+      let settle: () => void = () => undefined;
+      const late = new Promise<void>(
+        (resolve, reject) => (settle = outcome === 'acknowledged' ? resolve : () => reject(new Error('lost'))),
+      );
+      const afterLate = jest.fn();
+      await expect(withinDeadline(late, 5, afterLate)).rejects.toThrow(ServiceUnavailableError);
+      expect(afterLate).not.toHaveBeenCalled();
+      settle();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(afterLate).toHaveBeenCalledTimes(1);
+    }
+  });
+
+  it('does not call afterLate for a send settled in time', async () => {
+    const afterLate = jest.fn();
+    await withinDeadline(Promise.resolve(), 10_000, afterLate);
+    await expect(withinDeadline(Promise.reject(new Error('refused')), 10_000, afterLate)).rejects.toThrow('refused');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(afterLate).not.toHaveBeenCalled();
+  });
 });

@@ -5,13 +5,18 @@ import { ServiceUnavailableError } from '@nudge/contracts';
  * had no acknowledgement for `deadlineMs`. kafkajs retries a lost broker (reconnects,
  * metadata fetches, its own retry schedule) for about a minute; this bounds all of it for the
  * caller. The send itself cannot be cancelled: it may still be acknowledged after the
- * deadline, so whatever the caller rolls back on failure must be safe to see published
- * (an idempotent record the next publish supersedes, or a key consumers dedupe).
+ * deadline — and after sends made since —, so whatever the caller rolls back on failure must
+ * be safe to see published (a key consumers dedupe), or repaired: `afterLate` runs once a
+ * send that missed its deadline has settled either way (publish the truth again there).
  */
-export async function withinDeadline(publish: Promise<void>, deadlineMs: number): Promise<void> {
+export async function withinDeadline(publish: Promise<void>, deadlineMs: number, afterLate?: () => void): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ServiceUnavailableError(`no acknowledgement from Kafka within ${deadlineMs} ms`)), deadlineMs);
+    timer = setTimeout(() => {
+      const settled = () => afterLate?.();
+      publish.then(settled, settled);
+      reject(new ServiceUnavailableError(`no acknowledgement from Kafka within ${deadlineMs} ms`));
+    }, deadlineMs);
   });
   try {
     await Promise.race([publish, deadline]);

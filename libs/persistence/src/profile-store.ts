@@ -58,6 +58,19 @@ export class ProfileStore {
     });
   }
 
+  /**
+   * Runs `publish` with the stored profile (null: none, or erased) under the user's lock, so no
+   * change of the user is published in between: what it publishes is what Postgres holds
+   * once every change before it has committed or rolled back.
+   */
+  async republish(userId: string, publish: (profile: Profile | null) => Promise<void>): Promise<void> {
+    await inTransaction(this.dataSource, async (manager) => {
+      await lockUsers(manager, [userId]);
+      const rows: { document: Profile }[] = await manager.query('SELECT document FROM profiles WHERE user_id = $1', [userId]);
+      await publish(rows[0]?.document ?? null);
+    });
+  }
+
   /** A page of the user's consent history (newest first), or null when there is no profile. */
   async consentHistory(userId: string, page: { limit: number; before?: string }): Promise<ConsentHistoryPage | null> {
     if ((await this.get(userId)) === null) return null;
@@ -91,4 +104,45 @@ export async function loadProfiles(manager: EntityManager, userIds: string[]): P
     [...new Set(userIds)],
   ]);
   return new Map(rows.map((r) => [r.document.userId, r.document]));
+}
+
+/** Publishes a profile (null: its tombstone) and a change's consent events; `afterLate` as in `withinDeadline`. */
+export type ProfileSend = (userId: string, profile: Profile | null, consentEvents: EventEnvelope[], afterLate: () => void) => Promise<void>;
+
+/** The most tries of one repair (doubling pauses from 1 s to 30 s: about five minutes). */
+const REPAIR_TRIES = 12;
+
+/**
+ * How every writer of profiles (ingest, dispatch) publishes them so that the compacted topic
+ * ends with what Postgres holds. A change is published before its transaction commits and
+ * rolled back when the publish misses its deadline — but that send cannot be cancelled, and
+ * kafkajs may deliver it after the user's next committed change. So once such a late send
+ * settles, the stored profile is published again under the user's lock (`republish`),
+ * retried with doubling pauses while Kafka or Postgres is away.
+ */
+export class ProfileMirror {
+  constructor(
+    private readonly profiles: Pick<ProfileStore, 'republish'>,
+    private readonly send: ProfileSend,
+    private readonly logger: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void },
+    private readonly pauseMs: (attempt: number) => number = (attempt) => Math.min(30_000, 1_000 * 2 ** (attempt - 1)),
+  ) {}
+
+  /** Publishes a change (from inside its transaction: `ProfileStore.merge`'s or `erase`'s `beforeCommit`). */
+  publish(userId: string, profile: Profile | null, consentEvents: EventEnvelope[] = []): Promise<void> {
+    return this.send(userId, profile, consentEvents, () => this.repair(userId));
+  }
+
+  private repair(userId: string, attempt = 1): void {
+    this.profiles
+      .republish(userId, (stored) => this.send(userId, stored, [], () => this.repair(userId)))
+      .then(() => this.logger.warn({ userId }, 'a profile send acknowledged after its deadline is followed by the stored profile'))
+      .catch((error: unknown) => {
+        if (attempt >= REPAIR_TRIES) {
+          this.logger.error({ err: error, userId }, 'the stored profile could not be published again; the next change of the user will');
+          return;
+        }
+        setTimeout(() => this.repair(userId, attempt + 1), this.pauseMs(attempt)).unref();
+      });
+  }
 }

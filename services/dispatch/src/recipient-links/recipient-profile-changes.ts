@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConsentChangeContext, Profile, ProfileUpdate } from '@nudge/contracts';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
-import { ProfileStore } from '@nudge/persistence';
+import { ProfileMirror, ProfileStore } from '@nudge/persistence';
 import { DATA_SOURCE, PRODUCER, TOPICS } from '@nudge/service-runtime';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { DataSource } from 'typeorm';
@@ -27,6 +27,7 @@ class NoProfile extends Error {}
 @Injectable()
 export class RecipientProfileChanges {
   private readonly profiles: ProfileStore;
+  private readonly mirror: ProfileMirror;
 
   constructor(
     @Inject(DATA_SOURCE) dataSource: DataSource,
@@ -36,6 +37,12 @@ export class RecipientProfileChanges {
     @InjectPinoLogger('recipient-links') private readonly logger: PinoLogger,
   ) {
     this.profiles = new ProfileStore(dataSource);
+    this.mirror = new ProfileMirror(
+      this.profiles,
+      (userId, profile, consentEvents, afterLate) =>
+        this.producer.publishProfileChange(this.topics, userId, profile, consentEvents, this.config.DISPATCH_PUBLISH_TIMEOUT_MS, afterLate),
+      this.logger,
+    );
   }
 
   /** The user's stored profile, or null (a page shows it; the change itself reads it again under the lock). */
@@ -57,7 +64,7 @@ export class RecipientProfileChanges {
   ): Promise<Profile> {
     return this.profiles.merge(userId, update, change, async (merged, consentEvents, previous) => {
       check?.(previous, merged);
-      await this.producer.publishProfileChange(this.topics, userId, merged, consentEvents, this.config.DISPATCH_PUBLISH_TIMEOUT_MS);
+      await this.mirror.publish(userId, merged, consentEvents);
     });
   }
 

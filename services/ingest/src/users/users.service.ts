@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError, type ConsentProof, type EventEnvelope, type Profile, type ProfileUpdate } from '@nudge/contracts';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
-import { ProfileStore, type ConsentHistoryPage, type PreferenceHistoryPage } from '@nudge/persistence';
+import { ProfileMirror, ProfileStore, type ConsentHistoryPage, type PreferenceHistoryPage } from '@nudge/persistence';
 import { PRODUCER, TOPICS } from '@nudge/service-runtime';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { databaseFailure, publishFailure } from '../common/infrastructure-failures';
 import { INGEST_CONFIG, type IngestConfig } from '../config';
 
@@ -15,18 +16,28 @@ import { INGEST_CONFIG, type IngestConfig } from '../config';
  * the same deadline.
  * The publish waits at most INGEST_PUBLISH_TIMEOUT_MS (the transaction holds the user's lock
  * and a pooled connection meanwhile): on a lost broker the request answers 503 and rolls back.
- * A send acknowledged after that deadline leaves the topic one record ahead of Postgres for
- * that user (the uncommitted profile, or a tombstone of a user who still exists) until the
- * user's next change or erasure publishes the truth again.
+ * A send acknowledged after that deadline (the uncommitted profile, or a tombstone of a user
+ * who still exists) may even land after the user's next change: once it settles, the stored
+ * profile is published again (`ProfileMirror`), so the topic ends with what Postgres holds.
  */
 @Injectable()
 export class UsersService {
+  private readonly mirror: ProfileMirror;
+
   constructor(
     private readonly profiles: ProfileStore,
-    @Inject(PRODUCER) private readonly producer: JsonProducer,
-    @Inject(TOPICS) private readonly topics: TopicNames,
-    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
-  ) {}
+    @Inject(PRODUCER) producer: JsonProducer,
+    @Inject(TOPICS) topics: TopicNames,
+    @Inject(INGEST_CONFIG) config: IngestConfig,
+    @InjectPinoLogger('users') logger: PinoLogger,
+  ) {
+    this.mirror = new ProfileMirror(
+      profiles,
+      (id, profile, consentEvents, afterLate) =>
+        producer.publishProfileChange(topics, id, profile, consentEvents, config.INGEST_PUBLISH_TIMEOUT_MS, afterLate),
+      logger,
+    );
+  }
 
   async get(userId: string): Promise<Profile> {
     const profile = await this.profiles.get(userId).catch(rethrowDatabaseFailure);
@@ -74,7 +85,7 @@ export class UsersService {
   /** The profile (or its tombstone) and the change's consent events, both within INGEST_PUBLISH_TIMEOUT_MS. */
   private async publish(userId: string, profile: Profile | null, consentEvents: EventEnvelope[] = []): Promise<void> {
     try {
-      await this.producer.publishProfileChange(this.topics, userId, profile, consentEvents, this.config.INGEST_PUBLISH_TIMEOUT_MS);
+      await this.mirror.publish(userId, profile, consentEvents);
     } catch (error) {
       throw publishFailure(error, profile ? 'the profile' : 'the erasure');
     }
