@@ -17,6 +17,7 @@ import { DoubleOptIn1732620000000 } from './migrations/1732620000000-double-opt-
 import { WidgetTokens1732630000000 } from './migrations/1732630000000-widget-tokens';
 import { FallbackSteps1732640000000 } from './migrations/1732640000000-fallback-steps';
 import { PreferenceHistory1732650000000 } from './migrations/1732650000000-preference-history';
+import { UserKeys1732660000000 } from './migrations/1732660000000-user-keys';
 
 export const MIGRATIONS = [
   InitialSchema1732460000000,
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   WidgetTokens1732630000000,
   FallbackSteps1732640000000,
   PreferenceHistory1732650000000,
+  UserKeys1732660000000,
 ];
 
 export interface DatabaseOptions {

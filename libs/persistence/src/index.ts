@@ -5,3 +5,4 @@ export * from './suppression-store';
 export * from './consent-history';
 export * from './preference-history';
 export * from './pending-opt-ins';
+export * from './distribution-plan';

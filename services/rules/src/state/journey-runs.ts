@@ -14,7 +14,7 @@ export async function saveRuns(manager: EntityManager, runs: readonly JourneyRun
        status, due_at, waiting_for, history, started_at, updated_at)
      SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::text[],
        $9::text[], $10::timestamptz[], $11::text[], $12::jsonb[], $13::timestamptz[], $14::timestamptz[])
-     ON CONFLICT (run_id) DO UPDATE SET step_id = EXCLUDED.step_id, phase = EXCLUDED.phase, status = EXCLUDED.status,
+     ON CONFLICT (user_id, run_id) DO UPDATE SET step_id = EXCLUDED.step_id, phase = EXCLUDED.phase, status = EXCLUDED.status,
        due_at = EXCLUDED.due_at, waiting_for = EXCLUDED.waiting_for, history = EXCLUDED.history, updated_at = EXCLUDED.updated_at`,
     [
       runs.map((r) => r.runId),
@@ -71,8 +71,10 @@ export async function claimDueRuns(manager: EntityManager, candidates: DueRun[],
     candidates.map((c) => c.userId),
   );
   const rows: RunRow[] = await manager.query(
-    `SELECT ${COLUMNS} FROM journey_runs WHERE run_id = ANY($1::text[]) AND status = 'active' AND due_at <= $2`,
-    [candidates.map((c) => c.runId), now.toISOString()],
+    // A run id is one user's: the users narrow nothing here, but name the shard on a distributed table.
+    `SELECT ${COLUMNS} FROM journey_runs WHERE run_id = ANY($2::text[]) AND user_id = ANY($1::text[])
+       AND status = 'active' AND due_at <= $3`,
+    [candidates.map((c) => c.userId), candidates.map((c) => c.runId), now.toISOString()],
   );
   return rows.map(toRun);
 }

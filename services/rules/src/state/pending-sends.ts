@@ -14,7 +14,7 @@ export async function schedulePendingSends(manager: EntityManager, sends: readon
   await manager.query(
     `INSERT INTO pending_sends (send_id, user_id, campaign_id, campaign_version, trigger_event_id, step_id, due_at, trigger_event, fallback)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::jsonb[], $9::jsonb[])
-     ON CONFLICT (send_id) DO NOTHING`,
+     ON CONFLICT (user_id, send_id) DO NOTHING`,
     [
       sends.map((s) => s.sendId),
       sends.map((s) => s.userId),
@@ -55,9 +55,9 @@ const CANDIDATE_WINDOW = 8;
  * (a broadcast being cancelled), so a claim waits for nothing at all.
  */
 export async function claimDueSends(manager: EntityManager, now: Date, limit: number): Promise<PendingSend[]> {
-  const locked: { id: string }[] = await manager.query(
-    `SELECT id FROM (
-       SELECT id, user_id FROM pending_sends WHERE due_at <= $1 ORDER BY due_at LIMIT $3
+  const locked: { user_id: string; send_id: string }[] = await manager.query(
+    `SELECT user_id, send_id FROM (
+       SELECT user_id, send_id FROM pending_sends WHERE due_at <= $1 ORDER BY due_at LIMIT $3
      ) AS due
      WHERE pg_try_advisory_xact_lock(${userLockKey('user_id')})
      LIMIT $2`,
@@ -66,10 +66,12 @@ export async function claimDueSends(manager: EntityManager, now: Date, limit: nu
   if (locked.length === 0) return [];
   const rows = returnedRows<PendingSendRow>(
     await manager.query(
-      `DELETE FROM pending_sends WHERE id IN (
-         SELECT id FROM pending_sends WHERE id = ANY($1::bigint[]) AND due_at <= $2 FOR UPDATE SKIP LOCKED
+      // A send id is one user's: the users narrow nothing here, but name the shard on a distributed table.
+      `DELETE FROM pending_sends WHERE (user_id, send_id) IN (
+         SELECT user_id, send_id FROM pending_sends
+         WHERE send_id = ANY($2::text[]) AND user_id = ANY($1::text[]) AND due_at <= $3 FOR UPDATE SKIP LOCKED
        ) RETURNING ${PENDING_SEND_COLUMNS}`,
-      [locked.map((row) => row.id), now.toISOString()],
+      [locked.map((row) => row.user_id), locked.map((row) => row.send_id), now.toISOString()],
     ),
   );
   return rows.map(toPendingSend).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());

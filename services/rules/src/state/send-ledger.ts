@@ -50,7 +50,7 @@ export async function recordSends(manager: EntityManager, rows: readonly LedgerR
   await manager.query(
     `INSERT INTO send_ledger (send_id, user_id, campaign_id, channel, category, sent_at)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
-     ON CONFLICT (send_id) DO NOTHING`,
+     ON CONFLICT (user_id, send_id) DO NOTHING`,
     [
       rows.map((r) => r.sendId),
       rows.map((r) => r.userId),

@@ -8,7 +8,7 @@ export async function storeExceptionEvents(manager: EntityManager, events: Event
   await manager.query(
     `INSERT INTO exception_events (event_id, user_id, name, occurred_at, properties)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[])
-     ON CONFLICT (event_id) DO NOTHING`,
+     ON CONFLICT (user_id, event_id) DO NOTHING`,
     [
       events.map((e) => e.eventId),
       events.map((e) => e.userId),
