@@ -26,7 +26,12 @@ const common = {
 module.exports = {
   testTimeout: 120000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,tools}/*/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      // deploy/k8s/test: the Kubernetes manifests rendered and checked against the code (no broker).
+      testMatch: ['<rootDir>/{libs,services,tools}/*/src/**/*.spec.ts', '<rootDir>/deploy/k8s/test/**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'integration',
