@@ -97,7 +97,8 @@ function serverSpans(service: TracedService) {
       { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: req.method } },
       caller,
     );
-    res.on('finish', () => {
+    // 'close' comes also when the client went away before the answer was sent.
+    res.once('close', () => {
       const route = routeOf(req);
       span.updateName(`${req.method} ${route}`);
       span.setAttributes({ [ATTR_HTTP_ROUTE]: route, [ATTR_HTTP_RESPONSE_STATUS_CODE]: res.statusCode });
