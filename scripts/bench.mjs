@@ -3,7 +3,10 @@
 // fresh Postgres database and an isolated set of Kafka topics on this machine, and measures
 //   1. end-to-end throughput (HTTP batches → ingest → rules → dispatch → sandbox `delivered`),
 //   2. trigger→sent latency at a paced load,
-//   3. durable timers: firing rate and lateness with many far-future timers pending.
+//   3. durable timers: firing rate and lateness with many far-future timers pending;
+// then, on the same broker and database, its peers (scripts/bench-peers.mjs): a raw kafkajs
+// 2-hop pipeline at the same loads, and graphile-worker delayed jobs at the timers' demand,
+// and prints Nudge's figures as ratios of theirs, CPU per message included.
 // Everything it creates (database, topics, consumer groups, temp dir, processes and, when it
 // started it, the Kafka broker) is removed at the end, also on failure or Ctrl-C (scripts/local-stack.mjs).
 // Node built-ins plus the repo's own `pg` and `kafkajs`; every loop is bounded in count and time.
@@ -12,7 +15,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { localStack, root, withTimeout } from './local-stack.mjs';
+import { localStack, root, SERVICES, withTimeout } from './local-stack.mjs';
+import { phaseGraphile, phasePipeline, ratioLines } from './bench-peers.mjs';
 import { readFlags } from './script-flags.mjs';
 
 const require = createRequire(path.join(root, 'package.json'));
@@ -32,16 +36,22 @@ const FLAGS = {
   'ingest-port': { value: 3100, max: 65_535, help: 'ingest HTTP port' },
   'rules-port': { value: 3101, max: 65_535, help: 'rules HTTP port' },
   'dispatch-port': { value: 3102, max: 65_535, help: 'dispatch HTTP port' },
+  replicas: { value: 1, max: 8, help: 'instances of rules and of dispatch (localStack `replicas`)' },
+  'graphile-concurrency': { value: 4, max: 256, help: 'peer graphile: jobs run at once by its worker pool' },
+  'graphile-local-queue': { value: 1_000, min: 0, max: 100_000, help: 'peer graphile: jobs fetched per query (localQueue.size; < 2 off)' },
+  'graphile-poll-ms': { value: 20, max: 60_000, help: 'peer graphile: pollInterval for jobs coming due' },
+  'graphile-complete-delay-ms': { value: 0, min: -1, max: 10_000, help: 'peer graphile: completeJobBatchDelay (-1 off)' },
 };
-const PHASES = ['e2e', 'paced', 'timers'];
+// Nudge's phases, then its peers on the same broker and database (see main()).
+const PHASES = ['e2e', 'paced', 'timers', 'pipeline', 'graphile'];
 
 function usage() {
   const lines = [
     'usage: node scripts/bench.mjs [--flag value ...]',
     '',
-    ...Object.entries(FLAGS).map(([name, f]) => `  --${name.padEnd(14)} ${String(f.value).padStart(8)}  ${f.help}`),
-    `  --${'phases'.padEnd(14)} ${'all'.padStart(8)}  comma-separated subset of ${PHASES.join(',')}`,
-    `  --${'help'.padEnd(14)} ${''.padStart(8)}  this text`,
+    ...Object.entries(FLAGS).map(([name, f]) => `  --${name.padEnd(26)} ${String(f.value).padStart(8)}  ${f.help}`),
+    `  --${'phases'.padEnd(26)} ${'all'.padStart(8)}  comma-separated subset of ${PHASES.join(',')}`,
+    `  --${'help'.padEnd(26)} ${''.padStart(8)}  this text`,
     '',
     'quick try: node scripts/bench.mjs --events 2000 --rate 500 --seconds 3 --timers 5000 --pending 10000',
   ];
@@ -183,6 +193,11 @@ function describeLatency(label, s) {
 let clockTicks = 100;
 let kafkaPid = null;
 let benchBackendPid = null;
+/** The peers' processes (scripts/bench-peers.mjs), name → pid, counted while they run. */
+const peerPids = new Map();
+
+/** A service's CPU group: its replicas (however local-stack names them) are summed under the service's name. */
+const serviceGroup = (name) => SERVICES.map(([s]) => s).find((s) => name === s || name.startsWith(s)) ?? name;
 
 function readProcStat(pid) {
   try {
@@ -207,15 +222,22 @@ function readCmdline(pid) {
 
 function cpuSnapshot() {
   if (!fs.existsSync('/proc/stat')) return null;
-  const groups = {};
-  const add = (group, ticks) => (groups[group] = (groups[group] ?? 0) + ticks);
+  // Per process (pid → group, ticks): cpuBetween() counts a process that started in between
+  // from zero and leaves out one that ended (its last ticks are unknown), so a group never
+  // goes negative when others' processes come and go.
+  const procs = new Map();
+  const add = (pid, group, ticks) => procs.set(String(pid), { group, ticks });
   for (const [name, s] of stack.state.children) {
     const st = readProcStat(s.pid);
-    if (st) add(name, st.ticks);
+    if (st) add(s.pid, serviceGroup(name), st.ticks);
+  }
+  for (const [name, pid] of peerPids) {
+    const st = readProcStat(pid);
+    if (st) add(pid, name, st.ticks);
   }
   if (kafkaPid) {
     const st = readProcStat(kafkaPid);
-    if (st) add('kafka', st.ticks);
+    if (st) add(kafkaPid, 'kafka', st.ticks);
   }
   const dbName = stack.state.dbUrl ? new URL(stack.state.dbUrl).pathname.slice(1) : '\0';
   for (const entry of fs.readdirSync('/proc')) {
@@ -223,20 +245,20 @@ function cpuSnapshot() {
     const st = readProcStat(entry);
     if (!st || st.comm !== 'postgres') continue;
     if (Number(entry) === benchBackendPid) {
-      add('postgres (bench queries)', st.ticks);
+      add(entry, 'postgres (bench queries)', st.ticks);
       continue;
     }
     const cmd = readCmdline(entry);
-    add(cmd.includes(` ${dbName} `) ? 'postgres (services)' : 'postgres (other dbs)', st.ticks);
+    add(entry, cmd.includes(` ${dbName} `) ? 'postgres (services)' : 'postgres (other dbs)', st.ticks);
   }
   const usage = process.cpuUsage();
-  groups['bench (this script)'] = ((usage.user + usage.system) / 1e6) * clockTicks;
+  add('self', 'bench (this script)', ((usage.user + usage.system) / 1e6) * clockTicks);
   const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const total = cpu.reduce((a, b) => a + b, 0);
   const idle = cpu[3] + (cpu[4] ?? 0);
   // irq + softirq (loopback networking is mostly softirq) and steal belong to no process.
   const kernel = (cpu[5] ?? 0) + (cpu[6] ?? 0) + (cpu[7] ?? 0);
-  return { at: Date.now(), groups, total, idle, kernel };
+  return { at: Date.now(), procs, total, idle, kernel };
 }
 
 /** CPU of each group between two snapshots, in % of one core (the machine has os.cpus().length). */
@@ -244,17 +266,22 @@ function cpuBetween(a, b) {
   if (!a || !b) return null;
   const seconds = (b.at - a.at) / 1000;
   const out = {};
-  for (const [group, ticks] of Object.entries(b.groups)) {
-    const used = ticks - (a.groups[group] ?? 0);
-    out[group] = (used / clockTicks / seconds) * 100;
+  /** CPU-ms of each group over the interval. */
+  const cpuMs = {};
+  for (const [pid, { group, ticks }] of b.procs) {
+    const before = a.procs.get(pid);
+    const used = ticks - (before?.group === group ? before.ticks : 0);
+    out[group] = (out[group] ?? 0) + (used / clockTicks / seconds) * 100;
+    cpuMs[group] = (cpuMs[group] ?? 0) + (used / clockTicks) * 1000;
   }
   const busy = 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total);
   // Whatever ran that is none of the above (other sessions' builds or tests, the OS).
   const busyOneCore = ((b.total - a.total - (b.idle - a.idle)) / clockTicks / seconds) * 100;
   out['kernel irq/softirq/steal'] = ((b.kernel - a.kernel) / clockTicks / seconds) * 100;
+  cpuMs['kernel irq/softirq/steal'] = ((b.kernel - a.kernel) / clockTicks) * 1000;
   const attributed = Object.values(out).reduce((x, y) => x + y, 0);
   out['other processes'] = Math.max(0, busyOneCore - attributed);
-  return { perGroup: out, machineBusy: busy * 100 };
+  return { perGroup: out, ms: cpuMs, seconds, machineBusy: busy * 100 };
 }
 
 function describeCpu(label, cpu) {
@@ -270,6 +297,25 @@ function describeCpu(label, cpu) {
 // Phases
 
 const results = {};
+
+/** What the peer phases (scripts/bench-peers.mjs) get from the bench. */
+function peerContext(opts) {
+  return {
+    opts,
+    log,
+    q,
+    userId,
+    assertAlive,
+    cpuSnapshot,
+    cpuBetween,
+    describeCpu,
+    brokers: stack.state.kafka.brokers,
+    topicPrefix: stack.state.topicPrefix,
+    dbUrl: stack.state.dbUrl,
+    track: (name, pid) => peerPids.set(name, pid),
+    untrack: (name) => peerPids.delete(name),
+  };
+}
 
 function eventsUrl(opts) {
   return `http://127.0.0.1:${opts['ingest-port']}/v1/events/batch`;
@@ -580,6 +626,34 @@ function summary(opts) {
   cpuLine('end-to-end', e2e?.cpu);
   cpuLine('paced', paced?.cpu);
   cpuLine('timers', timers?.cpu);
+  const { pipeline, graphile } = results;
+  if (pipeline || graphile) lines.push('', 'peers, same broker and database, same run:');
+  if (pipeline) {
+    lines.push(
+      `pipeline    ${`${pipeline.N} events`.padEnd(13)} ${`${int(pipeline.rate)} events/s`.padEnd(16)} ` +
+        `produce→hop 2 p50 ${ms(pipeline.latency.p50)}  p95 ${ms(pipeline.latency.p95)}  p99 ${ms(pipeline.latency.p99)}  max ${ms(pipeline.latency.max)}` +
+        `  (raw kafkajs, 2 hops)`,
+      `pipeline    ${`${pipeline.paced.rate}/s x ${pipeline.paced.seconds} s`.padEnd(13)} ${''.padEnd(16)} ` +
+        `produce→hop 2 p50 ${ms(pipeline.paced.latency.p50)}  p95 ${ms(pipeline.paced.latency.p95)}  p99 ${ms(pipeline.paced.latency.p99)}  max ${ms(pipeline.paced.latency.max)}`,
+    );
+  }
+  if (graphile) {
+    lines.push(
+      `graphile    ${graphile.T} due, ${graphile.P} pending   ${int(graphile.rate)} jobs/s  ` +
+        `lateness p50 ${ms(graphile.lateness.p50)}  p99 ${ms(graphile.lateness.p99)}  max ${ms(graphile.lateness.max)}` +
+        `  (graphile-worker, concurrency ${graphile.settings.concurrency}, local queue ${graphile.settings.localQueue}, poll ${graphile.settings.pollInterval} ms)`,
+    );
+  }
+  if (pipeline?.cpu || graphile?.cpu) lines.push(`cpu per phase, % of one core:`);
+  cpuLine('pipeline', pipeline?.cpu);
+  cpuLine('graphile', graphile?.cpu);
+  if (e2e || paced || timers || pipeline || graphile) {
+    lines.push(
+      '',
+      `ratios (Nudge ÷ peer, this run${opts.replicas > 1 ? `, ${opts.replicas} replicas of rules and dispatch` : ''}):`,
+      ...ratioLines(results),
+    );
+  }
   return lines.join('\n');
 }
 
@@ -588,6 +662,8 @@ async function main(opts) {
   stack = localStack({
     label: 'bench',
     ports: { ingest: opts['ingest-port'], rules: opts['rules-port'], dispatch: opts['dispatch-port'] },
+    // N instances of rules and of dispatch (their CPU is summed per service, serviceGroup).
+    replicas: opts.replicas,
     // A bench may point providers at local fakes; production refuses a baseUrl off the provider's API.
     env: { NUDGE_ALLOW_PROVIDER_BASE_URL: '1' },
     // BENCH_CPU_PROFILE_DIR=/tmp/prof: each service writes a V8 CPU profile there when it stops.
@@ -625,6 +701,15 @@ async function main(opts) {
   if (opts.phases.has('e2e')) await phaseEndToEnd(opts);
   if (opts.phases.has('paced')) await phasePaced(opts);
   if (opts.phases.has('timers')) await phaseTimers(opts);
+  // The peers run after Nudge's phases, with Nudge's services stopped: their idle pollers and
+  // consumers take nothing from the peers, Nudge's phases run on a fresh database as they
+  // always have, and what the peers leave (a million graphile jobs) cannot slow Nudge down.
+  if (opts.phases.has('pipeline') || opts.phases.has('graphile')) {
+    for (const name of [...stack.state.children.keys()]) await stack.killService(name);
+    log("Nudge's services stopped for the peer phases");
+    if (opts.phases.has('pipeline')) results.pipeline = await phasePipeline(peerContext(opts));
+    if (opts.phases.has('graphile')) results.graphile = await phaseGraphile(peerContext(opts));
+  }
 
   await stack.cleanup({ showServiceOutput: false });
   console.log(`\n${summary(opts)}\n`);
