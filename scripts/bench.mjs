@@ -29,7 +29,11 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const FLAGS = {
   events: { value: 20_000, max: 2_000_000, help: 'phase 1: events posted as fast as ingest takes them' },
   users: { value: 1_000, max: 200_000, help: 'bench users (profiles with an SMS address), shared by all phases' },
-  rate: { value: 2_500, max: 100_000, help: 'phase 2: paced load in events/s (batches of 50)' },
+  rate: {
+    value: 'half',
+    max: 100_000,
+    help: "phase 2: paced load in events/s (batches of 50); 'half' = half of phase 1's rate (2500 without phase 1)",
+  },
   seconds: { value: 10, max: 600, help: 'phase 2: how long the paced load lasts' },
   timers: { value: 100_000, max: 5_000_000, help: 'phase 3: timers due over a 10 s window starting 5 s after insert' },
   pending: { value: 1_000_000, max: 50_000_000, help: 'phase 3: far-future timers (due in 30 days) pending alongside' },
@@ -59,9 +63,30 @@ function usage() {
 }
 
 function parseFlags(argv) {
-  const opts = readFlags(argv, FLAGS, usage, { phases: readPhases });
+  const opts = readFlags(argv, FLAGS, usage, { phases: readPhases, rate: readRate });
   opts.phases ??= new Set(PHASES);
   return opts;
+}
+
+/** `half` (the issue's "half load": half of what phase 1 measured), or events/s. */
+function readRate(value) {
+  if (value === 'half') return value;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > FLAGS.rate.max)
+    throw new Error(`--rate must be 'half' or an integer in 1..${FLAGS.rate.max} (got ${value})`);
+  return n;
+}
+
+/** The paced rate: `--rate`, or half of phase 1's measured rate (a multiple of 50, at least 50). */
+function pacedRate(opts) {
+  if (opts.rate !== 'half') return opts.rate;
+  if (!results.e2e) {
+    log('phase 2: --rate half without phase 1 to halve: pacing at 2500 events/s');
+    return 2_500;
+  }
+  const rate = Math.max(50, Math.floor(results.e2e.rate / 2 / 50) * 50);
+  log(`phase 2: half load = half of phase 1's ${int(results.e2e.rate)} events/s → ${rate} events/s`);
+  return rate;
 }
 
 function readPhases(value) {
@@ -699,6 +724,8 @@ async function main(opts) {
   await createUsers(opts);
   await warmUp(opts);
   if (opts.phases.has('e2e')) await phaseEndToEnd(opts);
+  // The pipeline peer is paced at the same rate, so the rate is settled once here.
+  opts.rate = pacedRate(opts);
   if (opts.phases.has('paced')) await phasePaced(opts);
   if (opts.phases.has('timers')) await phaseTimers(opts);
   // The peers run after Nudge's phases, with Nudge's services stopped: their idle pollers and
