@@ -12,27 +12,6 @@ export interface PendingOptIn {
   requestEventId: string;
 }
 
-/**
- * Records that the user's address on the channel was asked to confirm (one row per user and
- * channel: a newer request to another address replaces it), in the caller's transaction.
- */
-export async function recordPendingOptIns(manager: EntityManager, optIns: readonly PendingOptIn[]): Promise<void> {
-  if (optIns.length === 0) return;
-  await manager.query(
-    `INSERT INTO pending_opt_ins (user_id, channel, address, requested_at, request_event_id)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])
-     ON CONFLICT (user_id, channel) DO UPDATE
-       SET address = EXCLUDED.address, requested_at = EXCLUDED.requested_at, request_event_id = EXCLUDED.request_event_id`,
-    [
-      optIns.map((o) => o.userId),
-      optIns.map((o) => o.channel),
-      optIns.map((o) => o.address),
-      optIns.map((o) => o.requestedAt),
-      optIns.map((o) => o.requestEventId),
-    ],
-  );
-}
-
 /** The users asked to confirm at this address on this channel (whose consent may since have changed: check it). */
 export async function pendingOptInsAt(manager: EntityManager, channel: Channel, address: string): Promise<string[]> {
   const rows: { user_id: string }[] = await manager.query(

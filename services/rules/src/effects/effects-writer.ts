@@ -1,22 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DecisionRecord, Effects } from '@nudge/engine';
+import type { Effects } from '@nudge/engine';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
-import { recordPendingOptIns } from '@nudge/persistence';
 import { PRODUCER, RecordTraces, ServiceMetrics, TOPICS } from '@nudge/service-runtime';
 import type { Counter } from 'prom-client';
 import type { EntityManager } from 'typeorm';
-import { recordAttributions, recordConversions } from '../state/attributions';
-import { touchCampaigns } from '../state/campaign-touches';
-import { saveRuns } from '../state/journey-runs';
-import { cancelPendingSends, schedulePendingSends } from '../state/pending-sends';
-import { recordSends } from '../state/send-ledger';
+import { effectsStatement } from './effects-statement';
 
 /**
  * The one writer of what the engine planned (`Effects`): inside the caller's transaction, with
- * the users locked, it writes the rows in one fixed order — conversions, cancelled then new
- * pending sends, journey runs, cap ledger, touches, attributions, opt-ins asked, and last the
- * decision log, of which it is the only writer — while the send requests are published side by
- * side; the caller commits only when both are done, so a failure of either rolls the batch back
+ * the users locked, it writes the rows in one statement that keeps one fixed order — conversions,
+ * cancelled then new pending sends, journey runs, cap ledger, touches, attributions, opt-ins
+ * asked, and last the decision log, of which it is the only writer (`effectsStatement`) — while
+ * the send requests are published side by side; the caller commits only when both are done, so a failure of either rolls the batch back
  * (dispatch's unique send id absorbs a re-publish). After the commit, `committed` counts the
  * decisions.
  */
@@ -61,35 +56,9 @@ export class EffectsWriter {
     for (const d of effects.decisions) this.byOutcome.inc({ outcome: d.outcome });
   }
 
+  /** The rows in one statement (`effectsStatement`): one round trip, the fixed order kept inside it. */
   private async writeRows(manager: EntityManager, effects: Effects): Promise<void> {
-    await recordConversions(manager, effects.conversions);
-    await cancelPendingSends(manager, effects.cancel);
-    await schedulePendingSends(manager, effects.schedule);
-    await saveRuns(manager, effects.runs);
-    await recordSends(manager, effects.ledger);
-    await touchCampaigns(manager, effects.touches);
-    await recordAttributions(manager, effects.attributions);
-    await recordPendingOptIns(manager, [...effects.optIns]);
-    await recordDecisions(manager, effects.decisions);
+    const statement = effectsStatement(effects);
+    if (statement) await manager.query(statement.sql, statement.params);
   }
-}
-
-/** Appends to the decision log in one statement. */
-async function recordDecisions(manager: EntityManager, decisions: readonly DecisionRecord[]): Promise<void> {
-  if (decisions.length === 0) return;
-  await manager.query(
-    `INSERT INTO decisions (user_id, campaign_id, campaign_version, trigger_event_id, step_id, outcome, reason, at, scheduled_for)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[])`,
-    [
-      decisions.map((d) => d.userId),
-      decisions.map((d) => d.campaignId),
-      decisions.map((d) => d.campaignVersion),
-      decisions.map((d) => d.triggerEventId),
-      decisions.map((d) => d.stepId),
-      decisions.map((d) => d.outcome),
-      decisions.map((d) => d.reason),
-      decisions.map((d) => d.at.toISOString()),
-      decisions.map((d) => d.scheduledFor?.toISOString() ?? null),
-    ],
-  );
 }

@@ -6,35 +6,6 @@ import type { EntityManager } from 'typeorm';
 const COLUMNS = `run_id, campaign_id, campaign_version, user_id, trigger_event, step_id, phase, status, due_at, waiting_for,
   history, started_at, updated_at`;
 
-/** Writes runs (new or moved on) in one statement. */
-export async function saveRuns(manager: EntityManager, runs: readonly JourneyRun[]): Promise<void> {
-  if (runs.length === 0) return;
-  await manager.query(
-    `INSERT INTO journey_runs (run_id, campaign_id, campaign_version, user_id, trigger_event_id, trigger_event, step_id, phase,
-       status, due_at, waiting_for, history, started_at, updated_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::text[],
-       $9::text[], $10::timestamptz[], $11::text[], $12::jsonb[], $13::timestamptz[], $14::timestamptz[])
-     ON CONFLICT (user_id, run_id) DO UPDATE SET step_id = EXCLUDED.step_id, phase = EXCLUDED.phase, status = EXCLUDED.status,
-       due_at = EXCLUDED.due_at, waiting_for = EXCLUDED.waiting_for, history = EXCLUDED.history, updated_at = EXCLUDED.updated_at`,
-    [
-      runs.map((r) => r.runId),
-      runs.map((r) => r.campaignId),
-      runs.map((r) => r.campaignVersion),
-      runs.map((r) => r.userId),
-      runs.map((r) => r.triggerEvent.eventId),
-      runs.map((r) => JSON.stringify(r.triggerEvent)),
-      runs.map((r) => r.stepId),
-      runs.map((r) => r.phase),
-      runs.map((r) => r.status),
-      runs.map((r) => r.dueAt?.toISOString() ?? null),
-      runs.map((r) => r.waitingFor),
-      runs.map((r) => JSON.stringify(r.history)),
-      runs.map((r) => r.startedAt.toISOString()),
-      runs.map((r) => r.updatedAt.toISOString()),
-    ],
-  );
-}
-
 /** The active runs of these users (their locks held by the caller). */
 export async function activeRunsOf(manager: EntityManager, userIds: string[]): Promise<JourneyRun[]> {
   if (userIds.length === 0) return [];

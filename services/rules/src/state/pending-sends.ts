@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@nudge/contracts';
-import { isWaitingFallback, type PendingSend } from '@nudge/engine';
+import type { PendingSend } from '@nudge/engine';
 import type { FallbackStep } from '@nudge/decisions';
 import { returnedRows, userLockKey } from '@nudge/persistence';
 import type { EntityManager } from 'typeorm';
@@ -7,27 +7,6 @@ import type { EntityManager } from 'typeorm';
 /** The columns `toPendingSend` reads. */
 export const PENDING_SEND_COLUMNS =
   'send_id, user_id, campaign_id, campaign_version, trigger_event_id, step_id, due_at, trigger_event, fallback';
-
-/** Schedules sends in one statement; a send id already pending is left as it is (replays). */
-export async function schedulePendingSends(manager: EntityManager, sends: readonly PendingSend[]): Promise<void> {
-  if (sends.length === 0) return;
-  await manager.query(
-    `INSERT INTO pending_sends (send_id, user_id, campaign_id, campaign_version, trigger_event_id, step_id, due_at, trigger_event, fallback)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::jsonb[], $9::jsonb[])
-     ON CONFLICT (user_id, send_id) DO NOTHING`,
-    [
-      sends.map((s) => s.sendId),
-      sends.map((s) => s.userId),
-      sends.map((s) => s.campaignId),
-      sends.map((s) => s.campaignVersion),
-      sends.map((s) => s.triggerEventId),
-      sends.map((s) => s.stepId),
-      sends.map((s) => (isWaitingFallback(s) ? null : s.dueAt.toISOString())),
-      sends.map((s) => JSON.stringify(s.triggerEvent)),
-      sends.map((s) => (s.fallback ? JSON.stringify(s.fallback) : null)),
-    ],
-  );
-}
 
 /** Whether any send is due by `now`: the cheap question a poller asks before it opens a transaction. */
 export async function anySendDue(db: { query: EntityManager['query'] }, now: Date): Promise<boolean> {
@@ -112,10 +91,4 @@ export async function pendingSendsOf(manager: EntityManager, userIds: string[], 
     [[...new Set(userIds)], [...new Set(campaignIds)]],
   );
   return rows.map(toPendingSend);
-}
-
-/** Removes pending sends (cancelled); their timers will never fire. */
-export async function cancelPendingSends(manager: EntityManager, sendIds: readonly string[]): Promise<void> {
-  if (sendIds.length === 0) return;
-  await manager.query('DELETE FROM pending_sends WHERE send_id = ANY($1::text[])', [sendIds]);
 }

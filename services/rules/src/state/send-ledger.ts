@@ -1,6 +1,5 @@
 import { longestCapWindow, type FrequencyCaps, type LedgerEntry } from '@nudge/capping';
 import type { Category, Channel, Profile } from '@nudge/contracts';
-import type { LedgerRow } from '@nudge/engine';
 import type { Settings } from '@nudge/settings';
 import type { EntityManager } from 'typeorm';
 
@@ -42,22 +41,4 @@ export async function capLedgers(
   });
   if (window === 0) return new Map();
   return ledgerSince(manager, userIds, new Date(now.getTime() - window));
-}
-
-/** Counts sends against caps from now on; a send id is counted once. */
-export async function recordSends(manager: EntityManager, rows: readonly LedgerRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await manager.query(
-    `INSERT INTO send_ledger (send_id, user_id, campaign_id, channel, category, sent_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
-     ON CONFLICT (user_id, send_id) DO NOTHING`,
-    [
-      rows.map((r) => r.sendId),
-      rows.map((r) => r.userId),
-      rows.map((r) => r.campaignId),
-      rows.map((r) => r.channel),
-      rows.map((r) => r.category),
-      rows.map((r) => r.sentAt.toISOString()),
-    ],
-  );
 }
