@@ -27,3 +27,11 @@ export const DLQ_HEADERS = {
   sourceOffset: 'nudge-source-offset',
   failedAt: 'nudge-failed-at',
 } as const;
+
+/**
+ * A header the producers of `nudge.events.v1` set to the event's `name`, so a consumer can
+ * skip the events it does not want without decoding them. Optional: a record without it is
+ * decoded and judged by its body (any producer may write events), and the body's name is the
+ * one decided on.
+ */
+export const EVENT_NAME_HEADER = 'nudge-event-name';

@@ -82,6 +82,12 @@ export interface BatchConsumerOptions<T> {
    * dead-lettered). Records that are not JSON still go to the DLQ.
    */
   wants?: (value: unknown) => boolean;
+  /**
+   * A look at each record's headers before it is even decoded (JSON.parse is most of what a
+   * skipped record costs): a record it refuses is skipped like one `wants` refuses, and is
+   * not checked for being JSON either. Records it accepts go on to `wants`.
+   */
+  wantsHeaders?: (headers: IHeaders) => boolean;
   fromBeginning?: boolean;
 }
 
@@ -173,10 +179,11 @@ interface DeadLetter {
   error: PoisonRecordError;
 }
 
-function decode<T>(messages: KafkaMessage[], topic: string, partition: number, { schema, wants }: BatchConsumerOptions<T>) {
+function decode<T>(messages: KafkaMessage[], topic: string, partition: number, { schema, wants, wantsHeaders }: BatchConsumerOptions<T>) {
   const valid: ConsumedRecord<T>[] = [];
   const rejected: DeadLetter[] = [];
   for (const message of messages) {
+    if (wantsHeaders && !wantsHeaders(message.headers ?? {})) continue;
     const parsed = parseJson(message.value);
     if (!parsed.ok) {
       rejected.push({ message, partition, error: new PoisonRecordError(parsed.error, 'invalid_json') });
@@ -202,6 +209,13 @@ function decode<T>(messages: KafkaMessage[], topic: string, partition: number, {
     });
   }
   return { valid, rejected };
+}
+
+/** A header's value as text (kafkajs gives a consumer Buffers), the first when repeated; undefined when absent. */
+export function headerText(headers: IHeaders | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
 }
 
 function parseJson(value: Buffer | null): { ok: true; value: unknown } | { ok: false; error: string } {

@@ -1,3 +1,4 @@
+import { EVENT_NAME_HEADER } from '@nudge/contracts';
 import { Partitioners, type Kafka, type Producer, CompressionTypes } from 'kafkajs';
 import type { TopicNames } from './kafka-client';
 import { withinDeadline } from './publish-deadline';
@@ -60,7 +61,7 @@ export class JsonProducer {
    * A profile change as every writer of profiles publishes it (ingest's PUT/DELETE, dispatch's
    * consent withdrawals and unsubscribe links): the profile — or its tombstone, `null` — on the
    * compacted profiles topic and the change's consent events on the events topic, both keyed
-   * by user id, in one request, failing with ServiceUnavailableError after `deadlineMs`.
+   * by user id (each event named in the EVENT_NAME_HEADER), in one request, failing with ServiceUnavailableError after `deadlineMs`.
    * `afterLate` runs once a send that missed the deadline settles (see `withinDeadline`): it may
    * have landed after later changes, so the writer publishes the stored profile again.
    */
@@ -68,14 +69,17 @@ export class JsonProducer {
     topics: TopicNames,
     userId: string,
     profile: unknown,
-    consentEvents: readonly unknown[],
+    consentEvents: readonly { name: string }[],
     deadlineMs: number,
     afterLate?: () => void,
   ): Promise<void> {
     return withinDeadline(
       this.publishMany([
         { topic: topics.profiles, records: [{ key: userId, value: profile }] },
-        { topic: topics.events, records: consentEvents.map((value) => ({ key: userId, value })) },
+        {
+          topic: topics.events,
+          records: consentEvents.map((value) => ({ key: userId, value, headers: { [EVENT_NAME_HEADER]: value.name } })),
+        },
       ]),
       deadlineMs,
       afterLate,

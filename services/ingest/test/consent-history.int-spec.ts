@@ -100,6 +100,7 @@ describe('ingest: consent with proof, and consent changes as events', () => {
 
     const records = await eventsBeforeMarker(stack, 'proof-events', await postMarker(ingest, 'proof-events'));
     expect(records.map((r) => r.key)).toEqual(['proof-events', 'proof-events']);
+    expect(records.map((r) => r.headers['nudge-event-name'])).toEqual(['consent_granted', 'consent_withdrawn']);
     expect(records.map((r) => r.value)).toEqual([
       expect.objectContaining({
         name: 'consent_granted',

@@ -1,3 +1,4 @@
+import { EVENT_NAME_HEADER } from '@nudge/contracts';
 import type { TestStack } from '@nudge/testing';
 import { eventsBeforeMarker, postMarker, startIngest } from './support/ingest-stack';
 
@@ -51,6 +52,13 @@ describe('ingest: events', () => {
     });
     expect(location).toMatchObject({ eventId: 'e-single', name: 'location', properties: { lat: 40.4, lon: -3.7 } });
     expect(forBea.map((r) => r.value)).toEqual([expect.objectContaining({ eventId: 'e-bea', userId: 'bea', name: 'purchase' })]);
+    // Each record names its event in a header: rules skips the ones it does not want unparsed.
+    expect([...forAna, ...forBea].map((r) => r.headers[EVENT_NAME_HEADER])).toEqual([
+      'cart_abandoned',
+      'app_opened',
+      'location',
+      'purchase',
+    ]);
   });
 
   it('publishes an eventId repeated inside one batch once and counts it once', async () => {

@@ -59,6 +59,11 @@ describe('topicBatchesOf', () => {
       `${message.id}:sent`,
       `${message.id}:delivered`,
     ]);
+    // Named in a header, so rules skips the message_* events it does not want without parsing them.
+    expect(batches[1]?.records.map((r) => r.headers)).toEqual([
+      { 'nudge-event-name': 'message_sent' },
+      { 'nudge-event-name': 'message_delivered' },
+    ]);
   });
 
   it('a status with no event (expired) has only its delivery update; an event that is no change only its event', () => {

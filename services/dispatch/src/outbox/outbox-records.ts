@@ -1,3 +1,4 @@
+import { EVENT_NAME_HEADER } from '@nudge/contracts';
 import type { OutgoingRecord, TopicNames } from '@nudge/kafka';
 import { KEYWORD_REPLY_CAMPAIGN } from '../messages/message';
 import { deliveryUpdateOf, messageEventOf, type StatusChange } from '../messages/status-change';
@@ -42,7 +43,8 @@ export function topicBatchesOf(
   const deliveries = ordered.filter((r) => !r.eventOnly).map((r) => ({ key: r.change.message.userId, value: deliveryUpdateOf(r.change) }));
   const events = ordered.flatMap((r) => {
     const event = messageEventOf(r.change);
-    return event ? [{ key: event.userId, value: event }] : [];
+    // Named in a header: rules skips the message_* events no campaign wants without decoding them.
+    return event ? [{ key: event.userId, value: event, headers: { [EVENT_NAME_HEADER]: event.name } }] : [];
   });
   return [
     { topic: topics.deliveries, records: deliveries },

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ServiceUnavailableError, ValidationError, type EventEnvelope } from '@nudge/contracts';
+import { EVENT_NAME_HEADER, ServiceUnavailableError, ValidationError, type EventEnvelope } from '@nudge/contracts';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
 import { PRODUCER, ServiceMetrics, TOPICS, traceHeaders } from '@nudge/service-runtime';
 import type { Counter } from 'prom-client';
@@ -64,9 +64,14 @@ export class EventsService {
    * (when the client sent none, we generated them and its retry cannot match them).
    */
   private async publish(envelopes: EventEnvelope[]): Promise<void> {
-    // The request's span goes with every record (W3C traceparent), when tracing is on.
+    // The request's span goes with every record (W3C traceparent), when tracing is on; the
+    // event's name lets consumers skip what they do not want without decoding it.
     const headers = traceHeaders();
-    const records = envelopes.map((envelope) => ({ key: envelope.userId, value: envelope, headers }));
+    const records = envelopes.map((envelope) => ({
+      key: envelope.userId,
+      value: envelope,
+      headers: { ...headers, [EVENT_NAME_HEADER]: envelope.name },
+    }));
     try {
       await this.producer.publishWithin(this.topics.events, records, this.config.INGEST_PUBLISH_TIMEOUT_MS);
     } catch (error) {

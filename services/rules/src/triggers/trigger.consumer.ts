@@ -1,8 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
-import { eventEnvelopeSchemaFor, type EventEnvelope } from '@nudge/contracts';
+import { EVENT_NAME_HEADER, eventEnvelopeSchemaFor, type EventEnvelope } from '@nudge/contracts';
 import { isOptInRequest } from '@nudge/decisions';
 import {
   coalescing,
+  headerText,
   startBatchConsumer,
   type ConsumedRecord,
   type JsonProducer,
@@ -46,12 +47,17 @@ export class TriggerConsumer implements OnApplicationBootstrap, BeforeApplicatio
       // The limits of ingest, so a record produced straight into the topic cannot carry
       // more; its timestamp is judged against its own receivedAt (replays stay valid).
       schema: eventEnvelopeSchemaFor({ maxEventAgeMs: this.config.NUDGE_MAX_EVENT_AGE }),
-      // Most events (message_* receipts, events no campaign names) need no decision:
-      // skip them before the cost of schema validation.
+      // Most events (message_* receipts, events no campaign names) need no decision: skip
+      // them by the name their producer put in a header, before the cost of JSON.parse and
+      // schema validation; a record without that header, by the name in its body.
+      wantsHeaders: (headers) => {
+        const name = headerText(headers, EVENT_NAME_HEADER);
+        return name === undefined || this.decides(name);
+      },
       wants: (value) => {
         // A record with no name is malformed: let validation dead-letter it.
         const name = (value as { name?: unknown } | null)?.name;
-        return typeof name !== 'string' || this.catalog.index.isRelevant(name) || isOptInRequest({ name });
+        return typeof name !== 'string' || this.decides(name);
       },
       deadLetters: this.producer,
       logger: this.logger,
@@ -69,6 +75,11 @@ export class TriggerConsumer implements OnApplicationBootstrap, BeforeApplicatio
         for (const event of events) this.metrics.observeStage('event_to_decided', event.receivedAt, decidedAt);
       },
     });
+  }
+
+  /** Whether an event of this name may need a decision: a campaign names it, or it asks for an opt-in. */
+  private decides(name: string): boolean {
+    return this.catalog.index.isRelevant(name) || isOptInRequest({ name });
   }
 
   /** Finishes the batch in hand and commits its offsets before the database goes away. */
