@@ -27,30 +27,33 @@ const CANDIDATE_WINDOW = 8;
  * first, then the rows (`lockUsers`). So the claim first try-locks the users of the oldest due
  * sends (`pg_try_advisory_xact_lock` never waits: a user held by trigger evaluation or by
  * another poller is skipped until the next poll, which also lets several pollers share the
- * work), and only then deletes those users' sends, re-checking they are still there and due
- * (a transaction that held the lock before may have fired or cancelled them). It never holds
- * a row while waiting for a user, the order that deadlocked against trigger evaluation (which
- * holds the user and deletes the rows). The delete skips rows a writer without user locks holds
- * (a broadcast being cancelled), so a claim waits for nothing at all.
+ * work), and only then deletes those users' sends, re-checking they are still there and due.
+ * It never holds a row while waiting for a user, the order that deadlocked against trigger
+ * evaluation (which holds the user and deletes the rows). The delete skips rows a writer
+ * without user locks holds (a broadcast being cancelled), so a claim waits for nothing at all.
+ *
+ * One statement (the locking CTE, which calls a volatile function, runs once and before the
+ * delete reads it): its snapshot is older than the locks, but a send a transaction that held
+ * the user deleted meanwhile (fired, cancelled, woken) is a row deleted by a committed
+ * transaction, which the delete skips (READ COMMITTED re-checks a row it finds changed); sends
+ * are only ever inserted and deleted, never updated, and one inserted since is left for the
+ * next poll. One round trip instead of two per batch.
  */
 export async function claimDueSends(manager: EntityManager, now: Date, limit: number): Promise<PendingSend[]> {
-  const locked: { user_id: string; send_id: string }[] = await manager.query(
-    `SELECT user_id, send_id FROM (
-       SELECT user_id, send_id FROM pending_sends WHERE due_at <= $1 ORDER BY due_at LIMIT $3
-     ) AS due
-     WHERE pg_try_advisory_xact_lock(${userLockKey('user_id')})
-     LIMIT $2`,
-    [now.toISOString(), limit, limit * CANDIDATE_WINDOW],
-  );
-  if (locked.length === 0) return [];
   const rows = returnedRows<PendingSendRow>(
     await manager.query(
-      // A send id is one user's: the users narrow nothing here, but name the shard on a distributed table.
-      `DELETE FROM pending_sends WHERE (user_id, send_id) IN (
-         SELECT user_id, send_id FROM pending_sends
-         WHERE send_id = ANY($2::text[]) AND user_id = ANY($1::text[]) AND due_at <= $3 FOR UPDATE SKIP LOCKED
+      `WITH locked AS (
+         SELECT user_id, send_id FROM (
+           SELECT user_id, send_id FROM pending_sends WHERE due_at <= $1 ORDER BY due_at LIMIT $3
+         ) AS due
+         WHERE pg_try_advisory_xact_lock(${userLockKey('user_id')})
+         LIMIT $2
+       )
+       DELETE FROM pending_sends WHERE (user_id, send_id) IN (
+         SELECT p.user_id, p.send_id FROM pending_sends p JOIN locked USING (user_id, send_id)
+         WHERE p.due_at <= $1 FOR UPDATE OF p SKIP LOCKED
        ) RETURNING ${PENDING_SEND_COLUMNS}`,
-      [locked.map((row) => row.user_id), locked.map((row) => row.send_id), now.toISOString()],
+      [now.toISOString(), limit, limit * CANDIDATE_WINDOW],
     ),
   );
   return rows.map(toPendingSend).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
