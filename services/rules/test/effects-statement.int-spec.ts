@@ -15,7 +15,8 @@ function trigger(userId: string, eventId: string): EventEnvelope {
     timestamp: at.toISOString(),
     receivedAt: at.toISOString(),
     properties: { total: 42, items: ['a', 'b'] },
-  } as EventEnvelope;
+    context: {},
+  };
 }
 
 function pending(userId: string, sendId: string, dueAt: Date, extra: Partial<PendingSend> = {}): PendingSend {
