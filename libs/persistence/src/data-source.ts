@@ -159,12 +159,19 @@ export function userLockKey(expression: string): string {
 export async function lockUsers(manager: EntityManager, userIds: Iterable<string>): Promise<void> {
   const ids = [...new Set(userIds)].sort();
   if (ids.length === 0) return;
-  await manager.query(
-    `SELECT pg_advisory_xact_lock(k) FROM (
-       SELECT DISTINCT ${userLockKey('u')} AS k FROM unnest($1::text[]) AS u ORDER BY k
-     ) AS ordered`,
-    [ids],
-  );
+  await manager.query(userLocksQuery('$1'), [ids]);
+}
+
+/**
+ * The query `lockUsers` runs, on the user ids of the text[] parameter `param`: one row per
+ * lock, taken in key order. A statement that must hold the users before it writes may run it
+ * as a CTE and gate its write on it (`WHERE (SELECT count(*) FROM locks) >= 0`), one round
+ * trip for both.
+ */
+export function userLocksQuery(param: string): string {
+  return `SELECT pg_advisory_xact_lock(k) FROM (
+       SELECT DISTINCT ${userLockKey('u')} AS k FROM unnest(${param}::text[]) AS u ORDER BY k
+     ) AS ordered`;
 }
 
 const RETRYABLE = new Set(['40P01', '40001']); // deadlock detected, serialization failure

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EventEnvelope, Profile } from '@nudge/contracts';
 import { isOptInRequest, type ExceptionEvent } from '@nudge/decisions';
 import { mergeEffects, NO_EFFECTS, planExceptions, planTriggers, type ExceptionState, type TriggerPlan } from '@nudge/engine';
-import { ErasureSalt, erasuresOf, eventsAfterErasure, inTransaction, loadProfiles, lockUsers } from '@nudge/persistence';
+import { ErasureSalt, erasuresOf, eventsAfterErasure, inTransaction, loadProfiles, userLocksQuery } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -49,11 +49,7 @@ export class TriggerEvaluation {
     const effects = await inTransaction(this.dataSource, async (manager) => {
       // The users' locks before any row (the lock order of `lockUsers`): the timer poller and
       // journey poller take the same locks before they claim these users' timers.
-      await lockUsers(
-        manager,
-        relevant.map((e) => e.userId),
-      );
-      const processed = await markProcessed(manager, relevant);
+      const processed = await lockAndMarkProcessed(manager, relevant);
       // Events in flight when their user was erased leave no trail: nothing is decided on them.
       const fresh = eventsAfterErasure(
         processed,
@@ -140,11 +136,20 @@ export class TriggerEvaluation {
   }
 }
 
-/** Records the events as processed; returns those not processed before (Kafka redelivers). */
-async function markProcessed(manager: EntityManager, events: EventEnvelope[]): Promise<EventEnvelope[]> {
+/**
+ * Locks the events' users (`lockUsers`' query, in its order) and then records the events as
+ * processed, in one statement: the insert waits for every lock (gated on the locking CTE, which
+ * calls a volatile function and so runs once, first). Returns the events not processed before
+ * (Kafka redelivers). The statement's snapshot is older than the locks, but ON CONFLICT checks
+ * against committed rows, not the snapshot: an event a transaction that held the user recorded
+ * meanwhile is a conflict, and not returned. One round trip instead of two.
+ */
+async function lockAndMarkProcessed(manager: EntityManager, events: EventEnvelope[]): Promise<EventEnvelope[]> {
   const rows: { event_id: string }[] = await manager.query(
-    `INSERT INTO processed_events (event_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING event_id`,
-    [events.map((e) => e.eventId)],
+    `WITH locks AS (${userLocksQuery('$1')})
+     INSERT INTO processed_events (event_id) SELECT unnest($2::text[]) WHERE (SELECT count(*) FROM locks) >= 0
+     ON CONFLICT DO NOTHING RETURNING event_id`,
+    [[...new Set(events.map((e) => e.userId))].sort(), events.map((e) => e.eventId)],
   );
   const fresh = new Set(rows.map((r) => r.event_id));
   return events.filter((e) => fresh.has(e.eventId));
