@@ -16,6 +16,7 @@ import { ActiveProviders } from '../providers/active-providers';
 import { confirmLinksFrom } from '../double-opt-in/confirm-links';
 import { recipientLinksFrom } from '../recipient-links/recipient-links';
 import { ReadyMessagesSignal } from '../sending/ready-messages.signal';
+import { SendAtIntake } from '../sending/send-at-intake';
 import { DroppedSendsStore } from './dropped-sends.store';
 import { splitByErasure } from './erased-senders';
 import { MessageComposer } from './message-composer';
@@ -25,8 +26,9 @@ import { MessageComposer } from './message-composer';
  * checked, body rendered with its tracked links, counted) → drop those of erased users
  * (recorded without personal data, never sent) → insert the rest in one statement,
  * skipping send ids already stored (a replay creates nothing, links included) → write the
- * failures of messages that could not be composed to the outbox → commit → ring the sender
- * and the outbox relay.
+ * failures of messages that could not be composed to the outbox → commit → send at once the
+ * messages inserted leased (SendAtIntake: those a send slot, the rate limits and the
+ * breakers allow), ring the sender for the other queued ones, and the outbox relay.
  */
 @Injectable()
 export class IntakeService {
@@ -40,6 +42,7 @@ export class IntakeService {
     private readonly outbox: StatusEventsOutbox,
     private readonly providers: ActiveProviders,
     private readonly readyMessages: ReadyMessagesSignal,
+    private readonly sendAtIntake: SendAtIntake,
     private readonly erasureSalt: ErasureSalt,
     private readonly droppedSends: DroppedSendsStore,
     private readonly metrics: ServiceMetrics,
@@ -57,6 +60,7 @@ export class IntakeService {
     const { messages, rejected } = await this.composeAll(firstOfEachSend(records));
     const at = this.clock.now().toISOString();
     const salt = await this.erasureSalt.get();
+    const lease = this.sendAtIntake.lease(messages);
     const inserted = await inTransaction(this.dataSource, async (manager) => {
       // Under the users' shared erasure locks: an erasure committed before is seen here, a later one waits for this commit.
       const { kept, dropped } = splitByErasure(
@@ -68,14 +72,18 @@ export class IntakeService {
         ),
       );
       await this.droppedSends.record(manager, dropped, salt, at);
-      const rows = await this.store.insertNew(manager, kept, at);
+      const rows = await this.store.insertNew(manager, kept, at, lease);
       const insertedIds = new Set(rows.map((row) => row.id));
       await this.outbox.add(
         manager,
         kept.filter((m) => m.status === 'failed' && insertedIds.has(m.id)).map((m) => failureOf(m, at)),
       );
       return { rows, dropped };
+    }).catch((error: unknown) => {
+      if (lease) this.sendAtIntake.abandon(lease);
+      throw error;
     });
+    const sending = lease ? this.sendAtIntake.send(lease, messages, new Set(inserted.rows.map((row) => row.id)), at) : new Set();
     this.outbox.committed();
     this.timeQueued(messages, inserted.rows, at);
     for (const message of inserted.dropped) {
@@ -84,7 +92,7 @@ export class IntakeService {
         'send request of an erased user dropped',
       );
     }
-    if (inserted.rows.some((row) => row.status === 'queued')) this.readyMessages.ring();
+    if (inserted.rows.some((row) => row.status === 'queued' && !sending.has(row.id))) this.readyMessages.ring();
     return rejected;
   }
 

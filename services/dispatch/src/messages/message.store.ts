@@ -49,6 +49,17 @@ export interface AttemptRecord {
   retryInMs: number | null;
 }
 
+/**
+ * Messages to insert already leased, as a claim would lease them (see SendAtIntake): the
+ * queued ones among `ids` get the token, a lease of `leaseSeconds` and their first attempt
+ * counted.
+ */
+export interface InsertLease {
+  token: string;
+  leaseSeconds: number;
+  ids: ReadonlySet<string>;
+}
+
 /** What one claim asks for. */
 export interface ClaimRequest {
   limit: number;
@@ -110,12 +121,14 @@ export class MessageStore {
    * Stores new messages in one statement; a send id already stored is skipped. This is the
    * exactly-once gate (DESIGN invariant 3): only the returned rows are new. The tracked
    * links of the same statement are stored only for the rows it inserted, so a replayed
-   * send request creates no links.
+   * send request creates no links. With `lease`, the queued messages it names are stored
+   * leased, ready to be sent at once by the caller (see SendAtIntake).
    */
   async insertNew(
     manager: EntityManager,
     messages: NewMessage[],
     at: string,
+    lease?: InsertLease,
   ): Promise<{ id: string; sendId: string; status: MessageStatus }[]> {
     if (messages.length === 0) return [];
     const links = messages.flatMap((m) => m.links.map((link) => ({ ...link, messageId: m.id })));
@@ -136,26 +149,30 @@ export class MessageStore {
       status: m.status,
       failure_reason: m.failureReason,
       request: m.request,
+      leased: lease?.ids.has(m.id) === true && m.status === 'queued',
     }));
     const rows: { id: string; send_id: string; status: MessageStatus }[] = await manager.query(
       `WITH inserted AS (
          INSERT INTO messages (id, send_id, campaign_id, campaign_version, step_id, user_id, trigger_event_id, channel, provider,
            recipient, body, segments, status, status_history, failure_reason, attempts, next_attempt_at, request, created_at, updated_at,
-           fallback_channels, fallback_at)
+           fallback_channels, fallback_at, lease_token, lease_until)
          SELECT n.id, n.send_id, n.campaign_id, n.campaign_version, n.step_id, n.user_id, n.trigger_event_id, n.channel, n.provider,
            n.recipient, n.body, n.segments, n.status, jsonb_build_array(jsonb_build_object('status', n.status, 'at', $2::text)),
-           n.failure_reason, 0, CASE WHEN n.status = 'queued' THEN now() END, n.request, $2::text::timestamptz, $2::text::timestamptz,
+           n.failure_reason, CASE WHEN n.leased THEN 1 ELSE 0 END, CASE WHEN n.status = 'queued' THEN now() END, n.request,
+           $2::text::timestamptz, $2::text::timestamptz,
            -- A fallback chain waits \`after\` (ISO-8601, which Postgres reads as an interval) for a read;
            -- a message failed as it was stored (a body too long for the channel…) falls back at once.
            COALESCE(n.request->'fallback'->'channels', '[]'::jsonb),
            CASE WHEN n.request ? 'fallback' AND n.status = 'queued'
              THEN $2::text::timestamptz + (n.request->'fallback'->>'after')::interval
-             WHEN n.request ? 'fallback' THEN $2::text::timestamptz END
+             WHEN n.request ? 'fallback' THEN $2::text::timestamptz END,
+           -- Leased as claimReady leases a ready row: its token, its lease, the attempt counted.
+           CASE WHEN n.leased THEN $6::uuid END, CASE WHEN n.leased THEN now() + make_interval(secs => $7::int) END
          FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id uuid, send_id text, campaign_id text, campaign_version int,
              step_id text, user_id text, trigger_event_id text, channel text, provider text, recipient text, body text,
-             segments int, status text, failure_reason text, request jsonb)) WITH ORDINALITY
+             segments int, status text, failure_reason text, request jsonb, leased boolean)) WITH ORDINALITY
            AS n(id, send_id, campaign_id, campaign_version, step_id, user_id, trigger_event_id, channel, provider,
-                recipient, body, segments, status, failure_reason, request, ordinal)
+                recipient, body, segments, status, failure_reason, request, leased, ordinal)
          ORDER BY n.ordinal
          ON CONFLICT (send_id) DO NOTHING
          RETURNING id, send_id, status
@@ -166,7 +183,15 @@ export class MessageStore {
          JOIN inserted ON inserted.id = l.message_id
        )
        SELECT id, send_id, status FROM inserted`,
-      [JSON.stringify(newRows), at, links.map((l) => l.code), links.map((l) => l.messageId), links.map((l) => l.target)],
+      [
+        JSON.stringify(newRows),
+        at,
+        links.map((l) => l.code),
+        links.map((l) => l.messageId),
+        links.map((l) => l.target),
+        lease?.token ?? null,
+        lease?.leaseSeconds ?? null,
+      ],
     );
     return rows.map((r) => ({ id: r.id, sendId: r.send_id, status: r.status }));
   }
@@ -414,6 +439,39 @@ interface ClaimedColumns {
   category: Category;
   decided_at: string | null;
   expire_after: string | null;
+}
+
+/**
+ * A message insertNew stored leased, as the claim would have answered it: queued, its
+ * first attempt counted, its history the `queued` stamp at `at`.
+ */
+export function claimedOnInsert(message: NewMessage, at: string): ClaimedMessage {
+  const { request } = message;
+  return {
+    id: message.id,
+    sendId: request.sendId,
+    campaignId: request.campaignId,
+    campaignVersion: request.campaignVersion,
+    stepId: request.stepId,
+    userId: request.userId,
+    triggerEventId: request.triggerEventId,
+    channel: request.channel,
+    provider: message.provider,
+    recipient: message.recipient,
+    body: message.body,
+    segments: message.segments,
+    status: 'queued',
+    statusHistory: [{ status: 'queued', at }],
+    failureReason: message.failureReason,
+    providerMessageId: null,
+    attempts: 1,
+    createdAt: new Date(at).toISOString(),
+    sender: request.message.sender ?? null,
+    subject: request.message.subject ?? null,
+    category: request.category,
+    decidedAt: request.decidedAt ?? at,
+    expireAfter: request.message.expireAfter ?? null,
+  };
 }
 
 function claimedFromRow(row: MessageRow & ClaimedColumns): ClaimedMessage {

@@ -39,6 +39,15 @@ import { policyKey, unknownVerdicts, UNLISTED, type UnknownVerdict } from './unk
  * (see MessageStore.claimReady). A result whose lease was lost (another sender took the message
  * over) is logged and counted, and changes nothing.
  */
+/** Messages leased under one token, and the providers in force when they were leased. */
+export interface LeasedBatch {
+  token: string;
+  messages: ClaimedMessage[];
+  /** When the statement that leased them was sent (monotonic ms): their lease surely holds from then. */
+  leasedAt: number;
+  providers: ProvidersInForce;
+}
+
 @Injectable()
 export class SenderService {
   private readonly policy: RetryPolicy;
@@ -65,17 +74,31 @@ export class SenderService {
   /** Sends what is ready, up to one batch; answers how many messages it claimed (leased or failed). */
   async sendReadyBatch(): Promise<number> {
     const providers = this.providers.current();
-    const leaseMs = this.config.DISPATCH_LEASE_SECONDS * 1_000;
     const token = randomUUID();
     const claimedAt = performance.now();
     const verdicts = unknownVerdicts(providers.unknownOutcomes);
     const { leased, unknown } = await this.claim(providers, token, verdicts);
     if (leased.length === 0) return unknown;
+    await this.sendLeased({ token, messages: leased, leasedAt: claimedAt, providers });
+    return leased.length + unknown;
+  }
+
+  /**
+   * Sends messages this process holds the lease of, leased by a claim or by intake's insert
+   * (`SendAtIntake`): the provider calls, renewing the lease every third of it and starting
+   * a call only while the lease surely holds → settle each attempt → write every outcome in
+   * one statement, fenced by the token, with the status events in the outbox, in one
+   * transaction. The one send path of dispatch.
+   */
+  async sendLeased(batch: LeasedBatch): Promise<void> {
+    const { token, messages: leased, providers } = batch;
+    const leaseMs = this.config.DISPATCH_LEASE_SECONDS * 1_000;
+    const verdicts = unknownVerdicts(providers.unknownOutcomes);
     const lease = new SendLease(
       token,
       leased.map((m) => m.id),
       leaseMs,
-      claimedAt,
+      batch.leasedAt,
     );
     const renewal = keepRenewing(
       lease,
@@ -122,7 +145,6 @@ export class SenderService {
       }
       if (recorded.has(message.id)) this.metrics.timeSent(message, settlement.outcome, at);
     }
-    return leased.length + unknown;
   }
 
   /**

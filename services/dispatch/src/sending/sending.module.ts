@@ -8,6 +8,7 @@ import { ProviderBreakers } from './provider-breakers';
 import { ReadyMessagesSignal } from './ready-messages.signal';
 import { SendMetrics } from './send-metrics';
 import { ProviderCallTelemetry } from './provider-call-telemetry';
+import { SendAtIntake } from './send-at-intake';
 import { SendThrottle } from './send-throttle';
 import { SenderLoop } from './sender.loop';
 import { SenderService } from './sender.service';
@@ -24,6 +25,7 @@ import { SenderService } from './sender.service';
     SendThrottle,
     SenderService,
     SenderLoop,
+    SendAtIntake,
     {
       provide: ProviderBreakers,
       useFactory: (config: DispatchConfig, metrics: SendMetrics, logger: PinoLogger) =>
@@ -43,6 +45,6 @@ import { SenderService } from './sender.service';
       inject: [DISPATCH_CONFIG, SendMetrics, getLoggerToken('sender')],
     },
   ],
-  exports: [ReadyMessagesSignal],
+  exports: [ReadyMessagesSignal, SendAtIntake],
 })
 export class SendingModule {}
