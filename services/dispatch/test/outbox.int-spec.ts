@@ -2,6 +2,7 @@ import { PROVIDER_FACTORIES, type ChannelProvider, type ProviderFactory } from '
 import type { JsonProducer } from '@nudge/kafka';
 import { DATA_SOURCE, PRODUCER } from '@nudge/service-runtime';
 import { eventually, readTopic, type ReadRecord } from '@nudge/testing';
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { OutboxStore } from '../src/outbox/outbox.store';
 import {
@@ -71,7 +72,8 @@ describe('dispatch outbox', () => {
       timeoutMs: 15_000,
       what: 'the relay to fail three times',
     });
-    expect(await outboxRowsOf(message.id)).toBe(2);
+    // One row for the settled attempt: `sent` followed by `delivered`.
+    expect(await outboxRowsOf(message.id)).toBe(1);
     expect(calls.get(message.id)).toBe(1);
 
     publishes.mockRestore();
@@ -113,6 +115,47 @@ describe('dispatch outbox', () => {
     expect(removals).toHaveBeenCalledTimes(2);
     await eventually(async () => ((await outboxRowsOf(message.id)) === 0 ? true : undefined), { what: 'the outbox to be emptied' });
     expect(calls.get(message.id)).toBe(1);
+  });
+
+  it('publishes rows written one change per row (before a settlement shared a row) in order with the rows after them', async () => {
+    const old = {
+      id: randomUUID(),
+      sendId: 'snd_old',
+      userId: 'dee',
+      campaignId: 'cart-abandon-sms',
+      stepId: 'main',
+      channel: 'sms',
+      provider: 'sandbox',
+    };
+    const at = '2026-11-23T10:00:00.000Z';
+    const change = (message: typeof old, status: string, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({ message, status, at, ...extra });
+    const later = { ...old, id: randomUUID(), sendId: 'snd_new' };
+    await dataSource.query(`INSERT INTO dispatch_outbox (key, change) VALUES ('dee', $1), ('dee', $2), ('dee', $3)`, [
+      change(old, 'sent'),
+      change(old, 'delivered'),
+      change(later, 'sent', { followedBy: [{ status: 'delivered', at }] }),
+    ]);
+    const ours = (records: ReadRecord[]) => records.filter((r) => [old.id, later.id].includes(r.value?.messageId));
+    const deliveries = ours(
+      await readTopic(dispatch.stack.brokers, dispatch.stack.topics.deliveries, {
+        until: (records) => ours(records).length >= 4,
+        timeoutMs: 20_000,
+      }),
+    );
+    expect(deliveries.map((d) => [d.value.messageId, d.value.status])).toEqual([
+      [old.id, 'sent'],
+      [old.id, 'delivered'],
+      [later.id, 'sent'],
+      [later.id, 'delivered'],
+    ]);
+    const events = await messageEvents(dispatch, hasEvent('message_delivered', later.id));
+    expect(events.filter((e) => [old.id, later.id].includes(e.value?.properties?.messageId)).map((e) => e.value.eventId)).toEqual([
+      `${old.id}:sent`,
+      `${old.id}:delivered`,
+      `${later.id}:sent`,
+      `${later.id}:delivered`,
+    ]);
   });
 
   it('a second reply to a replied message is an event of its own, with no status change on the deliveries topic', async () => {

@@ -14,7 +14,7 @@ export interface OutboxRecord {
   eventOnly: boolean;
 }
 
-/** An outbox record as stored, with its place in the publishing order. */
+/** An outbox record as stored, with its place in the publishing order (the records of one row share its `seq`, in order). */
 export interface StoredOutboxRecord extends OutboxRecord {
   seq: string;
 }
@@ -34,7 +34,7 @@ export function outboxRecordsOf(changes: StatusChange[], eventsOnly: StatusChang
   ];
 }
 
-/** Stored records as one producer call's topic batches: each topic's records in outbox order. */
+/** Stored records as one producer call's topic batches: each topic's records in outbox order (a stable sort: a row's records keep theirs). */
 export function topicBatchesOf(
   records: StoredOutboxRecord[],
   topics: Pick<TopicNames, 'deliveries' | 'events'>,
