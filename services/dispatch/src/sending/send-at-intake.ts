@@ -93,8 +93,14 @@ export class SendAtIntake implements BeforeApplicationShutdown {
    * dropped erased user's). Answers the ids it sends.
    */
   send(lease: IntakeLease, messages: NewMessage[], stored: ReadonlySet<string>, at: string): Set<string> {
-    const leased = messages.filter((m) => lease.ids.has(m.id) && stored.has(m.id)).map((m) => claimedOnInsert(m, at));
-    this.throttle.giveBackUnused(lease.allowances, leased);
+    let leased;
+    try {
+      leased = messages.filter((m) => lease.ids.has(m.id) && stored.has(m.id)).map((m) => claimedOnInsert(m, at));
+      this.throttle.giveBackUnused(lease.allowances, leased);
+    } catch (error) {
+      lease.done();
+      throw error;
+    }
     if (leased.length === 0) {
       lease.done();
       return new Set();
