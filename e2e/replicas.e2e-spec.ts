@@ -42,8 +42,9 @@ describe('two instances each of rules and dispatch', () => {
     ];
     for (const campaign of campaigns) expect((await stack.client('rules').put(`/v1/campaigns/${campaign.id}`, campaign)).status).toBe(200);
     // The second instances join the same consumer groups with the same environment, as a scaled deployment would.
-    for (const create of [createRulesApp, createDispatchApp]) {
-      const app = await create(stack.env);
+    // The second rules instance never polls for campaigns during the run: a campaign saved
+    // through the first must reach it by the consumer's per-batch check alone.
+    for (const app of [await createRulesApp({ ...stack.env, CAMPAIGN_REFRESH_MS: '600000' }), await createDispatchApp(stack.env)]) {
       await app.init();
       others.push(app);
     }
@@ -122,5 +123,36 @@ describe('two instances each of rules and dispatch', () => {
     // Every provider call was for a distinct message: the instances' calls add up to the messages.
     const calls = (await Promise.all(dispatch.map((app) => counted(app, 'nudge_dispatch_sends_total')))).reduce((a, b) => a + b, 0);
     expect(calls).toBe(users.length * 2);
+  });
+
+  it('decides events of a campaign saved through the other instance a moment before, on every partition', async () => {
+    const [secondRules] = others as [INestApplication];
+    const before = await counted(secondRules, 'nudge_decisions_total', { outcome: 'sent' });
+    const upgraded = {
+      ...aCampaign('upgraded').triggeredBy('plan_upgraded').withBody('Thanks for upgrading').build(),
+      category: 'transactional',
+    };
+    expect((await stack.client('rules').put('/v1/campaigns/upgraded', upgraded)).status).toBe(200);
+    // At once, events for users on every partition: those of the second instance's partitions
+    // were skipped as "no campaign wants this" until it polled again (CAMPAIGN_REFRESH_MS).
+    const users = Array.from({ length: 24 }, (_, i) => `upg-${i}`);
+    await Promise.all(
+      users.map((u, i) => stack.client('ingest').put(`/v1/users/${u}`, aReachableProfile(u, `+3463${String(i).padStart(7, '0')}`))),
+    );
+    const posted = await stack
+      .client('ingest')
+      .post('/v1/events/batch', { events: users.map((u) => ({ userId: u, name: 'plan_upgraded' })) });
+    expect(posted.status).toBe(202);
+    for (const user of users) {
+      await eventually(
+        async () => {
+          const { body } = await stack.client('rules').get(`/v1/users/${user}/decisions`);
+          return body.items.some((d: Decision) => d.campaignId === 'upgraded' && d.outcome === 'sent') ? true : undefined;
+        },
+        { what: `the upgraded campaign decided for ${user}`, timeoutMs: 30_000 },
+      );
+    }
+    // The second instance took part: it holds some of the events' partitions.
+    expect(await counted(secondRules, 'nudge_decisions_total', { outcome: 'sent' })).toBeGreaterThan(before);
   });
 });

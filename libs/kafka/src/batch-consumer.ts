@@ -88,6 +88,14 @@ export interface BatchConsumerOptions<T> {
    * not checked for being JSON either. Records it accepts go on to `wants`.
    */
   wantsHeaders?: (headers: IHeaders) => boolean;
+  /**
+   * Runs once for each fetched batch, before any of its records is decoded or judged by
+   * `wants`/`wantsHeaders`: what those consult can be brought up to date with everything
+   * committed before the batch's records were produced (rules' campaign catalog, which another
+   * instance may have just changed). A failure is retried like an infrastructure error (backoff,
+   * heartbeats) while the consumer runs; nothing of the batch is handled meanwhile.
+   */
+  beforeBatch?: () => Promise<void>;
   fromBeginning?: boolean;
 }
 
@@ -130,6 +138,7 @@ async function consumeBatch<T>(payload: EachBatchPayload, options: BatchConsumer
   options.onFetched?.(batch.topic, batch.partition, Number(batch.highWatermark) - Number(batch.messages[0]?.offset ?? batch.highWatermark));
   const sliceSize = options.maxRecordsPerCall ?? 500;
   const policy = isolationPolicy(payload, options);
+  if (options.beforeBatch && !(await untilDone(options.beforeBatch, policy, options.logger))) return;
   for (let start = 0; start < batch.messages.length; start += sliceSize) {
     if (!payload.isRunning() || payload.isStale()) return;
     const slice = batch.messages.slice(start, start + sliceSize);
@@ -156,6 +165,24 @@ async function consumeBatch<T>(payload: EachBatchPayload, options: BatchConsumer
     await payload.commitOffsetsIfNecessary();
     await payload.heartbeat();
     if (last) options.onLag?.(batch.topic, batch.partition, Math.max(0, Number(batch.highWatermark) - Number(last.offset) - 1));
+  }
+}
+
+/** Runs `step` until it succeeds (true), pausing between tries, or the consumer stops (false). */
+async function untilDone(
+  step: () => Promise<void>,
+  policy: IsolationPolicy,
+  logger: BatchConsumerOptions<unknown>['logger'],
+): Promise<boolean> {
+  for (let retry = 1; ; retry++) {
+    try {
+      await step();
+      return true;
+    } catch (error) {
+      if (!policy.keepGoing()) return false;
+      logger.warn({ err: error, retry }, 'preparing a fetched batch failed; trying again');
+      await policy.sleep(policy.backoffMs(retry));
+    }
   }
 }
 

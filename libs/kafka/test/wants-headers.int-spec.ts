@@ -74,4 +74,39 @@ describe('a batch consumer that looks at headers before it decodes', () => {
     });
     expect(dead.map((r) => r.value)).toEqual(['also not json']);
   });
+
+  it('runs beforeBatch before judging a fetched batch, and retries it until it succeeds', async () => {
+    const topic = names.dispatch; // a topic of its own for this test
+    // What `wants` accepts is only learned in beforeBatch (as rules learns a campaign saved elsewhere).
+    const accepted = new Set<string>();
+    let tries = 0;
+    const handled: string[] = [];
+    await producer.publishRaw(topic, [
+      { key: 'u', value: Buffer.from(JSON.stringify({ id: 'new-kind', name: 'plan_upgraded' })), headers: {} },
+    ]);
+    const second = await startBatchConsumer<Value>({
+      kafka,
+      groupId: `${names.prefix}before-batch`,
+      topics: [topic],
+      schema,
+      deadLetters: producer,
+      logger: { warn: () => undefined, error: () => undefined },
+      isolation: { backoffMs: () => 10 },
+      beforeBatch: async () => {
+        tries++;
+        if (tries === 1) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+        accepted.add('plan_upgraded');
+      },
+      wants: (value) => accepted.has((value as { name: string }).name),
+      handle: async (records) => {
+        handled.push(...records.map((r) => r.value.id));
+      },
+    });
+    try {
+      await eventually(() => (handled.includes('new-kind') ? true : undefined), { what: 'the record handled', timeoutMs: 30_000 });
+      expect(tries).toBeGreaterThanOrEqual(2);
+    } finally {
+      await second.stop();
+    }
+  });
 });

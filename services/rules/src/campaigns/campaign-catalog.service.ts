@@ -3,7 +3,7 @@ import { CampaignIndex, compileCampaign, validateCampaign, type CampaignDocument
 import { ValidationError } from '@nudge/contracts';
 import type { EntityManager } from 'typeorm';
 import { RULES_CONFIG, type RulesConfig } from '../config';
-import { CampaignsStore, type SaveResult } from './campaigns.store';
+import { CampaignsStore, fingerprintOf, type SaveResult } from './campaigns.store';
 
 /** Campaigns kept outside the catalog (broadcasts), found by id in the caller's transaction. */
 export interface CampaignSource {
@@ -24,6 +24,8 @@ export class CampaignCatalog implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly earlier = new Map<string, CompiledCampaign>();
   /** Campaigns kept elsewhere, registered by their owner (broadcasts): the timers fire their deferred sends. */
   private readonly sources: CampaignSource[] = [];
+  /** The stored campaigns' fingerprint as of the last refresh (see `ensureCurrent`). */
+  private loaded: string | null = null;
 
   constructor(
     private readonly store: CampaignsStore,
@@ -123,6 +125,18 @@ export class CampaignCatalog implements OnApplicationBootstrap, OnModuleDestroy 
       const stored = await this.store.find(id);
       if (stored) this.activate(stored.document as CampaignDocument, stored.version);
     }
+    this.loaded = fingerprintOf(versions);
+  }
+
+  /**
+   * Brings the catalog up to date with every campaign committed before the call, at the cost
+   * of one one-row query when nothing changed. The events consumer calls it for each fetched
+   * batch: an event produced after another rules instance saved a campaign is then judged
+   * against that campaign, never skipped because this instance's poll (CAMPAIGN_REFRESH_MS)
+   * has not come round yet.
+   */
+  async ensureCurrent(): Promise<void> {
+    if ((await this.store.fingerprint()) !== this.loaded) await this.refresh();
   }
 
   private activate(document: CampaignDocument, version: number): void {

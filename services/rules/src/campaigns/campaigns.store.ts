@@ -77,6 +77,17 @@ export class CampaignsStore {
   }
 
   /** (id, version) of every campaign: cheap enough to poll for changes made elsewhere. */
+  /**
+   * What changes whenever a campaign is saved (a version only grows) or removed: how many
+   * there are and the sum of their versions, in one row (`fingerprintOf` of `versions()`).
+   */
+  async fingerprint(): Promise<string> {
+    const [row]: { n: number; total: string }[] = await this.dataSource.query(
+      'SELECT count(*)::int AS n, coalesce(sum(version), 0)::text AS total FROM campaigns',
+    );
+    return `${row?.n ?? 0}:${row?.total ?? '0'}`;
+  }
+
   async versions(): Promise<Map<string, number>> {
     const rows: { id: string; version: number }[] = await this.dataSource.query('SELECT id, version FROM campaigns');
     return new Map(rows.map((r) => [r.id, r.version]));
@@ -98,4 +109,11 @@ interface CampaignRow {
 
 function toStored(row: CampaignRow): StoredCampaign {
   return { id: row.id, version: row.version, document: row.document, source: row.source, updatedAt: row.updated_at.toISOString() };
+}
+
+/** `CampaignsStore.fingerprint` of a set of running versions. */
+export function fingerprintOf(versions: Map<string, number>): string {
+  let total = 0;
+  for (const version of versions.values()) total += version;
+  return `${versions.size}:${total}`;
 }

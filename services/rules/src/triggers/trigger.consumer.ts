@@ -59,6 +59,9 @@ export class TriggerConsumer implements OnApplicationBootstrap, BeforeApplicatio
         const name = (value as { name?: unknown } | null)?.name;
         return typeof name !== 'string' || this.decides(name);
       },
+      // Another rules instance may have saved a campaign a moment ago: its events must not be
+      // skipped (or decided) by this instance's older catalog.
+      beforeBatch: () => this.catalog.ensureCurrent(),
       deadLetters: this.producer,
       logger: this.logger,
       ...this.metrics.consumerHooks,
