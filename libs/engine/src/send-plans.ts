@@ -13,7 +13,7 @@ export interface SendState {
   campaigns: ReadonlyMap<string, CompiledCampaign>;
   profiles: ReadonlyMap<string, Profile>;
   /** Each user's recent sends, for frequency caps (absent: none). */
-  ledgers: ReadonlyMap<string, readonly LedgerEntry[]>;
+  ledgers: Pick<ReadonlyMap<string, readonly LedgerEntry[]>, 'get'>;
   /** The opt-outs of users' addresses, by user (absent: none). */
   suppressions: ReadonlyMap<string, AddressSuppressions>;
   settings: Settings;
@@ -25,12 +25,14 @@ export interface SendState {
  * same user's later sends in the batch.
  */
 export function planDue(state: SendState, due: readonly PendingSend[], now: Date): Effects {
-  const ledgers = new Map(state.ledgers);
+  // Only the users of this batch's sends change: their ledgers go here, over the state's (not a
+  // copy of all of them — `nudge simulate`'s state holds every user's).
+  const ledgers = new Map<string, readonly LedgerEntry[]>();
   const parts: Effects[] = [];
   for (const send of due) {
     const campaign = state.campaigns.get(send.campaignId);
     const profile = state.profiles.get(send.userId) ?? null;
-    const ledger = ledgers.get(send.userId) ?? [];
+    const ledger = ledgers.get(send.userId) ?? state.ledgers.get(send.userId) ?? [];
     const verdict = campaign
       ? decide(send, { campaign, profile, now, settings: state.settings, ledger, suppressions: state.suppressions.get(send.userId) })
       : undefined;

@@ -79,7 +79,8 @@ export interface TriggerPlan {
  * says why not. A second trigger in the same batch sees the first one's touch.
  */
 export async function planTriggers(state: TriggerState, events: readonly EventEnvelope[], now: Date): Promise<TriggerPlan> {
-  const touches = new Map(state.touches);
+  // The touches this batch makes, over the state's (not a copy of all of them: simulate's state holds every user's).
+  const touchedNow = new Map<string, Date>();
   const decisions: DecisionRecord[] = [];
   const sends: PendingSend[] = [];
   const starts: JourneyStart[] = [];
@@ -91,7 +92,8 @@ export async function planTriggers(state: TriggerState, events: readonly EventEn
         campaign,
         now,
         profile: state.profiles.get(event.userId) ?? null,
-        lastTouchedAt: touches.get(touchKey(event.userId, campaign.id)) ?? null,
+        lastTouchedAt:
+          touchedNow.get(touchKey(event.userId, campaign.id)) ?? state.touches.get(touchKey(event.userId, campaign.id)) ?? null,
         knownExceptions: state.knownExceptions.get(event.userId) ?? [],
       });
       const base = {
@@ -106,7 +108,7 @@ export async function planTriggers(state: TriggerState, events: readonly EventEn
         decisions.push({ ...base, outcome: verdict.outcome, reason: verdict.reason, scheduledFor: null });
         continue;
       }
-      touches.set(touchKey(event.userId, campaign.id), now);
+      touchedNow.set(touchKey(event.userId, campaign.id), now);
       // A run's steps record their own decisions, each with its step id.
       if (campaign.journey) {
         starts.push({ event, campaign });

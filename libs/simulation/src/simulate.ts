@@ -132,8 +132,12 @@ class Simulation {
   }
 
   private sendState(planned?: Effects): SendState {
-    const ledgers = new Map(this.ledgers);
-    for (const { userId, ...entry } of planned?.ledger ?? []) ledgers.set(userId, [...(ledgers.get(userId) ?? []), entry]);
+    // The planned sends' users' ledgers over the stored ones (a copy of every user's per event made a long replay quadratic).
+    const plannedFor = new Map<string, LedgerEntry[]>();
+    for (const { userId, ...entry } of planned?.ledger ?? []) {
+      plannedFor.set(userId, [...(plannedFor.get(userId) ?? this.ledgers.get(userId) ?? []), entry]);
+    }
+    const ledgers = { get: (userId: string) => plannedFor.get(userId) ?? this.ledgers.get(userId) };
     return {
       campaigns: this.campaignMap(),
       profiles: this.profiles,
