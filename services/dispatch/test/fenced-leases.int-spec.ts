@@ -1,26 +1,16 @@
 import { ProviderRegistry, ProviderUnknownOutcomeError, type ChannelProvider } from '@nudge/channels';
 import { createDataSource } from '@nudge/persistence';
-import { RecordTraces, ServiceMetrics } from '@nudge/service-runtime';
 import { createTestDatabase, eventually, type TestDatabase } from '@nudge/testing';
-import { systemClock } from '@nudge/timing';
-import type { PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { DispatchConfig } from '../src/config';
-import { InboundMessagesStore } from '../src/inbound/inbound-messages.store';
 import type { NewMessage } from '../src/messages/message';
 import { DISPATCH_SESSION_SETTINGS, MessageStore } from '../src/messages/message.store';
-import { OutboxSignal } from '../src/outbox/outbox.signal';
-import { OutboxStore } from '../src/outbox/outbox.store';
-import { StatusEventsOutbox } from '../src/outbox/status-events.outbox';
 import type { ActiveProviders } from '../src/providers/active-providers';
 import { SendMetrics } from '../src/sending/send-metrics';
-import { ProviderBreakers } from '../src/sending/provider-breakers';
-import { ProviderCallTelemetry } from '../src/sending/provider-call-telemetry';
-import { SendThrottle } from '../src/sending/send-throttle';
-import { SenderService } from '../src/sending/sender.service';
 import type { UnknownOutcomePolicy } from '../src/sending/unknown-outcomes';
 import { aSendRequest } from './support/dispatch-stack';
+import { aHandBuiltSender, aQueuedMessage } from './support/hand-built-sender';
 
 const config = {
   DISPATCH_SEND_BATCH_SIZE: 10,
@@ -83,7 +73,6 @@ describe('fenced leases', () => {
   const providers = {
     current: () => ({ version: 1, registry, rateLimits: [], maxRetryAges: new Map(), unknownOutcomes, channelProviders: [] }),
   } as unknown as ActiveProviders;
-  const logger = { warn: () => undefined, error: () => undefined, info: () => undefined } as unknown as PinoLogger;
 
   beforeAll(async () => {
     database = await createTestDatabase('dispatch-leases');
@@ -102,39 +91,9 @@ describe('fenced leases', () => {
   });
 
   /** A sender of its own (its own store, metrics and throttle), as another dispatch process would run. */
-  const aSender = () => {
-    const store = new MessageStore(dataSource);
-    const serviceMetrics = new ServiceMetrics('dispatch');
-    const metrics = new SendMetrics(serviceMetrics);
-    const outbox = new StatusEventsOutbox(new OutboxStore(), new OutboxSignal());
-    const sender = new SenderService(
-      dataSource,
-      config,
-      systemClock,
-      store,
-      outbox,
-      providers,
-      new SendThrottle(systemClock),
-      new ProviderBreakers({ failures: 1_000, probeAfterMs: 60_000 }),
-      new InboundMessagesStore(dataSource),
-      metrics,
-      new ProviderCallTelemetry(serviceMetrics, new RecordTraces('dispatch')),
-      logger,
-    );
-    return { sender, store, metrics };
-  };
+  const aSender = () => aHandBuiltSender(dataSource, config, providers);
 
-  const aNewMessage = (userId: string, triggerEventId: string): NewMessage => ({
-    id: randomUUID(),
-    request: aSendRequest({ userId, triggerEventId: `${userId}-${triggerEventId}` }),
-    provider: 'gated',
-    recipient: '+34600000001',
-    body: 'Hi',
-    segments: 1,
-    links: [],
-    status: 'queued',
-    failureReason: null,
-  });
+  const aNewMessage = (userId: string, triggerEventId: string): NewMessage => aQueuedMessage(userId, triggerEventId, 'gated');
 
   const messageRow = async (id: string) =>
     (

@@ -1,28 +1,17 @@
 import { ProviderRegistry, ProviderUnknownOutcomeError, type ChannelProvider } from '@nudge/channels';
 import { createDataSource } from '@nudge/persistence';
-import { RecordTraces, ServiceMetrics } from '@nudge/service-runtime';
 import { createTestDatabase, eventually, type TestDatabase } from '@nudge/testing';
-import { systemClock } from '@nudge/timing';
-import type { PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { DispatchConfig } from '../src/config';
-import { InboundMessagesStore } from '../src/inbound/inbound-messages.store';
 import type { NewMessage } from '../src/messages/message';
-import { DISPATCH_SESSION_SETTINGS, MessageStore } from '../src/messages/message.store';
-import { OutboxSignal } from '../src/outbox/outbox.signal';
-import { OutboxStore } from '../src/outbox/outbox.store';
-import { StatusEventsOutbox } from '../src/outbox/status-events.outbox';
+import { DISPATCH_SESSION_SETTINGS } from '../src/messages/message.store';
 import type { ActiveProviders } from '../src/providers/active-providers';
 import type { ChannelRateLimit } from '../src/providers/providers-from-settings';
 import { ProviderBreakers } from '../src/sending/provider-breakers';
-import { ProviderCallTelemetry } from '../src/sending/provider-call-telemetry';
 import { SendAtIntake, type IntakeLease } from '../src/sending/send-at-intake';
-import { SendMetrics } from '../src/sending/send-metrics';
-import { SendThrottle } from '../src/sending/send-throttle';
-import { SenderService } from '../src/sending/sender.service';
 import type { UnknownOutcomePolicy } from '../src/sending/unknown-outcomes';
-import { aSendRequest } from './support/dispatch-stack';
+import { aHandBuiltSender, aQueuedMessage, silentLogger } from './support/hand-built-sender';
 
 const config = {
   DISPATCH_SEND_BATCH_SIZE: 10,
@@ -64,7 +53,6 @@ describe('sending straight from intake', () => {
       channelProviders: [{ channel: 'sms', provider: 'quick' }],
     }),
   } as unknown as ActiveProviders;
-  const logger = { warn: () => undefined, error: () => undefined, info: () => undefined } as unknown as PinoLogger;
 
   beforeAll(async () => {
     database = await createTestDatabase('dispatch-send-at-intake');
@@ -89,39 +77,12 @@ describe('sending straight from intake', () => {
 
   /** One dispatch process's sending parts: the sender (never run as a loop here) and intake's sends. */
   const aDispatch = (breakers = new ProviderBreakers({ failures: 1_000, probeAfterMs: 60_000 })) => {
-    const store = new MessageStore(dataSource);
-    const serviceMetrics = new ServiceMetrics('dispatch');
-    const metrics = new SendMetrics(serviceMetrics);
-    const throttle = new SendThrottle(systemClock);
-    const sender = new SenderService(
-      dataSource,
-      config,
-      systemClock,
-      store,
-      new StatusEventsOutbox(new OutboxStore(), new OutboxSignal()),
-      providers,
-      throttle,
-      breakers,
-      new InboundMessagesStore(dataSource),
-      metrics,
-      new ProviderCallTelemetry(serviceMetrics, new RecordTraces('dispatch')),
-      logger,
-    );
-    const sendAtIntake = new SendAtIntake(config, providers, throttle, breakers, sender, logger);
+    const { sender, store, throttle } = aHandBuiltSender(dataSource, config, providers, breakers);
+    const sendAtIntake = new SendAtIntake(config, providers, throttle, breakers, sender, silentLogger);
     return { sender, sendAtIntake, store };
   };
 
-  const aNewMessage = (userId: string, event: string): NewMessage => ({
-    id: randomUUID(),
-    request: aSendRequest({ userId, triggerEventId: `${userId}-${event}` }),
-    provider: 'quick',
-    recipient: '+34600000001',
-    body: 'Hi',
-    segments: 1,
-    links: [],
-    status: 'queued',
-    failureReason: null,
-  });
+  const aNewMessage = (userId: string, event: string): NewMessage => aQueuedMessage(userId, event, 'quick');
 
   /** What IntakeService.accept does around its insert. */
   const intake = async (dispatch: ReturnType<typeof aDispatch>, messages: NewMessage[], at = new Date().toISOString()) => {
