@@ -26,6 +26,15 @@ import { SendMetrics } from './send-metrics';
 import { SendThrottle } from './send-throttle';
 import { policyKey, unknownVerdicts, UNLISTED, type UnknownVerdict } from './unknown-outcomes';
 
+/** Messages leased under one token, and the providers in force when they were leased. */
+export interface LeasedBatch {
+  token: string;
+  messages: ClaimedMessage[];
+  /** When the statement that leased them was sent (monotonic ms): their lease surely holds from then. */
+  leasedAt: number;
+  providers: ProvidersInForce;
+}
+
 /**
  * Sends one batch of ready messages: take rate-limit tokens → claim under a fresh lease token
  * (lease + attempt count; a rate-limited provider only what its tokens allow; a message whose
@@ -37,17 +46,9 @@ import { policyKey, unknownVerdicts, UNLISTED, type UnknownVerdict } from './unk
  * transaction. Kafka is not waited on: a broker outage delays the events, never re-sends.
  * A crash after the claim leaves the lease to run out; the next claim finds the lost result
  * (see MessageStore.claimReady). A result whose lease was lost (another sender took the message
- * over) is logged and counted, and changes nothing.
+ * over) is logged and counted, and changes nothing. Messages intake leased at insert
+ * (`SendAtIntake`) skip the claim and go straight to `sendLeased`, the same send path.
  */
-/** Messages leased under one token, and the providers in force when they were leased. */
-export interface LeasedBatch {
-  token: string;
-  messages: ClaimedMessage[];
-  /** When the statement that leased them was sent (monotonic ms): their lease surely holds from then. */
-  leasedAt: number;
-  providers: ProvidersInForce;
-}
-
 @Injectable()
 export class SenderService {
   private readonly policy: RetryPolicy;

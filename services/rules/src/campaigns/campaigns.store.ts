@@ -76,7 +76,6 @@ export class CampaignsStore {
     );
   }
 
-  /** (id, version) of every campaign: cheap enough to poll for changes made elsewhere. */
   /**
    * What changes whenever a campaign is saved (a version only grows) or removed: how many
    * there are and the sum of their versions, in one row (`fingerprintOf` of `versions()`).
@@ -88,6 +87,7 @@ export class CampaignsStore {
     return `${row?.n ?? 0}:${row?.total ?? '0'}`;
   }
 
+  /** (id, version) of every campaign: cheap enough to poll for changes made elsewhere. */
   async versions(): Promise<Map<string, number>> {
     const rows: { id: string; version: number }[] = await this.dataSource.query('SELECT id, version FROM campaigns');
     return new Map(rows.map((r) => [r.id, r.version]));
