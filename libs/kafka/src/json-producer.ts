@@ -11,6 +11,14 @@ export interface OutgoingRecord {
 }
 
 /**
+ * An event as a record of `nudge.events.v1`: keyed by its user, its name in the
+ * EVENT_NAME_HEADER (consumers skip what they do not want by it), with `headers` beside.
+ */
+export function eventRecord(event: { userId: string; name: string }, headers: Record<string, string> = {}): OutgoingRecord {
+  return { key: event.userId, value: event, headers: { ...headers, [EVENT_NAME_HEADER]: event.name } };
+}
+
+/**
  * An idempotent producer of JSON records. `publish` resolves once the broker has
  * acknowledged every record (acks=all), so callers may commit what depends on them.
  */
@@ -69,17 +77,14 @@ export class JsonProducer {
     topics: TopicNames,
     userId: string,
     profile: unknown,
-    consentEvents: readonly { name: string }[],
+    consentEvents: readonly { userId: string; name: string }[],
     deadlineMs: number,
     afterLate?: () => void,
   ): Promise<void> {
     return withinDeadline(
       this.publishMany([
         { topic: topics.profiles, records: [{ key: userId, value: profile }] },
-        {
-          topic: topics.events,
-          records: consentEvents.map((value) => ({ key: userId, value, headers: { [EVENT_NAME_HEADER]: value.name } })),
-        },
+        { topic: topics.events, records: consentEvents.map((event) => eventRecord(event)) },
       ]),
       deadlineMs,
       afterLate,

@@ -1,5 +1,4 @@
-import { EVENT_NAME_HEADER } from '@nudge/contracts';
-import type { OutgoingRecord, TopicNames } from '@nudge/kafka';
+import { eventRecord, type OutgoingRecord, type TopicNames } from '@nudge/kafka';
 import { KEYWORD_REPLY_CAMPAIGN } from '../messages/message';
 import { deliveryUpdateOf, messageEventOf, type StatusChange } from '../messages/status-change';
 
@@ -44,7 +43,7 @@ export function topicBatchesOf(
   const events = ordered.flatMap((r) => {
     const event = messageEventOf(r.change);
     // Named in a header: rules skips the message_* events no campaign wants without decoding them.
-    return event ? [{ key: event.userId, value: event, headers: { [EVENT_NAME_HEADER]: event.name } }] : [];
+    return event ? [eventRecord(event)] : [];
   });
   return [
     { topic: topics.deliveries, records: deliveries },

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EVENT_NAME_HEADER, ServiceUnavailableError, ValidationError, type EventEnvelope } from '@nudge/contracts';
-import type { JsonProducer, TopicNames } from '@nudge/kafka';
+import { ServiceUnavailableError, ValidationError, type EventEnvelope } from '@nudge/contracts';
+import { eventRecord, type JsonProducer, type TopicNames } from '@nudge/kafka';
 import { PRODUCER, ServiceMetrics, TOPICS, traceHeaders } from '@nudge/service-runtime';
 import type { Counter } from 'prom-client';
 import { INGEST_CONFIG, type IngestConfig } from '../config';
@@ -67,11 +67,7 @@ export class EventsService {
     // The request's span goes with every record (W3C traceparent), when tracing is on; the
     // event's name lets consumers skip what they do not want without decoding it.
     const headers = traceHeaders();
-    const records = envelopes.map((envelope) => ({
-      key: envelope.userId,
-      value: envelope,
-      headers: { ...headers, [EVENT_NAME_HEADER]: envelope.name },
-    }));
+    const records = envelopes.map((envelope) => eventRecord(envelope, headers));
     try {
       await this.producer.publishWithin(this.topics.events, records, this.config.INGEST_PUBLISH_TIMEOUT_MS);
     } catch (error) {
