@@ -1,13 +1,9 @@
 import { createDispatchApp } from '@nudge/dispatch';
 import { createIngestApp } from '@nudge/ingest';
-import { eventually, TestStack } from '@nudge/testing';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import path from 'node:path';
+import { buildService, eventually, freePort, startBuiltService, TestStack } from '@nudge/testing';
+import type { ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
 import { aCampaign, aReachableProfile } from './support/nudge-stack';
-
-const ROOT = path.resolve(__dirname, '..');
 
 // kill -9 of rules in the middle of a load: no decision lost, no message sent twice.
 // Rules runs as a real process (built code) so it can really be killed.
@@ -18,11 +14,7 @@ describe('rules killed with SIGKILL mid-load', () => {
   let rulesPort: number;
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'services/rules'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    if (build.status !== 0) throw new Error(`building rules failed:\n${build.stdout}${build.stderr}`);
+    buildService('rules');
     stack = await TestStack.start({ factories: { ingest: createIngestApp, dispatch: createDispatchApp }, label: 'crash' });
     db = new Client({ connectionString: stack.database.url });
     await db.connect();
@@ -37,18 +29,7 @@ describe('rules killed with SIGKILL mid-load', () => {
     await stack?.stop();
   });
 
-  async function startRules(): Promise<ChildProcess> {
-    const child = spawn(process.execPath, [path.join(ROOT, 'services/rules/dist/main.js')], {
-      cwd: ROOT,
-      env: { ...process.env, ...stack.env, RULES_PORT: String(rulesPort), LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    await eventually(async () => ((await fetch(`http://127.0.0.1:${rulesPort}/health`)).ok ? true : undefined), {
-      what: 'rules healthy',
-      timeoutMs: 60_000,
-    });
-    return child;
-  }
+  const startRules = (): Promise<ChildProcess> => startBuiltService('rules', rulesPort, stack.env);
 
   async function putCampaign(): Promise<void> {
     const response = await fetch(`http://127.0.0.1:${rulesPort}/v1/campaigns/crash-now`, {
@@ -100,13 +81,3 @@ describe('rules killed with SIGKILL mid-load', () => {
     expect(await count(`SELECT count(*)::int AS n FROM messages WHERE campaign_id = 'crash-now'`)).toBe(total);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}

@@ -6,3 +6,4 @@ export * from './topic-reader';
 export * from './infrastructure';
 export * from './route-probe';
 export * from './broker-partition';
+export * from './built-service';

@@ -1,10 +1,7 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { eventually, TestStack } from '@nudge/testing';
-
-const ROOT = path.resolve(__dirname, '../../..');
+import { buildService, eventually, freePort, startBuiltService, TestStack } from '@nudge/testing';
 
 interface ExportedSpan {
   name: string;
@@ -42,31 +39,16 @@ describe('ingest with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
   let ingestUrl: string;
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'services/ingest'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    if (build.status !== 0) throw new Error(`building ingest failed:\n${build.stdout}${build.stderr}`);
+    buildService('ingest');
     receiver = await anOtlpReceiver();
     // A database and topics of its own; the service itself runs as a process.
     stack = await TestStack.start({ factories: {}, label: 'otlp' });
     const port = await freePort();
     ingestUrl = `http://127.0.0.1:${port}`;
-    ingest = spawn(process.execPath, [path.join(ROOT, 'services/ingest/dist/main.js')], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        ...stack.env,
-        INGEST_PORT: String(port),
-        LOG_LEVEL: 'error',
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_BSP_SCHEDULE_DELAY: '50',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    await eventually(async () => ((await fetch(`${ingestUrl}/health`).catch(() => undefined))?.ok ? true : undefined), {
-      what: 'ingest healthy',
-      timeoutMs: 60_000,
+    ingest = await startBuiltService('ingest', port, {
+      ...stack.env,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '50',
     });
   }, 180_000);
 
@@ -99,13 +81,3 @@ describe('ingest with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     expect(span).toMatchObject({ name: 'POST /v1/events', parentSpanId: 'b7ad6b7169203331' });
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
