@@ -1,5 +1,6 @@
 export * from './topics';
 export * from './event';
+export * from './event-record-defaults';
 export * from './profile';
 export * from './send-request';
 export * from './delivery';

@@ -23,6 +23,14 @@ export interface ConsumedRecord<T> {
   headers?: IHeaders;
 }
 
+/** Where a record sits and when Kafka stamped it (epoch milliseconds as text). */
+export interface RecordOrigin {
+  topic: string;
+  partition: number;
+  offset: string;
+  timestamp: string;
+}
+
 /** A record the handler could not process and never will: it goes to the DLQ. */
 export class PoisonRecordError extends Error {
   constructor(
@@ -88,6 +96,12 @@ export interface BatchConsumerOptions<T> {
    * not checked for being JSON either. Records it accepts go on to `wants`.
    */
   wantsHeaders?: (headers: IHeaders) => boolean;
+  /**
+   * Completes each wanted JSON value from its record before schema validation: what a producer
+   * may leave out and the record itself says (rules fills an event's receivedAt from the Kafka
+   * timestamp). Runs on every wanted record, so it must return a complete value cheaply.
+   */
+  complete?: (value: unknown, origin: RecordOrigin) => unknown;
   /**
    * Runs once for each fetched batch, before any of its records is decoded or judged by
    * `wants`/`wantsHeaders`: what those consult can be brought up to date with everything
@@ -201,12 +215,17 @@ function isolationPolicy<T>(payload: EachBatchPayload, options: BatchConsumerOpt
 }
 
 interface DeadLetter {
-  message: Pick<KafkaMessage, 'key' | 'value' | 'offset'>;
+  message: Pick<KafkaMessage, 'key' | 'value' | 'offset' | 'headers'>;
   partition: number;
   error: PoisonRecordError;
 }
 
-function decode<T>(messages: KafkaMessage[], topic: string, partition: number, { schema, wants, wantsHeaders }: BatchConsumerOptions<T>) {
+function decode<T>(
+  messages: KafkaMessage[],
+  topic: string,
+  partition: number,
+  { schema, wants, wantsHeaders, complete }: BatchConsumerOptions<T>,
+) {
   const valid: ConsumedRecord<T>[] = [];
   const rejected: DeadLetter[] = [];
   for (const message of messages) {
@@ -217,7 +236,10 @@ function decode<T>(messages: KafkaMessage[], topic: string, partition: number, {
       continue;
     }
     if (wants && !wants(parsed.value)) continue;
-    const result = schema.safeParse(parsed.value);
+    const value = complete
+      ? complete(parsed.value, { topic, partition, offset: message.offset, timestamp: message.timestamp })
+      : parsed.value;
+    const result = schema.safeParse(value);
     if (!result.success) {
       const detail = issuesFromZod(result.error.issues)
         .map((i) => `${i.path || '(root)'}: ${i.message}`)
@@ -263,6 +285,7 @@ function fromRejected<T>(rejected: RejectedRecord<T>): DeadLetter {
       key: record.key === null ? null : Buffer.from(record.key),
       value: Buffer.from(JSON.stringify(record.value)),
       offset: record.offset,
+      headers: record.headers,
     },
   };
 }
@@ -291,7 +314,10 @@ async function deadLetter<T>(options: BatchConsumerOptions<T>, topic: string, le
     letters.map((letter) => ({
       key: letter.message.key ?? null,
       value: letter.message.value ?? null,
+      // The record's own headers go with it (a CloudEvent's attributes, a traceparent), so a
+      // dead letter can be produced again as it was; the DLQ's headers say what went wrong.
       headers: {
+        ...letter.message.headers,
         [DLQ_HEADERS.error]: letter.error.message,
         [DLQ_HEADERS.errorKind]: letter.error.kind,
         [DLQ_HEADERS.sourceTopic]: topic,

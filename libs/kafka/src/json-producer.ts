@@ -1,5 +1,5 @@
 import { EVENT_NAME_HEADER } from '@nudge/contracts';
-import { Partitioners, type Kafka, type Producer, CompressionTypes } from 'kafkajs';
+import { Partitioners, type IHeaders, type Kafka, type Producer, CompressionTypes } from 'kafkajs';
 import type { TopicNames } from './kafka-client';
 import { withinDeadline } from './publish-deadline';
 
@@ -92,10 +92,7 @@ export class JsonProducer {
   }
 
   /** Publishes records whose bytes are kept as they came (dead letters). */
-  async publishRaw(
-    topic: string,
-    records: { key: Buffer | string | null; value: Buffer | null; headers: Record<string, string> }[],
-  ): Promise<void> {
+  async publishRaw(topic: string, records: { key: Buffer | string | null; value: Buffer | null; headers: IHeaders }[]): Promise<void> {
     if (records.length === 0) return;
     await this.producer.send({ topic, acks: -1, messages: records });
   }

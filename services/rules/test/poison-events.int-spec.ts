@@ -31,7 +31,8 @@ describe('rules and poison records', () => {
     await producer.publishRaw(stack.topics.events, [
       { key: 'pat', value: Buffer.from('{not json either'), headers: { [EVENT_NAME_HEADER]: 'message_delivered' } },
     ]);
-    await producer.publish(stack.topics.events, [{ key: 'pat', value: { userId: 'pat', name: 'app_opened' } }]);
+    // No userId: the one field of SPEC §3 nothing can fill in (eventId, receivedAt, context can).
+    await producer.publish(stack.topics.events, [{ key: 'pat', value: { eventId: 'no-user', name: 'app_opened' } }]);
     const good = {
       eventId: 'good-1',
       userId: 'pat',
@@ -54,7 +55,7 @@ describe('rules and poison records', () => {
     });
     expect(dead).toHaveLength(2);
     expect(dead.map((r) => r.headers['nudge-error-kind']).sort()).toEqual(['invalid_json', 'invalid_schema']);
-    expect(dead[1]?.headers['nudge-error']).toMatch(/eventId/);
+    expect(dead[1]?.headers['nudge-error']).toBe('schema violation: userId: Required');
     expect(dead.every((r) => r.key === 'pat')).toBe(true);
   });
 

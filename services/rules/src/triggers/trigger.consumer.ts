@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
-import { EVENT_NAME_HEADER, eventEnvelopeSchemaFor, type EventEnvelope } from '@nudge/contracts';
+import { EVENT_NAME_HEADER, eventEnvelopeSchemaFor, withEventRecordDefaults, type EventEnvelope } from '@nudge/contracts';
 import { isOptInRequest } from '@nudge/decisions';
 import {
   coalescing,
@@ -47,6 +47,10 @@ export class TriggerConsumer implements OnApplicationBootstrap, BeforeApplicatio
       // The limits of ingest, so a record produced straight into the topic cannot carry
       // more; its timestamp is judged against its own receivedAt (replays stay valid).
       schema: eventEnvelopeSchemaFor({ maxEventAgeMs: this.config.NUDGE_MAX_EVENT_AGE }),
+      // An event another producer wrote in SPEC §3's shape is completed as ingest completes an
+      // HTTP one (receivedAt from the Kafka timestamp, an eventId from the record's place, …);
+      // a complete envelope passes after a few property reads.
+      complete: withEventRecordDefaults,
       // Most events (message_* receipts, events no campaign names) need no decision: skip
       // them by the name their producer put in a header, before the cost of JSON.parse and
       // schema validation; a record without that header, by the name in its body.
