@@ -47,6 +47,7 @@ export class ApiAuth implements OnApplicationBootstrap {
       authorization: request.header('authorization'),
       userTokenHeader: request.header(USER_TOKEN_HEADER),
       userTokenQuery: typeof query?.token === 'string' ? query.token : undefined,
+      bodyWriteKey: writeKeyOf(request.body),
     });
   }
 
@@ -71,6 +72,13 @@ export class ApiAuth implements OnApplicationBootstrap {
       this.logger.warn('NUDGE_API_KEY is not set: admin routes (settings, campaigns, messages, erasure) answer 401 to every caller');
     }
   }
+}
+
+/** The JSON body's `writeKey` (Segment's SDKs send it), when the body has one as text. */
+function writeKeyOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const writeKey = (body as { writeKey?: unknown }).writeKey;
+  return typeof writeKey === 'string' && writeKey !== '' ? writeKey : undefined;
 }
 
 /** A refused request: 401/403/404 with SPEC's error body naming the request field to blame. */

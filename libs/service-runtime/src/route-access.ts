@@ -5,6 +5,7 @@ import type { Request } from 'express';
 const PUBLIC_ROUTE = 'nudge:public-route';
 const API_KEY_EXEMPTION = 'nudge:api-key-exemption';
 const ROUTE_SCOPES = 'nudge:route-scopes';
+const WRITE_KEY_ACCEPTED = 'nudge:write-key-accepted';
 
 /**
  * Who, besides the admin key (`NUDGE_API_KEY`, which may call everything), may call a route:
@@ -26,6 +27,11 @@ export interface RouteAccess {
   exemption?: Type<ApiKeyExemptionPolicy>;
   /** Scopes that may call the route besides the admin key. */
   scopes: RouteScope[];
+  /**
+   * Whether the key may also come as Segment's SDKs send their write key: HTTP Basic with the
+   * key as user name, or the body's `writeKey`. Elsewhere only `Authorization: Bearer` is read.
+   */
+  writeKey?: boolean;
 }
 
 /** A handler method or a controller class (what Nest's Reflector reads metadata from). */
@@ -44,6 +50,12 @@ export const ApiKeyExempt = (policy: Type<ApiKeyExemptionPolicy>) => SetMetadata
 /** Lets a key or token of these scopes call the route too (the admin key always may). */
 export const Scope = (...scopes: RouteScope[]) => SetMetadata(ROUTE_SCOPES, scopes);
 
+/**
+ * Lets the route's callers send their key as Segment's SDKs send a write key (HTTP Basic with
+ * the key as user name and no password, or `writeKey` in the JSON body), besides Bearer.
+ */
+export const WriteKeyAccepted = () => SetMetadata(WRITE_KEY_ACCEPTED, true);
+
 /** The access a handler declares, its own metadata overriding its controller's. */
 export function routeAccessOf(reflector: Reflector, handler: AnyFunction, controller: AnyFunction): RouteAccess {
   const targets = [handler, controller];
@@ -51,5 +63,6 @@ export function routeAccessOf(reflector: Reflector, handler: AnyFunction, contro
     public: reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, targets) === true,
     exemption: reflector.getAllAndOverride<Type<ApiKeyExemptionPolicy> | undefined>(API_KEY_EXEMPTION, targets),
     scopes: reflector.getAllAndOverride<RouteScope[] | undefined>(ROUTE_SCOPES, targets) ?? [],
+    writeKey: reflector.getAllAndOverride<boolean | undefined>(WRITE_KEY_ACCEPTED, targets) === true,
   };
 }

@@ -3,3 +3,4 @@ export * from './provider-secrets';
 export * from './widgets';
 export * from './topics';
 export * from './double-opt-in';
+export * from './segment';

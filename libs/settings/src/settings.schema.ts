@@ -3,6 +3,7 @@ import { countryRuleIssues, isIanaZone, isIsoDuration, durationToMillis } from '
 import { z } from 'zod';
 import { doubleOptInSchema } from './double-opt-in';
 import { providerSettingsIssues, STRICT_PROVIDER_POLICY, type ProviderSettingsPolicy } from './provider-secrets';
+import { segmentSettingsSchema, segmentTopicIssues } from './segment';
 import { topicsSchema } from './topics';
 import { widgetsSchema } from './widgets';
 
@@ -83,6 +84,8 @@ export const settingsSchema = z
     topics: topicsSchema.default([]),
     /** Messenger subscribe widgets by id (`/w/{widgetId}`). */
     widgets: widgetsSchema.default({}),
+    /** The Segment-compatible ingest: Segment consent categories → marketing consent and topics. */
+    segment: segmentSettingsSchema.default({}),
   })
   .strict();
 
@@ -111,6 +114,10 @@ export function validateSettings(document: unknown, policy: ProviderSettingsPoli
     ...Object.entries(parsed.data.countryRules).flatMap(([country, rule]) => countryRuleIssues(rule, `countryRules.${country}`, country)),
     ...Object.entries(parsed.data.providers).flatMap(([channel, provider]) =>
       provider === undefined ? [] : providerSettingsIssues(channel, provider, policy),
+    ),
+    ...segmentTopicIssues(
+      parsed.data.segment,
+      parsed.data.topics.map((topic) => topic.id),
     ),
   ];
   return errors.length > 0 ? { ok: false, errors } : { ok: true, settings: parsed.data };

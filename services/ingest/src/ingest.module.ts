@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { RuntimeModule } from '@nudge/service-runtime';
 import { INGEST_CONFIG, type IngestConfig } from './config';
 import { EventsModule } from './events/events.module';
+import { SegmentModule } from './segment/segment.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -19,6 +20,7 @@ export class IngestModule {
         IngestConfigModule.forRoot(config),
         EventsModule,
         UsersModule,
+        SegmentModule,
       ],
     };
   }

@@ -35,6 +35,21 @@ export class EventsService {
     return this.accept(body, (receivedAt) => envelopesOfBatch(body, receivedAt, this.ageLimit));
   }
 
+  /**
+   * Envelopes already checked and completed elsewhere (the Segment-compatible routes): published
+   * and counted exactly as a batch is, in one producer call.
+   */
+  async acceptEnvelopes(envelopes: EventEnvelope[]): Promise<number> {
+    await this.publish(envelopes);
+    this.count('accepted', envelopes.length);
+    return envelopes.length;
+  }
+
+  /** Counts events of a request refused as invalid before they became envelopes. */
+  countRejected(events: number): void {
+    this.count('rejected', events);
+  }
+
   private get ageLimit() {
     return { maxEventAgeMs: this.config.NUDGE_MAX_EVENT_AGE };
   }

@@ -11,5 +11,6 @@ import { UsersService } from './users.service';
     { provide: ProfileStore, inject: [DATA_SOURCE], useFactory: (dataSource: DataSource) => new ProfileStore(dataSource) },
     UsersService,
   ],
+  exports: [UsersService],
 })
 export class UsersModule {}

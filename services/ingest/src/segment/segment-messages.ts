@@ -1,0 +1,346 @@
+import { randomUUID } from 'node:crypto';
+import {
+  boundedJsonObject,
+  consentProofSchema,
+  eventInputSchemaAt,
+  formatPath,
+  idSchema,
+  jsonLimitIssue,
+  profileUpdateSchema,
+  type ConsentProof,
+  type EventAgeLimit,
+  type EventEnvelope,
+  type ProfileUpdate,
+  type ValidationIssue,
+} from '@nudge/contracts';
+import { z } from 'zod';
+import { checkInput, invalid, type Checked } from '../common/input-validation';
+
+/** The calls of Segment's HTTP Tracking API (and RudderStack's, the same wire format). */
+export const SEGMENT_MESSAGE_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
+export type SegmentMessageType = (typeof SEGMENT_MESSAGE_TYPES)[number];
+
+/** Most bytes one message may take, as Segment documents ("32KB per call"). */
+export const MAX_SEGMENT_MESSAGE_BYTES = 32 * 1024;
+
+/** The event a `page` call becomes (SPEC §9), and a `screen` call. */
+export const PAGE_VIEWED = 'page_viewed';
+export const SCREEN_VIEWED = 'screen_viewed';
+
+/** A profile change an `identify` asks for, finished by `profileUpdateOfIdentify` once the profile's country is known. */
+export interface SegmentIdentify {
+  kind: 'identify';
+  userId: string;
+  /** Traits as attributes, the e-mail address (transactional consent only), zone, locale, country. */
+  update: ProfileUpdate;
+  /** `traits.phone` as sent: normalised to E.164 with the country of the profile. */
+  phone?: string;
+  /** `context.consent.categoryPreferences`: category name → given. */
+  consentPreferences?: Record<string, boolean>;
+  /** Where the message names the person (`context.ip`, `context.userAgent`), when it does. */
+  proof: ConsentProof;
+  /** The message's path (`batch[3]`), for errors found when the update is finished. */
+  path: (string | number)[];
+}
+
+/** A `group` call: the user joins `groupId` (the profile's `groups` list), with the group's traits. */
+export interface SegmentGroup {
+  kind: 'group';
+  userId: string;
+  groupId: string;
+  traits: Record<string, unknown>;
+  proof: ConsentProof;
+  path: (string | number)[];
+}
+
+/** An `alias` call, or an `identify` carrying both ids: the anonymous profile merges into the known user's. */
+export interface SegmentAlias {
+  kind: 'alias';
+  previousId: string;
+  userId: string;
+  proof: ConsentProof;
+}
+
+/** What one Segment message asks Nudge to do. */
+export type SegmentAction = { kind: 'event'; envelope: EventEnvelope } | SegmentIdentify | SegmentGroup | SegmentAlias;
+
+/** How messages are read: the route's type (a single call names none), the event age limit. */
+export interface SegmentReading {
+  /** The call type the route gives (`/segment/v1/track`); a batch item names its own `type`. */
+  type?: SegmentMessageType;
+  ageLimit: EventAgeLimit;
+  /** The batch's own `context`, under each message's (Segment merges it into every item). */
+  batchContext?: Record<string, unknown>;
+}
+
+/** Ids as text; a number (some SDKs send numeric user ids) is taken as its text. */
+const idOrNumber = z.preprocess((value) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value), idSchema);
+
+/** The fields every call shares; others (integrations, _metadata, sentAt, writeKey…) are ignored, as Segment does. */
+const commonSchema = z.object({
+  type: z.enum(SEGMENT_MESSAGE_TYPES, { errorMap: () => ({ message: `must be one of ${SEGMENT_MESSAGE_TYPES.join(', ')}` }) }).optional(),
+  userId: idOrNumber.nullish(),
+  anonymousId: idOrNumber.nullish(),
+  messageId: idSchema.optional(),
+  // Checked as an event's timestamp is (ISO-8601, within the age limit) where a call becomes an event.
+  timestamp: z.string().optional(),
+  originalTimestamp: z.string().optional(),
+  context: boundedJsonObject().default({}),
+});
+
+const namedViewSchema = z.object({
+  name: z.string().max(256).nullish(),
+  category: z.string().max(256).nullish(),
+  properties: boundedJsonObject().default({}),
+});
+
+const identifySchema = z.object({ traits: boundedJsonObject().default({}) });
+const groupSchema = z.object({ groupId: idOrNumber, traits: boundedJsonObject().default({}) });
+const aliasSchema = z.object({ previousId: idOrNumber, userId: idOrNumber });
+
+const contextSchema = z.object({
+  timezone: z.string().max(64).optional().catch(undefined),
+  locale: z.string().max(35).optional().catch(undefined),
+  ip: z.unknown(),
+  userAgent: z.unknown(),
+  consent: z.object({ categoryPreferences: z.record(z.string().max(128), z.boolean()).optional() }).optional(),
+});
+
+/** Bounds the whole message's size (and bans NUL anywhere, as every other field does) without building its text. */
+const MESSAGE_LIMITS = { maxBytes: MAX_SEGMENT_MESSAGE_BYTES, maxDepth: 12, maxKeys: 10_000, maxItems: 10_000 };
+
+/**
+ * The actions of ONE Segment message (unknown JSON) received at `receivedAt`, or a
+ * ValidationError whose details name each bad field under `path` (`batch[3].event`).
+ * Pure: no I/O, no clock; the HTTP routes and the Kafka reader of Segment-shaped topics
+ * both call it.
+ */
+export function segmentActionsOf(
+  message: unknown,
+  receivedAt: Date,
+  reading: SegmentReading,
+  path: (string | number)[] = [],
+): SegmentAction[] {
+  const checked = checkSegmentMessage(message, receivedAt, reading, path);
+  if (checked.ok) return checked.value;
+  throw invalid('Segment message', checked.issues);
+}
+
+/** `segmentActionsOf` returning the issues instead of throwing them, so a batch can name the problems of every message. */
+export function checkSegmentMessage(
+  message: unknown,
+  receivedAt: Date,
+  reading: SegmentReading,
+  path: (string | number)[] = [],
+): Checked<SegmentAction[]> {
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+    return failed(path, `must be a JSON object, got ${message === null ? 'null' : Array.isArray(message) ? 'an array' : typeof message}`);
+  }
+  const tooBig = jsonLimitIssue(message, MESSAGE_LIMITS);
+  if (tooBig) return failed([...path, ...tooBig.path], tooBig.message);
+  const common = checkInput(commonSchema, message, path);
+  if (!common.ok) return common;
+  const type = reading.type ?? common.value.type;
+  if (type === undefined) return failed([...path, 'type'], `is required: one of ${SEGMENT_MESSAGE_TYPES.join(', ')}`);
+  const fields = { ...common.value, context: withBatchContext(common.value.context, reading.batchContext) };
+  const input = message as Record<string, unknown>;
+  switch (type) {
+    case 'track':
+      return trackOf(input, fields, receivedAt, reading.ageLimit, path);
+    case 'page':
+    case 'screen':
+      return viewOf(type, input, fields, receivedAt, reading.ageLimit, path);
+    case 'identify':
+      return identifyOf(input, fields, path);
+    case 'group':
+      return groupOf(input, fields, path);
+    case 'alias':
+      return aliasOf(input, fields, path);
+  }
+}
+
+type CommonFields = z.output<typeof commonSchema>;
+
+function trackOf(
+  input: Record<string, unknown>,
+  fields: CommonFields,
+  receivedAt: Date,
+  ageLimit: EventAgeLimit,
+  path: (string | number)[],
+): Checked<SegmentAction[]> {
+  if (input.event === undefined || input.event === null) return failed([...path, 'event'], 'is required: the name of the event');
+  return eventOf(fields, input.event, input.properties, receivedAt, ageLimit, path);
+}
+
+/** `page` → `page_viewed`, `screen` → `screen_viewed`; the page's name and category join its properties. */
+function viewOf(
+  type: 'page' | 'screen',
+  input: Record<string, unknown>,
+  fields: CommonFields,
+  receivedAt: Date,
+  ageLimit: EventAgeLimit,
+  path: (string | number)[],
+): Checked<SegmentAction[]> {
+  const view = checkInput(namedViewSchema, input, path);
+  if (!view.ok) return view;
+  const { name, category, properties } = view.value;
+  const named = { ...(name == null ? {} : { name }), ...(category == null ? {} : { category }), ...properties };
+  return eventOf(fields, type === 'page' ? PAGE_VIEWED : SCREEN_VIEWED, named, receivedAt, ageLimit, path);
+}
+
+/** An event checked exactly as `POST /v1/events` checks one, its problems named by Segment's fields. */
+function eventOf(
+  fields: CommonFields,
+  name: unknown,
+  properties: unknown,
+  receivedAt: Date,
+  ageLimit: EventAgeLimit,
+  path: (string | number)[],
+): Checked<SegmentAction[]> {
+  const user = userOf(fields, path);
+  if (!user.ok) return user;
+  const timestamp = fields.timestamp ?? fields.originalTimestamp;
+  const event = {
+    eventId: fields.messageId ?? randomUUID(),
+    userId: user.value.userId,
+    name,
+    ...(timestamp === undefined ? {} : { timestamp }),
+    properties: properties ?? {},
+    context: fields.context,
+  };
+  const checked = eventInputSchemaAt(receivedAt, ageLimit).safeParse(event);
+  if (!checked.success) {
+    const timestampField = fields.timestamp === undefined ? 'originalTimestamp' : 'timestamp';
+    const segmentField: Record<string, string> = {
+      eventId: 'messageId',
+      userId: user.value.field,
+      name: 'event',
+      timestamp: timestampField,
+    };
+    const issues = checked.error.issues.map((issue) => {
+      const [head, ...rest] = issue.path;
+      const field = typeof head === 'string' ? (segmentField[head] ?? head) : head;
+      return { path: formatPath([...path, ...(field === undefined ? [] : [field]), ...rest]), message: issue.message };
+    });
+    return { ok: false, issues };
+  }
+  const at = receivedAt.toISOString();
+  const { userId, timestamp: sentAt, properties: props, context } = checked.data;
+  const envelope: EventEnvelope = {
+    eventId: event.eventId,
+    userId,
+    name: checked.data.name,
+    timestamp: sentAt === undefined ? at : new Date(sentAt).toISOString(),
+    receivedAt: at,
+    properties: props,
+    context,
+  };
+  return { ok: true, value: [{ kind: 'event', envelope }] };
+}
+
+/** `identify`: traits → attributes, e-mail (transactional consent), zone, locale, country; both ids → an alias first. */
+function identifyOf(input: Record<string, unknown>, fields: CommonFields, path: (string | number)[]): Checked<SegmentAction[]> {
+  const user = userOf(fields, path);
+  if (!user.ok) return user;
+  const body = checkInput(identifySchema, input, path);
+  if (!body.ok) return body;
+  const context = contextSchema.safeParse(fields.context);
+  const known = context.success ? context.data : {};
+  const { email, phone, ...attributes } = body.value.traits;
+  const issues: ValidationIssue[] = [];
+  if (email !== undefined && email !== null && (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 512)) {
+    issues.push({ path: formatPath([...path, 'traits', 'email']), message: 'must be an e-mail address' });
+  }
+  if (phone !== undefined && phone !== null && (typeof phone !== 'string' || phone.length > 64)) {
+    issues.push({ path: formatPath([...path, 'traits', 'phone']), message: 'must be a phone number as text' });
+  }
+  if (issues.length > 0) return { ok: false, issues };
+  const country = countryOf(body.value.traits.address);
+  // A zone or locale the profile cannot hold is left out rather than failing the batch: the SDK, not the app, wrote it.
+  const timezone = profileUpdateSchema.shape.timezone.safeParse(known.timezone).data ?? undefined;
+  const locale = profileUpdateSchema.shape.locale.safeParse(known.locale).data?.replace('_', '-');
+  const update: ProfileUpdate = {
+    ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
+    ...(timezone === undefined ? {} : { timezone }),
+    ...(locale === undefined ? {} : { locale }),
+    ...(country === undefined ? {} : { country }),
+    ...(typeof email === 'string' ? { channels: { email: { address: email.trim(), consent: { transactional: true } } } } : {}),
+  };
+  const identify: SegmentIdentify = {
+    kind: 'identify',
+    userId: user.value.userId,
+    update,
+    ...(typeof phone === 'string' && phone.trim() !== '' ? { phone: phone.trim() } : {}),
+    ...(known.consent?.categoryPreferences === undefined ? {} : { consentPreferences: known.consent.categoryPreferences }),
+    proof: proofOf(known),
+    path,
+  };
+  const { userId, anonymousId } = fields;
+  const merges = userId != null && anonymousId != null && userId !== anonymousId;
+  return { ok: true, value: merges ? [aliasAction(anonymousId, userId, identify.proof), identify] : [identify] };
+}
+
+/** `group`: the user joins the group; its traits are kept beside the list. */
+function groupOf(input: Record<string, unknown>, fields: CommonFields, path: (string | number)[]): Checked<SegmentAction[]> {
+  const user = userOf(fields, path);
+  if (!user.ok) return user;
+  const body = checkInput(groupSchema, input, path);
+  if (!body.ok) return body;
+  const context = contextSchema.safeParse(fields.context);
+  const group: SegmentGroup = {
+    kind: 'group',
+    userId: user.value.userId,
+    groupId: body.value.groupId,
+    traits: body.value.traits,
+    proof: proofOf(context.success ? context.data : {}),
+    path,
+  };
+  return { ok: true, value: [group] };
+}
+
+/** `alias`: `previousId` (the anonymous id, usually) becomes `userId`. */
+function aliasOf(input: Record<string, unknown>, fields: CommonFields, path: (string | number)[]): Checked<SegmentAction[]> {
+  const body = checkInput(aliasSchema, input, path);
+  if (!body.ok) return body;
+  const context = contextSchema.safeParse(fields.context);
+  const { previousId, userId } = body.value;
+  if (previousId === userId) return { ok: true, value: [] };
+  return { ok: true, value: [aliasAction(previousId, userId, proofOf(context.success ? context.data : {}))] };
+}
+
+function aliasAction(previousId: string, userId: string, proof: ConsentProof): SegmentAlias {
+  return { kind: 'alias', previousId, userId, proof };
+}
+
+/** The user a call is about: `userId`, else `anonymousId` (an anonymous visitor's events are kept against it). */
+function userOf(fields: CommonFields, path: (string | number)[]): Checked<{ userId: string; field: 'userId' | 'anonymousId' }> {
+  if (fields.userId != null && fields.userId !== '') return { ok: true, value: { userId: fields.userId, field: 'userId' } };
+  if (fields.anonymousId != null && fields.anonymousId !== '')
+    return { ok: true, value: { userId: fields.anonymousId, field: 'anonymousId' } };
+  return failed([...path, 'userId'], 'userId or anonymousId is required');
+}
+
+/** `context.ip` and `context.userAgent` when they are well formed; the request's own fill the gaps later. */
+function proofOf(context: { ip?: unknown; userAgent?: unknown }): ConsentProof {
+  const ip = consentProofSchema.shape.ip.safeParse(context.ip);
+  const userAgent = consentProofSchema.shape.userAgent.safeParse(context.userAgent);
+  return {
+    ...(ip.success && ip.data !== undefined ? { ip: ip.data } : {}),
+    ...(userAgent.success && userAgent.data !== undefined ? { userAgent: userAgent.data } : {}),
+  };
+}
+
+/** `traits.address.country` when it is an ISO-3166 alpha-2 code (`es` or `ES`); names such as "Spain" stay only in the attributes. */
+function countryOf(address: unknown): string | undefined {
+  if (typeof address !== 'object' || address === null) return undefined;
+  const country = (address as { country?: unknown }).country;
+  return typeof country === 'string' && /^[A-Za-z]{2}$/.test(country.trim()) ? country.trim().toUpperCase() : undefined;
+}
+
+function withBatchContext(context: Record<string, unknown>, batchContext: Record<string, unknown> | undefined): Record<string, unknown> {
+  return batchContext === undefined ? context : { ...batchContext, ...context };
+}
+
+function failed(path: (string | number)[], message: string): { ok: false; issues: ValidationIssue[] } {
+  return { ok: false, issues: [{ path: formatPath(path) || '(body)', message }] };
+}
