@@ -112,8 +112,14 @@ function healthRoutes(): string[] {
     .map((route) => `/${route}`);
 }
 
-/** Each Kafka consumer of the services, read from their source: which service, which group (after the prefix), which topic. */
-function consumersInCode(): { service: ServiceName; group: string; topic: TopicKey }[] {
+/**
+ * Each Kafka consumer of the services on a Nudge topic, read from their source: which service, which
+ * group (after the prefix), which topic. A consumer of topics an operator names in a variable
+ * (`topics: this.config.INGEST_KAFKA_TOPICS`) goes to `configured` instead, with that variable.
+ */
+function consumersInCode(
+  configured: { service: ServiceName; group: string; variable: string }[] = [],
+): { service: ServiceName; group: string; topic: TopicKey }[] {
   const consumers: { service: ServiceName; group: string; topic: TopicKey }[] = [];
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -129,6 +135,11 @@ function consumersInCode(): { service: ServiceName; group: string; topic: TopicK
       if (!source.includes('startBatchConsumer({')) continue;
       const group = /groupId: `\$\{this\.topics\.prefix\}([\w.-]+)`/.exec(source);
       const topics = /topics: \[this\.topics\.(\w+)\]/.exec(source);
+      const variable = /topics: this\.config\.(\w+)/.exec(source)?.[1];
+      if (group?.[1] !== undefined && variable !== undefined) {
+        configured.push({ service, group: group[1], variable });
+        continue;
+      }
       if (group?.[1] === undefined || topics?.[1] === undefined || !(topics[1] in TOPICS))
         throw new Error(`${file}: a consumer whose group or topic this test cannot read`);
       consumers.push({ service, group: group[1], topic: topics[1] as TopicKey });
@@ -337,8 +348,13 @@ describe.each([
   });
 
   it("scales each consuming service with KEDA on its consumer group's lag, between one replica and the topic's partitions", () => {
-    const consumers = consumersInCode();
+    const configured: { service: ServiceName; group: string; variable: string }[] = [];
+    const consumers = consumersInCode(configured);
     expect(consumers.map((c) => `${c.service}:${c.group}`).sort()).toEqual(['dispatch:nudge-dispatch', 'rules:nudge-rules']);
+    // ingest reads the producers' own topics only when an operator names them (off by default):
+    // their lag is no Nudge topic's, so it is not scaled on one.
+    expect(configured).toEqual([{ service: 'ingest', group: 'nudge-ingest', variable: 'INGEST_KAFKA_TOPICS' }]);
+    expect(defaultOf(SERVICES.ingest.shape, 'INGEST_KAFKA_TOPICS')).toEqual([]);
     const scaled = find(manifests, 'ScaledObject') as ScaledObject[];
     expect(scaled.map((s) => s.spec.scaleTargetRef.name).sort()).toEqual(consumers.map((c) => c.service).sort());
     for (const consumer of consumers) {

@@ -51,6 +51,14 @@ export async function ensureTopics(
 }
 
 /**
+ * Creates the topics of `plan` that are missing (a service's own extra topics: ingest's intake
+ * topics and their DLQs), and aligns `retention.ms` where the plan sets it, as `ensureTopics` does.
+ */
+export async function ensureTopicPlan(kafka: Kafka, plan: ITopicConfig[], backoffMs = CREATE_BACKOFF_MS): Promise<string[]> {
+  return whileRetriable(() => createMissingTopics(kafka, plan), backoffMs);
+}
+
+/**
  * Runs `work` again while it fails with an error kafkajs marks retriable, a bounded number of
  * times with a growing pause: what a fresh broker says about topics it is still setting up.
  */

@@ -7,3 +7,4 @@ export * from './infrastructure';
 export * from './route-probe';
 export * from './broker-partition';
 export * from './built-service';
+export * from './console-producer';

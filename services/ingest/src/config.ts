@@ -19,6 +19,27 @@ export const ingestEnvShape = {
   INGEST_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   /** How old an event's timestamp may be when it arrives (ISO-8601 duration, default P30D), in milliseconds. */
   NUDGE_MAX_EVENT_AGE: maxEventAgeSetting,
+  /**
+   * Kafka topics ingest reads Segment messages and CloudEvents from (comma-separated; unset: none,
+   * no consumer). Each record's format is told by itself; a record that cannot be read goes to
+   * `<topic>.dlq`. Used as written: NUDGE_TOPIC_PREFIX does not apply (they are the producers' topics).
+   */
+  INGEST_KAFKA_TOPICS: z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((topic) => topic.trim())
+        .filter((topic) => topic !== ''),
+    )
+    .refine(
+      (topics) => topics.every((topic) => /^[a-zA-Z0-9._-]{1,200}$/.test(topic)),
+      'must be a comma-separated list of Kafka topic names',
+    )
+    .refine((topics) => topics.every((topic) => !topic.endsWith('.dlq')), 'must not name a dead-letter topic (.dlq)'),
+  /** Where ingest's consumer group starts on an intake topic it has never read: `latest` (new records only) or `earliest` (the whole topic). */
+  INGEST_KAFKA_START: z.enum(['latest', 'earliest']).default('latest'),
 };
 
 export type IngestConfig = ReturnType<typeof loadIngestConfig>;

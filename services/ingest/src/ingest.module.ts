@@ -3,6 +3,7 @@ import { RuntimeModule } from '@nudge/service-runtime';
 import { INGEST_CONFIG, type IngestConfig } from './config';
 import { EventsModule } from './events/events.module';
 import { SegmentModule } from './segment/segment.module';
+import { TopicIntakeModule } from './topic-intake/topic-intake.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -21,6 +22,7 @@ export class IngestModule {
         EventsModule,
         UsersModule,
         SegmentModule,
+        TopicIntakeModule,
       ],
     };
   }
