@@ -28,6 +28,8 @@ export const CONSENT_SOURCES = {
   provider: 'provider',
   oneClick: 'one_click',
   unsubscribeLink: 'unsubscribe_link',
+  /** Consent an anonymous profile held, carried to the known user by an alias. */
+  alias: 'alias',
 } as const;
 
 /** Exported here too, beside the other consent names (defined in consent-event-names.ts). */

@@ -2,6 +2,7 @@ import { formatPath } from './errors';
 import { CONSENT_EVENT_NAMES } from './consent';
 import { ENGINE_EVENT_NAMES, eventEnvelopeSchemaFor, eventInputSchema, eventInputSchemaAt } from './event';
 import { FALLBACK_DUE_EVENT } from './fallback-due';
+import { USER_MERGED_EVENT } from './user-merge';
 
 const DAY = 24 * 60 * 60 * 1000;
 const limit = { maxEventAgeMs: 30 * DAY };
@@ -67,16 +68,20 @@ describe('an event as a client sends it', () => {
     expect(pathsOf(eventInputSchemaAt(receivedAt, limit).safeParse({ userId: 'u1', name: 'x', timestamp }))).toEqual(paths);
   });
 
-  it('refuses from apps the events only Nudge publishes (consent changes, fallback_due), naming the field', () => {
+  it('refuses from apps the events only Nudge publishes (consent changes, fallback_due, user_merged), naming the field', () => {
     const receivedAt = new Date('2026-12-03T10:00:00Z');
     const limit = { maxEventAgeMs: 86_400_000 };
-    expect([...ENGINE_EVENT_NAMES].sort()).toEqual([...Object.values(CONSENT_EVENT_NAMES), FALLBACK_DUE_EVENT].sort());
-    for (const name of ENGINE_EVENT_NAMES) {
+    expect([...ENGINE_EVENT_NAMES].sort()).toEqual([...Object.values(CONSENT_EVENT_NAMES), FALLBACK_DUE_EVENT, USER_MERGED_EVENT].sort());
+    for (const name of [...ENGINE_EVENT_NAMES].filter((n) => n !== USER_MERGED_EVENT)) {
       const parsed = eventInputSchemaAt(receivedAt, limit).safeParse({ userId: 'u1', name });
       expect(parsed.success ? [] : parsed.error.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
         ['name', `${name} is published by Nudge itself and cannot be sent; change consent with PUT /v1/users/{userId}`],
       ]);
     }
+    const merge = eventInputSchemaAt(receivedAt, limit).safeParse({ userId: 'u1', name: USER_MERGED_EVENT });
+    expect(merge.success ? [] : merge.error.issues.map((i) => i.message)).toEqual([
+      `${USER_MERGED_EVENT} is published by Nudge itself and cannot be sent; merge users with POST /v1/users/{userId}/aliases`,
+    ]);
     expect(eventInputSchemaAt(receivedAt, limit).safeParse({ userId: 'u1', name: 'message_clicked' }).success).toBe(true);
   });
 });

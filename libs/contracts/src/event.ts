@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { boundedJsonObject } from './bounded-json';
 import { CONSENT_EVENT_NAMES } from './consent-event-names';
+import { USER_MERGED_EVENT } from './user-merge';
 import { isoDateTime } from './date-time';
 import { DEFAULT_MAX_EVENT_AGE, eventTimeProblem, fixedDurationMillis } from './event-time';
 import { eventNameSchema, idSchema } from './text-limits';
@@ -33,14 +34,16 @@ export type EventInput = z.input<typeof eventInputSchema>;
 /**
  * Events only Nudge itself publishes, because publishing one *does* something: a consent
  * event says a consent changed (and `consent_requested` makes rules send a double opt-in
- * confirmation), `fallback_due` wakes a fallback step. An app changes consent through
- * `PUT /v1/users/{id}`; it cannot send these to ingest. (`message_*` events stay open: they
- * only report.)
+ * confirmation), `fallback_due` wakes a fallback step, `user_merged` moves an anonymous id's
+ * state to its known user. An app changes consent through `PUT /v1/users/{id}` (and aliases
+ * through `POST /v1/users/{id}/aliases`); it cannot send these to ingest. (`message_*` events
+ * stay open: they only report.)
  */
 export const ENGINE_EVENT_NAMES: ReadonlySet<string> = new Set([
   ...Object.values(CONSENT_EVENT_NAMES),
   // FALLBACK_DUE_EVENT, spelled out: fallback-due.ts reaches this module through send-request.ts.
   'fallback_due',
+  USER_MERGED_EVENT,
 ]);
 
 /**
@@ -55,7 +58,11 @@ export function eventInputSchemaAt(receivedAt: Date, { maxEventAgeMs }: EventAge
       ctx.addIssue({
         code: 'custom',
         path: ['name'],
-        message: `${event.name} is published by Nudge itself and cannot be sent; change consent with PUT /v1/users/{userId}`,
+        message: `${event.name} is published by Nudge itself and cannot be sent; ${
+          event.name === USER_MERGED_EVENT
+            ? 'merge users with POST /v1/users/{userId}/aliases'
+            : 'change consent with PUT /v1/users/{userId}'
+        }`,
       });
     }
   });

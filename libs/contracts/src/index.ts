@@ -14,3 +14,4 @@ export * from './consent';
 export * from './consent-proof-origin';
 export * from './fallback-due';
 export * from './preference-history';
+export * from './user-merge';

@@ -18,6 +18,7 @@ import { WidgetTokens1732630000000 } from './migrations/1732630000000-widget-tok
 import { FallbackSteps1732640000000 } from './migrations/1732640000000-fallback-steps';
 import { PreferenceHistory1732650000000 } from './migrations/1732650000000-preference-history';
 import { UserKeys1732660000000 } from './migrations/1732660000000-user-keys';
+import { UserAliases1732670000000 } from './migrations/1732670000000-user-aliases';
 
 export const MIGRATIONS = [
   InitialSchema1732460000000,
@@ -37,6 +38,7 @@ export const MIGRATIONS = [
   FallbackSteps1732640000000,
   PreferenceHistory1732650000000,
   UserKeys1732660000000,
+  UserAliases1732670000000,
 ];
 
 export interface DatabaseOptions {

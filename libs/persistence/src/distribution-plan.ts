@@ -71,6 +71,10 @@ export const DISTRIBUTION_PLAN: Readonly<Record<string, TablePlacement>> = {
     why: 'a reply from an unknown address has no user; unique per provider message id',
   },
   widget_tokens: { placement: 'user-keyed-later', why: 'anonymous tokens have no user; looked up by token id' },
+  user_aliases: {
+    placement: 'user-keyed-later',
+    why: 'key previous_id lacks user_id: an event of a merged anonymous id is resolved to its known user by the previous id alone',
+  },
 };
 
 /** The Citus statement that places `table`, or why there is none. */

@@ -6,3 +6,4 @@ export * from './consent-history';
 export * from './preference-history';
 export * from './pending-opt-ins';
 export * from './distribution-plan';
+export * from './merge';

@@ -198,6 +198,11 @@ export const ERASURE_PLAN: readonly ErasureStep[] = [
     statement: ({ userId }) => ({ sql: 'DELETE FROM widget_tokens WHERE user_id = $1', parameters: [userId] }),
   },
   {
+    table: 'user_aliases',
+    effect: "deleted: the user's aliases (the ids merged into it, each erased with it first) and its own, if it was merged",
+    statement: ({ userId }) => ({ sql: 'DELETE FROM user_aliases WHERE user_id = $1 OR previous_id = $1', parameters: [userId] }),
+  },
+  {
     table: 'profiles',
     effect: 'deleted: attributes, addresses, consent and its log, preferences',
     statement: ({ userId }) => ({ sql: 'DELETE FROM profiles WHERE user_id = $1', parameters: [userId] }),

@@ -21,12 +21,29 @@ export async function loadErasureSalt(manager: EntityManager): Promise<string> {
 /**
  * Erases a user inside the caller's transaction, under the user's lock (decisions wait) and
  * the user's erasure lock (dispatch's intake waits): every step of ERASURE_PLAN, then the
- * marker. Answers how many rows each table had of the user.
+ * marker. The anonymous ids merged into the user (`user_aliases`) are erased with it, first,
+ * each with its own marker: their decisions and messages stayed under them. Answers how many
+ * rows each table had of the user.
  */
 export async function eraseUser(manager: EntityManager, userId: string, at: Date): Promise<Record<string, number>> {
+  // An alias is recorded under the known user's lock: held, the list of merged ids is final.
   await lockUsers(manager, [userId]);
-  await manager.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [ERASURE_LOCK_CLASS, userId]);
-  const user: ErasedUser = { userId, userKey: erasedUserKey(await loadErasureSalt(manager), userId), at: at.toISOString() };
+  const merged: { previous_id: string }[] = await manager.query('SELECT previous_id FROM user_aliases WHERE user_id = $1', [userId]);
+  const ids = [...merged.map((m) => m.previous_id), userId];
+  // Out of lockUsers' order when there are merged ids (rare): a deadlock is retried (inTransaction).
+  await lockUsers(manager, ids);
+  // Every erasure lock at once, in the order erasuresOf takes them shared: no deadlock with intake.
+  await manager.query(
+    `SELECT pg_advisory_xact_lock($1::int, k) FROM (SELECT DISTINCT hashtext(u) AS k FROM unnest($2::text[]) AS u ORDER BY k) AS ordered`,
+    [ERASURE_LOCK_CLASS, ids],
+  );
+  const salt = await loadErasureSalt(manager);
+  for (const previousId of merged.map((m) => m.previous_id)) await runErasurePlan(manager, previousId, salt, at);
+  return runErasurePlan(manager, userId, salt, at);
+}
+
+async function runErasurePlan(manager: EntityManager, userId: string, salt: string, at: Date): Promise<Record<string, number>> {
+  const user: ErasedUser = { userId, userKey: erasedUserKey(salt, userId), at: at.toISOString() };
   const counts: Record<string, number> = {};
   for (const step of ERASURE_PLAN) {
     const { sql, parameters } = step.statement(user);

@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { Scope } from '@nudge/service-runtime';
 import type { Request } from 'express';
+import { aliasRequestOf } from './alias-requests';
 import { consentHistoryQueryOf, consentProofOf, consentSourceOf, profileRequestOf, SOURCE_HEADER, userIdOf } from './profile-requests';
 import { UsersService } from './users.service';
 
@@ -44,6 +45,23 @@ export class UsersController {
       remoteAddress: request.socket.remoteAddress,
     };
     return this.users.merge(userIdOf(userId), update, { source: consentSourceOf(source), proof: consentProofOf(proof, origin) });
+  }
+
+  /**
+   * Merges an anonymous id into the user (`alias`; admin key): its profile, consent and pending
+   * journeys become the user's. 204, also when the id was merged into this user before; 400 for
+   * an id merged into itself or a user that is itself merged, 409 for an id merged elsewhere.
+   */
+  @Post(':userId/aliases')
+  @HttpCode(204)
+  async alias(@Param('userId') userId: string, @Body() body: unknown, @Req() request: Request): Promise<void> {
+    const { previousId, proof } = aliasRequestOf(body);
+    const origin = {
+      forwardedFor: request.headers['x-forwarded-for'],
+      userAgent: request.headers['user-agent'],
+      remoteAddress: request.socket.remoteAddress,
+    };
+    await this.users.alias(previousId, userIdOf(userId), { source: 'api', proof: consentProofOf(proof, origin) });
   }
 
   /** 204 whether or not the user was known: erasure is idempotent. */

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ProfileStore } from '@nudge/persistence';
+import { ProfileStore, UserMergeStore } from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { DataSource } from 'typeorm';
 import { UsersController } from './users.controller';
@@ -9,6 +9,7 @@ import { UsersService } from './users.service';
   controllers: [UsersController],
   providers: [
     { provide: ProfileStore, inject: [DATA_SOURCE], useFactory: (dataSource: DataSource) => new ProfileStore(dataSource) },
+    { provide: UserMergeStore, inject: [DATA_SOURCE], useFactory: (dataSource: DataSource) => new UserMergeStore(dataSource) },
     UsersService,
   ],
   exports: [UsersService],

@@ -1,11 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NotFoundError, type ConsentProof, type EventEnvelope, type Profile, type ProfileUpdate } from '@nudge/contracts';
+import {
+  CONSENT_SOURCES,
+  NotFoundError,
+  userMergedEvent,
+  type ConsentProof,
+  type EventEnvelope,
+  type Profile,
+  type ProfileUpdate,
+} from '@nudge/contracts';
 import type { JsonProducer, TopicNames } from '@nudge/kafka';
-import { ProfileMirror, ProfileStore, type ConsentHistoryPage, type PreferenceHistoryPage } from '@nudge/persistence';
+import { ProfileMirror, ProfileStore, UserMergeStore, type ConsentHistoryPage, type PreferenceHistoryPage } from '@nudge/persistence';
 import { PRODUCER, TOPICS } from '@nudge/service-runtime';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { databaseFailure, publishFailure } from '../common/infrastructure-failures';
 import { INGEST_CONFIG, type IngestConfig } from '../config';
+import { KnownUsers } from './known-users';
 
 /**
  * Profiles (SPEC §4). Postgres holds the truth; the compacted profiles topic mirrors it.
@@ -23,9 +32,11 @@ import { INGEST_CONFIG, type IngestConfig } from '../config';
 @Injectable()
 export class UsersService {
   private readonly mirror: ProfileMirror;
+  private readonly knownUsers: KnownUsers;
 
   constructor(
     private readonly profiles: ProfileStore,
+    private readonly merges: UserMergeStore,
     @Inject(PRODUCER) producer: JsonProducer,
     @Inject(TOPICS) topics: TopicNames,
     @Inject(INGEST_CONFIG) config: IngestConfig,
@@ -37,6 +48,7 @@ export class UsersService {
         producer.publishProfileChange(topics, id, profile, consentEvents, config.INGEST_PUBLISH_TIMEOUT_MS, afterLate),
       logger,
     );
+    this.knownUsers = new KnownUsers((ids) => merges.knownUsersOf(ids));
   }
 
   async get(userId: string): Promise<Profile> {
@@ -69,6 +81,41 @@ export class UsersService {
     return this.profiles
       .merge(userId, update, change, (profile, consentEvents) => this.publish(userId, profile, consentEvents))
       .catch(rethrowDatabaseFailure);
+  }
+
+  /**
+   * Merges the anonymous `previousId` into the known `userId` (`alias`): in one transaction under
+   * both users' locks, the known profile takes what it lacks of the previous one (its own values
+   * win; the consent it takes is recorded as changes with source `alias` and `origin`'s proof),
+   * the alias is recorded and the previous profile deleted (UserMergeStore.alias); before the
+   * commit, within INGEST_PUBLISH_TIMEOUT_MS, the previous profile's tombstone, the known profile
+   * and the `user_merged` event (keyed by `userId`: rules moves the previous id's timers, runs and
+   * ledgers on it) are published. Idempotent: the same alias again changes and publishes nothing.
+   * `origin.source` names the caller (`api`, `segment`) in the event's context; the consent
+   * history says `alias`, with `origin.proof`.
+   */
+  async alias(previousId: string, userId: string, origin: { source: string; proof: ConsentProof }): Promise<void> {
+    const at = new Date().toISOString();
+    const change = { at, source: CONSENT_SOURCES.alias, proof: origin.proof };
+    await this.merges
+      .alias(previousId, userId, change, async (outcome) => {
+        if (!outcome.merged) return;
+        await Promise.all([
+          this.publish(previousId, null),
+          this.publish(userId, outcome.profile, [...outcome.consentEvents, userMergedEvent({ previousId, userId }, at, origin.source)]),
+        ]);
+      })
+      .catch(rethrowDatabaseFailure);
+    this.knownUsers.remember(previousId, userId);
+  }
+
+  /**
+   * The known user of each of `ids` that was merged into one (absent: not merged), from a short
+   * cache: a Segment route keys a later event of an anonymous id to its known user. An alias
+   * made a moment ago on another instance may be missed; rules resolves the event anyway.
+   */
+  resolve(ids: string[]): Promise<Map<string, string>> {
+    return this.knownUsers.resolve(ids).catch(rethrowDatabaseFailure);
   }
 
   /**

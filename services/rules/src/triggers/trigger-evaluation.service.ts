@@ -1,8 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EventEnvelope, Profile } from '@nudge/contracts';
+import { userMergeOf, type EventEnvelope, type Profile } from '@nudge/contracts';
 import { isOptInRequest, type ExceptionEvent } from '@nudge/decisions';
 import { mergeEffects, NO_EFFECTS, planExceptions, planTriggers, type ExceptionState, type TriggerPlan } from '@nudge/engine';
-import { ErasureSalt, erasuresOf, eventsAfterErasure, inTransaction, loadProfiles, userLocksQuery } from '@nudge/persistence';
+import {
+  ErasureSalt,
+  erasuresOf,
+  eventsAfterErasure,
+  inTransaction,
+  loadProfiles,
+  mergeUserState,
+  userLocksQuery,
+} from '@nudge/persistence';
 import { DATA_SOURCE } from '@nudge/service-runtime';
 import type { Clock } from '@nudge/timing';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -17,6 +25,7 @@ import { lastTouches } from '../state/campaign-touches';
 import { pendingSendsOf } from '../state/pending-sends';
 import { SendFiring } from '../timers/send-firing.service';
 import { exceptionEventsSince, storeExceptionEvents } from './exception-events';
+import { resolveMergedUsers, usersToLock } from './merged-users';
 
 /**
  * Turns a batch of events into decisions. An event may convert a send, cancel pending sends
@@ -43,12 +52,13 @@ export class TriggerEvaluation {
 
   async evaluate(events: EventEnvelope[]): Promise<void> {
     const index = this.catalog.index;
-    const relevant = uniqueById(events.filter((e) => index.isRelevantEvent(e) || isOptInRequest(e)));
+    const relevant = uniqueById(events.filter((e) => index.isRelevantEvent(e) || isOptInRequest(e) || userMergeOf(e) !== null));
     if (relevant.length === 0) return;
     const salt = await this.erasureSalt.get();
     const effects = await inTransaction(this.dataSource, async (manager) => {
       // The users' locks before any row (the lock order of `lockUsers`): the timer poller and
-      // journey poller take the same locks before they claim these users' timers.
+      // journey poller take the same locks before they claim these users' timers. An event of a
+      // merged anonymous id is the known user's (locked too).
       const processed = await lockAndMarkProcessed(manager, relevant);
       // Events in flight when their user was erased leave no trail: nothing is decided on them.
       const fresh = eventsAfterErasure(
@@ -60,6 +70,9 @@ export class TriggerEvaluation {
         ),
       );
       const now = this.clock.now();
+      // An alias: the previous id's timers, runs, touches and ledgers become the known user's
+      // before anything else of the batch is decided (under both users' locks, held above).
+      for (const merge of fresh.flatMap((e) => userMergeOf(e) ?? [])) await mergeUserState(manager, { ...merge, at: now.toISOString() });
       const conversions = await this.conversions.plan(manager, fresh);
       const exceptions = planExceptions(await this.exceptionState(manager, fresh), fresh, now);
       const triggers = await this.planTriggers(manager, fresh, now);
@@ -143,16 +156,31 @@ export class TriggerEvaluation {
  * (Kafka redelivers). The statement's snapshot is older than the locks, but ON CONFLICT checks
  * against committed rows, not the snapshot: an event a transaction that held the user recorded
  * meanwhile is a conflict, and not returned. One round trip instead of two.
+ *
+ * The same statement looks up which of the users are merged anonymous ids (`user_aliases`) and
+ * locks their known users too: the returned events are keyed to their known users
+ * (`resolveMergedUsers`), and a `user_merged` event's previous id is locked with its known user.
+ * An alias committed while the statement waits for a lock is not seen (the snapshot is older):
+ * such an event is decided under the anonymous id — the README's "in flight" gap.
  */
 async function lockAndMarkProcessed(manager: EntityManager, events: EventEnvelope[]): Promise<EventEnvelope[]> {
-  const rows: { event_id: string }[] = await manager.query(
-    `WITH locks AS (${userLocksQuery('$1')})
-     INSERT INTO processed_events (event_id) SELECT unnest($2::text[]) WHERE (SELECT count(*) FROM locks) >= 0
-     ON CONFLICT DO NOTHING RETURNING event_id`,
-    [[...new Set(events.map((e) => e.userId))].sort(), events.map((e) => e.eventId)],
+  const rows: { event_id: string | null; previous_id: string | null; user_id: string | null }[] = await manager.query(
+    `WITH aliases AS (SELECT previous_id, user_id FROM user_aliases WHERE previous_id = ANY($1::text[])),
+     locks AS (${userLocksQuery('ARRAY(SELECT unnest($1::text[]) UNION SELECT user_id FROM aliases)')}),
+     fresh AS (
+       INSERT INTO processed_events (event_id) SELECT unnest($2::text[]) WHERE (SELECT count(*) FROM locks) >= 0
+       ON CONFLICT DO NOTHING RETURNING event_id
+     )
+     SELECT event_id, NULL AS previous_id, NULL AS user_id FROM fresh
+     UNION ALL SELECT NULL, previous_id, user_id FROM aliases`,
+    [usersToLock(events), events.map((e) => e.eventId)],
   );
-  const fresh = new Set(rows.map((r) => r.event_id));
-  return events.filter((e) => fresh.has(e.eventId));
+  const fresh = new Set(rows.flatMap((r) => r.event_id ?? []));
+  const aliases = new Map(rows.flatMap((r) => (r.previous_id !== null && r.user_id !== null ? [[r.previous_id, r.user_id] as const] : [])));
+  return resolveMergedUsers(
+    events.filter((e) => fresh.has(e.eventId)),
+    aliases,
+  ).events;
 }
 
 function uniqueById(events: EventEnvelope[]): EventEnvelope[] {

@@ -1,5 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
-import { EVENT_NAME_HEADER, eventEnvelopeSchemaFor, withEventRecordDefaults, type EventEnvelope } from '@nudge/contracts';
+import {
+  EVENT_NAME_HEADER,
+  eventEnvelopeSchemaFor,
+  USER_MERGED_EVENT,
+  withEventRecordDefaults,
+  type EventEnvelope,
+} from '@nudge/contracts';
 import { isOptInRequest } from '@nudge/decisions';
 import {
   coalescing,
@@ -84,9 +90,9 @@ export class TriggerConsumer implements OnApplicationBootstrap, BeforeApplicatio
     });
   }
 
-  /** Whether an event of this name may need a decision: a campaign names it, or it asks for an opt-in. */
+  /** Whether an event of this name may need a decision: a campaign names it, it asks for an opt-in, or it merges users. */
   private decides(name: string): boolean {
-    return this.catalog.index.isRelevant(name) || isOptInRequest({ name });
+    return this.catalog.index.isRelevant(name) || isOptInRequest({ name }) || name === USER_MERGED_EVENT;
   }
 
   /** Finishes the batch in hand and commits its offsets before the database goes away. */

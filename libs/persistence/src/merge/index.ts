@@ -1,0 +1,2 @@
+export * from './merge-plan';
+export * from './user-merge-store';
