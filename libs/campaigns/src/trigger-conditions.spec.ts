@@ -28,6 +28,8 @@ const bigCartOrLoyal: ConditionTree = {
     },
   ],
 };
+/** A Segment `group` call lists the groups in `attributes.groups`: membership is `contains`. */
+const inAcme: ConditionTree = { all: [{ fact: 'profile', path: '$.attributes.groups', operator: 'contains', value: 'acme' }] };
 const nearSol: ConditionTree = {
   all: [{ fact: 'event', path: '$.properties', operator: 'withinRadius', value: { lat: 40.4168, lon: -3.7038, meters: 500 } }],
 };
@@ -46,6 +48,9 @@ describe('trigger conditions', () => {
     ['EUR, small cart, loyal gold', bigCartOrLoyal, { currency: 'EUR', cartValue: 20 }, { tier: 'gold' }, true],
     ['EUR, small cart, gold but churned', bigCartOrLoyal, { currency: 'EUR', cartValue: 20 }, { tier: 'gold', churned: true }, false],
     ['USD and a 250 cart', bigCartOrLoyal, { currency: 'USD', cartValue: 250 }, {}, false],
+    ['a member of acme', inAcme, {}, { groups: ['globex', 'acme'] }, true],
+    ['a member of other groups only', inAcme, {}, { groups: ['globex'] }, false],
+    ['a profile in no group', inAcme, {}, {}, false],
     ['a location 300 m from Sol, inside 500 m', nearSol, { lat: 40.4195, lon: -3.7038 }, {}, true],
     ['a location 700 m from Sol, outside 500 m', nearSol, { lat: 40.4231, lon: -3.7038 }, {}, false],
     ['a location without coordinates', nearSol, { city: 'Madrid' }, {}, false],

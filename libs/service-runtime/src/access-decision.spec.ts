@@ -7,6 +7,9 @@ const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 const adminOnly = { scopes: [] };
 const ingestRoute = { scopes: ['ingest' as const] };
 const inboxRoute = { scopes: ['user' as const] };
+const segmentRoute = { scopes: ['ingest' as const], writeKey: true };
+/** `Authorization: Basic base64(user:password)`, as Segment's SDKs send their write key (`<key>:`). */
+const basic = (user: string, password = '') => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
 
 describe('parseKeyList', () => {
   it('splits a comma-separated list, dropping blanks', () => {
@@ -38,6 +41,22 @@ describe('identify', () => {
     }
   });
 
+  it("reads a Segment write key: Basic's user name (the password ignored), else the body's writeKey", () => {
+    expect(identify(keys, basic('ingest-1'))).toEqual({ kind: 'key', scope: 'ingest', via: 'basic' });
+    expect(identify(keys, basic('admin-2', 'anything'))).toEqual({ kind: 'key', scope: 'admin', via: 'basic' });
+    expect(identify(keys, { bodyWriteKey: 'ingest-1' })).toEqual({ kind: 'key', scope: 'ingest', via: 'body' });
+    expect(identify(keys, { ...bearer('admin-1'), bodyWriteKey: 'ingest-1' })).toEqual({ kind: 'key', scope: 'admin' });
+    for (const presented of [
+      basic('nope'),
+      basic(''),
+      { authorization: 'Basic !!!' },
+      { bodyWriteKey: 'nope' },
+      { ...basic('nope'), bodyWriteKey: 'ingest-1' },
+    ]) {
+      expect(identify(keys, presented)).toEqual({ kind: 'wrong-key' });
+    }
+  });
+
   it('takes a user token from the header, else from ?token=, only when an inbox secret is set', () => {
     expect(identify(keys, { userTokenHeader: 't1', userTokenQuery: 't2' })).toMatchObject({ kind: 'user-token', token: 't1' });
     expect(identify(keys, { userTokenQuery: 't2' })).toMatchObject({ kind: 'user-token', token: 't2', path: 'query.token' });
@@ -63,6 +82,17 @@ describe('decideAccess', () => {
     expect(decide(ingestRoute, bearer('ingest-1'))).toEqual({ allowed: true });
     expect(decide(adminOnly, bearer('ingest-1'))).toMatchObject({ allowed: false, status: 403, path: 'headers.authorization' });
     expect(decide(inboxRoute, bearer('ingest-1'), 'ana')).toMatchObject({ allowed: false, status: 403 });
+  });
+
+  it('lets a key sent as a write key call the routes that accept one, and answers 401 to it elsewhere', () => {
+    expect(decide(segmentRoute, basic('ingest-1'))).toEqual({ allowed: true });
+    expect(decide(segmentRoute, { bodyWriteKey: 'ingest-1' })).toEqual({ allowed: true });
+    expect(decide(segmentRoute, bearer('ingest-1'))).toEqual({ allowed: true });
+    expect(decide(segmentRoute, basic('wrong'))).toMatchObject({ allowed: false, status: 401, path: 'headers.authorization' });
+    expect(decide(segmentRoute, {})).toMatchObject({ allowed: false, status: 401 });
+    expect(decide(ingestRoute, basic('ingest-1'))).toMatchObject({ allowed: false, status: 401, path: 'headers.authorization' });
+    expect(decide(adminOnly, basic('admin-1'))).toMatchObject({ allowed: false, status: 401 });
+    expect(decide(ingestRoute, { bodyWriteKey: 'admin-1' })).toMatchObject({ allowed: false, status: 401 });
   });
 
   it("lets a user token open its own user's inbox routes only: 403 for another user or route", () => {

@@ -9,7 +9,7 @@ import { ApiKeyGuard } from './api-key.guard';
 import { createServiceApp } from './bootstrap';
 import { HttpErrorFilter } from './http-error.filter';
 import { ServiceMetrics } from './metrics';
-import { ApiKeyExempt, type ApiKeyExemptionPolicy, Public, Scope } from './route-access';
+import { ApiKeyExempt, type ApiKeyExemptionPolicy, Public, Scope, WriteKeyAccepted } from './route-access';
 import { SERVICE_CONFIG } from './tokens';
 import { userToken } from './user-token';
 
@@ -49,6 +49,19 @@ class DoorsController {
   @Get('events')
   @Scope('ingest')
   events() {
+    return 'events';
+  }
+
+  @Post('segment')
+  @Scope('ingest')
+  @WriteKeyAccepted()
+  segment() {
+    return 'segment';
+  }
+
+  @Post('events')
+  @Scope('ingest')
+  postEvents() {
     return 'events';
   }
 
@@ -141,6 +154,21 @@ describe('ApiKeyGuard', () => {
     expect(await status('/v1/guarded', 'ingest')).toBe(403);
     expect(await status('/v1/users/ana/inbox', 'ingest')).toBe(403);
     expect(await status('/v1/nowhere', 'ingest')).toBe(404);
+  });
+
+  it('takes a Segment write key (Basic <key>:, or the body writeKey) on routes that accept one only', async () => {
+    const asBasic = (key: string) => ({
+      authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}`,
+      'content-type': 'application/json',
+    });
+    const json = { 'content-type': 'application/json' };
+    expect((await call('/v1/segment', { method: 'POST', headers: asBasic('ingest'), body: '{}' })).status).toBe(201);
+    expect((await call('/v1/segment', { method: 'POST', headers: json, body: '{"writeKey":"ingest"}' })).status).toBe(201);
+    expect((await call('/v1/segment', { method: 'POST', headers: asBasic('wrong'), body: '{}' })).status).toBe(401);
+    expect((await call('/v1/segment', { method: 'POST', headers: json, body: '{"writeKey":"wrong"}' })).status).toBe(401);
+    expect((await call('/v1/events', { method: 'POST', headers: asBasic('ingest'), body: '{}' })).status).toBe(401);
+    expect((await call('/v1/events', { method: 'POST', headers: json, body: '{"writeKey":"ingest"}' })).status).toBe(401);
+    expect((await call('/v1/guarded', { headers: asBasic('secret') })).status).toBe(401);
   });
 
   it("lets a user token open only that user's inbox", async () => {

@@ -10,7 +10,7 @@ import type { HttpRoute } from './routes';
  *   signed token is the credential, and subscribe widget pages `/w/{widgetId}` with their
  *   `embed.js`, which grant nothing by themselves).
  * - `signed`: a provider's signature, or the admin key (provider webhooks).
- * - `ingest`: the ingest key or the admin key (`POST /v1/events*`, `GET|PUT /v1/users/{id}`).
+ * - `ingest`: the ingest key or the admin key (`POST /v1/events*`, `GET|PUT /v1/users/{id}`, `POST /segment/v1/*`).
  * - `user`: that user's inbox token, or the admin key (the in-app inbox).
  * - `admin`: the admin key only (everything else, including routes nobody listed).
  */
@@ -44,7 +44,12 @@ const PUBLIC: RegExp[] = [
 ];
 const SANDBOX = /^[A-Z]+ \/v1\/providers\/sandbox\//;
 const SIGNED = /^[A-Z]+ \/v1\/providers\/:[^/]+\/(status|inbound)$/;
-const INGEST: RegExp[] = [/^POST \/v1\/events(\/.*)?$/, /^(GET|PUT) \/v1\/users\/:[^/]+$/];
+const INGEST: RegExp[] = [
+  /^POST \/v1\/events(\/.*)?$/,
+  /^(GET|PUT) \/v1\/users\/:[^/]+$/,
+  // The Segment-compatible ingest: the write key is an ingest key (Bearer, Basic or the body's writeKey).
+  /^POST \/segment\/v1\/(track|identify|page|screen|group|alias|batch)$/,
+];
 const USER = /^[A-Z]+ \/v1\/users\/:([^/]+)\/inbox(\/.*)?$/;
 
 /** What `route` demands (see `Requirement`). */

@@ -85,6 +85,7 @@ describe('what a route demands', () => {
     ['POST', '/v1/providers/sandbox/status', 'admin'],
     ['POST', '/v1/events/batch', 'ingest'],
     ['PUT', '/v1/users/:userId', 'ingest'],
+    ['POST', '/segment/v1/batch', 'ingest'],
     ['DELETE', '/v1/users/:userId', 'admin'],
     ['GET', '/v1/users/:userId/inbox/stream', 'user'],
     ['GET', '/v1/users/:userId/decisions', 'admin'],

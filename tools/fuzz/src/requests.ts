@@ -52,6 +52,7 @@ function wrongCredentials(keys: FuzzKeys): Credential[] {
     { kind: 'wrong', header: 'authorization', value: `Bearer ${flip(keys.admin)},${keys.ingest}x` },
     { kind: 'wrong', header: 'authorization', value: 'Bearer ' },
     { kind: 'wrong', header: 'authorization', value: `Basic ${Buffer.from('nobody:nothing').toString('base64')}` },
+    { kind: 'wrong', header: 'authorization', value: `Basic ${Buffer.from(`${flip(keys.ingest)}:`).toString('base64')}` },
     { kind: 'wrong', header: 'x-api-key', value: flip(keys.admin) },
     { kind: 'wrong', header: 'x-nudge-user-token', value: userToken(FUZZ_USERS[0] as string, `${keys.inboxSecret}-not`) },
     { kind: 'wrong', header: 'x-nudge-user-token', value: userToken(FUZZ_USERS[0] as string, keys.inboxSecret).slice(0, 32) },
