@@ -12,7 +12,8 @@ export class IngestModule {
     return {
       module: IngestModule,
       imports: [
-        // Every statement of a request is bounded (a held user lock included): ingest has no background work.
+        // Every statement is bounded (a held user lock included): ingest's work is requests, and the intake
+        // consumer's profile merges, which are retried when they time out.
         RuntimeModule.forRoot({
           service: 'ingest',
           config,

@@ -54,14 +54,18 @@ describe('excerpt', () => {
 });
 
 describe('planReplay', () => {
-  it('sends each letter unchanged to its source topic, marked with where it came from, and skips letters without one', () => {
-    const placed = letter('4', { [DLQ_HEADERS.sourceTopic]: 'nudge.events.v1', [DLQ_HEADERS.error]: 'x' });
+  it('sends each letter unchanged to its source topic, with its own headers, marked with where it came from, and skips letters without one', () => {
+    const placed = letter('4', { [DLQ_HEADERS.sourceTopic]: 'nudge.events.v1', [DLQ_HEADERS.error]: 'x', ce_type: 'cart.abandoned' });
     const { replays, skipped } = planReplay('nudge.events.v1.dlq', [placed, letter('5')]);
     expect(replays).toEqual([
       {
         topic: 'nudge.events.v1',
         letter: placed,
-        record: { key: 'u1', value: placed.value, headers: { 'nudge-replayed-from': 'nudge.events.v1.dlq[0]@4' } },
+        record: {
+          key: 'u1',
+          value: placed.value,
+          headers: { ce_type: 'cart.abandoned', 'nudge-replayed-from': 'nudge.events.v1.dlq[0]@4' },
+        },
       },
     ]);
     expect(skipped.map((l) => l.offset)).toEqual(['5']);

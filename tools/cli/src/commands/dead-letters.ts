@@ -61,9 +61,13 @@ export interface Replay {
   record: { key: string | null; value: Buffer | null; headers: Record<string, string> };
 }
 
+/** The headers a dead-lettering adds (`nudge-error`, …): not part of the record it replays. */
+const DEAD_LETTER_HEADERS: ReadonlySet<string> = new Set(Object.values(DLQ_HEADERS));
+
 /**
  * What `nudge dlq replay` does with each letter: republish it, as it was, to the topic in
- * its source header; a letter without one is skipped (it cannot be placed).
+ * its source header; a letter without one is skipped (it cannot be placed). The record's own
+ * headers go with it (a CloudEvent's `ce_*` attributes, the event name), the DLQ's do not.
  */
 export function planReplay(dlq: string, letters: DeadLetter[]): { replays: Replay[]; skipped: DeadLetter[] } {
   const replays: Replay[] = [];
@@ -77,10 +81,18 @@ export function planReplay(dlq: string, letters: DeadLetter[]): { replays: Repla
     replays.push({
       topic,
       letter,
-      record: { key: letter.key, value: letter.value, headers: { [REPLAYED_FROM_HEADER]: `${dlq}[${letter.partition}]@${letter.offset}` } },
+      record: {
+        key: letter.key,
+        value: letter.value,
+        headers: { ...ownHeaders(letter), [REPLAYED_FROM_HEADER]: `${dlq}[${letter.partition}]@${letter.offset}` },
+      },
     });
   }
   return { replays, skipped };
+}
+
+function ownHeaders(letter: DeadLetter): Record<string, string> {
+  return Object.fromEntries(Object.entries(letter.headers).filter(([name]) => !DEAD_LETTER_HEADERS.has(name)));
 }
 
 /** The consumer group whose committed offsets remember how far a DLQ has been replayed. */
