@@ -30,6 +30,8 @@ export const CONSENT_SOURCES = {
   unsubscribeLink: 'unsubscribe_link',
   /** Consent an anonymous profile held, carried to the known user by an alias. */
   alias: 'alias',
+  /** The Segment-compatible ingest (`/segment/v1/identify`): addresses from traits, consent from Segment's consent object. */
+  segment: 'segment',
 } as const;
 
 /** Exported here too, beside the other consent names (defined in consent-event-names.ts). */

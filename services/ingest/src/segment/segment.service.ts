@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  CONSENT_SOURCES,
   NotFoundError,
   type ConsentProof,
   type EventEnvelope,
@@ -22,7 +23,7 @@ import { groupAttributesOf, profileUpdateOfIdentify } from './segment-profiles';
 import { SegmentSettingsStore } from './segment-settings.store';
 
 /** The consent source of every change a Segment call makes (the consent history's `source`). */
-export const SEGMENT_CONSENT_SOURCE = 'segment';
+export const SEGMENT_CONSENT_SOURCE = CONSENT_SOURCES.segment;
 
 /** Where a request came from, for the proof of the consent it records when its messages' `context` does not say. */
 export interface SegmentOrigin {
