@@ -48,7 +48,7 @@ describe('nudge validate', () => {
   it('accepts the example config', async () => {
     const result = await run('validate', EXAMPLE_CONFIG);
     expect(result).toMatchObject({ code: 0 });
-    expect(result.out.join('\n')).toMatch(/ok: 2 campaigns and settings valid/);
+    expect(result.out.join('\n')).toMatch(/ok: 3 campaigns and settings valid/);
   });
 
   it('simulate reports every bad line of an events file and exits 1, as for invalid campaigns', async () => {
