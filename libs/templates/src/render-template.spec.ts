@@ -151,4 +151,27 @@ describe('renderTemplate', () => {
     await expect(failing).rejects.toBeInstanceOf(TemplateError);
     await expect(failing).rejects.toThrow(/link service down, line:2, col:1/);
   });
+
+  it('probes for missing variables without stack traces, and gives the process its own limit back', async () => {
+    const limit = Error.stackTraceLimit;
+    let limitWhileRendering: number | undefined;
+    const probed = rendered("{{ profile.attributes.nickname }}{{ 'https://a' | track }}", {
+      track: (url: string) => {
+        limitWhileRendering = Error.stackTraceLimit;
+        return url;
+      },
+    });
+    await expect(probed).resolves.toEqual({ text: 'https://a', missingVariables: ['profile.attributes.nickname'] });
+    // The link tracker is asked once per url, by the first (probing) render.
+    expect(limitWhileRendering).toBe(0);
+    expect(Error.stackTraceLimit).toBe(limit);
+
+    const failing = rendered("{{ x }}{{ 'https://a' | track }}", {
+      track: () => {
+        throw new Error('link service down');
+      },
+    });
+    await expect(failing).rejects.toThrow(/link service down/);
+    expect(Error.stackTraceLimit).toBe(limit);
+  });
 });

@@ -197,12 +197,31 @@ function renderWith(
       return toPromise(rendering)
         .then(() => output.buffer, failed)
         .finally(spend);
-    toValueSync(rendering);
+    withoutStackTraces(strictVariables, () => toValueSync(rendering));
     spend();
     return output.buffer;
   } catch (error) {
     spend();
     return failed(error);
+  }
+}
+
+/**
+ * Runs a synchronous render; a probing (strict) one without capturing stack traces. Each
+ * missing variable a probe stops at is a thrown UndefinedVariableError, and liquidjs formats
+ * the stack of every error it wraps: with a variable missing for every recipient (a
+ * `firstName` few profiles have), capturing and formatting those stacks cost more than the
+ * renders themselves. Nothing reads them: the variable's name is what the probe wants, and
+ * the message of any other error is what its TemplateError keeps.
+ */
+function withoutStackTraces<T>(probing: boolean, render: () => T): T {
+  if (!probing) return render();
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return render();
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 
