@@ -136,6 +136,24 @@ describe('the Segment-compatible ingest, driven by @segment/analytics-node', () 
     expect(profile.attributes).toMatchObject({ groups: ['acme', 'globex'], groupTraits: { acme: { plan: 'pro' } } });
   });
 
+  it('takes what analytics.js sends: text/plain to the one-letter path, the write key in the body, readable from any origin', async () => {
+    const send = (letter: string, message: object) =>
+      fetch(`${stack.url('ingest')}/segment/v1/${letter}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', origin: 'https://shop.example' },
+        body: JSON.stringify({ writeKey: WRITE_KEY, sentAt: new Date().toISOString(), ...message }),
+      });
+    const page = await send('p', { type: 'page', anonymousId: 'visitor-9', name: 'Pricing', properties: { path: '/pricing' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await page.json()).toEqual({ success: true });
+    await eventually(async () => ((await decisionsOf('visitor-9', 'pricing-follow-up')).length > 0 ? true : undefined), {
+      what: "the anonymous visitor's page_viewed decision",
+    });
+    const wrong = await send('t', { type: 'track', anonymousId: 'visitor-9', event: 'x', writeKey: 'wrong' });
+    expect(wrong.status).toBe(401);
+  });
+
   it('answers a wrong write key 401, to the SDK and to a plain request', async () => {
     const { analytics, statuses } = segmentClient(stack, 'not-the-write-key');
     analytics.track({ userId: 'ana', event: 'Order Completed' });

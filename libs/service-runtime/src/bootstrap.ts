@@ -17,6 +17,11 @@ export interface ServiceAppOptions {
    * the exact bytes need; a body neither JSON nor form-encoded is then kept as bytes too.
    */
   keepRawBody?: boolean;
+  /**
+   * Paths under which a `text/plain` body is read as JSON too: analytics.js sends its JSON as
+   * text/plain so that a browser makes no CORS preflight (the Segment-compatible routes).
+   */
+  plainTextJsonPaths?: string[];
 }
 
 /** A request whose body bytes were kept (`ServiceAppOptions.keepRawBody`). */
@@ -46,6 +51,7 @@ export async function createServiceApp(
       }
     : undefined;
   app.use(express.json({ limit: '5mb', verify }));
+  if (options.plainTextJsonPaths?.length) app.use(options.plainTextJsonPaths, express.json({ type: 'text/plain', limit: '5mb', verify }));
   app.use(express.urlencoded({ extended: false, limit: '1mb', verify }));
   if (options.keepRawBody) app.use(express.raw({ type: () => true, limit: '1mb', verify }));
   // Body-parser errors happen before Nest's filters see the request: map them here (a

@@ -48,7 +48,7 @@ const INGEST: RegExp[] = [
   /^POST \/v1\/events(\/.*)?$/,
   /^(GET|PUT) \/v1\/users\/:[^/]+$/,
   // The Segment-compatible ingest: the write key is an ingest key (Bearer, Basic or the body's writeKey).
-  /^POST \/segment\/v1\/(track|identify|page|screen|group|alias|batch)$/,
+  /^POST \/segment\/v1\/(track|identify|page|screen|group|alias|batch|[tipsgab])$/,
 ];
 const USER = /^[A-Z]+ \/v1\/users\/:([^/]+)\/inbox(\/.*)?$/;
 
