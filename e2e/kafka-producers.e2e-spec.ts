@@ -74,6 +74,9 @@ describe('events from Kafka producers that are not Nudge', () => {
   it('reads Segment messages from a configured topic as the HTTP API does, and dead-letters a broken one naming the field', async () => {
     const now = new Date().toISOString();
     await produceWithConsoleProducer(stack.brokers, intakeTopic, [
+      // Passes the message checks but not the profile's (no country to read the number in): the
+      // slice's request is refused as a whole, so each record is applied alone and only this one fails.
+      { key: 'seg-u', value: JSON.stringify({ type: 'identify', userId: 'seg-u', traits: { phone: 'call me maybe' } }) },
       {
         key: 'seg-u',
         value: JSON.stringify({
@@ -103,9 +106,10 @@ describe('events from Kafka producers that are not Nudge', () => {
     expect(after).toMatchObject({ campaignId: 'segment-order', body: 'Hi Ana, order o-9' });
     expect(after.triggerEventId).toMatch(new RegExp(`^kafka:${intakeTopic}:\\d+:\\d+$`));
 
-    const dead = await deadLetters(intakeTopic, 1);
+    const dead = (await deadLetters(intakeTopic, 2)).sort((a, b) => (a.key ?? '').localeCompare(b.key ?? ''));
     expect(errorsOf(dead)).toEqual([
       ['seg-after', 'invalid_segment', 'invalid Segment message: event: is required: the name of the event'],
+      ['seg-u', 'invalid_segment', expect.stringMatching(/^invalid Segment message: traits\.phone: /)],
     ]);
   });
 
@@ -128,7 +132,7 @@ describe('events from Kafka producers that are not Nudge', () => {
     expect(await messageOf('ce-u')).toMatchObject({ campaignId: 'ce-cart', triggerEventId: 'ce-1', body: 'Hi Ana, cart 75' });
     expect(await messageOf('ce-after')).toMatchObject({ campaignId: 'ce-cart', triggerEventId: 'ce-2', body: 'Hi Ana, cart 2' });
 
-    const dead = (await deadLetters(intakeTopic, 2)).filter((r) => r.key === 'ce-after');
+    const dead = (await deadLetters(intakeTopic, 3)).filter((r) => r.key === 'ce-after');
     expect(errorsOf(dead)).toEqual([['ce-after', 'invalid_cloudevent', 'invalid CloudEvent: ce_id: is required']]);
     // The record's own headers go with it: it can be produced again once fixed.
     expect(dead[0]?.headers).toMatchObject({ ce_type: 'com.shop.cart.abandoned', ce_subject: 'ce-after' });
