@@ -47,7 +47,7 @@ const FLAGS = {
   'graphile-complete-delay-ms': { value: 0, min: -1, max: 10_000, help: 'peer graphile: completeJobBatchDelay (-1 off)' },
 };
 // Nudge's phases, then its peers on the same broker and database (see main()).
-const PHASES = ['e2e', 'paced', 'timers', 'pipeline', 'graphile'];
+const PHASES = ['e2e', 'paced', 'timers', 'segment', 'pipeline', 'graphile'];
 
 function usage() {
   const lines = [
@@ -608,6 +608,51 @@ async function phaseTimers(opts) {
   describeCpu('phase 3', cpu);
 }
 
+/**
+ * The Segment-compatible ingest against the native one (issue #15): the same events posted as
+ * batches of 500 Segment `track` messages to /segment/v1/batch and as /v1/events/batch, 4 in
+ * flight, rounds alternated so that neither gets the quieter moment. Counts requests answered
+ * (accepted into Kafka), not end to end: no campaign triggers on `bench_segment`.
+ */
+async function phaseSegment(opts) {
+  const N = opts.events;
+  const batchSize = 500;
+  log(`phase segment: ${N} events as /segment/v1/batch and as /v1/events/batch, batches of ${batchSize}, 4 in flight, 2 rounds each`);
+  const library = { name: 'analytics-node-next', version: '3.1.0' };
+  const bodyOf = (way, round, b) => {
+    const timestamp = new Date().toISOString();
+    const items = [];
+    for (let n = b * batchSize; n < Math.min(N, (b + 1) * batchSize); n++) {
+      const id = `bench-seg-${round}-${n}`;
+      const user = userId(n % opts.users);
+      items.push(
+        way === 'segment'
+          ? { type: 'track', event: 'bench_segment', userId: user, messageId: id, timestamp, properties: { n }, context: { library } }
+          : { eventId: id, userId: user, name: 'bench_segment', timestamp, properties: { n }, context: { library } },
+      );
+    }
+    return way === 'segment' ? { batch: items, sentAt: timestamp } : { events: items };
+  };
+  const ways = {
+    native: { url: eventsUrl(opts), status: 202, ms: 0, events: 0 },
+    segment: { url: `http://127.0.0.1:${opts['ingest-port']}/segment/v1/batch`, status: 200, ms: 0, events: 0 },
+  };
+  const batches = Array.from({ length: Math.ceil(N / batchSize) }, (_, b) => b);
+  for (const [round, way] of ['native', 'segment', 'native', 'segment'].entries()) {
+    const t0 = Date.now();
+    await pool(batches, 4, (b) => call('POST', ways[way].url, bodyOf(way, round, b), ways[way].status));
+    ways[way].ms += Date.now() - t0;
+    ways[way].events += N;
+    assertAlive();
+  }
+  const rate = (w) => w.events / (w.ms / 1000);
+  results.segment = { N, batchSize, native: rate(ways.native), segment: rate(ways.segment) };
+  log(
+    `phase segment: /v1/events/batch ${int(results.segment.native)} events/s, /segment/v1/batch ${int(results.segment.segment)} events/s ` +
+      `(segment ÷ native ${(results.segment.segment / results.segment.native).toFixed(2)})`,
+  );
+}
+
 // ---------------------------------------------------------------------------
 
 function summary(opts) {
@@ -631,6 +676,13 @@ function summary(opts) {
     lines.push(
       `timers      ${timers.T} due, ${timers.P} pending   ${int(timers.rate)} firings/s  ` +
         `lateness p50 ${ms(timers.p50)}  p99 ${ms(timers.p99)}  max ${ms(timers.max)}  (${timers.P} pending inserted in ${secs(timers.pendingInsertMs)})`,
+    );
+  }
+  const { segment } = results;
+  if (segment) {
+    lines.push(
+      `segment     ${`${segment.N} events`.padEnd(13)} accepted: /v1/events/batch ${int(segment.native)} events/s, ` +
+        `/segment/v1/batch ${int(segment.segment)} events/s (÷ ${(segment.segment / segment.native).toFixed(2)}; batches of ${segment.batchSize}, requests answered)`,
     );
   }
   const cpuLine = (label, cpu) => {
@@ -728,6 +780,7 @@ async function main(opts) {
   opts.rate = pacedRate(opts);
   if (opts.phases.has('paced')) await phasePaced(opts);
   if (opts.phases.has('timers')) await phaseTimers(opts);
+  if (opts.phases.has('segment')) await phaseSegment(opts);
   // The peers run after Nudge's phases, with Nudge's services stopped: their idle pollers and
   // consumers take nothing from the peers, Nudge's phases run on a fresh database as they
   // always have, and what the peers leave (a million graphile jobs) cannot slow Nudge down.
