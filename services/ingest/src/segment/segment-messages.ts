@@ -76,17 +76,38 @@ export interface SegmentReading {
 /** Ids as text; a number (some SDKs send numeric user ids) is taken as its text. */
 const idOrNumber = z.preprocess((value) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value), idSchema);
 
-/** The fields every call shares; others (integrations, _metadata, sentAt, writeKey…) are ignored, as Segment does. */
-const commonSchema = z.object({
-  type: z.enum(SEGMENT_MESSAGE_TYPES, { errorMap: () => ({ message: `must be one of ${SEGMENT_MESSAGE_TYPES.join(', ')}` }) }).optional(),
-  userId: idOrNumber.nullish(),
-  anonymousId: idOrNumber.nullish(),
-  messageId: idSchema.optional(),
-  // Checked as an event's timestamp is (ISO-8601, within the age limit) where a call becomes an event.
-  timestamp: z.string().optional(),
-  originalTimestamp: z.string().optional(),
-  context: boundedJsonObject().default({}),
-});
+/**
+ * The fields every call shares, read by hand: a zod object here cost as much again as the event
+ * schema that checks them after. Others (integrations, _metadata, sentAt, writeKey…) are ignored,
+ * as Segment does. `messageId`, `timestamp` and `context` are checked where they are used: by the
+ * event schema for events (the same checks as `/v1/events`), by `boundedContext` for profile calls.
+ */
+interface CommonFields {
+  type?: SegmentMessageType | null;
+  userId?: unknown;
+  anonymousId?: unknown;
+  messageId?: unknown;
+  timestamp?: unknown;
+  originalTimestamp?: unknown;
+  context?: Record<string, unknown>;
+}
+
+/** The common fields once the batch's context is merged in. */
+type ReadFields = CommonFields & { context: Record<string, unknown> };
+
+const MESSAGE_TYPES: ReadonlySet<string> = new Set(SEGMENT_MESSAGE_TYPES);
+
+function commonFieldsOf(message: Record<string, unknown>, path: (string | number)[]): Checked<CommonFields> {
+  const { type, context } = message;
+  if (type != null && !(typeof type === 'string' && MESSAGE_TYPES.has(type))) {
+    return failed([...path, 'type'], `must be one of ${SEGMENT_MESSAGE_TYPES.join(', ')}`);
+  }
+  if (context != null && (typeof context !== 'object' || Array.isArray(context))) return failed([...path, 'context'], 'must be an object');
+  // The message itself, not a copy: one object fewer per message on the hot path.
+  return { ok: true, value: message as CommonFields };
+}
+
+const boundedContext = z.object({ context: boundedJsonObject() });
 
 const namedViewSchema = z.object({
   name: z.string().max(256).nullish(),
@@ -138,11 +159,12 @@ export function checkSegmentMessage(
   }
   const tooBig = jsonLimitIssue(message, MESSAGE_LIMITS);
   if (tooBig) return failed([...path, ...tooBig.path], tooBig.message);
-  const common = checkInput(commonSchema, message, path);
+  const common = commonFieldsOf(message as Record<string, unknown>, path);
   if (!common.ok) return common;
-  const type = reading.type ?? common.value.type;
+  const type = reading.type ?? common.value.type ?? undefined;
   if (type === undefined) return failed([...path, 'type'], `is required: one of ${SEGMENT_MESSAGE_TYPES.join(', ')}`);
-  const fields = { ...common.value, context: withBatchContext(common.value.context, reading.batchContext) };
+  const context = withBatchContext(common.value.context ?? {}, reading.batchContext);
+  const fields: ReadFields = context === common.value.context ? (common.value as ReadFields) : { ...common.value, context };
   const input = message as Record<string, unknown>;
   switch (type) {
     case 'track':
@@ -159,11 +181,9 @@ export function checkSegmentMessage(
   }
 }
 
-type CommonFields = z.output<typeof commonSchema>;
-
 function trackOf(
   input: Record<string, unknown>,
-  fields: CommonFields,
+  fields: ReadFields,
   receivedAt: Date,
   ageLimit: EventAgeLimit,
   path: (string | number)[],
@@ -176,7 +196,7 @@ function trackOf(
 function viewOf(
   type: 'page' | 'screen',
   input: Record<string, unknown>,
-  fields: CommonFields,
+  fields: ReadFields,
   receivedAt: Date,
   ageLimit: EventAgeLimit,
   path: (string | number)[],
@@ -190,14 +210,14 @@ function viewOf(
 
 /** An event checked exactly as `POST /v1/events` checks one, its problems named by Segment's fields. */
 function eventOf(
-  fields: CommonFields,
+  fields: ReadFields,
   name: unknown,
   properties: unknown,
   receivedAt: Date,
   ageLimit: EventAgeLimit,
   path: (string | number)[],
 ): Checked<SegmentAction[]> {
-  const user = userOf(fields, path);
+  const user = userOf(fields, path, true);
   if (!user.ok) return user;
   const timestamp = fields.timestamp ?? fields.originalTimestamp;
   const event = {
@@ -208,7 +228,7 @@ function eventOf(
     properties: properties ?? {},
     context: fields.context,
   };
-  const checked = eventInputSchemaAt(receivedAt, ageLimit).safeParse(event);
+  const checked = eventSchemaAt(receivedAt, ageLimit).safeParse(event);
   if (!checked.success) {
     const timestampField = fields.timestamp === undefined ? 'originalTimestamp' : 'timestamp';
     const segmentField: Record<string, string> = {
@@ -227,7 +247,7 @@ function eventOf(
   const at = receivedAt.toISOString();
   const { userId, timestamp: sentAt, properties: props, context } = checked.data;
   const envelope: EventEnvelope = {
-    eventId: event.eventId,
+    eventId: checked.data.eventId ?? randomUUID(),
     userId,
     name: checked.data.name,
     timestamp: sentAt === undefined ? at : new Date(sentAt).toISOString(),
@@ -239,9 +259,11 @@ function eventOf(
 }
 
 /** `identify`: traits → attributes, e-mail (transactional consent), zone, locale, country; both ids → an alias first. */
-function identifyOf(input: Record<string, unknown>, fields: CommonFields, path: (string | number)[]): Checked<SegmentAction[]> {
+function identifyOf(input: Record<string, unknown>, fields: ReadFields, path: (string | number)[]): Checked<SegmentAction[]> {
   const user = userOf(fields, path);
   if (!user.ok) return user;
+  const bounded = checkInput(boundedContext, fields, path);
+  if (!bounded.ok) return bounded;
   const body = checkInput(identifySchema, input, path);
   if (!body.ok) return body;
   const context = contextSchema.safeParse(fields.context);
@@ -275,15 +297,19 @@ function identifyOf(input: Record<string, unknown>, fields: CommonFields, path: 
     proof: proofOf(known),
     path,
   };
-  const { userId, anonymousId } = fields;
-  const merges = userId != null && anonymousId != null && userId !== anonymousId;
-  return { ok: true, value: merges ? [aliasAction(anonymousId, userId, identify.proof), identify] : [identify] };
+  if (user.value.field === 'anonymousId' || fields.anonymousId == null || fields.anonymousId === '') return { ok: true, value: [identify] };
+  const anonymous = userOf({ ...fields, userId: undefined }, path);
+  if (!anonymous.ok) return anonymous;
+  const merges = anonymous.value.userId !== user.value.userId;
+  return { ok: true, value: merges ? [aliasAction(anonymous.value.userId, user.value.userId, identify.proof), identify] : [identify] };
 }
 
 /** `group`: the user joins the group; its traits are kept beside the list. */
-function groupOf(input: Record<string, unknown>, fields: CommonFields, path: (string | number)[]): Checked<SegmentAction[]> {
+function groupOf(input: Record<string, unknown>, fields: ReadFields, path: (string | number)[]): Checked<SegmentAction[]> {
   const user = userOf(fields, path);
   if (!user.ok) return user;
+  const bounded = checkInput(boundedContext, fields, path);
+  if (!bounded.ok) return bounded;
   const body = checkInput(groupSchema, input, path);
   if (!body.ok) return body;
   const context = contextSchema.safeParse(fields.context);
@@ -298,8 +324,21 @@ function groupOf(input: Record<string, unknown>, fields: CommonFields, path: (st
   return { ok: true, value: [group] };
 }
 
+/**
+ * The event schema of one receipt time: built once per request rather than per message (a zod
+ * refinement is an object graph; a batch of 500 would build 500).
+ */
+let lastEventSchema: { at: number; maxAgeMs: number; schema: ReturnType<typeof eventInputSchemaAt> } | null = null;
+function eventSchemaAt(receivedAt: Date, ageLimit: EventAgeLimit): ReturnType<typeof eventInputSchemaAt> {
+  const at = receivedAt.getTime();
+  if (lastEventSchema?.at !== at || lastEventSchema.maxAgeMs !== ageLimit.maxEventAgeMs) {
+    lastEventSchema = { at, maxAgeMs: ageLimit.maxEventAgeMs, schema: eventInputSchemaAt(receivedAt, ageLimit) };
+  }
+  return lastEventSchema.schema;
+}
+
 /** `alias`: `previousId` (the anonymous id, usually) becomes `userId`. */
-function aliasOf(input: Record<string, unknown>, fields: CommonFields, path: (string | number)[]): Checked<SegmentAction[]> {
+function aliasOf(input: Record<string, unknown>, fields: ReadFields, path: (string | number)[]): Checked<SegmentAction[]> {
   const body = checkInput(aliasSchema, input, path);
   if (!body.ok) return body;
   const context = contextSchema.safeParse(fields.context);
@@ -313,10 +352,21 @@ function aliasAction(previousId: string, userId: string, proof: ConsentProof): S
 }
 
 /** The user a call is about: `userId`, else `anonymousId` (an anonymous visitor's events are kept against it). */
-function userOf(fields: CommonFields, path: (string | number)[]): Checked<{ userId: string; field: 'userId' | 'anonymousId' }> {
-  if (fields.userId != null && fields.userId !== '') return { ok: true, value: { userId: fields.userId, field: 'userId' } };
-  if (fields.anonymousId != null && fields.anonymousId !== '')
-    return { ok: true, value: { userId: fields.anonymousId, field: 'anonymousId' } };
+function userOf(
+  fields: Pick<CommonFields, 'userId' | 'anonymousId'>,
+  path: (string | number)[],
+  checkedLater = false,
+): Checked<{ userId: string; field: 'userId' | 'anonymousId' }> {
+  for (const field of ['userId', 'anonymousId'] as const) {
+    const value = fields[field];
+    if (value == null || value === '') continue;
+    // An event's ids are checked by the event schema (and named by their Segment field there).
+    if (checkedLater && typeof value === 'string') return { ok: true, value: { userId: value, field } };
+    const id = idOrNumber.safeParse(value);
+    if (!id.success)
+      return { ok: false, issues: id.error.issues.map((issue) => ({ path: formatPath([...path, field]), message: issue.message })) };
+    return { ok: true, value: { userId: id.data, field } };
+  }
   return failed([...path, 'userId'], 'userId or anonymousId is required');
 }
 
