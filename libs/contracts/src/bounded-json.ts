@@ -39,8 +39,17 @@ export function boundedJsonObject(limits: JsonLimits = JSON_FIELD_LIMITS): ZodBo
   return new ZodBoundedJsonObject({ limits });
 }
 
+/**
+ * A JSON object its caller has walked within limits already, as part of a larger value (the
+ * Segment routes walk each whole message once): only its type is checked, at no further cost.
+ */
+export function walkedJsonObject(): ZodBoundedJsonObject {
+  return new ZodBoundedJsonObject({ limits: null });
+}
+
 interface BoundedJsonDef extends z.ZodTypeDef {
-  limits: JsonLimits;
+  /** Null: walked by the caller already. */
+  limits: JsonLimits | null;
 }
 
 /**
@@ -57,7 +66,7 @@ export class ZodBoundedJsonObject extends z.ZodType<Record<string, unknown>, Bou
       z.addIssueToContext(ctx, { code: z.ZodIssueCode.invalid_type, expected: z.ZodParsedType.object, received: ctx.parsedType });
       return z.INVALID;
     }
-    const issue = jsonLimitIssue(data, this._def.limits);
+    const issue = this._def.limits === null ? null : jsonLimitIssue(data, this._def.limits);
     if (issue) {
       z.addIssueToContext(this._getOrReturnCtx(input), { code: z.ZodIssueCode.custom, path: issue.path, message: issue.message });
       return z.INVALID;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundedJsonObject } from './bounded-json';
+import { boundedJsonObject, walkedJsonObject } from './bounded-json';
 import { CONSENT_EVENT_NAMES } from './consent-event-names';
 import { USER_MERGED_EVENT } from './user-merge';
 import { isoDateTime } from './date-time';
@@ -46,13 +46,37 @@ export const ENGINE_EVENT_NAMES: ReadonlySet<string> = new Set([
   USER_MERGED_EVENT,
 ]);
 
+/** `eventInputSchema` whose `properties` and `context` are not walked again (see `eventInputSchemaOfWalkedJsonAt`). */
+const eventInputOfWalkedJson = eventInputSchema.extend({
+  properties: walkedJsonObject().default({}),
+  context: walkedJsonObject().default({}),
+});
+
 /**
  * `eventInputSchema` for an event an app sent, received at `receivedAt`: its timestamp must be
  * near it (`eventTimeProblem`) and its name not one only Nudge publishes (`ENGINE_EVENT_NAMES`).
  */
-export function eventInputSchemaAt(receivedAt: Date, { maxEventAgeMs }: EventAgeLimit) {
+export function eventInputSchemaAt(receivedAt: Date, limit: EventAgeLimit) {
+  return refinedAt(eventInputSchema, receivedAt, limit);
+}
+
+/**
+ * `eventInputSchemaAt` for an event whose caller walked the whole message holding `properties`
+ * and `context` within `JSON_FIELD_LIMITS` (one level deeper, the message being level 1) before:
+ * the Segment routes walk each message once for its 32 KB limit, and a second walk of the same
+ * values would cost as much again.
+ */
+export function eventInputSchemaOfWalkedJsonAt(receivedAt: Date, limit: EventAgeLimit) {
+  return refinedAt(eventInputOfWalkedJson, receivedAt, limit);
+}
+
+function refinedAt<S extends z.ZodType<z.output<typeof eventInputSchema>, z.ZodTypeDef, unknown>>(
+  schema: S,
+  receivedAt: Date,
+  { maxEventAgeMs }: EventAgeLimit,
+) {
   const received = receivedAt.toISOString();
-  return eventInputSchema.superRefine((event, ctx) => {
+  return schema.superRefine((event, ctx) => {
     if (event.timestamp !== undefined) checkTimestamp(event.timestamp, received, maxEventAgeMs, ctx);
     if (ENGINE_EVENT_NAMES.has(event.name)) {
       ctx.addIssue({

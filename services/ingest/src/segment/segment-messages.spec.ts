@@ -18,6 +18,14 @@ const track = {
   _metadata: { nodeVersion: '20' },
 };
 
+/** An object nested `levels` deep, the outer one being level 1. */
+function nested(levels: number): Record<string, unknown> {
+  let value: Record<string, unknown> = {};
+  for (let level = 1; level < levels; level++) value = { a: value };
+  return value;
+}
+const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+
 function actionsOf(message: unknown, extra: Partial<SegmentReading> = {}): SegmentAction[] {
   return segmentActionsOf(message, receivedAt, { ...reading, ...extra }, ['batch', 3]);
 }
@@ -87,8 +95,19 @@ describe('track', () => {
     ['no type in a batch', 'batch[3].type', { ...track, type: undefined }],
     ['a message over 32 KB', 'batch[3]', { ...track, properties: { a: 'x'.repeat(20_000) }, context: { b: 'y'.repeat(13_000) } }],
     ['a message that is not an object', 'batch[3]', 'track'],
+    ['properties nested 9 deep, as /v1/events names it', 'batch[3].properties.a.a.a.a.a.a.a.a', { ...track, properties: nested(9) }],
+    ['properties of 257 keys', 'batch[3].properties', { ...track, properties: keys(257) }],
+    ['NUL in a context value', 'batch[3].context.note', { ...track, context: { note: 'a\u0000b' } }],
   ])('refuses %s, naming %s', (_case, path, message) => {
     expect(issuesOf(message).map((issue) => issue.path)).toContain(path);
+  });
+
+  it('accepts properties at every limit /v1/events has', () => {
+    expect(actionsOf({ ...track, properties: { ...keys(255), deep: nested(7) } })).toHaveLength(1);
+  });
+
+  it("checks a batch's context merged into the message as its own", () => {
+    expect(issuesOf(track, { batchContext: { note: 'a\u0000b' } }).map((issue) => issue.path)).toEqual(['batch[3].context.note']);
   });
 
   it('throws the ValidationError of the issues', () => {

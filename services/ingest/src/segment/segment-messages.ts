@@ -3,6 +3,8 @@ import {
   boundedJsonObject,
   consentProofSchema,
   eventInputSchemaAt,
+  eventInputSchemaOfWalkedJsonAt,
+  JSON_FIELD_LIMITS,
   formatPath,
   idSchema,
   jsonLimitIssue,
@@ -127,8 +129,12 @@ const contextSchema = z.object({
   consent: z.object({ categoryPreferences: z.record(z.string().max(128), z.boolean()).optional() }).optional(),
 });
 
-/** Bounds the whole message's size (and bans NUL anywhere, as every other field does) without building its text. */
-const MESSAGE_LIMITS = { maxBytes: MAX_SEGMENT_MESSAGE_BYTES, maxDepth: 12, maxKeys: 10_000, maxItems: 10_000 };
+/**
+ * One walk over the whole message: its size (Segment's 32 KB), and `JSON_FIELD_LIMITS` for
+ * everything in it (keys, items, NUL, `__proto__`; nesting one level deeper, the message being
+ * level 1), so an event's `properties` and `context` need no walk of their own.
+ */
+const MESSAGE_LIMITS = { ...JSON_FIELD_LIMITS, maxBytes: MAX_SEGMENT_MESSAGE_BYTES, maxDepth: JSON_FIELD_LIMITS.maxDepth + 1 };
 
 /**
  * The actions of ONE Segment message (unknown JSON) received at `receivedAt`, or a
@@ -168,10 +174,10 @@ export function checkSegmentMessage(
   const input = message as Record<string, unknown>;
   switch (type) {
     case 'track':
-      return trackOf(input, fields, receivedAt, reading.ageLimit, path);
+      return trackOf(input, fields, receivedAt, reading, path);
     case 'page':
     case 'screen':
-      return viewOf(type, input, fields, receivedAt, reading.ageLimit, path);
+      return viewOf(type, input, fields, receivedAt, reading, path);
     case 'identify':
       return identifyOf(input, fields, path);
     case 'group':
@@ -185,11 +191,11 @@ function trackOf(
   input: Record<string, unknown>,
   fields: ReadFields,
   receivedAt: Date,
-  ageLimit: EventAgeLimit,
+  reading: SegmentReading,
   path: (string | number)[],
 ): Checked<SegmentAction[]> {
   if (input.event === undefined || input.event === null) return failed([...path, 'event'], 'is required: the name of the event');
-  return eventOf(fields, input.event, input.properties, receivedAt, ageLimit, path);
+  return eventOf(fields, input.event, input.properties, receivedAt, reading, path);
 }
 
 /** `page` → `page_viewed`, `screen` → `screen_viewed`; the page's name and category join its properties. */
@@ -198,14 +204,14 @@ function viewOf(
   input: Record<string, unknown>,
   fields: ReadFields,
   receivedAt: Date,
-  ageLimit: EventAgeLimit,
+  reading: SegmentReading,
   path: (string | number)[],
 ): Checked<SegmentAction[]> {
   const view = checkInput(namedViewSchema, input, path);
   if (!view.ok) return view;
   const { name, category, properties } = view.value;
   const named = { ...(name == null ? {} : { name }), ...(category == null ? {} : { category }), ...properties };
-  return eventOf(fields, type === 'page' ? PAGE_VIEWED : SCREEN_VIEWED, named, receivedAt, ageLimit, path);
+  return eventOf(fields, type === 'page' ? PAGE_VIEWED : SCREEN_VIEWED, named, receivedAt, reading, path);
 }
 
 /** An event checked exactly as `POST /v1/events` checks one, its problems named by Segment's fields. */
@@ -214,7 +220,7 @@ function eventOf(
   name: unknown,
   properties: unknown,
   receivedAt: Date,
-  ageLimit: EventAgeLimit,
+  reading: SegmentReading,
   path: (string | number)[],
 ): Checked<SegmentAction[]> {
   const user = userOf(fields, path, true);
@@ -228,7 +234,8 @@ function eventOf(
     properties: properties ?? {},
     context: fields.context,
   };
-  const checked = eventSchemaAt(receivedAt, ageLimit).safeParse(event);
+  // A batch's context merged in was not walked with the message: then the schema walks context itself.
+  const checked = eventSchemaAt(receivedAt, reading.ageLimit, reading.batchContext !== undefined).safeParse(event);
   if (!checked.success) {
     const timestampField = fields.timestamp === undefined ? 'originalTimestamp' : 'timestamp';
     const segmentField: Record<string, string> = {
@@ -325,16 +332,26 @@ function groupOf(input: Record<string, unknown>, fields: ReadFields, path: (stri
 }
 
 /**
- * The event schema of one receipt time: built once per request rather than per message (a zod
+ * The event schemas of one receipt time: built once per request rather than per message (a zod
  * refinement is an object graph; a batch of 500 would build 500).
  */
-let lastEventSchema: { at: number; maxAgeMs: number; schema: ReturnType<typeof eventInputSchemaAt> } | null = null;
-function eventSchemaAt(receivedAt: Date, ageLimit: EventAgeLimit): ReturnType<typeof eventInputSchemaAt> {
+let lastEventSchemas: {
+  at: number;
+  maxAgeMs: number;
+  walked: ReturnType<typeof eventInputSchemaOfWalkedJsonAt>;
+  full: ReturnType<typeof eventInputSchemaAt>;
+} | null = null;
+function eventSchemaAt(receivedAt: Date, ageLimit: EventAgeLimit, contextNotWalked: boolean) {
   const at = receivedAt.getTime();
-  if (lastEventSchema?.at !== at || lastEventSchema.maxAgeMs !== ageLimit.maxEventAgeMs) {
-    lastEventSchema = { at, maxAgeMs: ageLimit.maxEventAgeMs, schema: eventInputSchemaAt(receivedAt, ageLimit) };
+  if (lastEventSchemas?.at !== at || lastEventSchemas.maxAgeMs !== ageLimit.maxEventAgeMs) {
+    lastEventSchemas = {
+      at,
+      maxAgeMs: ageLimit.maxEventAgeMs,
+      walked: eventInputSchemaOfWalkedJsonAt(receivedAt, ageLimit),
+      full: eventInputSchemaAt(receivedAt, ageLimit),
+    };
   }
-  return lastEventSchema.schema;
+  return contextNotWalked ? lastEventSchemas.full : lastEventSchemas.walked;
 }
 
 /** `alias`: `previousId` (the anonymous id, usually) becomes `userId`. */
