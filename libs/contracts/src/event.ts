@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { boundedJsonObject, walkedJsonObject } from './bounded-json';
 import { CONSENT_EVENT_NAMES } from './consent-event-names';
-import { USER_MERGED_EVENT } from './user-merge';
 import { isoDateTime } from './date-time';
 import { DEFAULT_MAX_EVENT_AGE, eventTimeProblem, fixedDurationMillis } from './event-time';
 import { eventNameSchema, idSchema } from './text-limits';
@@ -41,9 +40,10 @@ export type EventInput = z.input<typeof eventInputSchema>;
  */
 export const ENGINE_EVENT_NAMES: ReadonlySet<string> = new Set([
   ...Object.values(CONSENT_EVENT_NAMES),
-  // FALLBACK_DUE_EVENT, spelled out: fallback-due.ts reaches this module through send-request.ts.
+  // FALLBACK_DUE_EVENT and USER_MERGED_EVENT, spelled out: fallback-due.ts reaches this module
+  // through send-request.ts, and user-merge.ts builds EventEnvelopes (event.spec.ts checks both names).
   'fallback_due',
-  USER_MERGED_EVENT,
+  'user_merged',
 ]);
 
 /** `eventInputSchema` whose `properties` and `context` are not walked again (see `eventInputSchemaOfWalkedJsonAt`). */
@@ -83,9 +83,7 @@ function refinedAt<S extends z.ZodType<z.output<typeof eventInputSchema>, z.ZodT
         code: 'custom',
         path: ['name'],
         message: `${event.name} is published by Nudge itself and cannot be sent; ${
-          event.name === USER_MERGED_EVENT
-            ? 'merge users with POST /v1/users/{userId}/aliases'
-            : 'change consent with PUT /v1/users/{userId}'
+          event.name === 'user_merged' ? 'merge users with POST /v1/users/{userId}/aliases' : 'change consent with PUT /v1/users/{userId}'
         }`,
       });
     }
