@@ -36,7 +36,7 @@ export function jsonLimitIssue(value: unknown, limits: JsonLimits = JSON_FIELD_L
 
 /** A JSON object within `limits` (default `JSON_FIELD_LIMITS`); a problem is an issue at its path. */
 export function boundedJsonObject(limits: JsonLimits = JSON_FIELD_LIMITS): ZodBoundedJsonObject {
-  return new ZodBoundedJsonObject({ limits });
+  return new ZodBoundedJsonObject({ limits, openapi: { metadata: openApiMetadataOf(limits) } });
 }
 
 /**
@@ -44,12 +44,24 @@ export function boundedJsonObject(limits: JsonLimits = JSON_FIELD_LIMITS): ZodBo
  * Segment routes walk each whole message once): only its type is checked, at no further cost.
  */
 export function walkedJsonObject(): ZodBoundedJsonObject {
-  return new ZodBoundedJsonObject({ limits: null });
+  return new ZodBoundedJsonObject({ limits: null, openapi: { metadata: openApiMetadataOf(null) } });
 }
 
 interface BoundedJsonDef extends z.ZodTypeDef {
   /** Null: walked by the caller already. */
   limits: JsonLimits | null;
+  /**
+   * How the services' OpenAPI documents show this type: zod-to-openapi (service-runtime's API
+   * reference) reads a type it does not know from `_def.openapi.metadata`, as `.openapi()` sets it.
+   */
+  openapi?: { metadata: Record<string, unknown> };
+}
+
+function openApiMetadataOf(limits: JsonLimits | null): Record<string, unknown> {
+  const within = limits
+    ? `: at most ${limits.maxBytes} bytes as JSON, ${limits.maxDepth} levels deep, ${limits.maxKeys} keys per object and ${limits.maxItems} items per array; no NUL in strings, no \`__proto__\` key`
+    : ', within the limits of the value it is part of';
+  return { type: 'object', additionalProperties: true, description: `Any JSON object${within}.` };
 }
 
 /**

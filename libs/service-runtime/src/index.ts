@@ -15,3 +15,4 @@ export * from './api-auth';
 export * from './access-decision';
 export * from './user-token';
 export * from './poll-loop';
+export * from './openapi';

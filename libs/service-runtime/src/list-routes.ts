@@ -24,9 +24,30 @@ export interface RegisteredRoute {
  * Nest handler declares (`@Public`, `@ApiKeyExempt`, `@Scope`).
  */
 export function listRoutes(app: INestApplication): RegisteredRoute[] {
-  const declared = declaredAccess(app);
-  const instance = app.getHttpAdapter().getInstance() as { router?: { stack?: RouterLayer[] } };
-  const routes: RegisteredRoute[] = [];
+  return listRoutesOf({ modules: app.get(ModulesContainer), reflector: app.get(Reflector), express: app.getHttpAdapter().getInstance() });
+}
+
+/** What `listRoutes` reads an app's routes from; a provider inside the app can inject each part. */
+export interface RouteSources {
+  modules: ModulesContainer;
+  reflector: Reflector;
+  /** The Express app (`HttpAdapterHost.httpAdapter.getInstance()`). */
+  express: unknown;
+}
+
+/** `listRoutes` from the parts of an app, for a provider that has no `INestApplication` at hand. */
+export function listRoutesOf(sources: RouteSources): RegisteredRoute[] {
+  return accessibleRoutesOf(sources).map(({ access: _access, ...route }) => route);
+}
+
+/** A registered route with everything its handler declares (`RouteAccess`, the write-key marking included). */
+export type AccessibleRoute = RegisteredRoute & { access: RouteAccess };
+
+/** `listRoutesOf`, each route with its full `RouteAccess`. */
+export function accessibleRoutesOf(sources: RouteSources): AccessibleRoute[] {
+  const declared = declaredAccess(sources.modules, sources.reflector);
+  const instance = sources.express as { router?: { stack?: RouterLayer[] } };
+  const routes: AccessibleRoute[] = [];
   const seen = new Set<string>();
   for (const layer of instance.router?.stack ?? []) {
     const route = layer.route;
@@ -43,6 +64,7 @@ export function listRoutes(app: INestApplication): RegisteredRoute[] {
         public: access.public,
         ...(access.exemption ? { exemptWhen: access.exemption.name } : {}),
         scopes: ['admin', ...access.scopes],
+        access,
       });
     }
   }
@@ -54,10 +76,9 @@ interface RouterLayer {
 }
 
 /** The access each controller method declares, by method and path. */
-function declaredAccess(app: INestApplication): Map<string, RouteAccess> {
-  const reflector = app.get(Reflector);
+function declaredAccess(modules: ModulesContainer, reflector: Reflector): Map<string, RouteAccess> {
   const access = new Map<string, RouteAccess>();
-  for (const module of app.get(ModulesContainer).values()) {
+  for (const module of modules.values()) {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as AnyFunction | null;
       if (!controller) continue;

@@ -8,3 +8,4 @@ export * from './route-probe';
 export * from './broker-partition';
 export * from './built-service';
 export * from './console-producer';
+export * from './openapi-checks';
