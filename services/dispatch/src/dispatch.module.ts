@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PROVIDER_FACTORIES, type ProviderFactory } from '@nudge/channels';
-import { RuntimeModule } from '@nudge/service-runtime';
+import { ApiReferenceModule, RuntimeModule } from '@nudge/service-runtime';
+import { DISPATCH_API } from './api-reference';
 import { systemClock } from '@nudge/timing';
 import { CLOCK } from './clock';
 import { DISPATCH_CONFIG, type DispatchConfig } from './config';
@@ -42,6 +43,7 @@ export class DispatchModule {
         RecipientLinksModule,
         WidgetsModule,
         FallbackModule,
+        ApiReferenceModule.forService(DISPATCH_API),
       ],
     };
   }

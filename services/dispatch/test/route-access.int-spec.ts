@@ -52,7 +52,7 @@ describe('dispatch: who may call which route', () => {
 
   afterAll(() => dispatch?.stop());
 
-  it('finds the routes in the router: public ones are health, metrics, tracked links, unsubscribe links, preference centres, widget pages and double opt-in confirmations; inbox routes take a user token', () => {
+  it('finds the routes in the router: public ones are health, metrics, tracked links, unsubscribe links, preference centres, widget pages, double opt-in confirmations and the API reference; inbox routes take a user token', () => {
     expect(routes.filter((r) => r.public).map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /health/live',
       'GET /health/ready',
@@ -65,6 +65,11 @@ describe('dispatch: who may call which route', () => {
       'POST /p/:token',
       'GET /w/:widgetId',
       'GET /w/:widgetId/embed.js',
+      'GET /openapi.json',
+      'GET /docs',
+      'GET /docs/swagger-ui.css',
+      'GET /docs/swagger-ui-bundle.js',
+      'GET /docs/docs.js',
       'GET /o/:token',
       'POST /o/:token',
     ]);

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { RuntimeModule } from '@nudge/service-runtime';
+import { ApiReferenceModule, RuntimeModule } from '@nudge/service-runtime';
+import { INGEST_API } from './api-reference';
 import { INGEST_CONFIG, type IngestConfig } from './config';
 import { EventsModule } from './events/events.module';
 import { SegmentModule } from './segment/segment.module';
@@ -24,6 +25,7 @@ export class IngestModule {
         UsersModule,
         SegmentModule,
         TopicIntakeModule,
+        ApiReferenceModule.forService(INGEST_API),
       ],
     };
   }

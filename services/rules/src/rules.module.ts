@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { RuntimeModule } from '@nudge/service-runtime';
+import { ApiReferenceModule, RuntimeModule } from '@nudge/service-runtime';
+import { RULES_API } from './api-reference';
 import { systemClock } from '@nudge/timing';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
@@ -28,6 +29,7 @@ export class RulesModule {
         TimersModule,
         TriggersModule,
         BroadcastsModule,
+        ApiReferenceModule.forService(RULES_API),
       ],
     };
   }

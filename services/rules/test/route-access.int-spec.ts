@@ -20,7 +20,7 @@ describe('rules: who may call which route', () => {
 
   afterAll(() => stack?.stop());
 
-  it('finds the admin routes in the router; only health (all, live, ready) and metrics are public', () => {
+  it('finds the admin routes in the router; only health (all, live, ready), metrics and the API reference are public', () => {
     expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
       expect.arrayContaining(['GET /v1/settings', 'PUT /v1/settings', 'GET /v1/campaigns', 'PUT /v1/campaigns/:id', 'GET /v1/broadcasts']),
     );
@@ -29,6 +29,11 @@ describe('rules: who may call which route', () => {
       'GET /health/ready',
       'GET /health',
       'GET /metrics',
+      'GET /openapi.json',
+      'GET /docs',
+      'GET /docs/swagger-ui.css',
+      'GET /docs/swagger-ui-bundle.js',
+      'GET /docs/docs.js',
     ]);
   });
 

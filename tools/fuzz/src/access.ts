@@ -7,8 +7,9 @@ import type { HttpRoute } from './routes';
  * up as unauthorised answers rather than passing because it says so.
  * - `public`: anyone (`/health`, `/health/live`, `/health/ready`, `/metrics`, `/c/{code}`, recipient pages `/u/{token}`, the
  *   preference centre `/p/{token}` and the double opt-in confirmation `/o/{token}`, whose
- *   signed token is the credential, and subscribe widget pages `/w/{widgetId}` with their
- *   `embed.js`, which grant nothing by themselves).
+ *   signed token is the credential, subscribe widget pages `/w/{widgetId}` with their
+ *   `embed.js`, which grant nothing by themselves, and the API reference `/openapi.json` and
+ *   `/docs` with its files).
  * - `signed`: a provider's signature, or the admin key (provider webhooks).
  * - `ingest`: the ingest key or the admin key (`POST /v1/events*`, `GET|PUT /v1/users/{id}`, `POST /segment/v1/*`).
  * - `user`: that user's inbox token, or the admin key (the in-app inbox).
@@ -41,6 +42,9 @@ const PUBLIC: RegExp[] = [
   /^(GET|POST) \/o\/:[^/]+$/,
   /^(GET|POST) \/p\/:[^/]+$/,
   /^GET \/w\/:[^/]+(\/embed\.js)?$/,
+  // The API reference: the OpenAPI document and the page rendering it, with its files (no secrets in them).
+  /^GET \/openapi\.json$/,
+  /^GET \/docs(\/swagger-ui\.css|\/swagger-ui-bundle\.js|\/docs\.js)?$/,
 ];
 const SANDBOX = /^[A-Z]+ \/v1\/providers\/sandbox\//;
 const SIGNED = /^[A-Z]+ \/v1\/providers\/:[^/]+\/(status|inbound)$/;

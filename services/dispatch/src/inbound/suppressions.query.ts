@@ -2,7 +2,7 @@ import { suppressionAddress } from '@nudge/channel-rules';
 import { channelSchema, parseOrThrow, type ChannelAddress } from '@nudge/contracts';
 import { z } from 'zod';
 
-const suppressionsQuerySchema = z.object({
+export const suppressionsQuerySchema = z.object({
   channel: channelSchema,
   address: z.string().trim().min(1, 'must not be empty').max(512, 'must be at most 512 characters'),
 });

@@ -4,7 +4,7 @@ import type { InboxFilter } from './inbox.store';
 
 export const MAX_INBOX_LIMIT = 500;
 
-const listInboxQuerySchema = z.object({
+export const listInboxQuerySchema = z.object({
   unread: z
     .enum(['true', 'false'], { errorMap: () => ({ message: 'must be true or false' }) })
     .default('false')

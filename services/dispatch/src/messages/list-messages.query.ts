@@ -4,7 +4,7 @@ import type { MessageFilter } from './message.store';
 
 export const MAX_LIST_LIMIT = 500;
 
-const listMessagesQuerySchema = z.object({
+export const listMessagesQuerySchema = z.object({
   userId: z.string().trim().min(1, 'must not be empty').optional(),
   campaignId: z.string().trim().min(1, 'must not be empty').optional(),
   limit: z.coerce

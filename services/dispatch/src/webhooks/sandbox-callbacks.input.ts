@@ -9,7 +9,7 @@ export const REPORTABLE_STATUSES = MESSAGE_STATUSES.filter((status) => status !=
   ...ReportableStatus[],
 ];
 
-const sandboxStatusSchema = z
+export const sandboxStatusSchema = z
   .object({
     messageId: z.string().trim().min(1, 'must not be empty'),
     status: z.enum(REPORTABLE_STATUSES, { errorMap: () => ({ message: `must be one of ${REPORTABLE_STATUSES.join(', ')}` }) }),
@@ -17,7 +17,7 @@ const sandboxStatusSchema = z
   })
   .strict();
 
-const sandboxInboundSchema = z
+export const sandboxInboundSchema = z
   .object({
     channel: channelSchema,
     from: z.string().trim().min(1, 'must not be empty'),

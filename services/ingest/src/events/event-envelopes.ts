@@ -10,7 +10,7 @@ import {
 import { z } from 'zod';
 import { checkInput, invalid, parseInput, requireJsonObject } from '../common/input-validation';
 
-const batchSchema = z
+export const eventBatchSchema = z
   .object({
     events: z
       .array(z.unknown())
@@ -37,7 +37,7 @@ export function envelopeOfEvent(body: unknown, receivedAt: Date, limit: EventAge
  * (`events[3].timestamp`). The same eventId twice in one batch keeps the first event.
  */
 export function envelopesOfBatch(body: unknown, receivedAt: Date, limit: EventAgeLimit): EventEnvelope[] {
-  const { events } = parseInput(batchSchema, requireJsonObject(body), 'event batch');
+  const { events } = parseInput(eventBatchSchema, requireJsonObject(body), 'event batch');
   const schema = eventInputSchemaAt(receivedAt, limit);
   const at = receivedAt.toISOString();
   const envelopes: EventEnvelope[] = [];

@@ -9,7 +9,7 @@ import type { SegmentMessageType } from './segment-messages';
 export const MAX_SEGMENT_REQUEST_BYTES = 500 * 1024;
 
 /** A batch: its messages and the `context` they share; `writeKey`, `sentAt`, `integrations` and the rest are read elsewhere or ignored. */
-const batchSchema = z.object({
+export const segmentBatchSchema = z.object({
   batch: z.array(z.unknown()).min(1, 'must hold at least one message'),
   context: z.record(z.unknown()).optional(),
 });
@@ -21,7 +21,7 @@ const batchSchema = z.object({
 export function segmentBatchOf(body: unknown, request: Request): SegmentRequest {
   const object = requireJsonObject(body);
   assertWithinRequestLimit(object, request);
-  const { batch, context } = parseInput(batchSchema, object, 'Segment batch');
+  const { batch, context } = parseInput(segmentBatchSchema, object, 'Segment batch');
   return { messages: batch, ...(context === undefined ? {} : { batchContext: context }), pathOf: (index) => ['batch', index] };
 }
 

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { parseInput, requireJsonObject } from '../common/input-validation';
 
 /** A profile's userId obeys the same rules as an event's, so a user's events and profile always meet. */
-const userIdSchema = idSchema;
+export const userIdSchema = idSchema;
 
 /** Where a consent change came from when the caller does not say (`X-Nudge-Source`). */
 export const DEFAULT_CONSENT_SOURCE = 'api';
@@ -28,7 +28,7 @@ export function userIdOf(param: unknown): string {
 }
 
 /** A profile update, and the proof of its consent changes the caller gives (`consentProof`). */
-const profileRequestSchema = profileUpdateSchema.extend({ consentProof: consentProofSchema.optional() });
+export const profileRequestSchema = profileUpdateSchema.extend({ consentProof: consentProofSchema.optional() });
 
 /** The body of `PUT /v1/users/{userId}` without its proof, or a 400 naming each bad or unknown field. */
 export function profileUpdateOf(body: unknown): ProfileUpdate {
@@ -44,7 +44,7 @@ export function profileRequestOf(body: unknown): { update: ProfileUpdate; proof:
 /** Ingest takes a request's proof as dispatch's recipient pages do (moved to contracts so both share it). */
 export { consentProofOf, type RequestOrigin } from '@nudge/contracts';
 
-const historyQuerySchema = z
+export const historyQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(MAX_CONSENT_HISTORY_PAGE_SIZE).default(100),
     cursor: z

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { broadcastView } from './broadcast-view';
 import { Broadcasts } from './broadcasts.service';
 import { BroadcastsStore } from './broadcasts.store';
+import { z } from 'zod';
 
 /** Broadcasts: one message to a topic's subscribers or a profile segment, now or at `sendAt`. */
 @Controller('v1/broadcasts')
@@ -38,11 +39,11 @@ export class BroadcastsController {
   }
 }
 
+/** The query of the list: `limit` a whole number from 1 to 500, default 50. */
+export const broadcastsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+
 function parseLimit(raw: string | undefined): number {
-  if (raw === undefined) return 50;
-  const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-    throw new ValidationError('invalid query', [{ path: 'limit', message: 'must be a whole number from 1 to 500' }]);
-  }
-  return limit;
+  const parsed = broadcastsQuerySchema.safeParse({ limit: raw });
+  if (!parsed.success) throw new ValidationError('invalid query', [{ path: 'limit', message: 'must be a whole number from 1 to 500' }]);
+  return parsed.data.limit;
 }

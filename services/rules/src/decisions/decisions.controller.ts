@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { DECISION_OUTCOMES, ValidationError } from '@nudge/contracts';
 import { groupResult, uplift } from '@nudge/decisions';
 import { DecisionLog } from './decision-log';
+import { z } from 'zod';
 
 /** "Why did Ana not get it?": the decision log, per user and per campaign. */
 @Controller('v1')
@@ -29,11 +30,11 @@ export class DecisionsController {
   }
 }
 
+/** The query of the list: `limit` a whole number from 1 to 1000, default 100. */
+export const decisionsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+
 function parseLimit(raw: string | undefined): number {
-  if (raw === undefined) return 100;
-  const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw new ValidationError('invalid query', [{ path: 'limit', message: 'must be a whole number from 1 to 1000' }]);
-  }
-  return limit;
+  const parsed = decisionsQuerySchema.safeParse({ limit: raw });
+  if (!parsed.success) throw new ValidationError('invalid query', [{ path: 'limit', message: 'must be a whole number from 1 to 1000' }]);
+  return parsed.data.limit;
 }

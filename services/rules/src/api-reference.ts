@@ -1,0 +1,15 @@
+import type { ApiReference } from '@nudge/service-runtime';
+import { BROADCASTS_OPERATIONS } from './broadcasts/broadcasts.openapi';
+import { CAMPAIGNS_OPERATIONS } from './campaigns/campaigns.openapi';
+import { DECISIONS_OPERATIONS } from './decisions/decisions.openapi';
+import { JOURNEYS_OPERATIONS } from './journeys/journeys.openapi';
+import { SETTINGS_OPERATIONS } from './settings/settings.openapi';
+
+/** Rules' `GET /openapi.json`. */
+export const RULES_API: ApiReference = {
+  service: 'rules',
+  title: 'Nudge rules API',
+  description:
+    'Campaigns and journeys, settings, broadcasts and the decision log (SPEC §5, §6): admin key only. Errors are `{"error": {"code", "message", "details": [{"path", "message"}]}}`.',
+  operations: [...CAMPAIGNS_OPERATIONS, ...SETTINGS_OPERATIONS, ...BROADCASTS_OPERATIONS, ...DECISIONS_OPERATIONS, ...JOURNEYS_OPERATIONS],
+};
