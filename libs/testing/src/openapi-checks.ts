@@ -16,15 +16,22 @@ interface DocumentedContent {
 }
 
 /** The parts of an OpenAPI document the checks read. */
-interface OpenApiPaths {
+export interface OpenApiPaths {
+  openapi?: string;
   paths?: Record<string, Record<string, OpenApiOperation | undefined> | undefined>;
 }
 interface OpenApiOperation {
+  security?: Record<string, string[]>[];
   requestBody?: { content?: Record<string, OpenApiMedia> };
   responses?: Record<string, { content?: Record<string, OpenApiMedia> } | undefined>;
 }
 interface OpenApiMedia {
   examples?: Record<string, { value?: unknown }>;
+}
+
+/** The security requirements the document gives an operation (undefined: no such operation). */
+export function securityOf(document: OpenApiPaths, method: string, path: string): Record<string, string[]>[] | undefined {
+  return document.paths?.[path]?.[method]?.security;
 }
 
 /** `/v1/users/:userId` in OpenAPI's form: `/v1/users/{userId}`. */

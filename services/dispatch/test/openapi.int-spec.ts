@@ -1,11 +1,18 @@
 import { errorBodySchema, listRoutes, RUNTIME_OPERATIONS } from '@nudge/service-runtime';
-import { exampleProblems, undocumentedRoutes, unroutedOperations, validateOpenApiDocument } from '@nudge/testing';
+import {
+  exampleProblems,
+  undocumentedRoutes,
+  unroutedOperations,
+  validateOpenApiDocument,
+  securityOf,
+  type OpenApiPaths,
+} from '@nudge/testing';
 import { DISPATCH_API } from '../src/api-reference';
 import { startDispatch, type DispatchHarness } from './support/dispatch-stack';
 
 describe('dispatch: GET /openapi.json and /docs', () => {
   let dispatch: DispatchHarness;
-  let document: { openapi: string; paths: Record<string, Record<string, { security?: unknown[] }>> };
+  let document: OpenApiPaths;
 
   beforeAll(async () => {
     dispatch = await startDispatch('dispatch-openapi', {
@@ -37,10 +44,10 @@ describe('dispatch: GET /openapi.json and /docs', () => {
   });
 
   it("takes each route's credentials from its access metadata", () => {
-    expect(document.paths['/v1/users/{userId}/inbox'].get.security).toEqual([{ adminKey: [] }, { userToken: [] }, { userTokenQuery: [] }]);
-    expect(document.paths['/v1/providers/{provider}/status'].post.security).toEqual([{ adminKey: [] }, {}]);
-    expect(document.paths['/v1/messages'].get.security).toEqual([{ adminKey: [] }]);
-    expect(document.paths['/u/{token}'].get.security).toEqual([]);
+    expect(securityOf(document, 'get', '/v1/users/{userId}/inbox')).toEqual([{ adminKey: [] }, { userToken: [] }, { userTokenQuery: [] }]);
+    expect(securityOf(document, 'post', '/v1/providers/{provider}/status')).toEqual([{ adminKey: [] }, {}]);
+    expect(securityOf(document, 'get', '/v1/messages')).toEqual([{ adminKey: [] }]);
+    expect(securityOf(document, 'get', '/u/{token}')).toEqual([]);
   });
 
   it('renders it at /docs without a key, from files it serves itself', async () => {

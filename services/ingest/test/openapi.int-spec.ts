@@ -1,11 +1,19 @@
 import { errorBodySchema, listRoutes, RUNTIME_OPERATIONS } from '@nudge/service-runtime';
-import { exampleProblems, undocumentedRoutes, unroutedOperations, validateOpenApiDocument, type TestStack } from '@nudge/testing';
+import {
+  exampleProblems,
+  undocumentedRoutes,
+  unroutedOperations,
+  validateOpenApiDocument,
+  securityOf,
+  type OpenApiPaths,
+  type TestStack,
+} from '@nudge/testing';
 import { INGEST_API } from '../src/api-reference';
 import { startIngest } from './support/ingest-stack';
 
 describe('ingest: GET /openapi.json and /docs', () => {
   let stack: TestStack;
-  let document: { openapi: string; paths: Record<string, Record<string, { security?: unknown[] }>> };
+  let document: OpenApiPaths;
 
   beforeAll(async () => {
     stack = await startIngest('ingest-openapi', { NUDGE_API_KEY: 'admin-key-0123456789', NUDGE_INGEST_KEY: 'ingest-key-0123456789' });
@@ -34,10 +42,10 @@ describe('ingest: GET /openapi.json and /docs', () => {
   });
 
   it("takes each route's credentials from its access metadata", () => {
-    expect(document.paths['/v1/events'].post.security).toEqual([{ adminKey: [] }, { ingestKey: [] }]);
-    expect(document.paths['/segment/v1/t'].post.security).toEqual([{ adminKey: [] }, { ingestKey: [] }, { writeKey: [] }]);
-    expect(document.paths['/v1/users/{userId}'].delete.security).toEqual([{ adminKey: [] }]);
-    expect(document.paths['/openapi.json'].get.security).toEqual([]);
+    expect(securityOf(document, 'post', '/v1/events')).toEqual([{ adminKey: [] }, { ingestKey: [] }]);
+    expect(securityOf(document, 'post', '/segment/v1/t')).toEqual([{ adminKey: [] }, { ingestKey: [] }, { writeKey: [] }]);
+    expect(securityOf(document, 'delete', '/v1/users/{userId}')).toEqual([{ adminKey: [] }]);
+    expect(securityOf(document, 'get', '/openapi.json')).toEqual([]);
   });
 
   it('renders it at /docs without a key, from files it serves itself', async () => {

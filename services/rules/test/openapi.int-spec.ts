@@ -1,11 +1,19 @@
 import { errorBodySchema, listRoutes, RUNTIME_OPERATIONS } from '@nudge/service-runtime';
-import { exampleProblems, TestStack, undocumentedRoutes, unroutedOperations, validateOpenApiDocument } from '@nudge/testing';
+import {
+  exampleProblems,
+  TestStack,
+  undocumentedRoutes,
+  unroutedOperations,
+  validateOpenApiDocument,
+  securityOf,
+  type OpenApiPaths,
+} from '@nudge/testing';
 import { createRulesApp } from '@nudge/rules';
 import { RULES_API } from '../src/api-reference';
 
 describe('rules: GET /openapi.json and /docs', () => {
   let stack: TestStack;
-  let document: { openapi: string; paths: Record<string, Record<string, { security?: unknown[] }>> };
+  let document: OpenApiPaths;
 
   beforeAll(async () => {
     stack = await TestStack.start({
@@ -38,8 +46,8 @@ describe('rules: GET /openapi.json and /docs', () => {
   });
 
   it("takes each route's credentials from its access metadata, and names every decision outcome code", () => {
-    expect(document.paths['/v1/campaigns/{id}'].put.security).toEqual([{ adminKey: [] }]);
-    expect(document.paths['/health'].get.security).toEqual([]);
+    expect(securityOf(document, 'put', '/v1/campaigns/{id}')).toEqual([{ adminKey: [] }]);
+    expect(securityOf(document, 'get', '/health')).toEqual([]);
     expect(JSON.stringify(document)).toContain('"no_consent"');
   });
 
