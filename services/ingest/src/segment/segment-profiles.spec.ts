@@ -41,6 +41,29 @@ describe('profileUpdateOfIdentify', () => {
     );
   });
 
+  it('gives transactional consent to an address it learns, and leaves it as stored on an address the profile already holds', () => {
+    const learning = identify({
+      phone: '+34 600 000 001',
+      update: { channels: { email: { address: 'ana@example.com', consent: { transactional: true } } } },
+    });
+    const refusedAtBoth = {
+      sms: { address: '+34600000001', consent: { transactional: false } },
+      email: { address: 'ana@example.com', consent: { transactional: false } },
+    };
+    expect(profileUpdateOfIdentify(learning, { consentCategories: {}, storedChannels: refusedAtBoth }).channels).toEqual({
+      sms: { address: '+34600000001', consent: {} },
+      email: { address: 'ana@example.com', consent: {} },
+    });
+    const elsewhere = {
+      sms: { address: '+34600000999', consent: { transactional: false } },
+      email: { address: 'ana@example.com', consent: {} },
+    };
+    expect(profileUpdateOfIdentify(learning, { consentCategories: {}, storedChannels: elsewhere }).channels).toEqual({
+      sms: { address: '+34600000001', consent: { transactional: true } },
+      email: { address: 'ana@example.com', consent: { transactional: true } },
+    });
+  });
+
   it('refuses a number it cannot read, naming traits.phone under the message', () => {
     expect(issuesOf(() => profileUpdateOfIdentify(identify({ phone: '600 000 001' }), { consentCategories: {} }))).toEqual([
       'batch[2].traits.phone',

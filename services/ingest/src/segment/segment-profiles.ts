@@ -1,4 +1,4 @@
-import { formatPath, ValidationError, type Channel, type ProfileUpdate } from '@nudge/contracts';
+import { formatPath, ValidationError, type Channel, type Profile, type ProfileUpdate } from '@nudge/contracts';
 import { toE164 } from '@nudge/channel-rules';
 import type { SegmentSettings } from '@nudge/settings';
 import type { SegmentGroup, SegmentIdentify } from './segment-messages';
@@ -12,6 +12,8 @@ export const GROUP_TRAITS_ATTRIBUTE = 'groupTraits';
 export interface IdentifyFinish {
   /** The profile's stored country, when the identify names none. */
   storedCountry?: string;
+  /** The profile's stored channels, when it learns an address: a transactional consent already set there stays as it is. */
+  storedChannels?: Profile['channels'];
   consentCategories: SegmentSettings['consentCategories'];
 }
 
@@ -21,6 +23,11 @@ export interface IdentifyFinish {
  * marketing consent and topics its consent categories give through `consentCategories`. A
  * category refused wins over another given for the same channel or topic. Throws a
  * ValidationError naming `traits.phone` under the message's path when the number cannot be read.
+ *
+ * An address is given transactional consent when it is learned: new to the profile, or a
+ * different one. An identify repeating the address the profile already holds leaves its
+ * transactional consent as stored, so a recipient's refusal is not undone by the next call
+ * of an SDK that identifies on every app start.
  */
 export function profileUpdateOfIdentify(identify: SegmentIdentify, finish: IdentifyFinish): ProfileUpdate {
   const channels: NonNullable<ProfileUpdate['channels']> = structuredClone(identify.update.channels ?? {});
@@ -32,6 +39,14 @@ export function profileUpdateOfIdentify(identify: SegmentIdentify, finish: Ident
       throw new ValidationError(`invalid Segment message: ${path} ${verdict.reason}`, [{ path, message: verdict.reason }]);
     }
     channels.sms = { ...channels.sms, address: verdict.e164, consent: { ...channels.sms?.consent, transactional: true } };
+  }
+  for (const channel of ['email', 'sms'] as const) {
+    const learned = channels[channel];
+    const stored = finish.storedChannels?.[channel];
+    if (learned?.address !== undefined && stored?.address === learned.address && stored.consent.transactional !== undefined) {
+      const { transactional: _kept, ...consent } = learned.consent ?? {};
+      channels[channel] = { ...learned, consent };
+    }
   }
   const consent = consentOf(identify.consentPreferences ?? {}, finish.consentCategories);
   for (const [channel, marketing] of consent.channels) {

@@ -100,6 +100,14 @@ describe('SegmentService', () => {
     expect(refused.profiles.calls).toEqual(['get u3']);
   });
 
+  it('leaves the transactional consent a stored address already has as it is: an identify on every app start undoes no refusal', async () => {
+    const refused = { sms: { address: '+34600000001', consent: { transactional: false } } };
+    const { service, profiles } = aSegmentService({ u1: { channels: refused } });
+    await service.apply({ messages: [{ type: 'identify', userId: 'u1', traits: { phone: '+34 600 000 001', firstName: 'Ana' } }] }, origin);
+    expect(profiles.calls).toEqual(['get u1', 'merge u1 (segment 198.51.100.4)']);
+    expect(profiles.updates[0]).toEqual({ attributes: { firstName: 'Ana' }, channels: { sms: { address: '+34600000001', consent: {} } } });
+  });
+
   it("gives marketing consent by the settings' consent categories", async () => {
     const { service, profiles } = aSegmentService();
     const context = { consent: { categoryPreferences: { Advertising: true } } };

@@ -114,9 +114,15 @@ export class SegmentService {
         ready.push(action);
         continue;
       }
-      const needsCountry = action.phone !== undefined && action.update.country == null && !action.phone.startsWith('+');
-      const storedCountry = needsCountry ? (await this.storedProfile(action.userId))?.country : undefined;
-      const update = profileUpdateOfIdentify(action, { consentCategories, ...(storedCountry === undefined ? {} : { storedCountry }) });
+      // The stored profile is read when the identify carries an address: for the country a national
+      // phone is read in, and for the transactional consent the address may already have.
+      const learnsAddress = action.phone !== undefined || action.update.channels?.email !== undefined;
+      const stored = learnsAddress ? await this.storedProfile(action.userId) : null;
+      const update = profileUpdateOfIdentify(action, {
+        consentCategories,
+        ...(stored?.country == null ? {} : { storedCountry: stored.country }),
+        ...(stored === null ? {} : { storedChannels: stored.channels }),
+      });
       ready.push({ kind: 'merge', userId: action.userId, update, proof: action.proof });
     }
     return ready;
