@@ -37,7 +37,7 @@ export class ProfileStore {
    */
   async merge(
     userId: string,
-    update: ProfileUpdate,
+    update: ProfileUpdate | ((current: Profile) => ProfileUpdate),
     change: ConsentChangeContext,
     beforeCommit: (profile: Profile, consentEvents: EventEnvelope[], previous: Profile) => Promise<void>,
   ): Promise<Profile> {
@@ -45,7 +45,8 @@ export class ProfileStore {
       await lockUsers(manager, [userId]);
       const rows: { document: Profile }[] = await manager.query('SELECT document FROM profiles WHERE user_id = $1', [userId]);
       const current = rows[0]?.document ?? emptyProfile(userId, change.at);
-      const merged = mergeProfile(current, update, change);
+      // An update computed from the stored profile (adding to a list attribute) sees it under the lock.
+      const merged = mergeProfile(current, typeof update === 'function' ? update(current) : update, change);
       await manager.query(
         `INSERT INTO profiles (user_id, document, version, updated_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (user_id) DO UPDATE SET document = EXCLUDED.document, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at`,

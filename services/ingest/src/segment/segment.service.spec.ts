@@ -25,9 +25,22 @@ class RecordingProfiles implements SegmentProfiles {
     if (!profile) throw new NotFoundError(`no profile for user ${userId}`);
     return { userId, attributes: {}, channels: {}, preferences: { topics: {} }, version: 1, updatedAt: '', ...profile };
   }
-  async merge(userId: string, update: ProfileUpdate, origin: { source: string; proof: ConsentProof }): Promise<Profile> {
+  async merge(
+    userId: string,
+    update: ProfileUpdate | ((current: Profile) => ProfileUpdate),
+    origin: { source: string; proof: ConsentProof },
+  ): Promise<Profile> {
     this.calls.push(`merge ${userId} (${origin.source} ${origin.proof.ip ?? '-'})`);
-    this.updates.push(update);
+    const current = {
+      userId,
+      attributes: {},
+      channels: {},
+      preferences: { topics: {} },
+      version: 1,
+      updatedAt: '',
+      ...this.stored[userId],
+    };
+    this.updates.push(typeof update === 'function' ? update(current) : update);
     return { userId, attributes: {}, channels: {}, preferences: { topics: {} }, version: 1, updatedAt: '' };
   }
   async alias(previousId: string, userId: string): Promise<void> {
@@ -106,6 +119,13 @@ describe('SegmentService', () => {
     await service.apply({ messages: [{ type: 'identify', userId: 'u1', traits: { phone: '+34 600 000 001', firstName: 'Ana' } }] }, origin);
     expect(profiles.calls).toEqual(['get u1', 'merge u1 (segment 198.51.100.4)']);
     expect(profiles.updates[0]).toEqual({ attributes: { firstName: 'Ana' }, channels: { sms: { address: '+34600000001', consent: {} } } });
+  });
+
+  it("adds a group to the stored profile's groups, from the profile the store hands over under the user's lock", async () => {
+    const { service, profiles } = aSegmentService({ u1: { attributes: { groups: ['acme'], plan: 'gold' } } });
+    await service.apply({ messages: [{ type: 'group', userId: 'u1', groupId: 'globex', traits: { seats: 5 } }] }, origin);
+    expect(profiles.calls).toEqual(['merge u1 (segment 198.51.100.4)']);
+    expect(profiles.updates[0]).toEqual({ attributes: { groups: ['acme', 'globex'], groupTraits: { globex: { seats: 5 } } } });
   });
 
   it("gives marketing consent by the settings' consent categories", async () => {

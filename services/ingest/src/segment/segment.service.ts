@@ -44,7 +44,12 @@ export interface SegmentRequest {
 /** What the profiles side of ingest offers Segment calls (UsersService): merge, read, and alias (anonymous → known). */
 export interface SegmentProfiles {
   get(userId: string): Promise<Profile>;
-  merge(userId: string, update: ProfileUpdate, origin: { source: string; proof: ConsentProof }): Promise<Profile>;
+  /** `update` may be computed from the stored profile, under the user's lock (a `group` adding to the list of groups). */
+  merge(
+    userId: string,
+    update: ProfileUpdate | ((current: Profile) => ProfileUpdate),
+    origin: { source: string; proof: ConsentProof },
+  ): Promise<Profile>;
   alias(previousId: string, userId: string, origin: { source: string; proof: ConsentProof }): Promise<void>;
 }
 export const SEGMENT_PROFILES = Symbol('SEGMENT_PROFILES');
@@ -137,11 +142,10 @@ export class SegmentService {
       case 'merge':
         if (Object.keys(action.update).length > 0) await this.profiles.merge(action.userId, action.update, change);
         return;
-      case 'group': {
-        const stored = (await this.storedProfile(action.userId))?.attributes ?? {};
-        await this.profiles.merge(action.userId, { attributes: groupAttributesOf(action, stored) }, change);
+      case 'group':
+        // Computed under the user's lock, so two groups joined at once are both kept.
+        await this.profiles.merge(action.userId, (current) => ({ attributes: groupAttributesOf(action, current.attributes) }), change);
         return;
-      }
     }
   }
 

@@ -76,7 +76,11 @@ export class UsersService {
   }
 
   /** Merges an update; consent changes are recorded with the time, `source` and `proof` (proof of opt-in). */
-  merge(userId: string, update: ProfileUpdate, origin: { source: string; proof: ConsentProof }): Promise<Profile> {
+  merge(
+    userId: string,
+    update: ProfileUpdate | ((current: Profile) => ProfileUpdate),
+    origin: { source: string; proof: ConsentProof },
+  ): Promise<Profile> {
     const change = { at: new Date().toISOString(), ...origin };
     return this.profiles
       .merge(userId, update, change, (profile, consentEvents) => this.publish(userId, profile, consentEvents))
