@@ -54,7 +54,17 @@ describe('the Segment-compatible ingest, driven by @segment/analytics-node', () 
       .withCondition('$.properties.name', 'equal', 'Pricing')
       .withBody('Questions about our prices, {{ profile.attributes.firstName | default: "there" }}?')
       .build();
-    for (const campaign of [order, pricing]) {
+    // A visitor's trial: a wait, then a message — still pending when the visitor identifies.
+    const trial = {
+      id: 'trial-follow-up',
+      name: 'Trial follow-up',
+      trigger: { event: 'Trial Started' },
+      steps: [
+        { id: 'pause', type: 'wait', duration: 'PT8S' },
+        { id: 'nudge', type: 'message', message: { channel: 'sms', body: 'How is the trial going, {{ profile.attributes.firstName }}?' } },
+      ],
+    };
+    for (const campaign of [order, pricing, trial]) {
       expect((await stack.client('rules').put(`/v1/campaigns/${campaign.id}`, { ...campaign, category: 'transactional' })).status).toBe(
         200,
       );
@@ -127,6 +137,30 @@ describe('the Segment-compatible ingest, driven by @segment/analytics-node', () 
         userAgent: 'ShopApp/3.2 (iPhone)',
       }),
     );
+  });
+
+  it("alias merges an anonymous visitor's pending journey into the known user, who gets its message at their phone", async () => {
+    const visitor = segmentClient(stack);
+    visitor.analytics.track({ anonymousId: 'visitor-trial-1', event: 'Trial Started', properties: { plan: 'pro' } });
+    await visitor.analytics.closeAndFlush();
+    await eventually(
+      async () => {
+        const { body } = await stack.client('rules').get('/v1/users/visitor-trial-1/journeys');
+        return body.items[0]?.stepId === 'pause' && body.items[0]?.status === 'active' ? true : undefined;
+      },
+      { what: "the anonymous visitor's journey waiting at its pause" },
+    );
+
+    // The visitor signs up: the app identifies the new user and aliases the anonymous id to it, as Segment's docs say.
+    const signedUp = segmentClient(stack);
+    signedUp.analytics.identify({ userId: 'cai', traits: { firstName: 'Cai', phone: '+34 600 000 003' } });
+    signedUp.analytics.alias({ userId: 'cai', previousId: 'visitor-trial-1' });
+    await signedUp.analytics.closeAndFlush();
+    expect(signedUp.statuses).toEqual([200]);
+
+    expect(await deliveredTo('cai', 'trial-follow-up')).toMatchObject({ to: '+34600000003', body: 'How is the trial going, Cai?' });
+    expect((await stack.client('dispatch').get('/v1/messages?userId=visitor-trial-1')).body.items).toEqual([]);
+    expect((await stack.client('ingest').get('/v1/users/visitor-trial-1')).status).toBe(404);
   });
 
   it("group adds the group to the profile's groups list, usable in conditions", async () => {
