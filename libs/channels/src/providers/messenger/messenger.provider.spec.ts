@@ -20,7 +20,7 @@ describe('MessengerProvider', () => {
 
   beforeEach(async () => {
     api = await startFakeMessengerSendApi('EAAG-page-token');
-    messenger = messengerFactory({ ...settings, baseUrl: api.baseUrl, timeoutMs: 300 }, 'messenger', context) as MessengerProvider;
+    messenger = messengerFactory({ ...settings, baseUrl: api.baseUrl, timeoutMs: 10_000 }, 'messenger', context) as MessengerProvider;
   });
   afterEach(() => api.close());
 
@@ -92,8 +92,9 @@ describe('MessengerProvider', () => {
   });
 
   it('a Send API that never answers is an unknown outcome after the timeout (the request may have arrived)', async () => {
+    const hasty = messengerFactory({ ...settings, baseUrl: api.baseUrl, timeoutMs: 300 }, 'messenger', context);
     api.goSilent();
-    const result = await sendThrough(messenger, aMessage());
+    const result = await sendThrough(hasty, aMessage());
     expect(result).toMatchObject({ outcome: 'rejected', error: { kind: 'unknown', message: 'Messenger did not answer within 300 ms' } });
   });
 

@@ -15,21 +15,19 @@ const aMessage = (overrides: Partial<OutboundMessage> = {}): OutboundMessage =>
 describe('SmsapiProvider', () => {
   let api: FakeSmsapi;
   let smsapi: SmsapiProvider;
+  const settings = (overrides: Record<string, unknown> = {}) => ({
+    provider: 'smsapi',
+    tokenEnv: 'SMSAPI_TOKEN',
+    callbackSecretEnv: 'SMSAPI_CALLBACK_SECRET',
+    from: 'Nudge',
+    baseUrl: api.baseUrl,
+    timeoutMs: 10_000,
+    ...overrides,
+  });
 
   beforeEach(async () => {
     api = await startFakeSmsapi(TOKEN, ['Nudge', 'ACME']);
-    smsapi = smsapiFactory(
-      {
-        provider: 'smsapi',
-        tokenEnv: 'SMSAPI_TOKEN',
-        callbackSecretEnv: 'SMSAPI_CALLBACK_SECRET',
-        from: 'Nudge',
-        baseUrl: api.baseUrl,
-        timeoutMs: 300,
-      },
-      'sms',
-      context,
-    ) as SmsapiProvider;
+    smsapi = smsapiFactory(settings(), 'sms', context) as SmsapiProvider;
   });
   afterEach(() => api.close());
 
@@ -104,8 +102,9 @@ describe('SmsapiProvider', () => {
   });
 
   it('an SMSAPI that never answers is an unknown outcome after the timeout (the request may have arrived)', async () => {
+    const hasty = smsapiFactory(settings({ timeoutMs: 300 }), 'sms', context);
     api.goSilent();
-    const result = await sendThrough(smsapi, aMessage());
+    const result = await sendThrough(hasty, aMessage());
     expect(result).toMatchObject({ outcome: 'rejected', error: { kind: 'unknown', message: 'SMSAPI did not answer within 300 ms' } });
   });
 });

@@ -15,14 +15,18 @@ const aMessage = (overrides: Partial<OutboundMessage> = {}): OutboundMessage =>
 describe('TelegramProvider', () => {
   let api: FakeTelegramBotApi;
   let telegram: TelegramProvider;
+  const settings = (overrides: Record<string, unknown> = {}) => ({
+    provider: 'telegram',
+    tokenEnv: 'TELEGRAM_BOT_TOKEN',
+    secretTokenEnv: 'TELEGRAM_SECRET',
+    baseUrl: api.baseUrl,
+    timeoutMs: 10_000,
+    ...overrides,
+  });
 
   beforeEach(async () => {
     api = await startFakeTelegramBotApi(TOKEN);
-    telegram = telegramFactory(
-      { provider: 'telegram', tokenEnv: 'TELEGRAM_BOT_TOKEN', secretTokenEnv: 'TELEGRAM_SECRET', baseUrl: api.baseUrl, timeoutMs: 300 },
-      'telegram',
-      context,
-    ) as TelegramProvider;
+    telegram = telegramFactory(settings(), 'telegram', context) as TelegramProvider;
   });
   afterEach(() => api.close());
 
@@ -63,7 +67,7 @@ describe('TelegramProvider', () => {
       token: '1:wrong',
       secretToken: 's',
       baseUrl: api.baseUrl,
-      timeoutMs: 300,
+      timeoutMs: 10_000,
     });
     const result = await sendThrough(stranger, aMessage());
     expect(result).toMatchObject({
@@ -73,8 +77,9 @@ describe('TelegramProvider', () => {
   });
 
   it('a Bot API that never answers is an unknown outcome after the timeout (the request may have arrived)', async () => {
+    const hasty = telegramFactory(settings({ timeoutMs: 300 }), 'telegram', context);
     api.goSilent();
-    const result = await sendThrough(telegram, aMessage());
+    const result = await sendThrough(hasty, aMessage());
     expect(result).toMatchObject({ outcome: 'rejected', error: { kind: 'unknown', message: 'Telegram did not answer within 300 ms' } });
   });
 

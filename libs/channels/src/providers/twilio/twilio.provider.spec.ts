@@ -19,7 +19,14 @@ describe('TwilioProvider', () => {
   let api: FakeTwilioApi;
   const twilio = (settings: Record<string, unknown> = {}, channel: 'sms' | 'rcs' = 'sms') =>
     twilioFactory(
-      { provider: 'twilio', accountSidEnv: 'TWILIO_SID', authTokenEnv: 'TWILIO_TOKEN', baseUrl: api.baseUrl, timeoutMs: 300, ...settings },
+      {
+        provider: 'twilio',
+        accountSidEnv: 'TWILIO_SID',
+        authTokenEnv: 'TWILIO_TOKEN',
+        baseUrl: api.baseUrl,
+        timeoutMs: 10_000,
+        ...settings,
+      },
       channel,
       context,
     );
@@ -138,7 +145,7 @@ describe('TwilioProvider', () => {
 
   it('a Twilio that never answers is an unknown outcome after the timeout (the request may have arrived)', async () => {
     api.goSilent();
-    const result = await sendThrough(twilio({ from: '+15005550006' }), aMessage());
+    const result = await sendThrough(twilio({ from: '+15005550006', timeoutMs: 300 }), aMessage());
     expect(result).toMatchObject({ outcome: 'rejected', error: { kind: 'unknown', message: 'Twilio did not answer within 300 ms' } });
   });
 

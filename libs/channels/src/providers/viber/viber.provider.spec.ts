@@ -15,15 +15,19 @@ const aMessage = (overrides: Partial<OutboundMessage> = {}): OutboundMessage =>
 describe('ViberProvider', () => {
   let api: FakeViberBotApi;
   let viber: ViberProvider;
+  const settings = (overrides: Record<string, unknown> = {}) => ({
+    provider: 'viber',
+    tokenEnv: 'VIBER_TOKEN',
+    senderName: 'ACME',
+    baseUrl: api.baseUrl,
+    timeoutMs: 10_000,
+    ...overrides,
+  });
 
   beforeEach(async () => {
     api = await startFakeViberBotApi(TOKEN);
     api.subscribe(SUBSCRIBER);
-    viber = viberFactory(
-      { provider: 'viber', tokenEnv: 'VIBER_TOKEN', senderName: 'ACME', baseUrl: api.baseUrl, timeoutMs: 300 },
-      'viber',
-      context,
-    ) as ViberProvider;
+    viber = viberFactory(settings(), 'viber', context) as ViberProvider;
   });
   afterEach(() => api.close());
 
@@ -64,7 +68,7 @@ describe('ViberProvider', () => {
   });
 
   it('a wrong token is refused for good (invalidAuthToken)', async () => {
-    const stranger = new ViberProvider({ channel: 'viber', token: 'wrong', senderName: 'ACME', baseUrl: api.baseUrl, timeoutMs: 300 });
+    const stranger = new ViberProvider({ channel: 'viber', token: 'wrong', senderName: 'ACME', baseUrl: api.baseUrl, timeoutMs: 10_000 });
     const result = await sendThrough(stranger, aMessage());
     expect(result).toMatchObject({
       outcome: 'rejected',
@@ -73,8 +77,9 @@ describe('ViberProvider', () => {
   });
 
   it('a Viber API that never answers is an unknown outcome after the timeout (the request may have arrived)', async () => {
+    const hasty = viberFactory(settings({ timeoutMs: 300 }), 'viber', context);
     api.goSilent();
-    const result = await sendThrough(viber, aMessage());
+    const result = await sendThrough(hasty, aMessage());
     expect(result).toMatchObject({ outcome: 'rejected', error: { kind: 'unknown', message: 'Viber did not answer within 300 ms' } });
   });
 

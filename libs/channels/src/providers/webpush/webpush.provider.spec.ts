@@ -29,7 +29,7 @@ describe('WebpushProvider', () => {
     subscription = pushService.subscribe();
     // The fake push service is on 127.0.0.1: listed, or every push would be refused as a loopback address.
     webpush = webpushFactory(
-      { ...settings, defaultTitle: 'Nudge', timeoutMs: 300, allowedHosts: ['127.0.0.1'] },
+      { ...settings, defaultTitle: 'Nudge', timeoutMs: 10_000, allowedHosts: ['127.0.0.1'] },
       'webpush',
       context,
     ) as WebpushProvider;
@@ -95,8 +95,9 @@ describe('WebpushProvider', () => {
   });
 
   it('a push service that never answers is an unknown outcome after the timeout (the request may have arrived)', async () => {
+    const hasty = webpushFactory({ ...settings, timeoutMs: 300, allowedHosts: ['127.0.0.1'] }, 'webpush', context);
     pushService.goSilent();
-    const result = await sendThrough(webpush, aMessage(subscription));
+    const result = await sendThrough(hasty, aMessage(subscription));
     expect(result).toMatchObject({
       outcome: 'rejected',
       error: { kind: 'unknown', message: 'the push service did not answer within 300 ms' },

@@ -23,7 +23,7 @@ describe('WhatsAppCloudProvider', () => {
     phoneNumberId: PHONE_NUMBER_ID,
     tokenEnv: 'WA_TOKEN',
     baseUrl: api.baseUrl,
-    timeoutMs: 300,
+    timeoutMs: 10_000,
     templates: { marketing: { name: 'cart_reminder', language: 'es' } },
     ...overrides,
   });
@@ -121,8 +121,9 @@ describe('WhatsAppCloudProvider', () => {
   });
 
   it('a Cloud API that never answers is an unknown outcome after the timeout (the request may have arrived)', async () => {
+    const hasty = whatsappCloudFactory(settings({ timeoutMs: 300 }), 'whatsapp', context);
     api.goSilent();
-    const result = await sendThrough(whatsapp, aMessage());
+    const result = await sendThrough(hasty, aMessage());
     expect(result).toMatchObject({ outcome: 'rejected', error: { kind: 'unknown', message: 'WhatsApp did not answer within 300 ms' } });
   });
 
