@@ -1,5 +1,6 @@
 import type { ApiReference } from '@nudge/service-runtime';
 import { BROADCASTS_OPERATIONS } from './broadcasts/broadcasts.openapi';
+import { CAMPAIGN_VERSIONS_OPERATIONS } from './campaigns/campaign-versions.openapi';
 import { CAMPAIGNS_OPERATIONS } from './campaigns/campaigns.openapi';
 import { DECISIONS_OPERATIONS } from './decisions/decisions.openapi';
 import { JOURNEYS_OPERATIONS } from './journeys/journeys.openapi';
@@ -11,5 +12,12 @@ export const RULES_API: ApiReference = {
   title: 'Nudge rules API',
   description:
     'Campaigns and journeys, settings, broadcasts and the decision log (SPEC §5, §6): admin key only. Errors are `{"error": {"code", "message", "details": [{"path", "message"}]}}`.',
-  operations: [...CAMPAIGNS_OPERATIONS, ...SETTINGS_OPERATIONS, ...BROADCASTS_OPERATIONS, ...DECISIONS_OPERATIONS, ...JOURNEYS_OPERATIONS],
+  operations: [
+    ...CAMPAIGNS_OPERATIONS,
+    ...CAMPAIGN_VERSIONS_OPERATIONS,
+    ...SETTINGS_OPERATIONS,
+    ...BROADCASTS_OPERATIONS,
+    ...DECISIONS_OPERATIONS,
+    ...JOURNEYS_OPERATIONS,
+  ],
 };

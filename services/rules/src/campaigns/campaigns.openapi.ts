@@ -2,7 +2,8 @@ import { campaignSchema } from '@nudge/campaigns';
 import type { ApiOperation } from '@nudge/service-runtime';
 import { z } from 'zod';
 
-const storedCampaignSchema = z.object({
+/** A campaign as the API answers it (`StoredCampaign`). */
+export const storedCampaignSchema = z.object({
   id: z.string(),
   version: z.number().int().describe('Grows by one with every change; decisions name the version they used.'),
   document: z.record(z.unknown()).describe('The campaign document with its defaults filled in.'),
@@ -10,7 +11,8 @@ const storedCampaignSchema = z.object({
   updatedAt: z.string(),
 });
 
-const cartAbandon = {
+/** The example campaign of the campaign routes. */
+export const cartAbandon = {
   id: 'cart-abandon-sms',
   name: 'Abandoned cart nudge',
   category: 'marketing',
