@@ -6,3 +6,5 @@ export * from './batch-consumer';
 export * from './coalesce';
 export * from './kafka-transport';
 export * from './isolate-failures';
+export * from './dead-letters';
+export * from './dead-letter-reader';

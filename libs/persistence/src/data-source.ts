@@ -19,6 +19,7 @@ import { FallbackSteps1732640000000 } from './migrations/1732640000000-fallback-
 import { PreferenceHistory1732650000000 } from './migrations/1732650000000-preference-history';
 import { UserKeys1732660000000 } from './migrations/1732660000000-user-keys';
 import { UserAliases1732670000000 } from './migrations/1732670000000-user-aliases';
+import { DeadLetterReplays1732680000000 } from './migrations/1732680000000-dead-letter-replays';
 
 export const MIGRATIONS = [
   InitialSchema1732460000000,
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   PreferenceHistory1732650000000,
   UserKeys1732660000000,
   UserAliases1732670000000,
+  DeadLetterReplays1732680000000,
 ];
 
 export interface DatabaseOptions {

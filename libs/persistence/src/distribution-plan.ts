@@ -56,6 +56,7 @@ export const DISTRIBUTION_PLAN: Readonly<Record<string, TablePlacement>> = {
   },
   pending_receipts: { placement: 'local', why: 'receipts that came before their message: the provider knows no user' },
   migrations: { placement: 'local', why: "TypeORM's bookkeeping of applied migrations" },
+  dead_letter_replays: { placement: 'local', why: 'which dead letters the API replayed: Kafka coordinates, no user' },
 
   messages: {
     placement: 'user-keyed-later',

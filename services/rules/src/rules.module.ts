@@ -7,6 +7,7 @@ import { CampaignsModule } from './campaigns/campaigns.module';
 import { ConfigFilesModule } from './config-files/config-files.module';
 import { CLOCK } from './clock';
 import { RULES_CONFIG, type RulesConfig } from './config';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { DecisionsModule } from './decisions/decisions.module';
 import { RetentionService } from './retention/retention.service';
 import { SettingsModule } from './settings/settings.module';
@@ -29,6 +30,7 @@ export class RulesModule {
         TimersModule,
         TriggersModule,
         BroadcastsModule,
+        DeadLettersModule,
         ApiReferenceModule.forService(RULES_API),
       ],
     };

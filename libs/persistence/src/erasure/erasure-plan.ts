@@ -30,6 +30,7 @@ export const TABLES_WITHOUT_PERSONAL_DATA = [
   'processed_events',
   'conversions',
   'erasure_salt',
+  'dead_letter_replays',
 ] as const;
 
 /**

@@ -191,4 +191,5 @@ export const TABLES_LEFT_ON_MERGE: Readonly<Record<string, string>> = {
   settings: 'configuration',
   applied_config_files: 'configuration',
   erasure_salt: 'configuration',
+  dead_letter_replays: 'no user id: Kafka coordinates',
 };

@@ -1,22 +1,11 @@
 import { DLQ_HEADERS } from '@nudge/contracts';
-import { describeLetter, excerpt, nextOffsets, parseCount, planReplay, resolveDlqTopics, type DeadLetter } from './dead-letters';
+import type { DeadLetter } from '@nudge/kafka';
+import { describeLetter, excerpt, parseCount } from './dead-letters';
 import { main } from '../main';
 
 function letter(offset: string, headers: Record<string, string> = {}, partition = 0): DeadLetter {
   return { partition, offset, key: 'u1', value: Buffer.from('{"userId":"u1"}'), headers };
 }
-
-describe('resolveDlqTopics', () => {
-  it.each([
-    ['events', '', { source: 'nudge.events.v1', dlq: 'nudge.events.v1.dlq' }],
-    ['dispatch', 'test-', { source: 'test-nudge.dispatch.v1', dlq: 'test-nudge.dispatch.v1.dlq' }],
-    ['nudge.events.v1', 'p.', { source: 'p.nudge.events.v1', dlq: 'p.nudge.events.v1.dlq' }],
-    ['p.nudge.events.v1.dlq', 'p.', { source: 'p.nudge.events.v1', dlq: 'p.nudge.events.v1.dlq' }],
-    ['nudge.events.v1.dlq', '', { source: 'nudge.events.v1', dlq: 'nudge.events.v1.dlq' }],
-  ])('reads %s with prefix "%s" as its DLQ', (name, prefix, topics) => {
-    expect(resolveDlqTopics(name, prefix)).toEqual(topics);
-  });
-});
 
 describe('describeLetter', () => {
   it('shows offset, key, source, error and the value', () => {
@@ -50,36 +39,6 @@ describe('excerpt', () => {
     expect(excerpt(Buffer.from('a\u0000b\nc'))).toBe('a\\u0000b\\u000ac');
     expect(excerpt(Buffer.from('x'.repeat(300)), 10)).toBe('xxxxxxxxxx… (300 bytes)');
     expect(excerpt(null)).toBe('(empty)');
-  });
-});
-
-describe('planReplay', () => {
-  it('sends each letter unchanged to its source topic, with its own headers, marked with where it came from, and skips letters without one', () => {
-    const placed = letter('4', { [DLQ_HEADERS.sourceTopic]: 'nudge.events.v1', [DLQ_HEADERS.error]: 'x', ce_type: 'cart.abandoned' });
-    const { replays, skipped } = planReplay('nudge.events.v1.dlq', [placed, letter('5')]);
-    expect(replays).toEqual([
-      {
-        topic: 'nudge.events.v1',
-        letter: placed,
-        record: {
-          key: 'u1',
-          value: placed.value,
-          headers: { ce_type: 'cart.abandoned', 'nudge-replayed-from': 'nudge.events.v1.dlq[0]@4' },
-        },
-      },
-    ]);
-    expect(skipped.map((l) => l.offset)).toEqual(['5']);
-  });
-});
-
-describe('nextOffsets', () => {
-  it('is the offset after the last letter of each partition', () => {
-    expect(nextOffsets([letter('3'), letter('9'), letter('4'), letter('0', {}, 1)])).toEqual(
-      new Map([
-        [0, '10'],
-        [1, '1'],
-      ]),
-    );
   });
 });
 

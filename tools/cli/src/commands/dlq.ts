@@ -1,7 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { createKafka, JsonProducer } from '@nudge/kafka';
+import {
+  createKafka,
+  JsonProducer,
+  markReplayedUpTo,
+  planReplay,
+  readDeadLetters,
+  replayedUpTo,
+  republish,
+  resolveDlqTopics,
+  type DeadLetter,
+  type DlqTopics,
+} from '@nudge/kafka';
 import type { Admin, Kafka } from 'kafkajs';
-import { describeLetter, nextOffsets, planReplay, replayGroup, resolveDlqTopics, type DeadLetter, type DlqTopics } from './dead-letters';
+import { describeLetter } from './dead-letters';
 
 export interface DlqOptions {
   brokers: string;
@@ -52,20 +62,11 @@ export async function dlqReplayCommand(name: string, options: DlqOptions, out: (
       const producer = new JsonProducer(kafka);
       await producer.connect();
       try {
-        for (const topic of new Set(replays.map((r) => r.topic))) {
-          await producer.publishRaw(
-            topic,
-            replays.filter((r) => r.topic === topic).map((r) => r.record),
-          );
-        }
+        await republish(producer, topics.dlq, letters);
       } finally {
         await producer.disconnect();
       }
-      await admin.setOffsets({
-        groupId: replayGroup(topics.dlq),
-        topic: topics.dlq,
-        partitions: [...nextOffsets(letters)].map(([partition, offset]) => ({ partition, offset })),
-      });
+      await markReplayedUpTo(admin, topics.dlq, letters);
     }
     for (const replay of replays) out(`${verb} offset ${replay.letter.offset} (key ${replay.letter.key ?? '(none)'}) to ${replay.topic}`);
     out(
@@ -107,66 +108,13 @@ function range(letters: DeadLetter[]): string {
   return min === max ? ` (offset ${min})` : ` (offsets ${min}–${max})`;
 }
 
-/** Per partition, the offset the last replay stopped at (absent: never replayed). */
-async function replayedUpTo(admin: Admin, dlq: string): Promise<Map<number, string>> {
-  const [committed] = await admin.fetchOffsets({ groupId: replayGroup(dlq), topics: [dlq] });
-  const upTo = new Map<number, string>();
-  for (const p of committed?.partitions ?? []) if (Number(p.offset) >= 0) upTo.set(p.partition, p.offset);
-  return upTo;
-}
-
-/**
- * Reads the letters of `dlq` from `startOf(partition)` to the end as it is now, at most
- * `limit` in all (oldest first), with a throwaway consumer group that is deleted afterwards.
- */
-async function readLetters(
+/** Reads the letters of `dlq` from `startOf(partition)` to the end as it is now, at most `limit` in all (oldest first). */
+function readLetters(
   kafka: Kafka,
   admin: Admin,
   dlq: string,
   startOf: (partition: number) => number,
   limit: number,
 ): Promise<DeadLetter[]> {
-  const ends = await admin.fetchTopicOffsets(dlq);
-  const wanted = new Map<number, { start: number; end: number }>();
-  for (const p of ends) {
-    const start = Math.max(Number(p.low), startOf(p.partition));
-    const end = Math.min(Number(p.high), start + limit);
-    if (start < end) wanted.set(p.partition, { start, end });
-  }
-  if (wanted.size === 0 || limit === 0) return [];
-  const groupId = `nudge-cli-dlq-${randomBytes(4).toString('hex')}`;
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
-  const letters: DeadLetter[] = [];
-  const done = new Set<number>();
-  let finish: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (finish = resolve));
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [dlq], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ partition, message }) => {
-        const range = wanted.get(partition);
-        const offset = Number(message.offset);
-        if (!range || done.has(partition) || offset < range.start) return;
-        if (offset < range.end) {
-          const headers: Record<string, string> = {};
-          for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = v.toString();
-          letters.push({ partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value, headers });
-        }
-        if (offset >= range.end - 1) done.add(partition);
-        if (done.size === wanted.size) finish();
-      },
-    });
-    for (const [partition, { start }] of wanted) consumer.seek({ topic: dlq, partition, offset: String(start) });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`could not read ${dlq} within ${READ_TIMEOUT_MS / 1000} s`)), READ_TIMEOUT_MS);
-    });
-    await Promise.race([finished, timeout]).finally(() => clearTimeout(timer));
-  } finally {
-    await consumer.disconnect();
-    await admin.deleteGroups([groupId]).catch(() => undefined);
-  }
-  return letters.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset))).slice(0, limit);
+  return readDeadLetters(kafka, admin, dlq, { startOf, limit }, { timeoutMs: READ_TIMEOUT_MS, groupPrefix: 'nudge-cli-dlq' });
 }
