@@ -71,3 +71,30 @@ export function parseOrThrow<T>(
   const details = issuesFromZod(result.error.issues, prefix);
   throw new ValidationError(`invalid ${what}: ${details.map((d) => `${d.path || '(root)'} ${d.message}`).join('; ')}`, details);
 }
+
+/**
+ * `parseOrThrow` for a request whose objects are strict: an unknown field is named itself
+ * (`colour: is not a known field`) rather than the object holding it.
+ */
+export function parseRequestOrThrow<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ):
+      | { success: true; data: T }
+      | { success: false; error: { issues: { path: (string | number)[]; message: string; code?: string; keys?: string[] }[] } };
+  },
+  value: unknown,
+  what: string,
+  prefix: (string | number)[] = [],
+): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys' && issue.keys
+      ? issue.keys.map((key) => ({ path: [...issue.path, key], message: 'is not a known field' }))
+      : [issue],
+  );
+  const details = issuesFromZod(issues, prefix);
+  throw new ValidationError(`invalid ${what}: ${details.map((d) => `${d.path || '(root)'} ${d.message}`).join('; ')}`, details);
+}

@@ -43,6 +43,8 @@ describe('campaign versions: requests', () => {
     for (const bad of [{}, { version: '3' }, { version: 0 }, { version: 2.5 }, null]) {
       expect(pathsOf(() => rollbackVersionOf(bad))).toEqual(['version']);
     }
+    expect(pathsOf(() => rollbackVersionOf({ version: 3, verison: 4 }))).toEqual(['verison']);
+    expect(pathsOf(() => versionsPageOf({ limit: '5', page: '2' }))).toEqual(['query.page']);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { CampaignStatus } from '@nudge/campaigns';
-import { parseOrThrow } from '@nudge/contracts';
+import { parseOrThrow, parseRequestOrThrow } from '@nudge/contracts';
 import { z } from 'zod';
 
 /** The longest page of a campaign's history. */
@@ -37,13 +37,15 @@ export const versionParamsSchema = z.object({
 });
 
 /** The body of `POST /v1/campaigns/{id}/rollback`: the version whose document becomes the running one again. */
-export const rollbackRequestSchema = z.object({
-  version: z.number({ required_error: 'is required', invalid_type_error: 'must be a version number' }).pipe(versionNumber),
-});
+export const rollbackRequestSchema = z
+  .object({
+    version: z.number({ required_error: 'is required', invalid_type_error: 'must be a version number' }).pipe(versionNumber),
+  })
+  .strict();
 
 /** The page a history query asks for, or a 400 naming `query.limit` / `query.cursor`. */
 export function versionsPageOf(query: unknown): { limit: number; before?: number } {
-  const { limit, cursor } = parseOrThrow(versionsQuerySchema, query ?? {}, 'query', ['query']);
+  const { limit, cursor } = parseRequestOrThrow(versionsQuerySchema, query ?? {}, 'query', ['query']);
   return cursor === undefined ? { limit } : { limit, before: Number(cursor) };
 }
 
@@ -54,7 +56,7 @@ export function versionOf(raw: string): number {
 
 /** The version a rollback asks for, or a 400 naming `version` (or the unknown field). */
 export function rollbackVersionOf(body: unknown): number {
-  return parseOrThrow(rollbackRequestSchema, body ?? {}, 'rollback request').version;
+  return parseRequestOrThrow(rollbackRequestSchema, body ?? {}, 'rollback request').version;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { parseOrThrow, ValidationError } from '@nudge/contracts';
+import { parseRequestOrThrow, ValidationError } from '@nudge/contracts';
 import { z } from 'zod';
 
 /** The longest page of `GET /v1/dead-letters`. */
@@ -89,13 +89,13 @@ export interface DeadLettersQuery {
 
 /** The list query, or a 400 naming `query.topic`, `query.limit` or `query.cursor`. */
 export function deadLettersQueryOf(query: unknown): DeadLettersQuery {
-  const { topic, limit, cursor } = parseOrThrow(deadLettersQuerySchema, query ?? {}, 'query', ['query']);
+  const { topic, limit, cursor } = parseRequestOrThrow(deadLettersQuerySchema, query ?? {}, 'query', ['query']);
   return { topic, limit, from: cursor === undefined ? new Map() : cursorPositions(cursor) };
 }
 
 /** The replay request, or a 400 naming each bad field; letters in the order given, each once. */
 export function replayRequestOf(body: unknown): { topic: string; letters: LetterRef[] } {
-  const request = parseOrThrow(replayRequestSchema, body ?? {}, 'replay request');
+  const request = parseRequestOrThrow(replayRequestSchema, body ?? {}, 'replay request');
   const letters = request.letters ?? [{ partition: request.partition as number, offset: request.offset as string }];
   const unique = [...new Map(letters.map((l) => [`${l.partition}:${l.offset}`, l])).values()];
   for (const [partition, offsets] of offsetsByPartition(unique)) {
