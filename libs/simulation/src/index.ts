@@ -1,1 +1,2 @@
 export * from './simulate';
+export * from './simulation-inputs';

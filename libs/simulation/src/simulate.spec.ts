@@ -15,6 +15,27 @@ function anEvent(eventId: string, name: string, timestamp: string, properties: R
 }
 
 describe('simulate', () => {
+  it("awaits the caller's checkpoint after every event, and stops when it throws", async () => {
+    const campaign = aCampaign('winback').withDelay('P1D').compile();
+    const events = ['e1', 'e2', 'e3'].map((id, i) => anEvent(id, 'cart_abandoned', `2026-11-0${i + 2}T10:00:00.000Z`));
+    let checkpoints = 0;
+    const run = (stopAfter: number) =>
+      simulate({
+        campaigns: [campaign],
+        settings: DEFAULT_SETTINGS,
+        profiles: [ana],
+        events,
+        checkpoint: async () => {
+          if (++checkpoints > stopAfter) throw new Error('too long');
+        },
+      });
+    await expect(run(1)).rejects.toThrow('too long');
+    expect(checkpoints).toBe(2);
+    checkpoints = 0;
+    await expect(run(Infinity)).resolves.toHaveLength(6);
+    expect(checkpoints).toBe(3);
+  });
+
   it('runs a 7-day delay on virtual time and renders the message', async () => {
     const campaign = aCampaign('winback')
       .withDelay('P7D')

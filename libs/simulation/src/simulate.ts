@@ -30,6 +30,11 @@ export interface SimulationInput {
    * channel, as rules loads them at send time: a suppressed address gets no marketing.
    */
   suppressions?: ReadonlyMap<string, AddressSuppressions>;
+  /**
+   * Awaited after every event and every CHECKPOINT_FIRINGS firings: where a caller yields to
+   * its other work and stops a simulation that has taken too long (by throwing).
+   */
+  checkpoint?: () => Promise<void>;
 }
 
 /** One decision the live stack would have made, at the virtual time it would have made it. */
@@ -55,6 +60,8 @@ type Due = { kind: 'send'; send: PendingSend; dueAt: Date } | { kind: 'run'; run
 
 /** Deferrals always move forward; this only bounds a broken rule set. */
 const MAX_FIRINGS = 1_000_000;
+/** How many firings run between two checkpoints. */
+const CHECKPOINT_FIRINGS = 1_000;
 
 /**
  * Replays events through the rules service's own engine (`@nudge/engine`: the same planners,
@@ -95,6 +102,7 @@ class Simulation {
       await this.fireUntil(now);
       await this.onEvent(event, now);
       await this.fireUntil(now);
+      await this.input.checkpoint?.();
     }
     await this.fireUntil(new Date(8.64e15));
     return this.decisions;
@@ -125,6 +133,7 @@ class Simulation {
   private async fireUntil(until: Date): Promise<void> {
     while (this.queue[0] && this.queue[0].dueAt <= until) {
       if (++this.firings > MAX_FIRINGS) throw new Error(`simulation stopped after ${MAX_FIRINGS} firings: do the rules defer forever?`);
+      if (this.firings % CHECKPOINT_FIRINGS === 0) await this.input.checkpoint?.();
       const due = this.queue.shift() as Due;
       if (due.kind === 'send') await this.apply(planDue(this.sendState(), [due.send], due.dueAt));
       else await this.apply(await planJourneysDue(this.journeyState(), [this.runs.get(due.runId) as JourneyRun], due.dueAt));

@@ -6,6 +6,7 @@ import { DEAD_LETTERS_OPERATIONS } from './dead-letters/dead-letters.openapi';
 import { DECISIONS_OPERATIONS } from './decisions/decisions.openapi';
 import { JOURNEYS_OPERATIONS } from './journeys/journeys.openapi';
 import { SETTINGS_OPERATIONS } from './settings/settings.openapi';
+import { SIMULATION_OPERATIONS } from './simulation/simulation.openapi';
 
 /** Rules' `GET /openapi.json`. */
 export const RULES_API: ApiReference = {
@@ -16,6 +17,7 @@ export const RULES_API: ApiReference = {
   operations: [
     ...CAMPAIGNS_OPERATIONS,
     ...CAMPAIGN_VERSIONS_OPERATIONS,
+    ...SIMULATION_OPERATIONS,
     ...SETTINGS_OPERATIONS,
     ...BROADCASTS_OPERATIONS,
     ...DECISIONS_OPERATIONS,

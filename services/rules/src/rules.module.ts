@@ -11,6 +11,7 @@ import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { DecisionsModule } from './decisions/decisions.module';
 import { RetentionService } from './retention/retention.service';
 import { SettingsModule } from './settings/settings.module';
+import { SimulationModule } from './simulation/simulation.module';
 import { TimersModule } from './timers/timers.module';
 import { TriggersModule } from './triggers/triggers.module';
 
@@ -31,6 +32,7 @@ export class RulesModule {
         TriggersModule,
         BroadcastsModule,
         DeadLettersModule,
+        SimulationModule,
         ApiReferenceModule.forService(RULES_API),
       ],
     };

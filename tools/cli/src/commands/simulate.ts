@@ -2,17 +2,15 @@ import { compileCampaign } from '@nudge/campaigns';
 import { profileAddresses, suppressionAddress } from '@nudge/channel-rules';
 import {
   channelSchema,
-  emptyProfile,
   eventInputSchema,
   issuesFromZod,
-  mergeProfile,
   profileUpdateSchema,
   type Channel,
   type EventEnvelope,
   type Profile,
   type Suppression,
 } from '@nudge/contracts';
-import { simulate, type SimulatedDecision } from '@nudge/simulation';
+import { simulate, simulationEventOf, simulationProfileOf, type SimulatedDecision } from '@nudge/simulation';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { readConfigDir } from '../config-dir';
@@ -89,16 +87,7 @@ export function parseEvents(text: string, file: string): EventEnvelope[] {
     if (!parsed.success) throw new Error(`${file}:${line}: ${describe(parsed.error.issues)}`);
     if (!parsed.data.timestamp)
       throw new Error(`${file}:${line}: timestamp: required to simulate (virtual time comes from event timestamps)`);
-    const timestamp = new Date(parsed.data.timestamp).toISOString();
-    return {
-      eventId: parsed.data.eventId ?? `line-${line}`,
-      userId: parsed.data.userId,
-      name: parsed.data.name,
-      timestamp,
-      receivedAt: timestamp,
-      properties: parsed.data.properties,
-      context: parsed.data.context,
-    };
+    return simulationEventOf({ ...parsed.data, timestamp: parsed.data.timestamp }, `line-${line}`);
   });
 }
 
@@ -109,10 +98,7 @@ export function parseProfiles(text: string, file: string): Profile[] {
     if (typeof userId !== 'string' || !userId) throw new Error(`${file}:${line}: userId: required`);
     const parsed = profileUpdateSchema.safeParse(update);
     if (!parsed.success) throw new Error(`${file}:${line}: ${describe(parsed.error.issues)}`);
-    return mergeProfile(emptyProfile(userId, '1970-01-01T00:00:00.000Z'), parsed.data, {
-      at: '1970-01-01T00:00:00.000Z',
-      source: `file:${file}`,
-    });
+    return simulationProfileOf(userId, parsed.data, `file:${file}`);
   });
 }
 
