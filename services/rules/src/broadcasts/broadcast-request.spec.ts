@@ -1,5 +1,5 @@
 import { ValidationError } from '@nudge/contracts';
-import { parseBroadcastRequest } from './broadcast-request';
+import { parseAudienceEstimateRequest, parseBroadcastRequest } from './broadcast-request';
 
 const valid = {
   name: 'Winter sale',
@@ -96,5 +96,22 @@ describe('parseBroadcastRequest', () => {
   it('names every bad field at once', () => {
     const paths = problemsOf({ name: '', audience: {}, message: { channel: 'sms' } }).map((p) => p.path);
     expect(paths).toEqual(expect.arrayContaining(['name', 'audience', 'message.body']));
+  });
+});
+
+describe('parseAudienceEstimateRequest', () => {
+  it('takes a whole broadcast request, or only its audience', () => {
+    expect(parseAudienceEstimateRequest(valid)).toMatchObject({ audience: { topic: 'news' }, message: { channel: 'sms' } });
+    expect(parseAudienceEstimateRequest({ audience: { topic: 'news' } })).toEqual({ audience: { topic: 'news' }, category: 'marketing' });
+  });
+
+  it('names what is wrong as the broadcast request does', () => {
+    let paths: string[] = [];
+    try {
+      parseAudienceEstimateRequest({ audience: { topic: '' }, message: { channel: 'sms' } });
+    } catch (error) {
+      if (error instanceof ValidationError) paths = error.details.map((d) => d.path);
+    }
+    expect(paths).toEqual(['audience.topic', 'message.body']);
   });
 });

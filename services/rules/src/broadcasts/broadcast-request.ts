@@ -61,6 +61,23 @@ export function parseBroadcastRequest(body: unknown): BroadcastRequest {
   throw new ValidationError(`invalid broadcast: ${details.map((d) => `${d.path || '(body)'}: ${d.message}`).join('; ')}`, details);
 }
 
+/**
+ * `POST /v1/broadcasts/audience`: a broadcast request of which only `audience` is needed (the
+ * compose form's body as it is, or just the audience); `message.channel` and `category` say
+ * who could be reached.
+ */
+export const audienceEstimateRequestSchema = broadcastRequestSchema.partial({ name: true, message: true });
+
+export type AudienceEstimateRequest = z.output<typeof audienceEstimateRequestSchema>;
+
+/** Validates a `POST /v1/broadcasts/audience` body; throws a ValidationError naming every bad field. */
+export function parseAudienceEstimateRequest(body: unknown): AudienceEstimateRequest {
+  const parsed = audienceEstimateRequestSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const details = readableCampaignIssues(parsed.error.issues);
+  throw new ValidationError(`invalid audience request: ${details.map((d) => `${d.path || '(body)'}: ${d.message}`).join('; ')}`, details);
+}
+
 /** Paths of the tests in a condition tree that look at anything but the profile. */
 function nonProfileFacts(tree: ConditionTree | undefined, at: Path = []): Path[] {
   if (tree === undefined) return [];

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ValidationError } from '@nudge/contracts';
 import type { Response } from 'express';
+import { AudienceEstimates } from './audience-estimate.service';
 import { broadcastView } from './broadcast-view';
 import { Broadcasts } from './broadcasts.service';
 import { BroadcastsStore } from './broadcasts.store';
@@ -12,7 +13,15 @@ export class BroadcastsController {
   constructor(
     private readonly broadcasts: Broadcasts,
     private readonly store: BroadcastsStore,
+    private readonly audiences: AudienceEstimates,
   ) {}
+
+  /** The audience size of a broadcast before it is sent: nothing is stored. */
+  @Post('audience')
+  @HttpCode(200)
+  async audience(@Body() body: unknown) {
+    return this.audiences.estimate(body);
+  }
 
   /** 202 for a new broadcast; 200 with the existing one when the same request is sent again. */
   @Post()

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { EffectsModule } from '../effects/effects.module';
 import { SettingsModule } from '../settings/settings.module';
+import { AudienceEstimates } from './audience-estimate.service';
 import { BroadcastBatches } from './broadcast-batches.service';
 import { BroadcastCampaigns } from './broadcast-campaigns.service';
 import { BroadcastRunner } from './broadcast-runner.service';
@@ -13,6 +14,6 @@ import { Broadcasts } from './broadcasts.service';
 @Module({
   imports: [CampaignsModule, SettingsModule, EffectsModule],
   controllers: [BroadcastsController],
-  providers: [BroadcastsStore, BroadcastCampaigns, BroadcastBatches, BroadcastRunner, Broadcasts],
+  providers: [BroadcastsStore, BroadcastCampaigns, BroadcastBatches, BroadcastRunner, Broadcasts, AudienceEstimates],
 })
 export class BroadcastsModule {}

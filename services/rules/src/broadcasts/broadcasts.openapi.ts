@@ -1,7 +1,8 @@
 import { CATEGORIES } from '@nudge/contracts';
 import type { ApiOperation } from '@nudge/service-runtime';
 import { z } from 'zod';
-import { broadcastRequestSchema } from './broadcast-request';
+import { AUDIENCE_ESTIMATE_MS } from './audience-estimate.service';
+import { audienceEstimateRequestSchema, broadcastRequestSchema } from './broadcast-request';
 import { BROADCAST_OUTCOMES } from './broadcast-view';
 import { broadcastsQuerySchema } from './broadcasts.controller';
 
@@ -69,6 +70,45 @@ export const BROADCASTS_OPERATIONS: ApiOperation[] = [
       },
     },
     errors: { 409: [{ code: 'conflict', description: 'This id names a different broadcast.', path: 'id' }] },
+  },
+  {
+    method: 'post',
+    path: '/v1/broadcasts/audience',
+    tag: 'Broadcasts',
+    summary: 'The audience size of a broadcast before it is sent',
+    description: `The body of \`POST /v1/broadcasts\` as it is, or just its \`audience\` (\`message.channel\` and \`category\` to count who could be reached). The same profiles and audience test as the running broadcast, read without sending or storing anything; the scan stops after ${AUDIENCE_ESTIMATE_MS / 1000} s (\`complete: false\`, counts of the profiles scanned).`,
+    request: {
+      body: {
+        schema: audienceEstimateRequestSchema,
+        examples: {
+          topic: { audience: { topic: 'newsletter' }, message: { channel: 'email', body: 'x' } },
+          segment: {
+            audience: { conditions: { all: [{ fact: 'profile', path: '$.attributes.tier', operator: 'equal', value: 'gold' }] } },
+          },
+        },
+      },
+    },
+    responses: {
+      200: {
+        description: 'The counts.',
+        content: {
+          schema: z.object({
+            audience: z.number().int().describe('Profiles the broadcast would decide (its audienceSize).'),
+            subscribed: z.number().int().describe('Of those, the ones who have not switched the topic off (all, without a topic).'),
+            reachable: z
+              .number()
+              .int()
+              .nullable()
+              .describe(
+                'Of those, the ones with an address, consent and no opt-out on a channel of the message, as now (null without a message). Windows and caps are decided at send time.',
+              ),
+            scanned: z.number().int().describe('Profiles read.'),
+            complete: z.boolean().describe('False when the scan stopped at its time limit.'),
+          }),
+          examples: { topic: { audience: 12000, subscribed: 11200, reachable: 9870, scanned: 12000, complete: true } },
+        },
+      },
+    },
   },
   {
     method: 'get',
