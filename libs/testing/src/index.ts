@@ -9,3 +9,4 @@ export * from './broker-partition';
 export * from './built-service';
 export * from './console-producer';
 export * from './openapi-checks';
+export * from './validation-issues';

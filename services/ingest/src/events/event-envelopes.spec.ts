@@ -1,4 +1,5 @@
-import { MAX_BATCH_EVENTS, ValidationError, type ValidationIssue } from '@nudge/contracts';
+import { validationIssuesOf } from '@nudge/testing';
+import { MAX_BATCH_EVENTS } from '@nudge/contracts';
 import { envelopeOfEvent, envelopesOfBatch, eventsClaimedBy } from './event-envelopes';
 
 const receivedAt = new Date('2026-11-23T10:00:05.000Z');
@@ -14,16 +15,6 @@ function nested(levels: number): Record<string, unknown> {
 }
 
 const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
-
-function issuesOf(run: () => unknown): ValidationIssue[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ValidationError) return error.details;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('one event', () => {
   it.each([
@@ -48,7 +39,7 @@ describe('one event', () => {
     ['a timestamp more than a day ahead', 'timestamp', { ...valid, timestamp: '2026-11-24T10:00:06Z' }],
     ['no body at all', '(body)', undefined],
   ])('rejects %s, naming %s', (_case, path, body) => {
-    expect(issuesOf(() => envelopeOfEvent(body, receivedAt, limit)).map((i) => i.path)).toContain(path);
+    expect(validationIssuesOf(() => envelopeOfEvent(body, receivedAt, limit)).map((i) => i.path)).toContain(path);
   });
 
   it.each([
@@ -111,12 +102,15 @@ describe('a batch', () => {
     ['an unknown key beside events', 'source', { ...batchOf([valid]), source: 'web' }],
     ['a body that is not an object', '(body)', 'events'],
   ])('rejects %s, naming %s', (_case, path, body) => {
-    expect(issuesOf(() => envelopesOfBatch(body, receivedAt, limit)).map((i) => i.path)).toContain(path);
+    expect(validationIssuesOf(() => envelopesOfBatch(body, receivedAt, limit)).map((i) => i.path)).toContain(path);
   });
 
   it('names the problems of every invalid event, not only the first', () => {
     const body = batchOf([{ name: 'x' }, valid, { userId: 'u1' }]);
-    expect(issuesOf(() => envelopesOfBatch(body, receivedAt, limit)).map((i) => i.path)).toEqual(['events[0].userId', 'events[2].name']);
+    expect(validationIssuesOf(() => envelopesOfBatch(body, receivedAt, limit)).map((i) => i.path)).toEqual([
+      'events[0].userId',
+      'events[2].name',
+    ]);
   });
 
   it('collapses events with the same eventId into the first one', () => {

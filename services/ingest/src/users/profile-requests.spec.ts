@@ -1,15 +1,5 @@
-import { ValidationError } from '@nudge/contracts';
+import { validationPathsOf } from '@nudge/testing';
 import { consentHistoryQueryOf, consentProofOf, consentSourceOf, profileRequestOf, profileUpdateOf, userIdOf } from './profile-requests';
-
-function pathsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ValidationError) return error.details.map((d) => d.path);
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('profile requests', () => {
   it.each([
@@ -23,7 +13,7 @@ describe('profile requests', () => {
     ['NUL in an attribute', 'attributes.firstName', { attributes: { firstName: 'Ana\u0000' } }],
     ['attributes nested 9 deep', 'attributes.a.a.a.a.a.a.a.a', { attributes: { a: { a: { a: { a: { a: { a: { a: { a: {} } } } } } } } } }],
   ])('an update with %s is rejected, naming %s', (_case, path, body) => {
-    expect(pathsOf(() => profileUpdateOf(body))).toContain(path);
+    expect(validationPathsOf(() => profileUpdateOf(body))).toContain(path);
   });
 
   it('accepts a userId of 256 characters, in any script', () => {
@@ -50,15 +40,15 @@ describe('profile requests', () => {
     ['holding NUL', 'u\u0000'],
     ['holding a bidi override', 'u\u202E1'],
   ])('a userId that is %s is rejected, naming userId', (_case, userId) => {
-    expect(pathsOf(() => userIdOf(userId))).toEqual(['userId']);
+    expect(validationPathsOf(() => userIdOf(userId))).toEqual(['userId']);
   });
 
   it('takes the consent source from X-Nudge-Source, else api', () => {
     expect(consentSourceOf('signup-form')).toBe('signup-form');
     expect(consentSourceOf(undefined)).toBe('api');
     expect(consentSourceOf('  ')).toBe('api');
-    expect(pathsOf(() => consentSourceOf('x'.repeat(129)))).toEqual(['X-Nudge-Source']);
-    expect(pathsOf(() => consentSourceOf('form\u0085'))).toEqual(['X-Nudge-Source']);
+    expect(validationPathsOf(() => consentSourceOf('x'.repeat(129)))).toEqual(['X-Nudge-Source']);
+    expect(validationPathsOf(() => consentSourceOf('form\u0085'))).toEqual(['X-Nudge-Source']);
   });
 });
 
@@ -88,9 +78,9 @@ describe('consent proof of a profile request', () => {
   it('reads consentProof from the body, and names a bad field', () => {
     const body = { channels: { sms: { consent: { marketing: true } } }, consentProof: { textVersion: 'v1' } };
     expect(profileRequestOf(body)).toEqual({ update: { channels: body.channels }, proof: { textVersion: 'v1' } });
-    expect(pathsOf(() => profileRequestOf({ consentProof: { ip: '300.1.1.1' } }))).toEqual(['consentProof.ip']);
-    expect(pathsOf(() => profileRequestOf({ consentProof: { userAgent: 'x'.repeat(513) } }))).toEqual(['consentProof.userAgent']);
-    expect(pathsOf(() => profileRequestOf({ consentProof: { referrer: 'x' } }))).toEqual(['consentProof.referrer']);
+    expect(validationPathsOf(() => profileRequestOf({ consentProof: { ip: '300.1.1.1' } }))).toEqual(['consentProof.ip']);
+    expect(validationPathsOf(() => profileRequestOf({ consentProof: { userAgent: 'x'.repeat(513) } }))).toEqual(['consentProof.userAgent']);
+    expect(validationPathsOf(() => profileRequestOf({ consentProof: { referrer: 'x' } }))).toEqual(['consentProof.referrer']);
   });
 });
 
@@ -107,6 +97,6 @@ describe('consent history query', () => {
     ['a cursor beyond any id', { cursor: '9'.repeat(19) }, 'query.cursor'],
     ['an unknown parameter', { order: 'asc' }, 'query.order'],
   ])('refuses %s', (_case, query, path) => {
-    expect(pathsOf(() => consentHistoryQueryOf(query))).toEqual([path]);
+    expect(validationPathsOf(() => consentHistoryQueryOf(query))).toEqual([path]);
   });
 });

@@ -1,15 +1,5 @@
-import { ValidationError } from '@nudge/contracts';
+import { validationPathsOf } from '@nudge/testing';
 import { rollbackVersionOf, versionOf, versionsPageOf, withStatus } from './campaign-versions';
-
-function pathsOf(work: () => unknown): string[] {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof ValidationError) return error.details.map((d) => d.path);
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('campaign versions: requests', () => {
   it.each([
@@ -30,21 +20,21 @@ describe('campaign versions: requests', () => {
     [{ cursor: '0' }, 'query.cursor'],
     [{ cursor: 'abc' }, 'query.cursor'],
   ])('refuses the history query %j naming %s', (query, path) => {
-    expect(pathsOf(() => versionsPageOf(query))).toEqual([path]);
+    expect(validationPathsOf(() => versionsPageOf(query))).toEqual([path]);
   });
 
   it('reads a version number from the path, and names `version` for anything else', () => {
     expect(versionOf('12')).toBe(12);
-    for (const bad of ['0', '-1', '1.5', 'two', '99999999999']) expect(pathsOf(() => versionOf(bad))).toEqual(['version']);
+    for (const bad of ['0', '-1', '1.5', 'two', '99999999999']) expect(validationPathsOf(() => versionOf(bad))).toEqual(['version']);
   });
 
   it('reads the rollback body, naming `version` when it is missing or not a version number', () => {
     expect(rollbackVersionOf({ version: 3 })).toBe(3);
     for (const bad of [{}, { version: '3' }, { version: 0 }, { version: 2.5 }, null]) {
-      expect(pathsOf(() => rollbackVersionOf(bad))).toEqual(['version']);
+      expect(validationPathsOf(() => rollbackVersionOf(bad))).toEqual(['version']);
     }
-    expect(pathsOf(() => rollbackVersionOf({ version: 3, verison: 4 }))).toEqual(['verison']);
-    expect(pathsOf(() => versionsPageOf({ limit: '5', page: '2' }))).toEqual(['query.page']);
+    expect(validationPathsOf(() => rollbackVersionOf({ version: 3, verison: 4 }))).toEqual(['verison']);
+    expect(validationPathsOf(() => versionsPageOf({ limit: '5', page: '2' }))).toEqual(['query.page']);
   });
 });
 

@@ -1,15 +1,5 @@
-import { ValidationError } from '@nudge/contracts';
+import { validationPathsOf } from '@nudge/testing';
 import { cursorPositions, deadLettersQueryOf, nextCursorOf, replayRequestOf } from './dead-letter-requests';
-
-function pathsOf(work: () => unknown): string[] {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof ValidationError) return error.details.map((d) => d.path);
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('dead letter requests', () => {
   it('reads the list query: topic, limit (default 50) and the cursor as where each partition starts', () => {
@@ -30,7 +20,7 @@ describe('dead letter requests', () => {
     [{ topic: 'events', limit: '201' }, 'query.limit'],
     [{ topic: 'events', cursor: '0:' }, 'query.cursor'],
   ])('refuses the list query %j naming %s', (query, path) => {
-    expect(pathsOf(() => deadLettersQueryOf(query))).toEqual([path]);
+    expect(validationPathsOf(() => deadLettersQueryOf(query))).toEqual([path]);
   });
 
   it('reads one letter or a list, offsets as numbers or text, each letter once', () => {
@@ -70,7 +60,7 @@ describe('dead letter requests', () => {
       ['letters'],
     ],
   ])('refuses the replay request %j naming %j', (body, paths) => {
-    expect(pathsOf(() => replayRequestOf(body))).toEqual(paths);
+    expect(validationPathsOf(() => replayRequestOf(body))).toEqual(paths);
   });
 
   it('makes the next cursor from where each partition goes on, null when every one was read to its end', () => {

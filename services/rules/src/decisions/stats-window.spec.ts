@@ -1,17 +1,7 @@
-import { ValidationError } from '@nudge/contracts';
+import { validationPathsOf } from '@nudge/testing';
 import { funnelWindowOf, statsWindowOf } from './stats-window';
 
 const now = new Date('2026-03-02T12:00:00.000Z');
-
-function pathsOf(work: () => unknown): string[] {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof ValidationError) return error.details.map((d) => d.path);
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('stats windows', () => {
   it('reads no window as all time, a duration as back from now, a date-time as itself', () => {
@@ -27,7 +17,7 @@ describe('stats windows', () => {
   it('gives the funnel the last 30 days by default, at most 366 days', () => {
     expect(funnelWindowOf({}, now)).toEqual({ since: new Date('2026-01-31T12:00:00.000Z'), until: now });
     expect(funnelWindowOf({ since: 'P366D' }, now).since).toEqual(new Date('2025-03-01T12:00:00.000Z'));
-    expect(pathsOf(() => funnelWindowOf({ since: 'P367D' }, now))).toEqual(['query.since']);
+    expect(validationPathsOf(() => funnelWindowOf({ since: 'P367D' }, now))).toEqual(['query.since']);
   });
 
   it.each([
@@ -37,6 +27,6 @@ describe('stats windows', () => {
     [{ since: 'PT1H', until: 'PT2H' }, ['query.since']],
     [{ since: 'P1D', by: 'day' }, ['query.by']],
   ])('refuses %j naming %j', (query, paths) => {
-    expect(pathsOf(() => statsWindowOf(query, now))).toEqual(paths);
+    expect(validationPathsOf(() => statsWindowOf(query, now))).toEqual(paths);
   });
 });

@@ -1,16 +1,6 @@
-import { ValidationError } from '@nudge/contracts';
+import { validationPathsOf } from '@nudge/testing';
 import { newestEvents } from './recent-events';
 import { simulationRequestOf } from './simulation-request';
-
-function pathsOf(work: () => unknown): string[] {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof ValidationError) return error.details.map((d) => d.path);
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 const event = { userId: 'ana', name: 'cart_abandoned', timestamp: '2026-03-02T10:00:00+01:00' };
 
@@ -58,7 +48,7 @@ describe('simulationRequestOf', () => {
       ['profiles[0].userId', 'profiles[1].timezone'],
     ],
   ])('refuses %j naming %j', (body, paths) => {
-    expect(pathsOf(() => simulationRequestOf(body))).toEqual(paths);
+    expect(validationPathsOf(() => simulationRequestOf(body))).toEqual(paths);
   });
 });
 
