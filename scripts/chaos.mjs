@@ -347,9 +347,11 @@ async function runSimulate(configDir, eventsFile, profilesFile, outFile) {
 
 /**
  * Waits until the stack has nothing left to do: as many decisions as simulate expects (less
- * the `scheduled` ones, which a late decision skips), no
- * timer or journey run pending, no message queued, the provider's count unchanged. Gives up
- * (and lets the verdict say what is missing) when nothing moved for a minute or at `quietMs`.
+ * the `scheduled` ones, which a late decision skips), a message for every `sent` decision (a
+ * send request still in the dispatch topic — its consumer rejoining after a broker restart can
+ * sit still for seconds — is not yet a loss), no timer or journey run pending, no message
+ * queued, the provider's count unchanged. Gives up (and lets the verdict say what is missing)
+ * when nothing moved for a minute or at `quietMs`.
  */
 async function waitQuiet({ stack, db, provider, expectedDecisions, quietMs }) {
   const deadline = Date.now() + quietMs;
@@ -365,6 +367,7 @@ async function waitQuiet({ stack, db, provider, expectedDecisions, quietMs }) {
         await db.query(`SELECT (SELECT count(*) FROM decisions WHERE outcome <> 'scheduled')::int AS decisions,
           (SELECT count(*) FROM messages WHERE status = 'queued')::int AS queued,
           (SELECT count(*) FROM messages)::int AS messages,
+          (SELECT count(*) FROM decisions WHERE outcome = 'sent')::int AS sent,
           (SELECT count(*) FROM pending_sends)::int AS pending,
           (SELECT count(*) FROM journey_runs WHERE status = 'active')::int AS runs`)
       ).rows;
@@ -377,7 +380,13 @@ async function waitQuiet({ stack, db, provider, expectedDecisions, quietMs }) {
       last = key;
       lastChange = Date.now();
     }
-    const settled = !state.error && state.decisions >= expectedDecisions && state.queued === 0 && state.pending === 0 && state.runs === 0;
+    const settled =
+      !state.error &&
+      state.decisions >= expectedDecisions &&
+      state.messages >= state.sent &&
+      state.queued === 0 &&
+      state.pending === 0 &&
+      state.runs === 0;
     calm = settled && Date.now() - lastChange >= 2_000 ? calm + 1 : 0;
     if (Date.now() - lastLog > 10_000) {
       lastLog = Date.now();

@@ -15,8 +15,8 @@ export const rulesEnvShape = {
   /**
    * Most timers one poller transaction fires. A batch's cost is mostly its round trips, not its
    * timers: on the bench's 2-core box, 2 workers of 1,000 fired ~18 % more a second than 4 of
-   * 250 (README "Benchmark"). The default stays 4 of 250 until a chaos loss seen once with 2 of
-   * 1,000 is explained.
+   * 250 (README "Benchmark"). The default stays 4 of 250 until chaos runs confirm that the one
+   * loss seen with 2 of 1,000 was the chaos harness's (README "Benchmark").
    */
   TIMER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(250),
   /** How often an idle poller looks for due timers. */
