@@ -267,15 +267,10 @@ function eventOf(
 
 /** `identify`: traits → attributes, e-mail (transactional consent), zone, locale, country; both ids → an alias first. */
 function identifyOf(input: Record<string, unknown>, fields: ReadFields, path: (string | number)[]): Checked<SegmentAction[]> {
-  const user = userOf(fields, path);
-  if (!user.ok) return user;
-  const bounded = checkInput(boundedContext, fields, path);
-  if (!bounded.ok) return bounded;
-  const body = checkInput(identifySchema, input, path);
-  if (!body.ok) return body;
-  const context = contextSchema.safeParse(fields.context);
-  const known = context.success ? context.data : {};
-  const { email, phone, ...attributes } = body.value.traits;
+  const call = profileCallOf(identifySchema, input, fields, path);
+  if (!call.ok) return call;
+  const { user, body, known } = call.value;
+  const { email, phone, ...attributes } = body.traits;
   const issues: ValidationIssue[] = [];
   if (email !== undefined && email !== null && (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 512)) {
     issues.push({ path: formatPath([...path, 'traits', 'email']), message: 'must be an e-mail address' });
@@ -284,7 +279,7 @@ function identifyOf(input: Record<string, unknown>, fields: ReadFields, path: (s
     issues.push({ path: formatPath([...path, 'traits', 'phone']), message: 'must be a phone number as text' });
   }
   if (issues.length > 0) return { ok: false, issues };
-  const country = countryOf(body.value.traits.address);
+  const country = countryOf(body.traits.address);
   // A zone or locale the profile cannot hold is left out rather than failing the batch: the SDK, not the app, wrote it.
   const timezone = profileUpdateSchema.shape.timezone.safeParse(known.timezone).data ?? undefined;
   const locale = profileUpdateSchema.shape.locale.safeParse(known.locale).data?.replace('_', '-');
@@ -297,35 +292,31 @@ function identifyOf(input: Record<string, unknown>, fields: ReadFields, path: (s
   };
   const identify: SegmentIdentify = {
     kind: 'identify',
-    userId: user.value.userId,
+    userId: user.userId,
     update,
     ...(typeof phone === 'string' && phone.trim() !== '' ? { phone: phone.trim() } : {}),
     ...(known.consent?.categoryPreferences === undefined ? {} : { consentPreferences: known.consent.categoryPreferences }),
     proof: proofOf(known),
     path,
   };
-  if (user.value.field === 'anonymousId' || fields.anonymousId == null || fields.anonymousId === '') return { ok: true, value: [identify] };
+  if (user.field === 'anonymousId' || fields.anonymousId == null || fields.anonymousId === '') return { ok: true, value: [identify] };
   const anonymous = userOf({ ...fields, userId: undefined }, path);
   if (!anonymous.ok) return anonymous;
-  const merges = anonymous.value.userId !== user.value.userId;
-  return { ok: true, value: merges ? [aliasAction(anonymous.value.userId, user.value.userId, identify.proof), identify] : [identify] };
+  const merges = anonymous.value.userId !== user.userId;
+  return { ok: true, value: merges ? [aliasAction(anonymous.value.userId, user.userId, identify.proof), identify] : [identify] };
 }
 
 /** `group`: the user joins the group; its traits are kept beside the list. */
 function groupOf(input: Record<string, unknown>, fields: ReadFields, path: (string | number)[]): Checked<SegmentAction[]> {
-  const user = userOf(fields, path);
-  if (!user.ok) return user;
-  const bounded = checkInput(boundedContext, fields, path);
-  if (!bounded.ok) return bounded;
-  const body = checkInput(groupSchema, input, path);
-  if (!body.ok) return body;
-  const context = contextSchema.safeParse(fields.context);
+  const call = profileCallOf(groupSchema, input, fields, path);
+  if (!call.ok) return call;
+  const { user, body, known } = call.value;
   const group: SegmentGroup = {
     kind: 'group',
-    userId: user.value.userId,
-    groupId: body.value.groupId,
-    traits: body.value.traits,
-    proof: proofOf(context.success ? context.data : {}),
+    userId: user.userId,
+    groupId: body.groupId,
+    traits: body.traits,
+    proof: proofOf(known),
     path,
   };
   return { ok: true, value: [group] };
@@ -358,10 +349,31 @@ function eventSchemaAt(receivedAt: Date, ageLimit: EventAgeLimit, contextNotWalk
 function aliasOf(input: Record<string, unknown>, fields: ReadFields, path: (string | number)[]): Checked<SegmentAction[]> {
   const body = checkInput(aliasSchema, input, path);
   if (!body.ok) return body;
-  const context = contextSchema.safeParse(fields.context);
   const { previousId, userId } = body.value;
   if (previousId === userId) return { ok: true, value: [] };
-  return { ok: true, value: [aliasAction(previousId, userId, proofOf(context.success ? context.data : {}))] };
+  return { ok: true, value: [aliasAction(previousId, userId, proofOf(knownContextOf(fields)))] };
+}
+
+/** What Nudge reads of a call's `context` (zone, locale, proof, consent), each part left out when it cannot be read. */
+function knownContextOf(fields: ReadFields): z.infer<typeof contextSchema> | Record<string, never> {
+  const context = contextSchema.safeParse(fields.context);
+  return context.success ? context.data : {};
+}
+
+/** What an `identify` and a `group` share: their user, a context within the JSON limits, the body by `schema`, the known context. */
+function profileCallOf<T>(
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  input: Record<string, unknown>,
+  fields: ReadFields,
+  path: (string | number)[],
+): Checked<{ user: { userId: string; field: 'userId' | 'anonymousId' }; body: T; known: ReturnType<typeof knownContextOf> }> {
+  const user = userOf(fields, path);
+  if (!user.ok) return user;
+  const bounded = checkInput(boundedContext, fields, path);
+  if (!bounded.ok) return bounded;
+  const body = checkInput(schema, input, path);
+  if (!body.ok) return body;
+  return { ok: true, value: { user: user.value, body: body.value, known: knownContextOf(fields) } };
 }
 
 function aliasAction(previousId: string, userId: string, proof: ConsentProof): SegmentAlias {
